@@ -1,0 +1,573 @@
+"""The whole case record as SQLAlchemy 2 typed models.
+
+Conventions that every table follows:
+- Case tables never lose rows. A mistake is put right by a correction (the old values kept in
+  `record_revision`) or by marking the entry void with a reason (`voided_*`), never by DELETE.
+- Every editable table carries `version_id` (optimistic locking): two people saving the same
+  record cannot silently overwrite each other.
+- Enumerated values are plain strings (non-native enums) so SQLite and PostgreSQL agree; the
+  allowed values live in `rso_manager.domain`.
+- Datetimes are aware UTC (`TZDateTime`); statutory dates are calendar `Date`s.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, relationship
+
+from rso_manager.persistence.types import TZDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map = {datetime: TZDateTime}
+
+
+class Versioned:
+    """Optimistic locking: a save against an old version raises instead of overwriting."""
+
+    version_id: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime | None]
+
+    @declared_attr.directive
+    def __mapper_args__(cls) -> dict:
+        return {"version_id_col": cls.version_id}
+
+
+class Authored(Versioned):
+    """Versioned, plus who created and last changed the row."""
+
+    @declared_attr
+    def created_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("app_user.id"), nullable=True)
+
+    @declared_attr
+    def updated_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("app_user.id"), nullable=True)
+
+
+class CaseEntry(Authored):
+    """An entry on an offender's record: belongs to one offender and can be voided, not deleted."""
+
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    @declared_attr
+    def offender_id(cls) -> Mapped[int]:
+        return mapped_column(ForeignKey("offender.id"), index=True)
+
+    @declared_attr
+    def voided_by_id(cls) -> Mapped[int | None]:
+        return mapped_column(ForeignKey("app_user.id"), nullable=True)
+
+
+# --- people who use the system ------------------------------------------------------------
+
+
+class Team(Versioned, Base):
+    __tablename__ = "team"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class User(Versioned, Base):
+    __tablename__ = "app_user"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(30))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"))
+    trained: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str] = mapped_column(String(255))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    last_login_at: Mapped[datetime | None]
+
+    team: Mapped[Team | None] = relationship(lazy="joined")
+
+
+class Absence(Authored, Base):
+    __tablename__ = "absence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200))
+    voided_at: Mapped[datetime | None]
+
+
+class CoverArrangement(Authored, Base):
+    """Who covers a supervisor's sign-off queue while they are absent, named by the OMU lead."""
+
+    __tablename__ = "cover_arrangement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    supervisor_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    cover_supervisor_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    voided_at: Mapped[datetime | None]
+
+
+# --- the offender and the core of the record --------------------------------------------
+
+
+class Offender(Authored, Base):
+    __tablename__ = "offender"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    surname: Mapped[str] = mapped_column(String(80), index=True)
+    forenames: Mapped[str] = mapped_column(String(120))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    gender: Mapped[str | None] = mapped_column(String(20))
+    pnc_id: Mapped[str | None] = mapped_column(String(20))
+    identifying_marks: Mapped[str | None] = mapped_column(Text)
+    photo: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
+    offender_manager_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    mappa_category: Mapped[int] = mapped_column(Integer, default=1)
+    mappa_level: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | ended | custody
+    # Derived summaries kept by the services that change their inputs, so a caseload of
+    # 100,000 rows lists without a join per row.
+    risk_level: Mapped[str | None] = mapped_column(String(20))
+    next_visit_due: Mapped[date | None] = mapped_column(Date)
+    next_notification_due: Mapped[date | None] = mapped_column(Date)
+    open_breaches: Mapped[int] = mapped_column(Integer, default=0)
+
+    aliases: Mapped[list[Alias]] = relationship(back_populates="offender", order_by="Alias.id")
+
+
+class Alias(CaseEntry, Base):
+    __tablename__ = "alias"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(30), default="alias")  # alias | previous | nickname
+    offender: Mapped[Offender] = relationship(back_populates="aliases")
+
+
+class Address(CaseEntry, Base):
+    __tablename__ = "address"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # home | other_premises | household_with_child | no_fixed_abode
+    line1: Mapped[str] = mapped_column(String(200))
+    line2: Mapped[str | None] = mapped_column(String(200))
+    town: Mapped[str | None] = mapped_column(String(100))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    from_date: Mapped[date] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+    notified: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class AddressStay(CaseEntry, Base):
+    """Days stayed at premises not notified: feeds the s.84(6) rolling 12-month count."""
+
+    __tablename__ = "address_stay"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("address.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+
+
+class Conviction(CaseEntry, Base):
+    __tablename__ = "conviction"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="conviction")  # conviction | finding | caution
+    court: Mapped[str | None] = mapped_column(String(120))
+    convicted_on: Mapped[date] = mapped_column(Date)
+    offence: Mapped[str] = mapped_column(String(300))
+    schedule3: Mapped[bool] = mapped_column(Boolean, default=True)
+    threshold_depends_on_sentence: Mapped[bool] = mapped_column(Boolean, default=False)
+    disposal: Mapped[str | None] = mapped_column(String(40))
+    sentence_months: Mapped[int | None] = mapped_column(Integer)
+    discharge_months: Mapped[int | None] = mapped_column(Integer)
+    sentenced_on: Mapped[date | None] = mapped_column(Date)
+    age_at_conviction: Mapped[int | None] = mapped_column(Integer)
+    source: Mapped[str | None] = mapped_column(String(30))  # court_list | custody_record | certificate
+    learned_on: Mapped[date | None] = mapped_column(Date)
+
+
+class NotificationRequirement(CaseEntry, Base):
+    __tablename__ = "notification_requirement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    conviction_id: Mapped[int | None] = mapped_column(ForeignKey("conviction.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    indefinite: Mapped[bool] = mapped_column(Boolean, default=False)
+    basis: Mapped[str | None] = mapped_column(Text)
+    review_eligible_on: Mapped[date | None] = mapped_column(Date)
+
+
+class DisregardedPeriod(CaseEntry, Base):
+    """Custody, hospital detention or time abroad: days the Act disregards (s.83(6), s.84(5))."""
+
+    __tablename__ = "disregarded_period"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # custody | hospital | abroad
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+
+
+class CivilOrder(CaseEntry, Base):
+    __tablename__ = "civil_order"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(10))  # SHPO | SRO | SOPO
+    court: Mapped[str | None] = mapped_column(String(120))
+    made_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    indefinite: Mapped[bool] = mapped_column(Boolean, default=False)
+    device_notify_days: Mapped[int | None] = mapped_column(Integer)
+
+    requirements: Mapped[list[OrderRequirement]] = relationship(order_by="OrderRequirement.id")
+
+
+class OrderRequirement(CaseEntry, Base):
+    __tablename__ = "order_requirement"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("civil_order.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # prohibition | positive
+    category: Mapped[str | None] = mapped_column(String(30))  # devices | foreign_travel | contact ...
+    text: Mapped[str] = mapped_column(Text)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    indefinite: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class RiskAssessment(CaseEntry, Base):
+    __tablename__ = "risk_assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tool: Mapped[str] = mapped_column(String(20))  # ARMS | RM2000 | OSP/C | OSP/I | other
+    level: Mapped[str] = mapped_column(String(20))  # low | medium | high | very_high
+    assessed_on: Mapped[date] = mapped_column(Date)
+    assessor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    review_by: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class RiskManagementPlan(CaseEntry, Base):
+    __tablename__ = "risk_management_plan"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    effective_from: Mapped[date] = mapped_column(Date)
+    review_by: Mapped[date | None] = mapped_column(Date)
+    visit_interval_months: Mapped[int | None] = mapped_column(Integer)
+    reactive: Mapped[bool] = mapped_column(Boolean, default=False)
+    supervision: Mapped[str | None] = mapped_column(Text)
+    monitoring_control: Mapped[str | None] = mapped_column(Text)
+    interventions: Mapped[str | None] = mapped_column(Text)
+    victim_safety: Mapped[str | None] = mapped_column(Text)
+    contingency: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseNote(CaseEntry, Base):
+    """Free-text entries, intelligence among them (an intelligence note triggers a visit)."""
+
+    __tablename__ = "case_note"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="note")  # note | intelligence
+    text: Mapped[str] = mapped_column(Text)
+    occurred_on: Mapped[date] = mapped_column(Date)
+
+
+class VisitTrigger(CaseEntry, Base):
+    __tablename__ = "visit_trigger"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    source_entity: Mapped[str | None] = mapped_column(String(40))
+    source_id: Mapped[int | None] = mapped_column(Integer)
+
+
+class Visit(CaseEntry, Base):
+    __tablename__ = "visit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="home")  # home | office
+    status: Mapped[str] = mapped_column(String(20), default="proposed")  # proposed | booked | completed | cancelled
+    window_earliest: Mapped[date | None] = mapped_column(Date)
+    window_latest: Mapped[date | None] = mapped_column(Date)
+    planned_on: Mapped[date | None] = mapped_column(Date)
+    time_band: Mapped[str | None] = mapped_column(String(20))  # morning | afternoon | evening
+    visited_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(30))  # seen | no_answer | refused_entry | not_at_address
+    announced: Mapped[bool] = mapped_column(Boolean, default=False)
+    location: Mapped[str | None] = mapped_column(String(200))
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    people_present: Mapped[str | None] = mapped_column(Text)
+    notes: Mapped[str | None] = mapped_column(Text)
+    warrant_decision: Mapped[str | None] = mapped_column(Text)
+
+    officers: Mapped[list[VisitOfficer]] = relationship(order_by="VisitOfficer.id")
+
+
+Index("ix_visit_offender_status", Visit.offender_id, Visit.status)
+
+
+class VisitOfficer(Base):
+    __tablename__ = "visit_officer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visit.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    part: Mapped[str] = mapped_column(String(20), default="lead")  # lead | second
+    __table_args__ = (UniqueConstraint("visit_id", "user_id"),)
+
+
+class Device(CaseEntry, Base):
+    __tablename__ = "device"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # phone | tablet | laptop | desktop | console | camera | storage | other
+    make_model: Mapped[str | None] = mapped_column(String(120))
+    imei: Mapped[str | None] = mapped_column(String(20))
+    serial: Mapped[str | None] = mapped_column(String(60))
+    phone_number: Mapped[str | None] = mapped_column(String(30))
+    accounts: Mapped[str | None] = mapped_column(Text)
+    declared: Mapped[bool] = mapped_column(Boolean, default=True)
+    declared_on: Mapped[date | None] = mapped_column(Date)
+    declared_to_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    monitoring_software: Mapped[str | None] = mapped_column(String(120))
+    status: Mapped[str] = mapped_column(String(20), default="active")  # active | disposed | seized
+    found_at_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+
+
+class DeviceCheck(CaseEntry, Base):
+    __tablename__ = "device_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("device.id"), index=True)
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
+    result: Mapped[str] = mapped_column(String(20))  # checked | not_seen | refused
+    outcome: Mapped[str | None] = mapped_column(Text)
+    checked_on: Mapped[date] = mapped_column(Date)
+
+
+class PoliceStation(Authored, Base):
+    """The chief officer's published list of stations where notifications are taken (s.87)."""
+
+    __tablename__ = "police_station"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    designated: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class StatutoryNotification(CaseEntry, Base):
+    __tablename__ = "statutory_notification"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # initial | change_name | change_address | ... | periodic | weekly | travel | household | financial
+    event_on: Mapped[date | None] = mapped_column(Date)
+    due_on: Mapped[date | None] = mapped_column(Date)
+    notified_at: Mapped[datetime | None]
+    station_id: Mapped[int | None] = mapped_column(ForeignKey("police_station.id"))
+    in_person: Mapped[bool] = mapped_column(Boolean, default=True)
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    fingerprints_taken: Mapped[bool | None] = mapped_column(Boolean)
+    photographs_taken: Mapped[bool | None] = mapped_column(Boolean)
+    details: Mapped[str | None] = mapped_column(Text)
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Breach(CaseEntry, Base):
+    __tablename__ = "breach"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # statutory_duty | order | licence
+    source: Mapped[str] = mapped_column(String(30))  # undeclared_device | late_notification | missed_notification | refused_biometrics | order_prohibition | manual
+    duty: Mapped[str | None] = mapped_column(String(60))
+    order_requirement_id: Mapped[int | None] = mapped_column(ForeignKey("order_requirement.id"))
+    notification_id: Mapped[int | None] = mapped_column(ForeignKey("statutory_notification.id"))
+    device_id: Mapped[int | None] = mapped_column(ForeignKey("device.id"))
+    occurred_on: Mapped[date] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | closed
+    crime_reference: Mapped[str | None] = mapped_column(String(40))
+    no_crime_rationale: Mapped[str | None] = mapped_column(Text)
+    closed_at: Mapped[datetime | None]
+
+
+class FormalWarning(CaseEntry, Base):
+    __tablename__ = "warning"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    breach_id: Mapped[int | None] = mapped_column(ForeignKey("breach.id"))
+    kind: Mapped[str] = mapped_column(String(10))  # oral | written
+    rationale: Mapped[str] = mapped_column(Text)
+    given_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    given_on: Mapped[date] = mapped_column(Date)
+
+
+class Relationship(CaseEntry, Base):
+    __tablename__ = "relationship"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(20))  # family | friend | associate | partner
+    has_children: Mapped[bool] = mapped_column(Boolean, default=False)
+    access_to_children: Mapped[bool] = mapped_column(Boolean, default=False)
+    from_date: Mapped[date | None] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class SafeguardingReferral(CaseEntry, Base):
+    __tablename__ = "safeguarding_referral"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    concern: Mapped[str] = mapped_column(Text)
+    concern_at: Mapped[datetime]
+    relationship_id: Mapped[int | None] = mapped_column(ForeignKey("relationship.id"))
+    referred_at: Mapped[datetime | None]
+    referred_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    agency: Mapped[str | None] = mapped_column(String(120))
+    reference: Mapped[str | None] = mapped_column(String(60))
+    decision: Mapped[str | None] = mapped_column(Text)
+    decision_at: Mapped[datetime | None]
+
+
+class Disclosure(CaseEntry, Base):
+    __tablename__ = "disclosure"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    route: Mapped[str] = mapped_column(String(20))  # s327a | csods
+    applied_at: Mapped[datetime | None]
+    applicant: Mapped[str | None] = mapped_column(String(200))
+    checks_at: Mapped[datetime | None]
+    interview_at: Mapped[datetime | None]
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    decision: Mapped[str | None] = mapped_column(String(20))  # disclose | not_disclose
+    reasons: Mapped[str | None] = mapped_column(Text)
+    disclosed_to: Mapped[str | None] = mapped_column(String(200))
+    disclosed_at: Mapped[datetime | None]
+    conditions: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    referral_id: Mapped[int | None] = mapped_column(ForeignKey("safeguarding_referral.id"))
+
+
+class Action(CaseEntry, Base):
+    __tablename__ = "plan_action"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    plan_id: Mapped[int | None] = mapped_column(ForeignKey("risk_management_plan.id"))
+    description: Mapped[str] = mapped_column(Text)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    due_on: Mapped[date] = mapped_column(Date)
+    result: Mapped[str | None] = mapped_column(Text)
+    completed_on: Mapped[date | None] = mapped_column(Date)
+
+
+class SignOff(Authored, Base):
+    """A request for a supervisor's decision on an entry, and the decision once made."""
+
+    __tablename__ = "sign_off"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offender_id: Mapped[int | None] = mapped_column(ForeignKey("offender.id"), index=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    supervisor_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    requested_at: Mapped[datetime]
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | approved | returned | escalated
+    decision: Mapped[str | None] = mapped_column(String(20))
+    rationale: Mapped[str | None] = mapped_column(Text)
+    signed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    signed_at: Mapped[datetime | None]
+    via_cover: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+Index("ix_sign_off_status_supervisor", SignOff.status, SignOff.supervisor_id)
+
+
+class SignOffRefusal(Base):
+    """A sign-off attempt the app refused (boilerplate, too short, templated): kept for the summary."""
+
+    __tablename__ = "sign_off_refusal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sign_off_id: Mapped[int] = mapped_column(ForeignKey("sign_off.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    attempted_at: Mapped[datetime]
+    text: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text)
+
+
+# --- configuration, history and audit ------------------------------------------------------
+
+
+class Setting(Authored, Base):
+    """Configuration an OMU changes (intervals, thresholds), seeded from resources/."""
+
+    __tablename__ = "setting"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), unique=True)
+    value_json: Mapped[str] = mapped_column(Text)
+
+
+class RecordRevision(Base):
+    """The values a record held before a correction: history that is never overwritten."""
+
+    __tablename__ = "record_revision"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    offender_id: Mapped[int | None] = mapped_column(ForeignKey("offender.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    snapshot_json: Mapped[str] = mapped_column(Text)
+    changed_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    changed_at: Mapped[datetime]
+    reason: Mapped[str] = mapped_column(Text)
+
+
+Index("ix_record_revision_entity", RecordRevision.entity, RecordRevision.entity_id)
+
+
+class AuditEvent(Base):
+    """Append-only and hash-chained; the database refuses UPDATE and DELETE on it."""
+
+    __tablename__ = "audit_event"
+    # Assigned from audit_head.seq, not autoincrement, so the chain order is the id order.
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    occurred_at: Mapped[datetime]
+    user_id: Mapped[int | None] = mapped_column(Integer)
+    username: Mapped[str] = mapped_column(String(60))
+    role: Mapped[str] = mapped_column(String(30))
+    action: Mapped[str] = mapped_column(String(30))
+    entity: Mapped[str | None] = mapped_column(String(40))
+    entity_id: Mapped[int | None] = mapped_column(Integer)
+    offender_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="ok")
+    reason: Mapped[str | None] = mapped_column(Text)
+    details_json: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """One row: the last sequence number and hash. Updating it first serialises audit writers
+    on both SQLite (write lock) and PostgreSQL (row lock), so the chain never forks."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, default=0)
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+CASE_ENTRY_MODELS: tuple[type[Base], ...] = (
+    Alias, Address, AddressStay, Conviction, NotificationRequirement, DisregardedPeriod,
+    CivilOrder, OrderRequirement, RiskAssessment, RiskManagementPlan, CaseNote, VisitTrigger,
+    Visit, Device, DeviceCheck, StatutoryNotification, Breach, FormalWarning, Relationship,
+    SafeguardingReferral, Disclosure, Action,
+)

@@ -1,0 +1,81 @@
+"""Create or upgrade the schema with Alembic, after backing the file up."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+class SchemaTooNewError(RuntimeError):
+    """The database was written by a newer RSO Manager than this one."""
+
+
+def _config() -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+def current_revision(engine: Engine) -> str | None:
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+@dataclass(frozen=True)
+class UpgradeResult:
+    from_revision: str | None
+    to_revision: str
+    backup: Path | None
+
+
+def backup_sqlite(engine: Engine, when: datetime) -> Path | None:
+    """A consistent copy through SQLite's online backup API (safe while WAL is in use)."""
+    database = engine.url.database
+    if engine.dialect.name != "sqlite" or not database or database == ":memory:":
+        return None
+    source = Path(database)
+    if not source.exists() or source.stat().st_size == 0:
+        return None
+    target_dir = source.parent / "backups"
+    target_dir.mkdir(exist_ok=True)
+    target = target_dir / f"{source.stem}-{when.strftime('%Y%m%dT%H%M%S')}{source.suffix}"
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    return target
+
+
+def upgrade(engine: Engine, *, now: datetime) -> UpgradeResult:
+    """Bring the database to this build's schema; refuse one newer than this build."""
+    cfg = _config()
+    script = ScriptDirectory.from_config(cfg)
+    head = script.get_current_head()
+    current = current_revision(engine)
+    if current is not None and current != head:
+        try:
+            script.get_revision(current)
+        except Exception as exc:  # alembic raises several kinds for an unknown revision
+            raise SchemaTooNewError(
+                f"This database was created by a newer version of RSO Manager (schema {current}). "
+                "Install the newer version, or open a different database."
+            ) from exc
+    backup = None
+    if current != head:
+        backup = backup_sqlite(engine, now) if current is not None else None
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+    return UpgradeResult(current, head, backup)

@@ -1,0 +1,504 @@
+"""The caseload and the offender record: list, open (audited, with a reason), create, correct."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
+from rso_manager.persistence import models as m
+from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from rso_manager.services.unit_of_work import Actor, Services, require, unit_of_work
+
+MIN_REASON_CHARS = 10  # security.md R2: a reason code plus at least 10 characters of text
+
+
+class AccessReason(StrEnum):
+    CASE_MANAGEMENT = "case_management"
+    VISIT_PREPARATION = "visit_preparation"
+    SUPERVISION = "supervision"
+    SAFEGUARDING = "safeguarding"
+    NOTIFICATION = "notification"
+    COMPLIANCE_CHECK = "compliance_check"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return {
+            "case_management": "Managing this case",
+            "visit_preparation": "Preparing or recording a visit",
+            "supervision": "Supervision or sign-off",
+            "safeguarding": "Safeguarding enquiry",
+            "notification": "Taking a notification",
+            "compliance_check": "Audit or compliance check",
+            "other": "Other (say what)",
+        }[self.value]
+
+
+RISK_ORDER = {"very_high": 4, "high": 3, "medium": 2, "low": 1, None: 0}
+RISK_LABEL = {"very_high": "Very high", "high": "High", "medium": "Medium", "low": "Low", None: "Not assessed"}
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    offender_id: int
+    reference: str
+    name: str
+    date_of_birth: date
+    risk_level: str | None
+    offender_manager: str | None
+    team: str | None
+    next_visit_due: date | None
+    next_notification_due: date | None
+    flags: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class OffenderDraft:
+    """What a user enters for an offender's personal details."""
+
+    surname: str = ""
+    forenames: str = ""
+    date_of_birth: date | None = None
+    gender: str | None = None
+    pnc_id: str | None = None
+    identifying_marks: str | None = None
+    offender_manager_id: int | None = None
+    team_id: int | None = None
+    mappa_category: int = 1
+    mappa_level: int = 1
+
+
+@dataclass(frozen=True)
+class EntryRow:
+    """One line of a record tab: enough to list and identify an entry."""
+
+    entity: str
+    id: int
+    when: date | None
+    summary: str
+    status: str
+    voided: bool
+    version_id: int
+
+
+@dataclass(frozen=True)
+class RevisionRow:
+    entity: str
+    entity_id: int
+    version: int
+    changed_at: datetime
+    changed_by: str
+    reason: str
+    before: dict
+
+
+@dataclass(frozen=True)
+class OffenderRecord:
+    offender_id: int
+    reference: str
+    details: OffenderDraft
+    offender_manager: str | None
+    team: str | None
+    risk_level: str | None
+    status: str
+    next_visit_due: date | None
+    next_notification_due: date | None
+    version_id: int
+    updated_at: datetime | None
+    updated_by: str | None
+    sections: dict[str, tuple[EntryRow, ...]] = field(default_factory=dict)
+    revisions: tuple[RevisionRow, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return f"{self.details.surname.upper()}, {self.details.forenames}"
+
+
+# --- rules on input ------------------------------------------------------------------------
+
+
+def validate_draft(draft: OffenderDraft, today: date) -> list[FieldProblem]:
+    problems = []
+    if not draft.surname.strip():
+        problems.append(FieldProblem("surname", "Enter the surname; it cannot be empty."))
+    if not draft.forenames.strip():
+        problems.append(FieldProblem("forenames", "Enter at least one forename."))
+    if draft.date_of_birth is None:
+        problems.append(FieldProblem("date_of_birth", "Enter the date of birth (DD/MM/YYYY)."))
+    elif draft.date_of_birth > today:
+        problems.append(FieldProblem("date_of_birth", "The date of birth is in the future; check the year."))
+    elif draft.date_of_birth.year < today.year - 110:
+        problems.append(FieldProblem("date_of_birth", "The date of birth is more than 110 years ago; check the year."))
+    if draft.mappa_category not in (1, 2, 3):
+        problems.append(FieldProblem("mappa_category", "MAPPA category is 1, 2 or 3."))
+    if draft.mappa_level not in (1, 2, 3):
+        problems.append(FieldProblem("mappa_level", "MAPPA level is 1, 2 or 3."))
+    if draft.offender_manager_id is None:
+        problems.append(FieldProblem("offender_manager_id", "Choose the offender manager for this case."))
+    return problems
+
+
+def _reason_problem(code: AccessReason | None, text: str) -> FieldProblem | None:
+    if code is None:
+        return FieldProblem("reason", "Choose why you are opening this record.")
+    if len(text.strip()) < MIN_REASON_CHARS:
+        return FieldProblem("reason_text", f"Say in a few words why you need this record (at least {MIN_REASON_CHARS} characters).")
+    return None
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def _scope_filter(actor: Actor, scope: CaseloadScope):
+    if scope not in caseload_scopes(actor.role):
+        raise PermissionDenied(f"A {actor.role.label.lower()} cannot list the '{scope.value}' caseload.")
+    if scope is CaseloadScope.MINE:
+        return m.Offender.offender_manager_id == actor.user_id
+    if scope is CaseloadScope.TEAM:
+        return m.Offender.team_id == actor.team_id
+    return True
+
+
+def _flags(risk: str | None, visit_due: date | None, note_due: date | None, breaches: int,
+           mappa_level: int, today: date) -> tuple[str, ...]:
+    flags = []
+    if visit_due and visit_due < today:
+        flags.append("Visit overdue")
+    if note_due and note_due < today:
+        flags.append("Notification overdue")
+    if breaches:
+        flags.append(f"{breaches} open breach{'es' if breaches > 1 else ''}")
+    if risk is None:
+        flags.append("No risk assessment")
+    if mappa_level > 1:
+        flags.append(f"MAPPA level {mappa_level}")
+    return tuple(flags)
+
+
+def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> list[CaseloadRow]:
+    """Every active case in SCOPE in one query: the caseload must list 100,000 rows quickly."""
+    require(actor, Permission.READ_CASES)
+    today = services.clock.today()
+    manager = m.User.__table__.alias("manager")
+    stmt = (
+        select(m.Offender.id, m.Offender.reference, m.Offender.surname, m.Offender.forenames,
+               m.Offender.date_of_birth, m.Offender.risk_level, manager.c.display_name, m.Team.name,
+               m.Offender.next_visit_due, m.Offender.next_notification_due, m.Offender.open_breaches,
+               m.Offender.mappa_level)
+        .outerjoin(manager, manager.c.id == m.Offender.offender_manager_id)
+        .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
+        .where(and_(m.Offender.status != "ended", _scope_filter(actor, scope)))
+    )
+    with services.session_factory() as s:
+        return [
+            CaseloadRow(oid, ref, f"{sur.upper()}, {fore}", dob, risk, om, team, vdue, ndue,
+                        _flags(risk, vdue, ndue, breaches, level, today))
+            for oid, ref, sur, fore, dob, risk, om, team, vdue, ndue, breaches, level in s.execute(stmt)
+        ]
+
+
+def _user_name(s: Session, user_id: int | None) -> str | None:
+    if user_id is None:
+        return None
+    return s.scalar(select(m.User.display_name).where(m.User.id == user_id))
+
+
+def _entry(entity: str, obj, when: date | None, summary: str, status: str = "") -> EntryRow:
+    return EntryRow(entity, obj.id, when, summary, "Entered in error" if obj.voided_at else status,
+                    obj.voided_at is not None, obj.version_id)
+
+
+def _sections(s: Session, oid: int) -> dict[str, tuple[EntryRow, ...]]:
+    """Each tab's entries, newest first. Later workflows add detail; the listing stays generic."""
+
+    def rows(model, order):
+        return s.scalars(select(model).where(model.offender_id == oid).order_by(order.desc(), model.id.desc())).all()
+
+    sections: dict[str, list[EntryRow]] = {
+        "identity": [_entry("alias", a, None, f"{a.kind.title()}: {a.name}") for a in rows(m.Alias, m.Alias.id)],
+        "addresses": [
+            _entry("address", a, a.from_date,
+                   f"{a.kind.replace('_', ' ').title()}: {a.line1}{', ' + a.town if a.town else ''} {a.postcode or ''}".strip(),
+                   "current" if a.to_date is None else f"until {a.to_date:%d/%m/%Y}")
+            for a in rows(m.Address, m.Address.from_date)
+        ],
+        "convictions": [
+            _entry("conviction", c, c.convicted_on,
+                   f"{c.offence} ({c.court or 'court not recorded'}); {c.disposal or 'disposal not recorded'}"
+                   + (f", {c.sentence_months} months" if c.sentence_months else ""),
+                   "Schedule 3" if c.schedule3 else "not Schedule 3")
+            for c in rows(m.Conviction, m.Conviction.convicted_on)
+        ] + [
+            _entry("notification_requirement", r, r.starts_on,
+                   "Notification requirement " + ("indefinite" if r.indefinite else f"until {r.ends_on:%d/%m/%Y}" if r.ends_on else ""),
+                   r.basis or "")
+            for r in rows(m.NotificationRequirement, m.NotificationRequirement.starts_on)
+        ],
+        "orders": [
+            _entry("civil_order", o, o.made_on,
+                   f"{o.kind} made {o.made_on:%d/%m/%Y} at {o.court or 'court not recorded'}",
+                   "indefinite" if o.indefinite else (f"ends {o.ends_on:%d/%m/%Y}" if o.ends_on else ""))
+            for o in rows(m.CivilOrder, m.CivilOrder.made_on)
+        ] + [
+            _entry("order_requirement", r, r.starts_on, f"{r.kind.title()}: {r.text}",
+                   "indefinite" if r.indefinite else (f"ends {r.ends_on:%d/%m/%Y}" if r.ends_on else ""))
+            for r in rows(m.OrderRequirement, m.OrderRequirement.starts_on)
+        ],
+        "risk": [
+            _entry("risk_assessment", r, r.assessed_on, f"{r.tool}: {RISK_LABEL.get(r.level, r.level)}",
+                   f"review by {r.review_by:%d/%m/%Y}" if r.review_by else "")
+            for r in rows(m.RiskAssessment, m.RiskAssessment.assessed_on)
+        ] + [
+            _entry("risk_management_plan", p, p.effective_from,
+                   "Risk management plan: " + ("reactive management" if p.reactive else
+                                               f"home visit every {p.visit_interval_months} months" if p.visit_interval_months else "interval from risk level"),
+                   f"review by {p.review_by:%d/%m/%Y}" if p.review_by else "")
+            for p in rows(m.RiskManagementPlan, m.RiskManagementPlan.effective_from)
+        ],
+        "visits": [
+            _entry("visit", v, v.visited_at.date() if v.visited_at else v.planned_on,
+                   f"{'Home visit' if v.kind == 'home' else 'Office interview'}"
+                   f"{' (announced)' if v.announced else ''}: {(v.outcome or v.status).replace('_', ' ')}",
+                   v.status)
+            for v in rows(m.Visit, m.Visit.id)
+        ],
+        "devices": [
+            _entry("device", d, d.declared_on,
+                   f"{d.kind.title()} {d.make_model or ''}".strip() + (f" IMEI {d.imei}" if d.imei else ""),
+                   ("declared" if d.declared else "NOT DECLARED") + f", {d.status}")
+            for d in rows(m.Device, m.Device.id)
+        ],
+        "notifications": [
+            _entry("statutory_notification", n, n.notified_at.date() if n.notified_at else n.due_on,
+                   f"{n.kind.replace('_', ' ').title()}" + (f" due {n.due_on:%d/%m/%Y}" if n.due_on else ""),
+                   "late" if n.late else ("notified" if n.notified_at else "due"))
+            for n in rows(m.StatutoryNotification, m.StatutoryNotification.id)
+        ],
+        "breaches": [
+            _entry("breach", b, b.occurred_on, f"{b.description}",
+                   b.status + (f", crime ref {b.crime_reference}" if b.crime_reference else ""))
+            for b in rows(m.Breach, m.Breach.occurred_on)
+        ] + [
+            _entry("warning", w, w.given_on, f"{w.kind.title()} warning: {w.rationale}")
+            for w in rows(m.FormalWarning, m.FormalWarning.given_on)
+        ],
+        "relationships": [
+            _entry("relationship", r, r.from_date, f"{r.person_name} ({r.kind})",
+                   "access to children" if r.access_to_children else ("has children" if r.has_children else ""))
+            for r in rows(m.Relationship, m.Relationship.id)
+        ],
+        "safeguarding": [
+            _entry("safeguarding_referral", r, r.concern_at.date(), r.concern,
+                   "decision recorded" if r.decision else ("referred" if r.referred_at else "not yet referred"))
+            for r in rows(m.SafeguardingReferral, m.SafeguardingReferral.concern_at)
+        ] + [
+            _entry("disclosure", d, (d.disclosed_at or d.applied_at).date() if (d.disclosed_at or d.applied_at) else None,
+                   f"{'s.327A' if d.route == 's327a' else 'Disclosure scheme'}: {d.decision or 'undecided'}"
+                   + (f" to {d.disclosed_to}" if d.disclosed_to else ""), "complete" if d.completed_at else "open")
+            for d in rows(m.Disclosure, m.Disclosure.id)
+        ],
+        "actions": [
+            _entry("plan_action", a, a.due_on, a.description,
+                   f"done {a.completed_on:%d/%m/%Y}" if a.completed_on else "open")
+            for a in rows(m.Action, m.Action.due_on)
+        ],
+    }
+    return {k: tuple(v) for k, v in sections.items()}
+
+
+def _record(s: Session, o: m.Offender) -> OffenderRecord:
+    revisions = tuple(
+        RevisionRow(r.entity, r.entity_id, r.version, r.changed_at, _user_name(s, r.changed_by_id) or "?",
+                    r.reason, json.loads(r.snapshot_json))
+        for r in s.scalars(select(m.RecordRevision).where(m.RecordRevision.offender_id == o.id)
+                           .order_by(m.RecordRevision.id.desc()))
+    )
+    return OffenderRecord(
+        offender_id=o.id, reference=o.reference,
+        details=OffenderDraft(o.surname, o.forenames, o.date_of_birth, o.gender, o.pnc_id,
+                              o.identifying_marks, o.offender_manager_id, o.team_id,
+                              o.mappa_category, o.mappa_level),
+        offender_manager=_user_name(s, o.offender_manager_id),
+        team=s.scalar(select(m.Team.name).where(m.Team.id == o.team_id)) if o.team_id else None,
+        risk_level=o.risk_level, status=o.status, next_visit_due=o.next_visit_due,
+        next_notification_due=o.next_notification_due, version_id=o.version_id,
+        updated_at=o.updated_at or o.created_at, updated_by=_user_name(s, o.updated_by_id or o.created_by_id),
+        sections=_sections(s, o.id), revisions=revisions,
+    )
+
+
+def open_record(services: Services, actor: Actor, offender_id: int, reason: AccessReason | None,
+                reason_text: str) -> OffenderRecord:
+    """Every opening is audited with its reason (DPA 2018 s.62 consultation log). No reason, no view."""
+    require(actor, Permission.READ_CASES)
+    problem = _reason_problem(reason, reason_text)
+    if problem:
+        raise ValidationFailed(problem)
+    with unit_of_work(services, actor) as uow:
+        o = uow.session.get(m.Offender, offender_id)
+        if o is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        uow.audit("record.open", entity="offender", entity_id=o.id, offender_id=o.id,
+                  reason=f"{reason.value}: {reason_text.strip()}")
+        return _record(uow.session, o)
+
+
+def reload_record(services: Services, actor: Actor, offender_id: int) -> OffenderRecord:
+    """Re-read a record already opened in this window (after a save): not a new consultation."""
+    require(actor, Permission.READ_CASES)
+    with services.session_factory() as s:
+        o = s.get(m.Offender, offender_id)
+        if o is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        return _record(s, o)
+
+
+def _next_reference(s: Session) -> str:
+    last = s.scalar(select(func.max(m.Offender.id))) or 0
+    return f"RSO-{last + 1:06d}"
+
+
+def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> OffenderRecord:
+    require(actor, Permission.WRITE_CASES)
+    draft = _clean(draft)
+    problems = validate_draft(draft, services.clock.today())
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        o = uow.stamp_created(m.Offender(reference=_next_reference(uow.session), status="active",
+                                         open_breaches=0, **_draft_columns(draft)))
+        uow.session.add(o)
+        uow.session.flush()
+        uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id,
+                  details=_draft_columns(draft))
+        return _record(uow.session, o)
+
+
+def correct_offender(services: Services, actor: Actor, offender_id: int, version_id: int,
+                     draft: OffenderDraft, reason: str) -> OffenderRecord:
+    """Change personal details as a correction: the old values stay in the record's history."""
+    require(actor, Permission.WRITE_CASES)
+    draft = _clean(draft)
+    problems = validate_draft(draft, services.clock.today())
+    if len(reason.strip()) < MIN_REASON_CHARS:
+        problems.append(FieldProblem("reason", f"Say why the details are being corrected (at least {MIN_REASON_CHARS} characters)."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor, stale_entity=("offender record", m.Offender, offender_id)) as uow:
+        o = uow.session.get(m.Offender, offender_id)
+        if o is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        if o.version_id != version_id:
+            raise StaleDataError("offender changed since it was loaded")
+        new = _draft_columns(draft)
+        before = {k: getattr(o, k) for k in new}
+        changed = {k: v for k, v in new.items() if before[k] != v}
+        if not changed:
+            raise ValidationFailed(FieldProblem("surname", "Nothing has changed; edit a field before saving."))
+        uow.keep_revision(o, entity="offender", offender_id=o.id, reason=reason.strip())
+        for k, v in changed.items():
+            setattr(o, k, v)
+        uow.stamp_updated(o)
+        uow.session.flush()
+        uow.audit("record.correct", entity="offender", entity_id=o.id, offender_id=o.id, reason=reason.strip(),
+                  details={"before": {k: before[k] for k in changed}, "after": changed})
+        return _record(uow.session, o)
+
+
+def _clean(draft: OffenderDraft) -> OffenderDraft:
+    def strip(v):
+        return v.strip() or None if isinstance(v, str) else v
+    cleaned = {f.name: strip(getattr(draft, f.name)) for f in fields(draft)}
+    cleaned["surname"] = cleaned["surname"] or ""
+    cleaned["forenames"] = cleaned["forenames"] or ""
+    return replace(draft, **cleaned)
+
+
+def _draft_columns(draft: OffenderDraft) -> dict:
+    return {f.name: getattr(draft, f.name) for f in fields(draft)}
+
+
+# --- simple entries on the identity and address tabs -------------------------------------
+
+
+def _load_offender(uow, offender_id: int) -> m.Offender:
+    o = uow.session.get(m.Offender, offender_id)
+    if o is None:
+        raise NotFound(f"No offender record {offender_id}.")
+    return o
+
+
+def add_alias(services: Services, actor: Actor, offender_id: int, name: str, kind: str = "alias") -> EntryRow:
+    require(actor, Permission.WRITE_CASES)
+    if not name.strip():
+        raise ValidationFailed(FieldProblem("name", "Enter the other name used."))
+    with unit_of_work(services, actor) as uow:
+        _load_offender(uow, offender_id)
+        a = uow.stamp_created(m.Alias(offender_id=offender_id, name=name.strip(), kind=kind))
+        uow.session.add(a)
+        uow.session.flush()
+        uow.audit("entry.create", entity="alias", entity_id=a.id, offender_id=offender_id, details={"name": a.name})
+        return _entry("alias", a, None, f"{a.kind.title()}: {a.name}")
+
+
+def add_address(services: Services, actor: Actor, offender_id: int, *, kind: str, line1: str,
+                town: str | None, postcode: str | None, from_date: date | None) -> EntryRow:
+    """A new home address ends the previous one: the history keeps every address and its dates."""
+    require(actor, Permission.WRITE_CASES)
+    problems = []
+    if not line1.strip():
+        problems.append(FieldProblem("line1", "Enter the first line of the address."))
+    if from_date is None:
+        problems.append(FieldProblem("from_date", "Enter the date the offender started living there."))
+    elif from_date > services.clock.today():
+        problems.append(FieldProblem("from_date", "The start date is in the future; record the move when it happens."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        _load_offender(uow, offender_id)
+        if kind == "home":
+            for prev in uow.session.scalars(select(m.Address).where(
+                    m.Address.offender_id == offender_id, m.Address.kind == "home",
+                    m.Address.to_date.is_(None), m.Address.voided_at.is_(None))):
+                prev.to_date = from_date
+                uow.stamp_updated(prev)
+        a = uow.stamp_created(m.Address(offender_id=offender_id, kind=kind, line1=line1.strip(),
+                                        town=(town or "").strip() or None,
+                                        postcode=(postcode or "").strip().upper() or None, from_date=from_date))
+        uow.session.add(a)
+        uow.session.flush()
+        uow.audit("entry.create", entity="address", entity_id=a.id, offender_id=offender_id,
+                  details={"kind": kind, "from": from_date})
+        return _entry("address", a, a.from_date, a.line1)
+
+
+VOIDABLE = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
+
+
+def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, version_id: int, reason: str) -> None:
+    """Mark an entry as entered in error. It stays on the record, struck through, with the reason."""
+    require(actor, Permission.WRITE_CASES)
+    model = VOIDABLE.get(entity)
+    if model is None:
+        raise NotFound(f"Entries of kind {entity} cannot be marked as entered in error.")
+    if len(reason.strip()) < MIN_REASON_CHARS:
+        raise ValidationFailed(FieldProblem("reason", f"Say why this entry was wrong (at least {MIN_REASON_CHARS} characters)."))
+    with unit_of_work(services, actor, stale_entity=(entity.replace("_", " "), model, entry_id)) as uow:
+        row = uow.session.get(model, entry_id)
+        if row is None:
+            raise NotFound(f"No {entity} {entry_id}.")
+        if row.version_id != version_id:
+            raise StaleDataError("entry changed")
+        if row.voided_at is not None:
+            raise ValidationFailed(FieldProblem("reason", "This entry is already marked as entered in error."))
+        uow.keep_revision(row, entity=entity, offender_id=row.offender_id, reason=reason.strip())
+        row.voided_at, row.voided_by_id, row.void_reason = uow.now, actor.user_id, reason.strip()
+        uow.stamp_updated(row)
+        uow.audit("entry.void", entity=entity, entity_id=entry_id, offender_id=row.offender_id, reason=reason.strip())

@@ -1,0 +1,56 @@
+"""Errors a user can cause or meet, each with a message fit to show them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+class ServiceError(Exception):
+    """Base for errors the UI shows as a message, not a traceback."""
+
+
+class PermissionDenied(ServiceError):
+    pass
+
+
+class NotFound(ServiceError):
+    pass
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    field: str
+    message: str
+
+
+class ValidationFailed(ServiceError):
+    """One or more fields are wrong. Each problem names the field and says how to fix it."""
+
+    def __init__(self, problems: list[FieldProblem] | FieldProblem):
+        self.problems = [problems] if isinstance(problems, FieldProblem) else list(problems)
+        super().__init__("; ".join(f"{p.field}: {p.message}" for p in self.problems))
+
+    def for_field(self, field: str) -> str | None:
+        return next((p.message for p in self.problems if p.field == field), None)
+
+
+class ConcurrentEditError(ServiceError):
+    """Someone else saved the record after it was loaded."""
+
+    def __init__(self, entity: str, changed_by: str | None, changed_at: datetime | None):
+        self.entity, self.changed_by, self.changed_at = entity, changed_by, changed_at
+        when = changed_at.strftime("%d %b %Y %H:%M UTC") if changed_at else "an unknown time"
+        super().__init__(
+            f"This {entity} was changed by {changed_by or 'another user'} at {when} after you "
+            "opened it. Reload it to see their change, then make yours again."
+        )
+
+
+class AuthenticationFailed(ServiceError):
+    pass
+
+
+class DatabaseBusy(ServiceError):
+    def __init__(self) -> None:
+        super().__init__("The database is busy with another user's change. Wait a moment and try again.")

@@ -1,0 +1,189 @@
+import os
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from rso_manager.clock import FixedClock
+from rso_manager.database import seed_reference_data
+from rso_manager.domain.roles import Role
+from rso_manager.persistence.engine import make_engine, make_session_factory
+from rso_manager.persistence.models import Team, User
+from rso_manager.persistence.schema import upgrade
+from rso_manager.services.passwords import hash_password
+from rso_manager.services.unit_of_work import Actor, Services
+from tests import pg_server
+
+PASSWORD = "correct horse battery staple of tests"
+
+
+@dataclass(frozen=True)
+class World:
+    """The standard people in every test database."""
+
+    admin: Actor
+    lead: Actor
+    supervisor: Actor
+    supervisor2: Actor
+    om: Actor
+    om2: Actor
+    untrained: Actor
+    team_id: int
+    team2_id: int
+
+
+def _seed_world(engine, clock) -> None:
+    factory = make_session_factory(engine)
+    pw = hash_password(PASSWORD)  # hashed once: Argon2id at full cost is deliberately slow
+    with factory.begin() as s:
+        north, south = Team(name="North", created_at=clock.now()), Team(name="South", created_at=clock.now())
+        s.add_all([north, south])
+        s.flush()
+        people = [
+            ("admin", "Ada Admin", Role.ADMINISTRATOR, None, True),
+            ("lead", "Lee Lead", Role.OMU_LEAD, north.id, True),
+            ("sup", "Sam Supervisor", Role.SUPERVISOR, north.id, True),
+            ("sup2", "Sue Supervisor", Role.SUPERVISOR, north.id, True),
+            ("om", "Olly Manager", Role.OFFENDER_MANAGER, north.id, True),
+            ("om2", "Oona Manager", Role.OFFENDER_MANAGER, south.id, True),
+            ("newbie", "Nat Newstarter", Role.OFFENDER_MANAGER, north.id, False),
+        ]
+        for username, name, role, team, trained in people:
+            s.add(User(username=username, display_name=name, role=role.value, team_id=team,
+                       trained=trained, active=True, password_hash=pw, failed_logins=0,
+                       created_at=clock.now()))
+
+
+def world_from(services: Services) -> World:
+    with services.session_factory() as s:
+        users = {u.username: u for u in s.query(User)}
+        teams = {t.name: t.id for t in s.query(Team)}
+
+    def actor(name):
+        u = users[name]
+        return Actor(u.id, u.username, u.display_name, Role(u.role), u.team_id, u.trained)
+
+    return World(actor("admin"), actor("lead"), actor("sup"), actor("sup2"), actor("om"),
+                 actor("om2"), actor("newbie"), teams["North"], teams["South"])
+
+
+# --- SQLite: a migrated, seeded template file copied per test --------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory):
+    clock = FixedClock()
+    path = tmp_path_factory.mktemp("template") / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    upgrade(engine, now=clock.now())
+    seed_reference_data(engine, clock)
+    _seed_world(engine, clock)
+    with engine.connect() as c:
+        c.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    engine.dispose()
+    return path
+
+
+# --- PostgreSQL: one server per run, a template database cloned per test ----------------
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    reason = pg_server.unavailable_reason()
+    if reason:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"PostgreSQL tests cannot run under CI: {reason}", pytrace=False)
+        pytest.skip(f"!!! PostgreSQL tests SKIPPED: {reason}. Install PostgreSQL 15 to run them. !!!")
+    server = pg_server.start()
+    clock = FixedClock()
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text("CREATE DATABASE rso_template"))
+    admin.dispose()
+    engine = make_engine(server.url("rso_template"))
+    upgrade(engine, now=clock.now())
+    seed_reference_data(engine, clock)
+    _seed_world(engine, clock)
+    engine.dispose()
+    yield server
+    server.stop()
+
+
+_pg_counter = iter(range(1, 10**9))
+
+
+def _postgres_url(server) -> str:
+    name = f"rso_test_{next(_pg_counter)}"
+    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"CREATE DATABASE {name} TEMPLATE rso_template"))
+    admin.dispose()
+    return server.url(name)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request, sqlite_template, tmp_path):
+    """A fresh, migrated database with the standard World, on each backend."""
+    if request.param == "sqlite":
+        target = tmp_path / "rso.db"
+        shutil.copy(sqlite_template, target)
+        return f"sqlite:///{target}"
+    return _postgres_url(request.getfixturevalue("postgres_server"))
+
+
+@pytest.fixture
+def sqlite_url(sqlite_template, tmp_path):
+    """SQLite only: for UI and CLI tests, where the backend is not what is under test."""
+    target = tmp_path / "rso.db"
+    shutil.copy(sqlite_template, target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def clock():
+    return FixedClock()
+
+
+def _services(url, clock):
+    engine = make_engine(url)
+    return engine, Services(make_session_factory(engine), clock)
+
+
+@pytest.fixture
+def services(db_url, clock):
+    engine, svc = _services(db_url, clock)
+    yield svc
+    engine.dispose()
+
+
+@pytest.fixture
+def sqlite_services(sqlite_url, clock):
+    engine, svc = _services(sqlite_url, clock)
+    yield svc
+    engine.dispose()
+
+
+@pytest.fixture
+def world(request) -> World:
+    svc = request.getfixturevalue("sqlite_services" if "sqlite_services" in request.fixturenames else "services")
+    return world_from(svc)
+
+
+@pytest.fixture
+def empty_sqlite_url(tmp_path):
+    return f"sqlite:///{tmp_path / 'empty.db'}"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _no_stray_data_dir():
+    """Keep tests out of the user's real data directory."""
+    d = tempfile.mkdtemp(prefix="rso-data-")
+    os.environ["RSO_MANAGER_DATA_DIR"] = d
+    yield
+    shutil.rmtree(Path(d), ignore_errors=True)
