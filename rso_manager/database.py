@@ -38,9 +38,12 @@ def log_dir() -> Path:
     return PlatformDirs(APP_NAME, "RSO Manager", ensure_exists=True).user_log_path
 
 
-def resolve_url(cli_url: str | None) -> str:
-    """--db first, then RSO_DATABASE_URL, then a SQLite file in the user data directory."""
-    return cli_url or os.environ.get(DB_ENV) or sqlite_url_for(data_dir() / "rso-manager.db")
+def resolve_url(cli_url: str | None, *, demo: bool = False) -> str:
+    """--db first, then RSO_DATABASE_URL, then a SQLite file in the user data directory.
+    Demo data always goes to its own file, never into a database holding real cases."""
+    if cli_url or os.environ.get(DB_ENV):
+        return cli_url or os.environ[DB_ENV]
+    return sqlite_url_for(data_dir() / ("rso-manager-demo.db" if demo else "rso-manager.db"))
 
 
 def describe(url: str) -> str:

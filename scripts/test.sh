@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test run: lint, the import boundary, then pytest on SQLite and a real PostgreSQL
+# server that tests/conftest.py starts in a temporary directory on a free port.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+
+# PostgreSQL is part of the machine image; install it where it is missing and we may.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "PostgreSQL not found: installing it"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq postgresql >/dev/null
+  fi
+fi
+
+export QT_QPA_PLATFORM=offscreen
+$BIN/ruff check .
+$BIN/lint-imports
+$BIN/python -m pytest -p no:cacheprovider -q "$@"
