@@ -10,7 +10,12 @@ from sqlalchemy import func, select
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence.models import Team, User
 from rso_manager.services import passwords
-from rso_manager.services.errors import AuthenticationFailed, FieldProblem, NotFound, ValidationFailed
+from rso_manager.services.errors import (
+    AuthenticationFailed,
+    FieldProblem,
+    NotFound,
+    ValidationFailed,
+)
 from rso_manager.services.unit_of_work import SYSTEM, Actor, Services, require, unit_of_work
 
 MAX_FAILED_LOGINS = 5          # CJIS 5.5.3
