@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 
 from rso_manager.clock import SystemClock
 from rso_manager.database import describe, open_database, resolve_url
+from rso_manager.domain.roles import CaseloadScope
 from rso_manager.persistence import audit_chain
+from rso_manager.persistence.engine import DatabaseLocationError
 from rso_manager.persistence.schema import SchemaTooNewError
+from rso_manager.services.errors import ServiceError
 
 COMMANDS = ("demo", "audit", "plan", "report", "user")
 
@@ -24,6 +30,14 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="fill the database with a synthetic, fictional caseload")
     demo.add_argument("--offenders", type=int, default=500, help="how many offenders (default 500)")
     demo.add_argument("--seed", type=int, default=1, help="random seed; the same seed gives the same data")
+
+    plan = sub.add_parser("plan", help="propose home visits (risk-led, unannounced, two officers)")
+    plan.add_argument("--user", required=True, help="your username (password from RSO_PASSWORD or a prompt)")
+    plan.add_argument("--as-of", type=_date, required=True, metavar="YYYY-MM-DD")
+    plan.add_argument("--days", type=int, default=14, help="look this many days ahead (default 14)")
+    plan.add_argument("--scope", choices=[s.value for s in CaseloadScope], help="caseload scope (default by role)")
+    plan.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same proposals")
+    plan.add_argument("--json", action="store_true", help="print JSON for scripting")
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -40,6 +54,41 @@ def _demo(services, args) -> int:
     result = demo.generate(services, offenders=args.offenders, seed=args.seed, progress=_progress)
     print(f"\nDemo data ready: {result.offenders} offenders, {result.users} users. "
           f"Demo passwords: {demo.DEMO_PASSWORD_HINT}")
+    return 0
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date: use YYYY-MM-DD, e.g. 2026-11-25") from None
+
+
+def _login(services, username: str):
+    from rso_manager.services import users
+
+    password = os.environ.get("RSO_PASSWORD") or getpass.getpass(f"Password for {username}: ")
+    return users.login(services, username, password)
+
+
+def _plan(services, args) -> int:
+    from rso_manager.services import visits
+
+    actor = _login(services, args.user)
+    view = visits.propose(services, actor, as_of=args.as_of, days=args.days,
+                          scope=CaseloadScope(args.scope) if args.scope else None, seed=args.seed)
+    rows = [{
+        "offender_id": i.offender_id, "reference": i.reference, "name": i.name, "risk_level": i.risk_level,
+        "window": {"earliest": i.window_earliest, "latest": i.window_latest}, "days_overdue": i.days_overdue,
+        "proposed_date": i.proposed_on, "time_band": i.time_band, "officers": list(i.officer_names),
+        "status": i.status, "warnings": list(i.warnings),
+    } for i in view.items]
+    if args.json:
+        print(json.dumps(rows, default=str, indent=2))
+    else:
+        for r in rows:
+            print(f"{r['proposed_date']} {r['time_band']:<9} {r['reference']} {r['name']:<30} "
+                  f"{' + '.join(r['officers'])}{'  OVERDUE ' + str(r['days_overdue']) + 'd' if r['days_overdue'] else ''}")
     return 0
 
 
@@ -67,12 +116,20 @@ def run(argv: Sequence[str], clock=None) -> int:
     except SchemaTooNewError as exc:
         print(str(exc), file=sys.stderr)
         return 2
+    except DatabaseLocationError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     try:
         if args.command == "demo":
             return _demo(services, args)
+        if args.command == "plan":
+            return _plan(services, args)
         if args.command == "audit" and args.audit_command == "verify":
             return _audit_verify(services)
         print(f"Unknown command for {describe(url)}", file=sys.stderr)
         return 2
+    except ServiceError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     finally:
         engine.dispose()

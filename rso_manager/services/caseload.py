@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.persistence import models as m
+from rso_manager.services import case_summary
 from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services, require, unit_of_work
 
@@ -378,6 +379,7 @@ def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> O
         uow.session.flush()
         uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id,
                   details=_draft_columns(draft))
+        case_summary.refresh(uow.session, o.id, services.clock.today())
         return _record(uow.session, o)
 
 

@@ -1,0 +1,46 @@
+"""Configuration an OMU may change, kept in the database and seeded from resources/.
+
+A setting that was never changed reads its default from resources/, so a new release's
+defaults reach every OMU that has not chosen otherwise.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib.resources import files
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rso_manager.domain.visit_policy import VisitPolicy, policy_from_dict
+from rso_manager.persistence.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "caseload_ceiling": 50,               # HMICFRS: 100 per officer is "double" (domain.md 2.6)
+    "crime_reference_pattern": r"^[A-Z]{2}-\d{2}-\d{6}$",
+    "crime_reference_example": "NY-26-012345",
+    "device_check_visits": 2,             # flag devices not checked at the last N home visits
+    "reminder_days_ahead": 7,
+    "sign_off_escalation_working_days": 5,
+    "rationale_min_words": 15,
+}
+
+
+def _resource_json(name: str) -> Any:
+    return json.loads(files("resources").joinpath(name).read_text(encoding="utf-8"))
+
+
+def get(session: Session, key: str) -> Any:
+    raw = session.scalar(select(Setting.value_json).where(Setting.key == key))
+    if raw is not None:
+        return json.loads(raw)
+    if key == "visit_policy":
+        return _resource_json("visit_policy.json")
+    if key in DEFAULTS:
+        return DEFAULTS[key]
+    raise KeyError(f"no setting called {key}")
+
+
+def visit_policy(session: Session) -> VisitPolicy:
+    return policy_from_dict(get(session, "visit_policy"))

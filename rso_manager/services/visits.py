@@ -1,0 +1,542 @@
+"""Risk-led visit planning and recording.
+
+The right practice is the default path: visits are unannounced, by two trained officers, at the
+home address, due by the risk management plan rather than a calendar. Any departure needs a
+reason and goes to a supervisor's sign-off queue, so it is visible rather than silent.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, select
+
+from rso_manager.clock import LONDON
+from rso_manager.domain import visit_window as vw
+from rso_manager.domain.roles import CaseloadScope, Permission, Role
+from rso_manager.domain.visit_proposal import (
+    Booking,
+    OfficerAvailability,
+    Proposal,
+    VisitRequest,
+    plan,
+)
+from rso_manager.persistence import models as m
+from rso_manager.services import case_events, case_summary, settings
+from rso_manager.services.caseload import RISK_ORDER, _scope_filter
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
+from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+
+RISK_TOOLS = ("ARMS", "RM2000", "OSP/C", "OSP/I", "other")
+MIN_REASON_CHARS = 10
+
+
+# --- risk assessments, plans, triggers --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanOutcome:
+    plan_id: int
+    interval: str
+    needs_sign_off: bool
+    sign_off_id: int | None
+
+
+def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *, tool: str,
+                           level: str, assessed_on: date | None, notes: str | None = None,
+                           review_by: date | None = None) -> int:
+    """A new assessment changes the interval and pulls the next visit forward; it also ends
+    reactive management until a supervisor signs it off again. It goes for sign-off itself."""
+    require(actor, Permission.WRITE_CASES)
+    problems = []
+    if tool not in RISK_TOOLS:
+        problems.append(FieldProblem("tool", f"Choose the assessment tool: {', '.join(RISK_TOOLS)}."))
+    if level not in {r.value for r in vw.RiskLevel}:
+        problems.append(FieldProblem("level", "Choose the risk level: low, medium, high or very high."))
+    if assessed_on is None:
+        problems.append(FieldProblem("assessed_on", "Enter the date of the assessment."))
+    elif assessed_on > services.clock.today():
+        problems.append(FieldProblem("assessed_on", "The assessment date is in the future; enter the date it was completed."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        _offender(uow, offender_id)
+        ra = uow.stamp_created(m.RiskAssessment(offender_id=offender_id, tool=tool, level=level,
+                                                assessed_on=assessed_on, assessor_id=actor.user_id,
+                                                notes=notes, review_by=review_by))
+        uow.session.add(ra)
+        uow.session.flush()
+        uow.audit("entry.create", entity="risk_assessment", entity_id=ra.id, offender_id=offender_id,
+                  details={"tool": tool, "level": level, "assessed_on": assessed_on})
+        case_events.request_sign_off(uow, entity="risk_assessment", entity_id=ra.id, offender_id=offender_id,
+                                     summary=f"{tool} risk assessment: {level.replace('_', ' ')} risk")
+        case_events.record_trigger(uow, offender_id, vw.TriggerKind.RISK_ASSESSMENT, assessed_on,
+                                   ("risk_assessment", ra.id))
+        return ra.id
+
+
+def set_plan(services: Services, actor: Actor, offender_id: int, *, visit_interval_months: int | None,
+             reactive: bool = False, effective_from: date | None = None, review_by: date | None = None,
+             supervision: str | None = None, monitoring_control: str | None = None,
+             interventions: str | None = None, victim_safety: str | None = None,
+             contingency: str | None = None, reason: str = "") -> PlanOutcome:
+    """A new risk management plan. A shorter interval applies at once; a longer one, or
+    reactive management, applies only once a supervisor signs it off."""
+    require(actor, Permission.WRITE_CASES)
+    today = services.clock.today()
+    if visit_interval_months is not None and not 1 <= visit_interval_months <= 24:
+        raise ValidationFailed(FieldProblem("visit_interval_months", "Enter an interval between 1 and 24 months, or leave it empty to use the risk level's default."))
+    with unit_of_work(services, actor) as uow:
+        _offender(uow, offender_id)
+        policy = settings.visit_policy(uow.session)
+        risk = case_summary.current_risk(uow.session, offender_id)
+        needs_sign_off = False
+        if reactive:
+            decision = vw.reactive_management_allowed(case_summary.risk_history(uow.session, offender_id),
+                                                      today, policy)
+            if not decision.needs_sign_off:
+                raise ValidationFailed(FieldProblem("reactive", f"Reactive management is not allowed: {decision.reason}."))
+            needs_sign_off, interval_text = True, "reactive management (no routine visits)"
+        else:
+            level = vw.RiskLevel(risk.level) if risk else vw.RiskLevel.VERY_HIGH
+            decision = vw.home_visit_interval(level, visit_interval_months, policy)
+            needs_sign_off, interval_text = decision.needs_sign_off, decision.reason
+        if needs_sign_off and len(reason.strip()) < MIN_REASON_CHARS:
+            raise ValidationFailed(FieldProblem("reason", "This plan departs from the default and needs a supervisor's sign-off: say why (at least 10 characters)."))
+        p = uow.stamp_created(m.RiskManagementPlan(
+            offender_id=offender_id, effective_from=effective_from or today, review_by=review_by,
+            visit_interval_months=None if reactive else visit_interval_months, reactive=reactive,
+            supervision=supervision, monitoring_control=monitoring_control, interventions=interventions,
+            victim_safety=victim_safety, contingency=contingency))
+        uow.session.add(p)
+        uow.session.flush()
+        uow.audit("entry.create", entity="risk_management_plan", entity_id=p.id, offender_id=offender_id,
+                  reason=reason or None, details={"interval": visit_interval_months, "reactive": reactive})
+        so = None
+        if needs_sign_off:
+            so = case_events.request_sign_off(uow, entity="risk_management_plan", entity_id=p.id,
+                                              offender_id=offender_id,
+                                              summary=f"Plan departs from default: {interval_text}. Reason: {reason.strip()}")
+        case_summary.refresh(uow.session, offender_id, today)
+        return PlanOutcome(p.id, interval_text, needs_sign_off, so.id if so else None)
+
+
+def record_intelligence(services: Services, actor: Actor, offender_id: int, text: str, occurred_on: date) -> int:
+    require(actor, Permission.WRITE_CASES)
+    if not text.strip():
+        raise ValidationFailed(FieldProblem("text", "Describe the intelligence received."))
+    if occurred_on > services.clock.today():
+        raise ValidationFailed(FieldProblem("occurred_on", "The date is in the future; enter when it was received."))
+    with unit_of_work(services, actor) as uow:
+        _offender(uow, offender_id)
+        note = uow.stamp_created(m.CaseNote(offender_id=offender_id, kind="intelligence", text=text.strip(),
+                                            occurred_on=occurred_on))
+        uow.session.add(note)
+        uow.session.flush()
+        uow.audit("entry.create", entity="case_note", entity_id=note.id, offender_id=offender_id)
+        case_events.record_trigger(uow, offender_id, vw.TriggerKind.INTELLIGENCE, occurred_on, ("case_note", note.id))
+        return note.id
+
+
+def record_trigger(services: Services, actor: Actor, offender_id: int, kind: vw.TriggerKind, on: date) -> None:
+    """A trigger recorded by hand (e.g. release from custody learned from a prison)."""
+    require(actor, Permission.WRITE_CASES)
+    if on > services.clock.today():
+        raise ValidationFailed(FieldProblem("on", "The date is in the future; record the event when it happens."))
+    with unit_of_work(services, actor) as uow:
+        _offender(uow, offender_id)
+        case_events.record_trigger(uow, offender_id, kind, on)
+
+
+# --- recording a visit ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceCheckInput:
+    device_id: int
+    result: str  # checked | not_seen | refused
+    outcome: str | None = None
+
+
+@dataclass(frozen=True)
+class FoundDeviceInput:
+    kind: str
+    make_model: str | None = None
+    imei: str | None = None
+    serial: str | None = None
+    phone_number: str | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class VisitInput:
+    offender_id: int
+    visited_at: datetime | None
+    outcome: str | None
+    kind: str = "home"            # home | office
+    announced: bool = False
+    officer_ids: tuple[int, ...] = ()
+    at_home_address: bool = True
+    location: str | None = None
+    override_reason: str = ""
+    people_present: str | None = None
+    notes: str | None = None
+    device_checks: tuple[DeviceCheckInput, ...] = ()
+    found_devices: tuple[FoundDeviceInput, ...] = ()
+    planned_visit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class VisitResult:
+    visit_id: int
+    departures: tuple[str, ...]
+    sign_off_id: int | None
+    warrant_prompt: bool
+    pattern_warning: str | None
+    breach_ids: tuple[int, ...] = ()
+    next_visit_due: date | None = None
+
+
+def departures_from_default(v: VisitInput) -> list[str]:
+    """Each way this visit departs from unannounced, two officers, at home."""
+    out = []
+    if v.kind == "office":
+        out.append("office interview instead of a home visit")
+    elif not v.at_home_address:
+        out.append("not at the notified home address")
+    if v.announced:
+        out.append("announced in advance")
+    if len(set(v.officer_ids)) < 2:
+        out.append("one officer only")
+    return out
+
+
+def _absent(session, user_id: int, on: date) -> bool:
+    return session.scalar(select(m.Absence.id).where(
+        m.Absence.user_id == user_id, m.Absence.voided_at.is_(None),
+        m.Absence.starts_on <= on, m.Absence.ends_on >= on)) is not None
+
+
+def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
+    problems = []
+    now = uow.now
+    if v.visited_at is None:
+        problems.append(FieldProblem("visited_at", "Enter the date and time of the visit."))
+    elif v.visited_at > now + timedelta(minutes=5):
+        problems.append(FieldProblem("visited_at", "The visit time is in the future; a completed visit must have happened. Plan future visits in the planner."))
+    if v.kind not in ("home", "office"):
+        problems.append(FieldProblem("kind", "Choose home visit or office interview."))
+    if v.outcome not in {o.value for o in vw.VisitOutcome}:
+        problems.append(FieldProblem("outcome", "Choose the outcome: seen, no answer, refused entry or not at address."))
+    if not v.officer_ids:
+        problems.append(FieldProblem("officer_ids", "Name the officers present."))
+    on = v.visited_at.date() if v.visited_at else uow.services.clock.today()
+    for uid in v.officer_ids:
+        user = uow.session.get(m.User, uid)
+        if user is None or not user.active:
+            problems.append(FieldProblem("officer_ids", f"Officer {uid} is not an active user."))
+        elif not user.trained:
+            problems.append(FieldProblem("officer_ids", f"{user.display_name} is not ViSOR/MOSOVO trained and cannot be a visiting officer; choose a trained officer."))
+        elif _absent(uow.session, uid, on):
+            problems.append(FieldProblem("officer_ids", f"{user.display_name} is recorded as absent on {on:%d/%m/%Y}; choose another officer or correct the absence."))
+    if departures_from_default(v) and len(v.override_reason.strip()) < MIN_REASON_CHARS:
+        problems.append(FieldProblem("override_reason", "This visit departs from unannounced, two officers, at home: say why (at least 10 characters). It will go to your supervisor."))
+    for check in v.device_checks:
+        if check.result not in ("checked", "not_seen", "refused"):
+            problems.append(FieldProblem("device_checks", "Mark each device as checked, not seen or refused."))
+    return problems
+
+
+def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult:
+    require(actor, Permission.WRITE_CASES)
+    with unit_of_work(services, actor) as uow:
+        _offender(uow, v.offender_id)
+        problems = _validate_visit(uow, v)
+        if problems:
+            raise ValidationFailed(problems)
+        policy = settings.visit_policy(uow.session)
+        today = services.clock.today()
+        window = case_summary.visit_window(uow.session, uow.session.get(m.Offender, v.offender_id), today)
+        visit = uow.session.get(m.Visit, v.planned_visit_id) if v.planned_visit_id else None
+        if visit is None:
+            visit = uow.stamp_created(m.Visit(offender_id=v.offender_id))
+            uow.session.add(visit)
+        else:
+            uow.stamp_updated(visit)
+        departures = departures_from_default(v)
+        visit.kind, visit.status, visit.visited_at, visit.outcome = v.kind, "completed", v.visited_at, v.outcome
+        visit.announced, visit.location = v.announced, v.location or ("home address" if v.at_home_address and v.kind == "home" else None)
+        visit.override_reason = v.override_reason.strip() or None
+        visit.people_present, visit.notes = v.people_present, v.notes
+        visit.window_earliest, visit.window_latest = window.earliest, window.latest
+        visit.time_band = (policy.band_of(v.visited_at.astimezone(LONDON).time()) or vw.TimeBand.EVENING).value
+        uow.session.flush()
+        for i, uid in enumerate(dict.fromkeys(v.officer_ids)):
+            uow.session.add(m.VisitOfficer(visit_id=visit.id, user_id=uid, part="lead" if i == 0 else "second"))
+        uow.audit("visit.record", entity="visit", entity_id=visit.id, offender_id=v.offender_id,
+                  reason=visit.override_reason,
+                  details={"kind": v.kind, "outcome": v.outcome, "announced": v.announced,
+                           "officers": list(v.officer_ids), "departures": departures})
+        breach_ids = _record_devices(uow, visit, v)
+        so = None
+        if departures:
+            so = case_events.request_sign_off(
+                uow, entity="visit", entity_id=visit.id, offender_id=v.offender_id,
+                summary=f"Visit on {v.visited_at:%d/%m/%Y} departs from the default: {'; '.join(departures)}. "
+                        f"Reason given: {v.override_reason.strip()}")
+        history = _visit_history(uow.session, v.offender_id)
+        warrant = vw.warrant_prompt_due(history, policy)
+        recent = _recent_stamps(uow.session, v.offender_id)
+        case_summary.refresh(uow.session, v.offender_id, today)
+        return VisitResult(visit.id, tuple(departures), so.id if so else None, warrant,
+                           vw.pattern_warning(recent, policy), tuple(breach_ids),
+                           uow.session.get(m.Offender, v.offender_id).next_visit_due)
+
+
+def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput) -> list[int]:
+    """Device checks at the visit; a device found that was not declared is recorded and opens
+    a breach (the breach decision itself belongs to the breaches workflow)."""
+    if not (v.device_checks or v.found_devices):
+        return []
+    from rso_manager.services import devices  # the devices workflow owns device rules
+
+    on = v.visited_at.date()
+    for check in v.device_checks:
+        devices.check_device(uow, check.device_id, visit.id, check.result, check.outcome, on)
+    breach_ids = []
+    for found in v.found_devices:
+        _device, breach = devices.record_undeclared_device(uow, v.offender_id, visit.id, found, on)
+        breach_ids.append(breach.id)
+    return breach_ids
+
+
+def record_warrant_decision(services: Services, actor: Actor, visit_id: int, decision: str) -> None:
+    """s.96B: after two failed entry attempts, record whether a warrant is applied for and why."""
+    require(actor, Permission.WRITE_CASES)
+    if len(decision.strip()) < MIN_REASON_CHARS:
+        raise ValidationFailed(FieldProblem("warrant_decision", "Record the decision on a s.96B warrant application and the reason (at least 10 characters)."))
+    with unit_of_work(services, actor) as uow:
+        visit = uow.session.get(m.Visit, visit_id)
+        if visit is None:
+            raise NotFound(f"No visit {visit_id}.")
+        visit.warrant_decision = decision.strip()
+        uow.stamp_updated(visit)
+        uow.audit("visit.warrant_decision", entity="visit", entity_id=visit_id, offender_id=visit.offender_id,
+                  reason=decision.strip())
+        case_events.request_sign_off(uow, entity="visit_warrant", entity_id=visit_id, offender_id=visit.offender_id,
+                                     summary=f"s.96B warrant decision after failed entries: {decision.strip()}")
+
+
+def _visit_history(session, offender_id: int) -> list[vw.Visit]:
+    return [vw.Visit(v.visited_at.date(), vw.VisitKind(v.kind), vw.VisitOutcome(v.outcome))
+            for v in session.scalars(select(m.Visit).where(
+                m.Visit.offender_id == offender_id, m.Visit.status == "completed", m.Visit.voided_at.is_(None)))]
+
+
+def _recent_stamps(session, offender_id: int, n: int = 6) -> list[tuple[date, vw.TimeBand]]:
+    rows = session.execute(
+        select(m.Visit.visited_at, m.Visit.planned_on, m.Visit.time_band)
+        .where(m.Visit.offender_id == offender_id, m.Visit.kind == "home", m.Visit.voided_at.is_(None),
+               m.Visit.status.in_(("completed", "booked")), m.Visit.time_band.is_not(None))
+        .order_by(func.coalesce(m.Visit.planned_on, m.Visit.visited_at).desc()).limit(n)).all()
+    return [((at.astimezone(LONDON).date() if at else planned), vw.TimeBand(band)) for at, planned, band in rows]
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    offender_id: int
+    reference: str
+    name: str
+    risk_level: str | None
+    offender_manager: str | None
+    window_earliest: date | None
+    window_latest: date | None
+    window_reason: str
+    days_overdue: int
+    proposed_on: date
+    time_band: str
+    officer_ids: tuple[int, ...]
+    officer_names: tuple[str, ...]
+    warnings: tuple[str, ...] = ()
+    visit_id: int | None = None
+    status: str = "proposed"
+
+
+@dataclass(frozen=True)
+class PlannerView:
+    start: date
+    days: int
+    items: tuple[PlannedVisit, ...] = field(default_factory=tuple)
+
+    @property
+    def overdue(self) -> tuple[PlannedVisit, ...]:
+        return tuple(i for i in self.items if i.days_overdue > 0)
+
+
+def _officers(session, team_id: int | None) -> list[m.User]:
+    stmt = select(m.User).where(m.User.active, m.User.role.in_((Role.OFFENDER_MANAGER.value, Role.SUPERVISOR.value)))
+    if team_id is not None:
+        stmt = stmt.where(m.User.team_id == team_id)
+    return list(session.scalars(stmt.order_by(m.User.id)))
+
+
+def _availability(session, users: list[m.User], start: date, end: date) -> list[OfficerAvailability]:
+    absences: dict[int, list[tuple[date, date]]] = {}
+    for a in session.scalars(select(m.Absence).where(
+            m.Absence.voided_at.is_(None), m.Absence.ends_on >= start, m.Absence.starts_on <= end)):
+        absences.setdefault(a.user_id, []).append((a.starts_on, a.ends_on))
+    return [OfficerAvailability(str(u.id), u.trained, tuple(absences.get(u.id, ()))) for u in users]
+
+
+def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: CaseloadScope | None = None,
+            seed: int = 0) -> PlannerView:
+    """Proposals for every case in scope whose window closes within DAYS of AS_OF, overdue first,
+    plus the visits already booked in that period."""
+    require(actor, Permission.READ_CASES)
+    scope = scope or (CaseloadScope.MINE if actor.role is Role.OFFENDER_MANAGER else CaseloadScope.TEAM)
+    horizon = as_of + timedelta(days=days)
+    with services.session_factory() as s:
+        policy = settings.visit_policy(s)
+        booked_rows = s.execute(
+            select(m.Visit, m.Offender).join(m.Offender, m.Offender.id == m.Visit.offender_id)
+            .where(m.Visit.status == "booked", m.Visit.voided_at.is_(None), _scope_filter(actor, scope))).all()
+        booked_offenders = {o.id for _, o in booked_rows}
+        bookings = [Booking(str(vo.user_id), v.planned_on) for v, _ in booked_rows for vo in v.officers if v.planned_on]
+        candidates = s.scalars(select(m.Offender).where(
+            m.Offender.status == "active", _scope_filter(actor, scope),
+            m.Offender.next_visit_due.is_not(None), m.Offender.next_visit_due <= horizon)).all()
+        team_ids = {o.team_id for o in candidates} | {o.team_id for _, o in booked_rows}
+        users = [u for t in team_ids for u in _officers(s, t)] if team_ids else []
+        by_id = {u.id: u for u in users}
+        availability = _availability(s, users, as_of, horizon + timedelta(days=31))
+        requests, meta = [], {}
+        for o in candidates:
+            if o.id in booked_offenders or o.offender_manager_id not in by_id:
+                continue
+            window = case_summary.visit_window(s, o, as_of)
+            if window.latest is None:
+                continue
+            requests.append(VisitRequest(str(o.id), window, tuple(_recent_stamps(s, o.id)), str(o.offender_manager_id)))
+            meta[str(o.id)] = (o, window)
+        proposals: list[Proposal] = plan(requests, availability, bookings, policy, seed, as_of=as_of)
+        items = []
+        for p in proposals:
+            o, window = meta[p.offender_id]
+            ids = tuple(int(i) for i in p.officer_ids)
+            items.append(PlannedVisit(
+                o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
+                by_id[o.offender_manager_id].display_name, window.earliest, window.latest, window.reason,
+                vw.days_overdue(window, as_of), p.date, p.band.value, ids,
+                tuple(by_id[i].display_name for i in ids if i in by_id), p.warnings))
+        for v, o in booked_rows:
+            if v.planned_on is None or not as_of - timedelta(days=days) <= v.planned_on <= horizon:
+                continue
+            ids = tuple(vo.user_id for vo in v.officers)
+            overdue = max(0, (as_of - v.window_latest).days) if v.window_latest else 0
+            items.append(PlannedVisit(
+                o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
+                s.scalar(select(m.User.display_name).where(m.User.id == o.offender_manager_id)),
+                v.window_earliest, v.window_latest, "booked", overdue, v.planned_on, v.time_band or "",
+                ids, tuple(s.scalar(select(m.User.display_name).where(m.User.id == i)) for i in ids),
+                (), v.id, "booked"))
+    items.sort(key=lambda i: (-i.days_overdue, i.proposed_on, -RISK_ORDER.get(i.risk_level, 0), i.offender_id))
+    return PlannerView(as_of, days, tuple(items))
+
+
+def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date, time_band: str,
+               officer_ids: tuple[int, ...], reason: str = "", visit_id: int | None = None,
+               version_id: int | None = None) -> int:
+    """Book (or rebook) a visit. Inside the due window it just books; outside it needs a reason
+    and goes to a supervisor."""
+    require(actor, Permission.WRITE_CASES)
+    problems = []
+    if time_band not in {b.value for b in vw.TimeBand}:
+        problems.append(FieldProblem("time_band", "Choose morning, afternoon or evening."))
+    if on < services.clock.today():
+        problems.append(FieldProblem("on", "The date is in the past; record a visit that happened with Record visit."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor, stale_entity=("visit", m.Visit, visit_id or 0)) as uow:
+        o = _offender(uow, offender_id)
+        window = case_summary.visit_window(uow.session, o, services.clock.today())
+        for uid in officer_ids:
+            user = uow.session.get(m.User, uid)
+            if user is None or not user.trained:
+                raise ValidationFailed(FieldProblem("officer_ids", "Only trained officers can be booked for a visit."))
+            if _absent(uow.session, uid, on):
+                raise ValidationFailed(FieldProblem("officer_ids", f"{user.display_name} is absent on {on:%d/%m/%Y}."))
+        outside = window.latest is not None and not (window.earliest or on) <= on <= window.latest
+        if outside and len(reason.strip()) < MIN_REASON_CHARS:
+            raise ValidationFailed(FieldProblem(
+                "reason", f"{on:%d/%m/%Y} is outside the due window ({window.earliest:%d/%m/%Y} to {window.latest:%d/%m/%Y}): say why (at least 10 characters)."))
+        if visit_id is not None:
+            visit = uow.session.get(m.Visit, visit_id)
+            if visit is None:
+                raise NotFound(f"No visit {visit_id}.")
+            if version_id is not None and visit.version_id != version_id:
+                from sqlalchemy.orm.exc import StaleDataError
+                raise StaleDataError("visit changed")
+            uow.keep_revision(visit, entity="visit", offender_id=offender_id, reason=reason.strip() or "rebooked")
+            for vo in list(visit.officers):
+                uow.session.delete(vo)  # the officer list of a booking, not a case record
+            uow.stamp_updated(visit)
+        else:
+            visit = uow.stamp_created(m.Visit(offender_id=offender_id, kind="home", status="booked"))
+            uow.session.add(visit)
+        visit.planned_on, visit.time_band = on, time_band
+        visit.window_earliest, visit.window_latest = window.earliest, window.latest
+        visit.override_reason = reason.strip() or None
+        uow.session.flush()
+        for i, uid in enumerate(dict.fromkeys(officer_ids)):
+            uow.session.add(m.VisitOfficer(visit_id=visit.id, user_id=uid, part="lead" if i == 0 else "second"))
+        uow.audit("visit.book", entity="visit", entity_id=visit.id, offender_id=offender_id, reason=reason or None,
+                  details={"on": on, "band": time_band, "officers": list(officer_ids), "outside_window": outside})
+        if outside:
+            case_events.request_sign_off(uow, entity="visit", entity_id=visit.id, offender_id=offender_id,
+                                         summary=f"Visit booked outside its window on {on:%d/%m/%Y}: {reason.strip()}")
+        return visit.id
+
+
+@dataclass(frozen=True)
+class VisitDefaults:
+    """What the visit form starts with: the right practice unless the user changes it."""
+
+    offender_manager_id: int | None
+    second_officer_id: int | None
+    officers: tuple[tuple[int, str], ...]
+    devices: tuple[tuple[int, str], ...]
+    failed_attempts_since_seen: int
+    window: vw.DueWindow
+
+
+def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitDefaults:
+    require(actor, Permission.READ_CASES)
+    today = services.clock.today()
+    with services.session_factory() as s:
+        o = s.get(m.Offender, offender_id)
+        if o is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        team = [u for u in _officers(s, o.team_id) if u.trained and not _absent(s, u.id, today)]
+        second = next((u.id for u in team if u.id not in (o.offender_manager_id, actor.user_id)), None)
+        devices = tuple((d.id, f"{d.kind.title()} {d.make_model or ''}".strip() + (f" (IMEI {d.imei})" if d.imei else ""))
+                        for d in s.scalars(select(m.Device).where(
+                            m.Device.offender_id == offender_id, m.Device.voided_at.is_(None),
+                            m.Device.status == "active").order_by(m.Device.id)))
+        failed = 0
+        for visit in sorted(_visit_history(s, offender_id), key=lambda v: v.on):
+            if visit.kind == vw.VisitKind.HOME:
+                failed = 0 if visit.outcome == vw.VisitOutcome.SEEN else failed + 1
+        return VisitDefaults(o.offender_manager_id, second, tuple((u.id, u.display_name) for u in team),
+                             devices, failed, case_summary.visit_window(s, o, today))
+
+
+def _offender(uow: UnitOfWork, offender_id: int) -> m.Offender:
+    o = uow.session.get(m.Offender, offender_id)
+    if o is None:
+        raise NotFound(f"No offender record {offender_id}.")
+    return o
+
