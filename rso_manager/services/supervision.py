@@ -1,0 +1,374 @@
+"""Supervisor sign-off: each supervisor's queue, cover while they are away, escalation of items
+left waiting, and decisions that must carry a reasoned rationale (domain rule R20).
+
+The rules live in domain.rationale; this module feeds them from the database and records what
+happened. Routing is worked out when a queue is read, not when an item is requested, so an
+absence recorded today moves items that were already waiting.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from rso_manager.domain.dates import working_days_between
+from rso_manager.domain.rationale import (
+    RationalePolicy,
+    RoutingDecision,
+    SignOffDecision,
+    assess_rationale,
+    can_sign_off,
+    escalation_due,
+    route_sign_off,
+)
+from rso_manager.domain.roles import Permission, Role
+from rso_manager.domain.safeguarding_clocks import london_day
+from rso_manager.persistence import models as m
+from rso_manager.services import case_events, case_summary, settings
+from rso_manager.services.errors import (
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    ValidationFailed,
+)
+from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+
+SIGNING_ROLES = frozenset({Role.SUPERVISOR, Role.OMU_LEAD})
+OPEN_STATUSES = ("pending", "escalated")  # escalated: decided "escalate", now with the OMU lead
+_STATUS_FOR = {SignOffDecision.APPROVE: "approved", SignOffDecision.RETURN: "returned",
+               SignOffDecision.ESCALATE: "escalated"}
+# Entries a user may send for sign-off themselves; the named workflows request their own.
+SIGNABLE_ENTITIES = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
+
+
+@dataclass(frozen=True)
+class AbsenceInfo:
+    id: int
+    user_id: int
+    starts_on: date
+    ends_on: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class CoverInfo:
+    id: int
+    supervisor_id: int
+    cover_supervisor_id: int
+    named_by_id: int
+    starts_on: date
+    ends_on: date | None
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    sign_off_id: int
+    version_id: int
+    offender_id: int | None
+    offender_reference: str | None
+    offender_name: str | None
+    entity: str
+    entity_id: int
+    summary: str
+    author_id: int
+    author: str | None
+    owner_supervisor_id: int | None  # whose queue it was put in
+    status: str  # pending | escalated
+    requested_at: datetime
+    age_days: int
+    age_working_days: int
+    via_cover: bool  # in this queue because the actor covers the absent owner
+    escalated: bool  # waited past the limit, or escalated by a supervisor: the OMU lead sees it
+    routing: str  # why it is in this queue, for the tooltip
+
+
+@dataclass(frozen=True)
+class SignOffResult:
+    sign_off_id: int
+    version_id: int
+    status: str
+    supervisor_id: int | None
+    decision: str | None
+    rationale: str | None
+    signed_by_id: int | None
+    signed_at: datetime | None
+    via_cover: bool
+
+
+def _result(so: m.SignOff) -> SignOffResult:
+    return SignOffResult(so.id, so.version_id, so.status, so.supervisor_id, so.decision, so.rationale,
+                         so.signed_by_id, so.signed_at, so.via_cover)
+
+
+# --- who is where ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Roster:
+    """Everything route_sign_off needs for one day, read once per call."""
+
+    users: dict[int, tuple[bool, bool, bool]]  # id -> (is_supervisor, trained, active)
+    names: dict[int, str]
+    absences: dict[int, list[tuple[date, date | None]]]
+    cover: dict[int, int]
+    lead_id: int | None
+
+
+def _omu_lead_id(s: Session) -> int | None:
+    return s.scalar(select(m.User.id).where(m.User.role == Role.OMU_LEAD.value, m.User.active,
+                                            m.User.trained).order_by(m.User.id).limit(1))
+
+
+def _roster(s: Session, on: date) -> _Roster:
+    users, names = {}, {}
+    for uid, name, role, trained, active in s.execute(
+            select(m.User.id, m.User.display_name, m.User.role, m.User.trained, m.User.active)):
+        users[uid] = (Role(role) in SIGNING_ROLES, bool(trained), bool(active))
+        names[uid] = name
+    absences: dict[int, list[tuple[date, date | None]]] = {}
+    for a in s.scalars(select(m.Absence).where(m.Absence.voided_at.is_(None), m.Absence.starts_on <= on,
+                                               m.Absence.ends_on >= on)):
+        absences.setdefault(a.user_id, []).append((a.starts_on, a.ends_on))
+    cover = {c.supervisor_id: c.cover_supervisor_id for c in s.scalars(  # latest named wins
+        select(m.CoverArrangement).where(
+            m.CoverArrangement.voided_at.is_(None), m.CoverArrangement.starts_on <= on,
+            or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= on))
+        .order_by(m.CoverArrangement.id))}
+    return _Roster(users, names, absences, cover, _omu_lead_id(s))
+
+
+def _route(r: _Roster, so: m.SignOff, on: date) -> RoutingDecision:
+    lead = r.lead_id or 0  # no lead set up: the item routes to no one rather than to a junior
+    owner = so.supervisor_id or lead
+    users = r.users
+    if so.author_id in (owner, r.cover.get(owner)):
+        # A supervisor's own entry may have been put in their own queue: they cannot sign it,
+        # so for this item they count as unavailable and it moves on to cover or the lead.
+        users = {**users, so.author_id: (False, False, False)}
+    return route_sign_off(owner, r.absences, r.cover, users, on, lead)
+
+
+def _signer(s: Session, actor: Actor) -> tuple[bool, bool, Role | None]:
+    """(is_supervisor, trained, role) from the database, not the login-time Actor, so a
+    withdrawn accreditation takes effect at once."""
+    u = s.get(m.User, actor.user_id)
+    if u is None or not u.active:
+        return False, False, None
+    role = Role(u.role)
+    return role in SIGNING_ROLES, bool(u.trained), role
+
+
+# --- absence and cover -------------------------------------------------------------------------
+
+
+def record_absence(services: Services, actor: Actor, user_id: int, starts_on: date, ends_on: date,
+                   reason: str) -> AbsenceInfo:
+    if actor.user_id != user_id and actor.role not in (Role.SUPERVISOR, Role.OMU_LEAD, Role.ADMINISTRATOR):
+        raise PermissionDenied("Only the person themselves, a supervisor or the OMU lead can record an absence.")
+    problems = []
+    if ends_on < starts_on:
+        problems.append(FieldProblem("ends_on", "The absence ends before it starts; check the dates."))
+    if not reason.strip():
+        problems.append(FieldProblem("reason", "Say why (leave, sickness, course): it is shown to the cover."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        if uow.session.get(m.User, user_id) is None:
+            raise NotFound(f"No user {user_id}.")
+        a = uow.stamp_created(m.Absence(user_id=user_id, starts_on=starts_on, ends_on=ends_on,
+                                        reason=reason.strip()))
+        uow.session.add(a)
+        uow.session.flush()
+        uow.audit("absence.record", entity="absence", entity_id=a.id,
+                  details={"user_id": user_id, "from": starts_on, "to": ends_on})
+        return AbsenceInfo(a.id, a.user_id, a.starts_on, a.ends_on, a.reason)
+
+
+def name_cover(services: Services, lead_actor: Actor, supervisor_id: int, cover_supervisor_id: int,
+               starts_on: date, ends_on: date | None = None) -> CoverInfo:
+    """The OMU lead names who takes a supervisor's queue; never an untrained or junior user."""
+    if lead_actor.role is not Role.OMU_LEAD:
+        raise PermissionDenied("Only the OMU lead names cover for a supervisor's sign-off queue.")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValidationFailed(FieldProblem("ends_on", "The cover ends before it starts; check the dates."))
+    if supervisor_id == cover_supervisor_id:
+        raise ValidationFailed(FieldProblem("cover_supervisor_id", "A supervisor cannot cover their own queue."))
+    with unit_of_work(services, lead_actor) as uow:
+        sup, cov = uow.session.get(m.User, supervisor_id), uow.session.get(m.User, cover_supervisor_id)
+        if sup is None or cov is None:
+            raise NotFound("No such user.")
+        if Role(sup.role) not in SIGNING_ROLES:
+            raise ValidationFailed(FieldProblem(
+                "supervisor_id", f"{sup.display_name} is not a supervisor, so has no sign-off queue to cover."))
+        if Role(cov.role) not in SIGNING_ROLES or not cov.trained or not cov.active:
+            raise ValidationFailed(FieldProblem(
+                "cover_supervisor_id",
+                f"{cov.display_name} cannot cover: sign-offs go only to an active, trained supervisor. "
+                "Choose another supervisor, or leave the queue with the OMU lead."))
+        c = uow.stamp_created(m.CoverArrangement(
+            supervisor_id=supervisor_id, cover_supervisor_id=cover_supervisor_id,
+            named_by_id=lead_actor.user_id, starts_on=starts_on, ends_on=ends_on))
+        uow.session.add(c)
+        uow.session.flush()
+        uow.audit("cover.name", entity="cover_arrangement", entity_id=c.id,
+                  details={"supervisor_id": supervisor_id, "cover_id": cover_supervisor_id,
+                           "from": starts_on, "to": ends_on})
+        return CoverInfo(c.id, c.supervisor_id, c.cover_supervisor_id, c.named_by_id, c.starts_on, c.ends_on)
+
+
+# --- the queue -----------------------------------------------------------------------------------
+
+
+def queue_for(services: Services, actor: Actor, as_of: date | None = None) -> list[QueueItem]:
+    """What ACTOR must decide on AS_OF, oldest first: their own queue, the queues of absent
+    supervisors they cover, and (for the OMU lead) everything escalated."""
+    as_of = as_of or services.clock.today()
+    with services.session_factory() as s:
+        is_supervisor, trained, role = _signer(s, actor)
+        if not (is_supervisor and trained):
+            return []  # never routed to an untrained or junior user
+        r = _roster(s, as_of)
+        limit = int(settings.get(s, "sign_off_escalation_working_days"))
+        is_lead = role is Role.OMU_LEAD
+        stmt = (select(m.SignOff).where(m.SignOff.status.in_(OPEN_STATUSES))
+                .order_by(m.SignOff.requested_at, m.SignOff.id))
+        if not is_lead:
+            # Only the actor's own queue and those they cover can route to them.
+            owners = {actor.user_id} | {sup for sup, cov in r.cover.items() if cov == actor.user_id}
+            stmt = stmt.where(m.SignOff.supervisor_id.in_(owners))
+        items = []
+        for so in s.scalars(stmt):
+            route = _route(r, so, as_of)
+            requested_on = london_day(so.requested_at)
+            escalated = so.status == "escalated" or escalation_due(requested_on, as_of, limit)
+            mine = route.assignee_id == actor.user_id
+            if not (mine or (is_lead and escalated and so.author_id != actor.user_id)):
+                continue
+            o = s.get(m.Offender, so.offender_id) if so.offender_id else None
+            items.append(QueueItem(
+                sign_off_id=so.id, version_id=so.version_id, offender_id=so.offender_id,
+                offender_reference=o.reference if o else None,
+                offender_name=f"{o.surname.upper()}, {o.forenames}" if o else None,
+                entity=so.entity, entity_id=so.entity_id, summary=so.summary, author_id=so.author_id,
+                author=r.names.get(so.author_id), owner_supervisor_id=so.supervisor_id, status=so.status,
+                requested_at=so.requested_at, age_days=(as_of - requested_on).days,
+                age_working_days=working_days_between(requested_on, as_of),
+                via_cover=mine and route.via_cover, escalated=escalated,
+                routing=route.reason if mine else f"Waiting more than {limit} working days: escalated to the OMU lead.",
+            ))
+        return items
+
+
+# --- deciding ------------------------------------------------------------------------------------
+
+
+class _Refused(Exception):
+    """Carries a refusal out of the unit of work, which rolls back, so it can be recorded in its own."""
+
+    def __init__(self, error: ServiceError, sign_off: m.SignOff, rationale: str | None):
+        self.error, self.rationale = error, rationale
+        self.sign_off_id, self.entity, self.entity_id, self.offender_id = (
+            sign_off.id, sign_off.entity, sign_off.entity_id, sign_off.offender_id)
+
+
+def sign_off(services: Services, actor: Actor, sign_off_id: int, version_id: int,
+             decision: SignOffDecision | str, rationale: str) -> SignOffResult:
+    """Approve, return with direction, or escalate. A refused rationale is kept (SignOffRefusal)
+    and audited even though the call fails: the compliance summary counts refusals."""
+    decision = SignOffDecision(decision)
+    text = rationale.strip()
+    try:
+        with unit_of_work(services, actor, stale_entity=("sign-off", m.SignOff, sign_off_id)) as uow:
+            return _decide(uow, sign_off_id, version_id, decision, text)
+    except _Refused as refused:
+        with unit_of_work(services, actor) as uow:
+            if refused.rationale is not None:
+                uow.session.add(m.SignOffRefusal(
+                    sign_off_id=refused.sign_off_id, user_id=actor.user_id, attempted_at=uow.now,
+                    text=text, reason=refused.rationale))
+            uow.audit("sign_off.decide", entity="sign_off", entity_id=refused.sign_off_id,
+                      offender_id=refused.offender_id, outcome="refused", reason=str(refused.error),
+                      details={"decision": decision.value, "entity": refused.entity,
+                               "entity_id": refused.entity_id, "text": text})
+        raise refused.error from None
+
+
+def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOffDecision,
+            text: str) -> SignOffResult:
+    s, actor, today = uow.session, uow.actor, uow.services.clock.today()
+    so = s.get(m.SignOff, sign_off_id)
+    if so is None:
+        raise NotFound(f"No sign-off request {sign_off_id}.")
+    is_supervisor, trained, role = _signer(s, actor)
+    allowed = can_sign_off(so.author_id, actor.user_id, is_supervisor, trained)
+    if not allowed.allowed:
+        raise _Refused(PermissionDenied(allowed.reason), so, None)
+    if so.status not in OPEN_STATUSES:
+        raise ValidationFailed(FieldProblem("decision", f"This entry has already been {so.status}; nothing is waiting."))
+    if so.status == "escalated" and role is not Role.OMU_LEAD:
+        raise _Refused(PermissionDenied("This entry was escalated to the OMU lead; only the OMU lead can decide it."),
+                       so, None)
+    if decision is SignOffDecision.ESCALATE and role is Role.OMU_LEAD:
+        raise ValidationFailed(FieldProblem("decision", "The OMU lead is where escalations go: approve, "
+                                                        "or return it with direction."))
+    if so.version_id != version_id:
+        raise StaleDataError("sign-off changed since it was loaded")
+    recent = list(s.scalars(
+        select(m.SignOff.rationale).where(m.SignOff.signed_by_id == actor.user_id,
+                                          m.SignOff.rationale.is_not(None), m.SignOff.id != so.id)
+        .order_by(m.SignOff.signed_at.desc(), m.SignOff.id.desc()).limit(RationalePolicy.recent_window)))
+    verdict = assess_rationale(text, recent, RationalePolicy(min_words=int(settings.get(s, "rationale_min_words"))))
+    if not verdict.ok:
+        problems = " ".join(verdict.problems)
+        raise _Refused(ValidationFailed(FieldProblem("rationale", f"{problems} {verdict.guidance}")), so, problems)
+
+    lead_id = _omu_lead_id(s)
+    if decision is SignOffDecision.ESCALATE and lead_id is None:
+        raise ValidationFailed(FieldProblem("decision", "No OMU lead is set up to escalate to; ask the administrator."))
+    route = _route(_roster(s, today), so, today)
+    if so.decision is not None:
+        # Deciding an escalated item: keep the supervisor's escalation and rationale in history.
+        uow.keep_revision(so, entity="sign_off", offender_id=so.offender_id, reason="decided after escalation")
+    so.status, so.decision, so.rationale = _STATUS_FOR[decision], decision.value, text
+    so.signed_by_id, so.signed_at = actor.user_id, uow.now
+    so.via_cover = route.via_cover and route.assignee_id == actor.user_id
+    if decision is SignOffDecision.ESCALATE:
+        so.supervisor_id = lead_id
+    uow.stamp_updated(so)
+    s.flush()
+    uow.audit("sign_off.decide", entity="sign_off", entity_id=so.id, offender_id=so.offender_id, reason=text,
+              details={"decision": decision.value, "entity": so.entity, "entity_id": so.entity_id,
+                       "via_cover": so.via_cover})
+    if so.offender_id is not None:
+        # An approved plan interval changes the visit window (case_summary reads approvals).
+        case_summary.refresh(s, so.offender_id, today)
+    return _result(so)
+
+
+def request_entry_sign_off(services: Services, actor: Actor, entity: str, entity_id: int,
+                           offender_id: int | None, summary: str) -> SignOffResult:
+    """Send any case entry for sign-off: the "other entries an OMU configures"."""
+    require(actor, Permission.WRITE_CASES)
+    model = SIGNABLE_ENTITIES.get(entity)
+    if model is None:
+        raise ValidationFailed(FieldProblem("entity", f"Entries of kind {entity} cannot be sent for sign-off."))
+    if not summary.strip():
+        raise ValidationFailed(FieldProblem("summary", "Say what the supervisor is asked to decide."))
+    with unit_of_work(services, actor) as uow:
+        row = uow.session.get(model, entity_id)
+        if row is None or row.voided_at is not None:
+            raise NotFound(f"No {entity.replace('_', ' ')} {entity_id}.")
+        if offender_id is not None and row.offender_id != offender_id:
+            raise ValidationFailed(FieldProblem("entity_id", "That entry belongs to another offender's record."))
+        waiting = uow.session.scalar(select(m.SignOff.id).where(
+            m.SignOff.entity == entity, m.SignOff.entity_id == entity_id, m.SignOff.status.in_(OPEN_STATUSES)))
+        if waiting is not None:
+            raise ValidationFailed(FieldProblem("entity_id", "This entry is already waiting for sign-off."))
+        so = case_events.request_sign_off(uow, entity=entity, entity_id=entity_id, offender_id=row.offender_id,
+                                          summary=summary.strip())
+        return _result(so)
