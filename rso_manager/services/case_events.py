@@ -8,6 +8,7 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from rso_manager.domain.dates import add_working_days
 from rso_manager.domain.roles import Role
 from rso_manager.domain.visit_window import TriggerKind
 from rso_manager.persistence import models as m
@@ -62,7 +63,8 @@ def open_breach(uow: UnitOfWork, *, offender_id: int, kind: str, source: str, oc
                 description: str, duty: str | None = None, notification_id: int | None = None,
                 device_id: int | None = None, order_requirement_id: int | None = None) -> m.Breach:
     """Open a breach; it stays open until a crime reference or a signed reasoned decision.
-    A breach also pulls the next home visit forward."""
+    Every breach, automatic or manual, pulls the next home visit forward and prompts a review
+    of the risk assessment."""
     b = uow.stamp_created(m.Breach(
         offender_id=offender_id, kind=kind, source=source, duty=duty, occurred_on=occurred_on,
         description=description, status="open", notification_id=notification_id, device_id=device_id,
@@ -72,4 +74,29 @@ def open_breach(uow: UnitOfWork, *, offender_id: int, kind: str, source: str, oc
     uow.audit("breach.open", entity="breach", entity_id=b.id, offender_id=offender_id,
               details={"source": source, "kind": kind, "occurred_on": occurred_on})
     record_trigger(uow, offender_id, TriggerKind.BREACH, occurred_on, ("breach", b.id))
+    _prompt_risk_review(uow, b)
     return b
+
+
+RISK_REVIEW_WORKING_DAYS = 10
+
+
+def _prompt_risk_review(uow: UnitOfWork, b: m.Breach) -> None:
+    s = uow.session
+    o = s.get(m.Offender, b.offender_id)
+    description = f"Review the risk assessment after breach on {b.occurred_on:%d/%m/%Y}"
+    already = s.scalar(select(m.Action.id).where(
+        m.Action.offender_id == b.offender_id, m.Action.description == description,
+        m.Action.completed_on.is_(None), m.Action.voided_at.is_(None)))
+    if already is not None:  # two breaches the same day need one review, not two
+        return
+    owner = o.offender_manager_id or uow.actor.user_id or team_supervisor(uow, o.id)
+    plan = case_summary.current_plan(s, o.id)
+    a = uow.stamp_created(m.Action(
+        offender_id=o.id, plan_id=plan.id if plan else None, description=description, owner_id=owner,
+        due_on=add_working_days(uow.services.clock.today(), RISK_REVIEW_WORKING_DAYS)))
+    s.add(a)
+    s.flush()
+    uow.audit("entry.create", entity="plan_action", entity_id=a.id, offender_id=o.id,
+              details={"description": description, "due_on": a.due_on, "breach_id": b.id})
+

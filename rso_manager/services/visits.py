@@ -23,8 +23,9 @@ from rso_manager.domain.visit_proposal import (
     plan,
 )
 from rso_manager.persistence import models as m
-from rso_manager.services import case_events, case_summary, settings
+from rso_manager.services import case_events, case_summary, devices, settings
 from rso_manager.services.caseload import RISK_ORDER, _scope_filter
+from rso_manager.services.devices import DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
 
@@ -153,23 +154,6 @@ def record_trigger(services: Services, actor: Actor, offender_id: int, kind: vw.
 
 
 @dataclass(frozen=True)
-class DeviceCheckInput:
-    device_id: int
-    result: str  # checked | not_seen | refused
-    outcome: str | None = None
-
-
-@dataclass(frozen=True)
-class FoundDeviceInput:
-    kind: str
-    make_model: str | None = None
-    imei: str | None = None
-    serial: str | None = None
-    phone_number: str | None = None
-    notes: str | None = None
-
-
-@dataclass(frozen=True)
 class VisitInput:
     offender_id: int
     visited_at: datetime | None
@@ -183,7 +167,7 @@ class VisitInput:
     people_present: str | None = None
     notes: str | None = None
     device_checks: tuple[DeviceCheckInput, ...] = ()
-    found_devices: tuple[FoundDeviceInput, ...] = ()
+    found_devices: tuple[DeviceInput, ...] = ()
     planned_visit_id: int | None = None
 
 
@@ -297,18 +281,13 @@ def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult
 def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput) -> list[int]:
     """Device checks at the visit; a device found that was not declared is recorded and opens
     a breach (the breach decision itself belongs to the breaches workflow)."""
-    if not (v.device_checks or v.found_devices):
-        return []
-    from rso_manager.services import devices  # the devices workflow owns device rules
-
     on = v.visited_at.date()
     for check in v.device_checks:
         devices.check_device(uow, check.device_id, visit.id, check.result, check.outcome, on)
-    breach_ids = []
-    for found in v.found_devices:
-        _device, breach = devices.record_undeclared_device(uow, v.offender_id, visit.id, found, on)
-        breach_ids.append(breach.id)
-    return breach_ids
+    found = [devices.record_undeclared_device(uow, v.offender_id, visit.id, d, on) for d in v.found_devices]
+    if not found:
+        return []
+    return list(uow.session.scalars(select(m.Breach.id).where(m.Breach.device_id.in_([d.id for d in found]))))
 
 
 def record_warrant_decision(services: Services, actor: Actor, visit_id: int, decision: str) -> None:

@@ -134,3 +134,19 @@ def test_planner_proposes_two_officers_overdue_first_and_books(services, world, 
     assert [b.visit_id for b in booked] == [visit_id]
     with services.session_factory() as s:
         assert s.scalar(select(SignOff.id).where(SignOff.entity == "visit", SignOff.entity_id == visit_id)) is not None
+
+
+def test_undeclared_device_found_at_a_visit_opens_a_breach(services, world):
+    from rso_manager.services import breaches, devices
+
+    oid = _offender(services, world)
+    laptop = devices.declare_device(services, world.om, oid, devices.DeviceInput(kind="laptop", make_model="Example Book 13", declared_on=date(2026, 11, 1)))
+    result = visits.record_visit(services, world.om, _visit(
+        oid, world,
+        device_checks=(devices.DeviceCheckInput(laptop.device_id, "checked", "History reviewed, nothing of note"),),
+        found_devices=(devices.DeviceInput(kind="phone", make_model="Unbranded smartphone", imei="490154203237518"),)))
+    assert len(result.breach_ids) == 1
+    (breach,) = breaches.breaches_for(services, world.om, oid, date(2026, 11, 25))
+    assert breach.status == "open" and "Undeclared phone" in breach.description
+    views = {d.device_id: d for d in devices.devices_for(services, world.om, oid, date(2026, 11, 25))}
+    assert views[laptop.device_id].last_checked_on == date(2026, 11, 25)
