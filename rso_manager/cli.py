@@ -39,6 +39,17 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same proposals")
     plan.add_argument("--json", action="store_true", help="print JSON for scripting")
 
+    rep = sub.add_parser("report", help="printable reports")
+    reports_sub = rep.add_subparsers(dest="report_command", required=True)
+    comp = reports_sub.add_parser("compliance", help="OMU compliance summary (PDF; --format json for the figures)")
+    comp.add_argument("--user", required=True, help="your username (password from RSO_PASSWORD or a prompt)")
+    comp.add_argument("--scope", nargs="+", default=["force"], metavar="WORD", help="force | team NAME | officer NAME")
+    comp.add_argument("--from", dest="period_from", type=_date, required=True, metavar="YYYY-MM-DD")
+    comp.add_argument("--to", dest="period_to", type=_date, required=True, metavar="YYYY-MM-DD")
+    comp.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default: --to")
+    comp.add_argument("--format", choices=("pdf", "json"), help="default: from --out's suffix, else pdf")
+    comp.add_argument("--out", required=True, metavar="FILE")
+
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
     audit_sub.add_parser("verify", help="recompute the hash chain and report the first broken row")
@@ -92,6 +103,27 @@ def _plan(services, args) -> int:
     return 0
 
 
+def _report_compliance(services, args) -> int:
+    from rso_manager.reports.compliance_figures import Scope
+    from rso_manager.services import reports
+
+    try:
+        scope = Scope.parse(args.scope)
+    except ValueError as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    fmt = args.format or ("json" if args.out.lower().endswith(".json") else "pdf")
+    actor = _login(services, args.user)
+    data = reports.compliance_report(services, actor, scope, args.period_from, args.period_to,
+                                     args.as_of or args.period_to, fmt)
+    # Owner-only: the report is OFFICIAL-SENSITIVE.
+    fd = os.open(args.out, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "wb") as f:
+        f.write(data)
+    print(f"Wrote {args.out} ({fmt}); the print is recorded in the audit trail.")
+    return 0
+
+
 def _progress(done: int, total: int) -> None:
     print(f"\r  {done}/{total} offenders", end="", file=sys.stderr, flush=True)
 
@@ -122,6 +154,8 @@ def run(argv: Sequence[str], clock=None) -> int:
     try:
         if args.command == "demo":
             return _demo(services, args)
+        if args.command == "report" and args.report_command == "compliance":
+            return _report_compliance(services, args)
         if args.command == "plan":
             return _plan(services, args)
         if args.command == "audit" and args.audit_command == "verify":

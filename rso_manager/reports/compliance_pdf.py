@@ -1,0 +1,620 @@
+"""The compliance summary as an A4 PDF, built from ComplianceFigures (engineering.md section 4).
+
+Pure: figures in, bytes out. The protective marking is drawn by the page callback on every page
+(never placed in the story, so continuation pages carry it too), "Page n of N" by a numbered
+canvas once the page count is known, and every cell that can hold record text is an escaped
+Paragraph in the bundled DejaVu Sans, so names outside Latin-1 print as typed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from functools import cache
+from importlib.resources import files
+from io import BytesIO
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
+from reportlab.graphics.shapes import Drawing, String
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.pagesizes import A4
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    CondPageBreak,
+    Flowable,
+    PageBreak,
+    Paragraph,
+    SimpleDocTemplate,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from rso_manager.clock import LONDON
+from rso_manager.reports.compliance_figures import (
+    ComplianceFigures,
+    Count,
+    DurationSummary,
+    ExceptionRow,
+    Share,
+)
+
+MARKING = "OFFICIAL-SENSITIVE"
+TITLE = "OMU compliance summary"
+FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
+ROWS_PER_TABLE = 50  # page-sized tables: splitting one huge table costs far more (design.md 10)
+
+PAGE_W, PAGE_H = A4
+MARGIN_X = 16 * mm
+FRAME_W = PAGE_W - 2 * MARGIN_X
+
+INK = colors.HexColor("#1F2933")
+MUTED = colors.HexColor("#52606D")
+HEAD_BG = colors.HexColor("#2F3E4E")
+ZEBRA = colors.HexColor("#F2F4F6")
+RULE = colors.HexColor("#9AA5B1")
+ALERT_BG = colors.HexColor("#FBE3E1")
+ALERT_INK = colors.HexColor("#A61B1B")
+CLEAR_BG = colors.HexColor("#E3F1E6")
+BAR = colors.HexColor("#3E6A8A")
+BAR_ALERT = colors.HexColor("#B03A2E")
+
+
+# --- fonts and styles ------------------------------------------------------------------------
+
+
+@cache
+def _register_fonts() -> None:
+    """The standard 14 fonts are Latin-1 only; DejaVu Sans prints any name a record holds."""
+    fonts = files("resources").joinpath("fonts")
+    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
+        pdfmetrics.registerFont(TTFont(name, BytesIO(fonts.joinpath(file).read_bytes())))
+    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
+
+
+def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None,
+           color=INK, **kw) -> ParagraphStyle:
+    return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size,
+                          leading=leading or size * 1.25, textColor=color, **kw)
+
+
+class _Styles:
+    def __init__(self) -> None:
+        self.title = _style("title", 24, bold=True, leading=30, spaceAfter=4 * mm)
+        self.subtitle = _style("subtitle", 15, leading=20, color=MUTED, spaceAfter=8 * mm)
+        self.h1 = _style("h1", 14, bold=True, leading=18, spaceBefore=2 * mm, spaceAfter=3 * mm)
+        self.h2 = _style("h2", 10.5, bold=True, leading=14, spaceBefore=4 * mm, spaceAfter=2 * mm)
+        self.body = _style("body", 9, leading=12)
+        self.note = _style("note", 8, leading=10.5, color=MUTED)
+        self.cell = _style("cell", 8, leading=10)
+        self.cell_bold = _style("cell_bold", 8, bold=True, leading=10)
+        self.cell_right = _style("cell_right", 8, leading=10, alignment=TA_RIGHT)
+        self.head = _style("head", 8, bold=True, leading=10, color=colors.white)
+        self.head_right = _style("head_right", 8, bold=True, leading=10, color=colors.white,
+                                 alignment=TA_RIGHT)
+        self.none = _style("none", 8.5, leading=11, color=MUTED)
+
+
+# --- formatting ------------------------------------------------------------------------------
+
+
+def _d(day: date | None) -> str:
+    return f"{day:%d/%m/%Y}" if day else "–"
+
+
+def _share(s: Share) -> str:
+    if s.denominator == 0:
+        return "none in the period"
+    return f"{s.numerator} of {s.denominator} ({100 * s.numerator / s.denominator:.0f}%)"
+
+
+def _hours(h: float | None) -> str:
+    if h is None:
+        return "–"
+    return f"{h:.1f} hours" if h < 48 else f"{h / 24:.1f} days ({h:.0f} hours)"
+
+
+def _duration(d: DurationSummary) -> str:
+    if d.count == 0:
+        return "none in the period"
+    return f"median {_hours(d.median_hours)}; worst {_hours(d.worst_hours)} (from {d.count})"
+
+
+def _p(text: str, style: ParagraphStyle) -> Paragraph:
+    """Record text goes through escape(): a Paragraph parses markup, and a name with '<' or
+    '&' must print, not break the build."""
+    return Paragraph(escape(text), style)
+
+
+# --- page furniture ----------------------------------------------------------------------------
+
+
+class _SectionMark(Flowable):
+    """Invisible: tells the canvas which section the page is in, for the running header."""
+
+    def __init__(self, title: str):
+        super().__init__()
+        self.title = title
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self) -> None:
+        self.canv._rso_section = self.title
+
+
+def _numbered_canvas(scope_label: str) -> type[Canvas]:
+    class NumberedCanvas(Canvas):
+        """Holds each page until the end so "Page n of N" can be drawn with the real N; the
+        running header names the section, which a page only knows once its content is laid."""
+
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, **kwargs)
+            self._saved: list[dict] = []
+            self._rso_section: str | None = None
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._saved.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._saved)
+            for state in self._saved:
+                self.__dict__.update(state)
+                self.setFont(FONT, 7.5)
+                self.setFillColor(MUTED)
+                self.drawRightString(PAGE_W - MARGIN_X, 14 * mm, f"Page {self._pageNumber} of {total}")
+                section = self._rso_section
+                left = f"{scope_label} · {section}" if section else f"{TITLE} · {scope_label}"
+                self.drawString(MARGIN_X, PAGE_H - 16 * mm, _fit(left, FONT, 7.5, FRAME_W * 0.52))
+                super().showPage()
+            super().save()
+
+    return NumberedCanvas
+
+
+def _fit(text: str, font: str, size: float, width: float) -> str:
+    """Shorten TEXT with an ellipsis so it never runs into the text beside it."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return text
+    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+def _page_callback(figures: ComplianceFigures, printed: str) -> Callable[[Canvas, object], None]:
+    header_right = (f"Period {_d(figures.period_from)} to {_d(figures.period_to)} · "
+                    f"as of {_d(figures.as_of)}")
+
+    def draw(canvas: Canvas, doc) -> None:
+        canvas.saveState()
+        canvas.setFillColor(INK)
+        canvas.setFont(FONT_BOLD, 11)
+        canvas.drawCentredString(PAGE_W / 2, PAGE_H - 10 * mm, MARKING)
+        canvas.drawCentredString(PAGE_W / 2, 8 * mm, MARKING)
+        canvas.setFont(FONT, 7.5)
+        canvas.setFillColor(MUTED)
+        canvas.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 16 * mm, header_right)
+        canvas.drawString(MARGIN_X, 14 * mm, _fit(printed, FONT, 7.5, FRAME_W * 0.8))
+        canvas.setStrokeColor(RULE)
+        canvas.setLineWidth(0.5)
+        canvas.line(MARGIN_X, PAGE_H - 17.5 * mm, PAGE_W - MARGIN_X, PAGE_H - 17.5 * mm)
+        canvas.line(MARGIN_X, 17.5 * mm, PAGE_W - MARGIN_X, 17.5 * mm)
+        canvas.restoreState()
+
+    return draw
+
+
+# --- tables ------------------------------------------------------------------------------------
+
+
+def _table_style(rows: int) -> TableStyle:
+    cmds = [
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("BOX", (0, 0), (-1, -1), 0.5, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+    ]
+    cmds += [("BACKGROUND", (0, r), (-1, r), ZEBRA) for r in range(2, rows, 2)]
+    return TableStyle(cmds)
+
+
+def _grid(st: _Styles, header: Sequence[str], body: Sequence[Sequence[object]], widths: Sequence[float],
+          *, numeric_cols: Sequence[int] = (), highlight: Callable[[int], bool] | None = None) -> list[Flowable]:
+    """Page-sized tables with the header row repeated whenever one runs onto a new page."""
+    if not body:
+        return [_p("None.", st.none)]
+    head = [_p(h, st.head_right if i in numeric_cols else st.head) for i, h in enumerate(header)]
+    out: list[Flowable] = []
+    for start in range(0, len(body), ROWS_PER_TABLE):
+        chunk = body[start:start + ROWS_PER_TABLE]
+        cells = [[c if isinstance(c, Flowable) else
+                  _p(str(c), st.cell_right if i in numeric_cols else st.cell) for i, c in enumerate(row)]
+                 for row in chunk]
+        style = _table_style(len(chunk) + 1)
+        if highlight is not None:
+            for r in range(len(chunk)):
+                if highlight(start + r):
+                    style.add("BACKGROUND", (0, r + 1), (-1, r + 1), ALERT_BG)
+        out.append(Table([head, *cells], colWidths=list(widths), repeatRows=1, style=style))
+    return out
+
+
+def _exceptions(st: _Styles, rows: Sequence[ExceptionRow], *, days_label: str = "Days") -> list[Flowable]:
+    body = [[Paragraph(f"<b>{escape(r.reference or '–')}</b><br/>{escape(r.name or 'No case')}", st.cell),
+             r.officer or "Unallocated", r.needed, "" if r.days is None else str(r.days)] for r in rows]
+    return _grid(st, ["Case", "Officer", "What is needed", days_label], body,
+                 [46 * mm, 38 * mm, FRAME_W - 103 * mm, 19 * mm], numeric_cols=(3,))
+
+
+def _facts(st: _Styles, rows: Sequence[tuple[str, str]], *, widths=(78 * mm, FRAME_W - 78 * mm)) -> Table:
+    """A two-column label/value table for headline figures (no header row)."""
+    data = [[_p(label, st.cell), _p(value, st.cell_bold)] for label, value in rows]
+    style = TableStyle([
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
+        ("LINEABOVE", (0, 0), (-1, 0), 0.5, RULE),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+    ])
+    return Table(data, colWidths=list(widths), style=style, hAlign="LEFT")
+
+
+def _section(st: _Styles, title: str, intro: str | None = None) -> list[Flowable]:
+    # Each section starts a page: a reader looking for "Breaches" finds it at the top of one.
+    out: list[Flowable] = [PageBreak(), _SectionMark(title), _p(title, st.h1)]
+    if intro:
+        out.append(_p(intro, st.note))
+        out.append(Spacer(1, 2 * mm))
+    return out
+
+
+def _list(st: _Styles, title: str, rows: Sequence[ExceptionRow], **kw) -> list[Flowable]:
+    # Room for the heading and a few rows, so a heading never sits alone at the foot of a page;
+    # the table itself then splits freely, its header repeated on the next page.
+    return [CondPageBreak(40 * mm), _p(f"{title} ({len(rows)})", st.h2), *_exceptions(st, rows, **kw)]
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+
+def _chart_title(d: Drawing, text: str) -> None:
+    d.add(String(6, d.height - 11, text, fontName=FONT_BOLD, fontSize=8.5, fillColor=INK))
+
+
+def _empty(d: Drawing, text: str) -> Drawing:
+    d.add(String(d.width / 2, d.height / 2, text, fontName=FONT, fontSize=8, fillColor=MUTED,
+                 textAnchor="middle"))
+    return d
+
+
+def _overdue_chart(counts: Sequence[Count], by: str, width: float, height: float) -> Drawing:
+    top = list(counts[:10])
+    d = Drawing(width, height)
+    more = f" (top 10 of {len(counts)})" if len(counts) > 10 else ""
+    _chart_title(d, f"Overdue home visits by {by}{more}")
+    if not top:
+        return _empty(d, "No overdue home visits")
+    chart = HorizontalBarChart()
+    chart.x, chart.y = 34 * mm, 6 * mm
+    chart.width, chart.height = width - chart.x - 10 * mm, height - chart.y - 16
+    top.reverse()  # ReportLab draws the first category at the bottom: put the largest on top
+    chart.data = [[c.count for c in top]]
+    chart.categoryAxis.categoryNames = [c.label if len(c.label) <= 22 else c.label[:21] + "…" for c in top]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.boxAnchor = "e"
+    chart.categoryAxis.labels.dx = -3
+    chart.valueAxis.valueMin = 0
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.forceZero = True
+    peak = max(c.count for c in top)
+    chart.valueAxis.valueMax = max(4, peak + max(1, peak // 8))
+    chart.valueAxis.valueStep = max(1, -(-chart.valueAxis.valueMax // 5))
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.bars[0].fillColor = BAR_ALERT
+    chart.bars.strokeColor = None
+    chart.barLabelFormat = "%d"
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 7
+    chart.barLabels.boxAnchor = "w"
+    chart.barLabels.dx = 2
+    d.add(chart)
+    return d
+
+
+def _unannounced_chart(months, width: float, height: float) -> Drawing:
+    d = Drawing(width, height)
+    _chart_title(d, "Unannounced home visits by month (%)")
+    if not any(m.share.denominator for m in months):
+        return _empty(d, "No home visits in the period")
+    shown = list(months[-12:])
+    chart = VerticalBarChart()
+    chart.x, chart.y = 9 * mm, 10 * mm
+    chart.width, chart.height = width - chart.x - 4 * mm, height - chart.y - 26
+    chart.data = [[100 * m.share.numerator / m.share.denominator if m.share.denominator else 0 for m in shown]]
+    chart.categoryAxis.categoryNames = [
+        date.fromisoformat(f"{m.month}-01").strftime("%b %y") for m in shown]
+    chart.categoryAxis.labels.fontName = FONT
+    chart.categoryAxis.labels.fontSize = 7
+    chart.categoryAxis.labels.dy = -2
+    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
+    chart.valueAxis.labels.fontName = FONT
+    chart.valueAxis.labels.fontSize = 7
+    chart.valueAxis.labelTextFormat = "%d"
+    chart.bars[0].fillColor = BAR
+    chart.bars.strokeColor = None
+    chart.barLabels.fontName = FONT
+    chart.barLabels.fontSize = 6.5
+    chart.barLabels.dy = 2
+    chart.barLabels.boxAnchor = "s"
+    chart.barLabelFormat = "%.0f"
+    d.add(chart)
+    # Say "no visits" under an empty month rather than draw a misleading 0%.
+    for i, m in enumerate(shown):
+        if not m.share.denominator:
+            step = chart.width / len(shown)
+            d.add(String(chart.x + step * (i + 0.5), chart.y + 3, "none", fontName=FONT, fontSize=6,
+                         fillColor=MUTED, textAnchor="middle"))
+    return d
+
+
+# --- the document ------------------------------------------------------------------------------
+
+
+def _cover(f: ComplianceFigures, st: _Styles, generated_by: str, printed_at: str) -> list[Flowable]:
+    c, v, n, b = f.caseload, f.visits, f.notifications, f.breaches
+    s, g = f.supervision, f.safeguarding
+    story: list[Flowable] = [
+        Spacer(1, 14 * mm),
+        _p(TITLE, st.title),
+        _p(f.scope.label, st.subtitle),
+        _facts(st, [
+            ("Scope", f.scope.label),
+            ("Period", f"{_d(f.period_from)} to {_d(f.period_to)}"),
+            ("Figures as of", f"end of {_d(f.as_of)}"),
+            ("Printed by", generated_by),
+            ("Printed at", printed_at),
+            ("Thresholds", f"caseload ceiling {f.settings.caseload_ceiling} per officer; devices "
+                           f"checked at the last {f.settings.device_check_visits} home visits; "
+                           f"notifications due within {f.settings.due_soon_days} days; sign-offs "
+                           f"escalated after {f.settings.sign_off_escalation_working_days} working days"),
+        ]),
+        Spacer(1, 8 * mm),
+        _p("At a glance", st.h1),
+    ]
+    # (measure, figure, exceptions or None when the figure is context rather than a to-do, section)
+    glance: list[tuple[str, str, int | None, int]] = [
+        ("Open cases", f"{c.total} ({c.active} active, {c.in_custody} in custody)", None, 1),
+        (f"Officers over the ceiling of {c.ceiling} cases", str(len(c.over_ceiling)), len(c.over_ceiling), 1),
+        ("Cases with no offender manager", str(c.unallocated), c.unallocated, 1),
+        ("Home visits overdue", str(len(v.overdue)), len(v.overdue), 2),
+        ("Home visits in the period: unannounced", _share(v.unannounced), None, 2),
+        ("Home visits in the period: two officers", _share(v.two_officers), None, 2),
+        ("Cases whose visits repeat a weekday or time band", str(len(v.repeated_pattern)),
+         len(v.repeated_pattern), 2),
+        ("Notifications overdue", str(len(n.overdue)), len(n.overdue), 3),
+        (f"Notifications due in the next {f.settings.due_soon_days} days", str(len(n.due_soon)), None, 3),
+        ("Notifications made late in the period",
+         f"{len(n.late_in_period)} of {n.made_in_period} made", len(n.late_in_period), 3),
+        ("Breaches with no crime reference or decision", str(len(b.open_without_decision)),
+         len(b.open_without_decision), 4),
+        ("Offenders with devices needing a check", str(len(f.devices.offenders)), len(f.devices.offenders), 5),
+        ("Sign-offs awaiting a decision", f"{len(s.awaiting)} ({s.escalated} past the escalation limit)",
+         len(s.awaiting), 6),
+        ("Sign-off rationales refused in the period", str(len(s.refusals)), len(s.refusals), 6),
+        ("Safeguarding referrals with no decision after 1 working day", str(len(g.decision_overdue)),
+         len(g.decision_overdue), 7),
+        ("Safeguarding concerns not referred", str(len(g.not_referred)), len(g.not_referred), 7),
+        ("Plan actions overdue", str(len(f.actions_overdue)), len(f.actions_overdue), 8),
+        ("Risk assessments overdue or missing", str(len(f.risk_assessments_overdue)),
+         len(f.risk_assessments_overdue), 8),
+    ]
+    data = [[_p("Measure", st.head), _p("Figure", st.head), _p("Section", st.head_right)]]
+    style = _table_style(len(glance) + 1)
+    for i, (label, value, exceptions, section) in enumerate(glance, start=1):
+        data.append([_p(label, st.cell), _p(value, st.cell_bold), _p(str(section), st.cell_right)])
+        if exceptions is not None:
+            # Colour plus the number itself: the page must still read when printed in grey.
+            style.add("BACKGROUND", (1, i), (1, i), ALERT_BG if exceptions else CLEAR_BG)
+    story.append(Table(data, colWidths=[106 * mm, FRAME_W - 122 * mm, 16 * mm], repeatRows=1, style=style,
+                       hAlign="LEFT"))
+    story += [
+        Spacer(1, 4 * mm),
+        _p("Exception lists are oldest first. “Days” is how long an item has been overdue or "
+           "waiting at the end of the as-of date. Shaded figures are exceptions: red where there "
+           "is something to do, green where there is none.", st.note),
+    ]
+    return story
+
+
+def _caseload_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    c = f.caseload
+    story = _section(st, "1. Caseload", "Open cases (active or in custody) by current risk level "
+                                        "and MAPPA level; cases held by each officer against the ceiling.")
+
+    def pct(n: int) -> str:
+        return f"{100 * n / c.total:.0f}%" if c.total else "–"
+
+    risk = _grid(st, ["Risk level", "Cases", "Share"], [[r.label, r.count, pct(r.count)] for r in c.by_risk],
+                 [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2))[0]
+    mappa = _grid(st, ["MAPPA level", "Cases", "Share"], [[r.label, r.count, pct(r.count)] for r in c.by_mappa],
+                  [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2))[0]
+    story.append(Table([[risk, mappa]], colWidths=[FRAME_W / 2, FRAME_W / 2],
+                       style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
+                       hAlign="LEFT"))
+    story.append(Spacer(1, 2 * mm))
+    story.append(_p(f"Total {c.total}: {c.active} active, {c.in_custody} in custody. "
+                    f"Cases with no offender manager: {c.unallocated}.", st.body))
+    story.append(_p(f"Cases per officer (ceiling {c.ceiling})", st.h2))
+    officers = list(c.officers)
+    story += _grid(st, ["Officer", "Team", "Cases", "Against the ceiling"],
+                   [[o.officer, o.team or "–", o.cases,
+                     f"over by {o.cases - c.ceiling}" if o.over_ceiling else "within"] for o in officers],
+                   [60 * mm, 50 * mm, 20 * mm, FRAME_W - 130 * mm], numeric_cols=(2,),
+                   highlight=lambda i: officers[i].over_ceiling)
+    return story
+
+
+def _visits_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    v = f.visits
+    story = _section(st, "2. Home visits", "Visits in the period count every home visit made, "
+                                           "whether the offender was seen or entry failed.")
+    story.append(_facts(st, [
+        ("Home visits overdue now", str(len(v.overdue))),
+        ("Home visits made in the period", f"{v.home_visits} ({v.completed} seen, "
+                                           f"{v.failed_entries} failed entry)"),
+        ("Unannounced", _share(v.unannounced)),
+        ("With two officers", _share(v.two_officers)),
+        ("Office interviews (never count as home visits)", str(v.office_interviews)),
+        (f"Cases whose last {f.settings.pattern_run} visits repeat a weekday or time band",
+         str(len(v.repeated_pattern))),
+    ]))
+    story.append(Spacer(1, 4 * mm))
+    w, h = FRAME_W / 2 - 3 * mm, 62 * mm
+    charts = Table([[_overdue_chart(v.overdue_by, v.overdue_by_label, w, h),
+                     _unannounced_chart(v.unannounced_by_month, w, h)]],
+                   colWidths=[FRAME_W / 2, FRAME_W / 2],
+                   style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                          ("BOX", (0, 0), (0, 0), 0.25, RULE), ("BOX", (1, 0), (1, 0), 0.25, RULE),
+                          ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
+    story.append(charts)
+    story += _list(st, "Overdue home visits, oldest first", v.overdue, days_label="Days over")
+    story += _list(st, "Visits that repeat a weekday or time band", v.repeated_pattern, days_label="Days since")
+    return story
+
+
+def _notifications_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    n = f.notifications
+    story = _section(st, "3. Notifications")
+    story.append(_facts(st, [
+        ("Overdue now", str(len(n.overdue))),
+        (f"Due in the next {f.settings.due_soon_days} days", str(len(n.due_soon))),
+        ("Made in the period", str(n.made_in_period)),
+        ("Made late in the period", str(len(n.late_in_period))),
+    ]))
+    story += _list(st, "Overdue notifications, oldest first", n.overdue, days_label="Days over")
+    story += _list(st, f"Due in the next {f.settings.due_soon_days} days", n.due_soon, days_label="Days left")
+    story.append(_p(f"Made late in the period and what happened ({len(n.late_in_period)})", st.h2))
+    body = [[Paragraph(f"<b>{escape(x.reference)}</b><br/>{escape(x.name)}", st.cell), x.officer or "Unallocated",
+             x.kind, _d(x.due_on),
+             Paragraph(f"{_d(x.notified_on)}<br/><b>{x.days_late} day{'s' if x.days_late != 1 else ''} late</b>"
+                       if x.days_late is not None else _d(x.notified_on), st.cell),
+             x.what_happened] for x in n.late_in_period]
+    story += _grid(st, ["Case", "Officer", "Notification", "Due", "Made", "What happened"], body,
+                   [40 * mm, 30 * mm, 24 * mm, 21 * mm, 21 * mm, FRAME_W - 136 * mm],
+                   highlight=lambda i: n.late_in_period[i].outcome == "breach_open")
+    return story
+
+
+def _breaches_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    b = f.breaches
+    story = _section(st, "4. Breaches", "Every breach ends as a crime record or a supervisor's "
+                                        "reasoned decision not to record one; a warning never closes it.")
+    story.append(_facts(st, [
+        ("Open now", str(b.open_total)),
+        ("Open with no crime reference or decision", str(len(b.open_without_decision))),
+        ("Breaches that occurred in the period", str(b.opened_in_period)),
+        ("Crimes recorded in the period", str(b.crimes_recorded)),
+        ("Closed by a signed no-crime decision in the period", str(b.no_crime_decisions)),
+        ("Warnings given in the period", f"{b.warnings_given} ({b.warnings_oral} oral, {b.warnings_written} written)"),
+    ]))
+    story += _list(st, "Open with no crime reference or decision, oldest first", b.open_without_decision,
+                   days_label="Age")
+    return story
+
+
+def _devices_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    d = f.devices
+    story = _section(st, "5. Devices", f"Active devices never checked, or not checked at any of the "
+                                       f"last {f.settings.device_check_visits} home visits where the "
+                                       f"offender was seen.")
+    story.append(_facts(st, [
+        ("Active devices", str(d.active_devices)),
+        ("Never checked", str(d.never_checked)),
+        (f"Not checked at the last {f.settings.device_check_visits} home visits", str(d.not_recently_checked)),
+        ("Offenders with devices needing a check", str(len(d.offenders))),
+    ]))
+    story += _list(st, "Offenders with devices needing a check", d.offenders, days_label="Days")
+    return story
+
+
+def _supervision_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    s = f.supervision
+    story = _section(st, "6. Supervision", "The officer column names the supervisor whose decision "
+                                           "is awaited, or who gave the refused rationale.")
+    story.append(_facts(st, [
+        ("Entries awaiting sign-off", str(len(s.awaiting))),
+        (f"Waiting past {f.settings.sign_off_escalation_working_days} working days or escalated", str(s.escalated)),
+        ("Decisions in the period", str(s.decided_in_period)),
+        ("Decisions made by a covering supervisor", _share(s.via_cover)),
+        ("Rationales refused as boilerplate, too short or repeated", str(len(s.refusals))),
+    ]))
+    story += _list(st, "Awaiting sign-off, oldest first", s.awaiting, days_label="Age")
+    story += _list(st, "Rationales refused in the period", s.refusals, days_label="Days ago")
+    return story
+
+
+def _safeguarding_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    g = f.safeguarding
+    story = _section(st, "7. Safeguarding", "A referral to children's social care needs a decision "
+                                            "within one working day (Working Together 2023).")
+    story.append(_facts(st, [
+        ("Referrals with no decision after 1 working day", str(len(g.decision_overdue))),
+        ("Concerns not referred by the end of their day", str(len(g.not_referred))),
+        ("Referrals made in the period", str(g.referrals_in_period)),
+        ("Decisions in the period that came late", _share(g.decisions_late)),
+        ("Concern to referral", _duration(g.concern_to_referral)),
+        ("Concern to disclosure", _duration(g.concern_to_disclosure)),
+    ]))
+    story += _list(st, "Referrals with no decision after 1 working day", g.decision_overdue, days_label="Days")
+    story += _list(st, "Concerns not yet referred", g.not_referred, days_label="Days")
+    return story
+
+
+def _plans_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+    story = _section(st, "8. Plans and risk assessments",
+                     "Actions: the officer column names the action's owner.")
+    story += _list(st, "Plan actions overdue, oldest first", f.actions_overdue, days_label="Days over")
+    story += _list(st, "Risk assessments overdue or missing, oldest first", f.risk_assessments_overdue,
+                   days_label="Days over")
+    return story
+
+
+def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: datetime) -> bytes:
+    """The summary as PDF bytes. GENERATED_AT must be aware; it is shown in London time."""
+    if generated_at.tzinfo is None:
+        raise ValueError("generated_at must be timezone-aware")
+    _register_fonts()
+    st = _Styles()
+    local = generated_at.astimezone(LONDON)
+    printed_at = f"{local:%d/%m/%Y %H:%M} {local.tzname()}"
+    out = BytesIO()
+    doc = SimpleDocTemplate(
+        out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=22 * mm,
+        bottomMargin=22 * mm,
+        title=f"{TITLE}: {figures.scope.label}, {_d(figures.period_from)} to {_d(figures.period_to)}",
+        author=generated_by, subject=f"{MARKING}: {TITLE}", creator="RSO Manager",
+        keywords=[MARKING, "compliance", "OMU"],
+    )
+    story = _cover(figures, st, generated_by, printed_at)
+    for section in (_caseload_section, _visits_section, _notifications_section, _breaches_section,
+                    _devices_section, _supervision_section, _safeguarding_section, _plans_section):
+        story += section(figures, st)
+    # A reader holding the last page knows nothing was lost from the end of the print.
+    story += [Spacer(1, 6 * mm), _p("End of report.", st.note)]
+    on_page = _page_callback(figures, f"Printed by {generated_by} on {printed_at}")
+    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_numbered_canvas(figures.scope.label))
+    return out.getvalue()
