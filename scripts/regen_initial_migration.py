@@ -7,10 +7,10 @@ from alembic import command
 from rso_manager.persistence.engine import make_engine
 from rso_manager.persistence.schema import _config
 
-p = pathlib.Path('/work/main/rso_manager/persistence/migrations/versions/0001_initial_schema.py')
+p = pathlib.Path(__file__).resolve().parents[1] / 'rso_manager/persistence/migrations/versions/0001_initial_schema.py'
 old = p.read_text()
 tail = old[old.index("    # ### end Alembic commands ###\n    op.execute(\"INSERT INTO audit_head"):]
-p.rename('/tmp/0001.bak')
+p.rename(pathlib.Path(tempfile.gettempdir()) / '0001.bak')
 d = tempfile.mkdtemp()
 e = make_engine(f"sqlite:///{d}/g.db")
 cfg = _config()

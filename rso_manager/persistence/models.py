@@ -323,6 +323,9 @@ class Visit(CaseEntry, Base):
 
 
 Index("ix_visit_offender_status", Visit.offender_id, Visit.status)
+# The compliance summary and visit windows read home visits per case in date order.
+Index("ix_visit_offender_kind_status_visited", Visit.offender_id, Visit.kind, Visit.status, Visit.visited_at)
+Index("ix_visit_visited_at", Visit.visited_at)
 
 
 class VisitOfficer(Base):
@@ -385,6 +388,11 @@ class StatutoryNotification(CaseEntry, Base):
     photographs_taken: Mapped[bool | None] = mapped_column(Boolean)
     details: Mapped[str | None] = mapped_column(Text)
     late: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+# Reminders and the caseload read pending notifications per case by due date.
+Index("ix_statutory_notification_pending", StatutoryNotification.offender_id,
+      StatutoryNotification.notified_at, StatutoryNotification.due_on)
 
 
 class Breach(CaseEntry, Base):

@@ -729,6 +729,11 @@ def upgrade() -> None:
         batch_op.create_index(
             batch_op.f("ix_statutory_notification_offender_id"), ["offender_id"], unique=False
         )
+        batch_op.create_index(
+            "ix_statutory_notification_pending",
+            ["offender_id", "notified_at", "due_on"],
+            unique=False,
+        )
 
     op.create_table(
         "visit",
@@ -772,7 +777,13 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("visit", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_visit_offender_id"), ["offender_id"], unique=False)
+        batch_op.create_index(
+            "ix_visit_offender_kind_status_visited",
+            ["offender_id", "kind", "status", "visited_at"],
+            unique=False,
+        )
         batch_op.create_index("ix_visit_offender_status", ["offender_id", "status"], unique=False)
+        batch_op.create_index("ix_visit_visited_at", ["visited_at"], unique=False)
 
     op.create_table(
         "visit_trigger",
