@@ -42,6 +42,9 @@ class AccessReason(StrEnum):
         }[self.value]
 
 
+# "Not known" keeps the field honest when the OMU has not confirmed it.
+GENDERS: dict[str, str] = {"male": "Male", "female": "Female", "non_binary": "Non-binary", "not_known": "Not known"}
+
 RISK_ORDER = {"very_high": 4, "high": 3, "medium": 2, "low": 1, None: 0}
 RISK_LABEL = {"very_high": "Very high", "high": "High", "medium": "Medium", "low": "Low", None: "Not assessed"}
 
@@ -141,6 +144,8 @@ def validate_draft(draft: OffenderDraft, today: date) -> list[FieldProblem]:
         problems.append(FieldProblem("mappa_category", "MAPPA category is 1, 2 or 3."))
     if draft.mappa_level not in (1, 2, 3):
         problems.append(FieldProblem("mappa_level", "MAPPA level is 1, 2 or 3."))
+    if draft.gender is not None and draft.gender not in GENDERS:
+        problems.append(FieldProblem("gender", f"Choose one of: {', '.join(GENDERS.values())}."))
     if draft.offender_manager_id is None:
         problems.append(FieldProblem("offender_manager_id", "Choose the offender manager for this case."))
     return problems
@@ -403,7 +408,7 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
         before = {k: getattr(o, k) for k in new}
         changed = {k: v for k, v in new.items() if before[k] != v}
         if not changed:
-            raise ValidationFailed(FieldProblem("surname", "Nothing has changed; edit a field before saving."))
+            raise ValidationFailed(FieldProblem("details", "Nothing has changed; edit a field before saving."))
         uow.keep_revision(o, entity="offender", offender_id=o.id, reason=reason.strip())
         for k, v in changed.items():
             setattr(o, k, v)

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from rso_manager.domain.roles import Permission, Role
+from rso_manager.domain.roles import Permission, Role, allows
 from rso_manager.persistence.models import Team, User
 from rso_manager.services import passwords
 from rso_manager.services.errors import (
@@ -34,6 +34,11 @@ class UserInfo:
     active: bool
     locked_until: datetime | None
     version_id: int
+
+    @property
+    def can_hold_cases(self) -> bool:
+        """Only active, ViSOR/MOSOVO-trained staff in a case-holding role may manage a case."""
+        return self.active and allows(self.role, self.trained, Permission.WRITE_CASES)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,80 @@
+"""Fixtures for the UI tests: a recording prompter, offenders made through the services, and
+main windows that are closed (and whose worker has finished) before the database goes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+
+from rso_manager.services.caseload import OffenderDraft, OffenderRecord, create_offender
+from rso_manager.services.unit_of_work import Actor, Services
+
+
+@dataclass
+class FakePrompter:
+    """Records every message; answers confirm/ask_reason from queues (default: cancel)."""
+
+    messages: list[tuple[str, str, str]] = field(default_factory=list)
+    confirms: list[bool] = field(default_factory=list)
+    reasons: list[str | None] = field(default_factory=list)
+    reason_requests: list[dict] = field(default_factory=list)
+
+    def info(self, title: str, text: str) -> None:
+        self.messages.append(("info", title, text))
+
+    def warning(self, title: str, text: str) -> None:
+        self.messages.append(("warning", title, text))
+
+    def error(self, title: str, text: str) -> None:
+        self.messages.append(("error", title, text))
+
+    def confirm(self, title: str, text: str, *, ok: str = "OK", cancel: str = "Cancel") -> bool:
+        self.messages.append(("confirm", title, text))
+        return self.confirms.pop(0) if self.confirms else False
+
+    def ask_reason(self, title: str, label: str, *, text: str = "", problem: str | None = None) -> str | None:
+        self.reason_requests.append({"title": title, "text": text, "problem": problem})
+        return self.reasons.pop(0) if self.reasons else None
+
+    def texts(self, kind: str | None = None) -> list[str]:
+        return [t for k, _title, t in self.messages if kind is None or k == kind]
+
+
+@pytest.fixture
+def prompter() -> FakePrompter:
+    return FakePrompter()
+
+
+def make_offender(services: Services, actor: Actor, surname: str = "Testcase", forenames: str = "Alex",
+                  dob: date = date(1980, 5, 17), **kw) -> OffenderRecord:
+    draft = OffenderDraft(surname=surname, forenames=forenames, date_of_birth=dob,
+                          offender_manager_id=kw.pop("offender_manager_id", actor.user_id),
+                          team_id=kw.pop("team_id", actor.team_id), **kw)
+    return create_offender(services, actor, draft)
+
+
+@pytest.fixture
+def make_window(qtbot, sqlite_services, prompter):
+    """Build a logged-in main window; closed, with its worker drained, at teardown."""
+    from ui.main_window import build_main_window
+
+    windows = []
+
+    def build(actor: Actor, *, wait: bool = True, **kw):
+        window = build_main_window(sqlite_services, actor, prompter=prompter, database="SQLite test.db", **kw)
+        windows.append(window)
+        window.show()
+        if wait and window.scopes:
+            qtbot.waitUntil(lambda: not window.loading, timeout=5000)
+        return window
+
+    yield build
+    prompter.confirms[:] = [True] * 20  # "discard changes?" at teardown: yes
+    for window in windows:
+        for record_window in list(window.record_windows.values()):
+            record_window.close()
+        window.close()
+        window.worker.wait_for_done(5000)
+        window.deleteLater()

@@ -1,0 +1,324 @@
+"""The composition root: arguments, logging, the database, first start, login, main window.
+
+`main(["audit", "verify"])` (any of rso_manager.cli.COMMANDS, optionally after --db URL) runs the
+headless CLI and creates no Qt application. Anything else starts the GUI.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import threading
+from collections.abc import Sequence
+from importlib.resources import files
+from logging.handlers import RotatingFileHandler
+from pathlib import Path
+from types import ModuleType
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication, QProgressDialog
+
+from rso_manager.clock import Clock, SystemClock
+from rso_manager.database import (
+    DB_ENV,
+    data_dir,
+    describe,
+    is_demo,
+    log_dir,
+    open_database,
+    resolve_url,
+)
+from rso_manager.persistence.engine import DatabaseLocationError, sqlite_url_for
+from rso_manager.persistence.schema import SchemaTooNewError
+from rso_manager.services.unit_of_work import Actor, Services
+from rso_manager.services.users import UserInfo, needs_first_admin
+from ui.apology import apologise, apology_text, set_log_file
+from ui.login import FirstAdminDialog, LoginDialog
+from ui.main_window import MainWindow, build_main_window
+from ui.prompter import Prompter, QtPrompter
+from ui.qtcompat import emit
+from ui.worker import Worker
+
+log = logging.getLogger("rso_manager.ui")
+
+ORGANISATION = "RSO Manager"
+APPLICATION = "RSO Manager"
+DEMO_OFFENDERS = 500
+DEMO_SEED = 1
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+def cli_command(argv: Sequence[str]) -> str | None:
+    """The CLI sub-command in argv, if any: the first positional after an optional --db URL."""
+    from rso_manager.cli import COMMANDS
+
+    tokens = list(argv)
+    i = 0
+    while i < len(tokens):
+        token = tokens[i]
+        if token == "--db":
+            i += 2
+            continue
+        if token.startswith("-"):
+            i += 1
+            continue
+        return token if token in COMMANDS else None
+    return None
+
+
+def parse_gui_args(argv: Sequence[str]) -> tuple[argparse.Namespace, list[str]]:
+    parser = argparse.ArgumentParser(prog="rso-manager", description="RSO Manager (GUI). "
+                                     "Sub-commands run the command line tools instead.")
+    parser.add_argument("--db", metavar="URL", help="database URL (default: RSO_DATABASE_URL, else "
+                        "a SQLite file in the user data directory)")
+    parser.add_argument("--demo", action="store_true",
+                        help="use a demonstration database, filled with fictional cases on first start")
+    return parser.parse_known_args(list(argv))
+
+
+def database_url(args: argparse.Namespace) -> str:
+    # Demo data never goes into the live database by accident: without an explicit --db (or
+    # RSO_DATABASE_URL) the demo has its own file.
+    if args.demo and not args.db and not os.environ.get(DB_ENV):
+        return sqlite_url_for(data_dir() / "rso-manager-demo.db")
+    return resolve_url(args.db)
+
+
+# --- process set-up ------------------------------------------------------------------------------
+
+
+def setup_logging() -> Path:
+    path = log_dir() / "rso-manager.log"
+    handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    set_log_file(path)
+    return path
+
+
+def install_excepthook(prompter: Prompter) -> None:
+    """Errors nobody caught: logged with a trace, then a short apology naming the log file."""
+    showing = threading.Lock()
+
+    def hook(exc_type, exc, tb) -> None:
+        log.critical("Uncaught exception", exc_info=(exc_type, exc, tb))
+        if issubclass(exc_type, KeyboardInterrupt):
+            QApplication.exit(130)
+            return
+        if showing.acquire(blocking=False):  # one apology at a time, never recursively
+            try:
+                prompter.error("Something went wrong", apology_text())
+            finally:
+                showing.release()
+
+    def thread_hook(args: threading.ExceptHookArgs) -> None:
+        log.critical("Uncaught exception in thread %s", args.thread,
+                     exc_info=(args.exc_type, args.exc_value, args.exc_traceback))
+
+    sys.excepthook = hook
+    threading.excepthook = thread_hook
+
+
+def load_style(app: QApplication) -> None:
+    # Fusion everywhere: the style sheet then looks the same on every desktop.
+    app.setStyle("Fusion")
+    try:
+        app.setStyleSheet(files("resources").joinpath("style.qss").read_text(encoding="utf-8"))
+    except (FileNotFoundError, ModuleNotFoundError):
+        log.warning("style.qss not found; using the platform style")
+
+
+def _demo_module() -> ModuleType | None:
+    try:
+        from rso_manager import demo
+    except ImportError:
+        return None
+    return demo
+
+
+# --- first start, login, main window -----------------------------------------------------------
+
+
+class Startup(QObject):
+    """Runs the steps before the main window without exec(): each dialog is shown and the next
+    step follows from its signal, so tests can drive the whole sequence.
+
+    finished(code) is emitted when the app should end before a main window exists
+    (cancelled: 0; cannot continue: 2).
+    """
+
+    finished = Signal(int)
+    main_window_shown = Signal(object)
+
+    def __init__(self, services: Services, url: str, prompter: Prompter, *, demo_requested: bool = False,
+                 worker: Worker | None = None, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.url, self.prompter = services, url, prompter
+        self.demo_requested = demo_requested
+        self.worker = worker or Worker(self)
+        self.worker.unhandled_error.connect(self._unhandled)
+        self.database = describe(url)
+        self.first_admin_dialog: FirstAdminDialog | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.progress: QProgressDialog | None = None
+        self.main_window: MainWindow | None = None
+
+    def _unhandled(self, exc: BaseException) -> None:
+        apologise(self.prompter, exc)
+
+    def start(self) -> None:
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            # Between one dialog closing and the next opening no window is visible; that must
+            # not end the application.
+            app.setQuitOnLastWindowClosed(False)
+        empty = needs_first_admin(self.services)
+        if empty and self.demo_requested:
+            self.generate_demo()
+        elif empty:
+            self.show_first_admin()
+        elif self.demo_requested and not is_demo(self.services):
+            self.prompter.error(
+                "Not a demo database",
+                f"{self.database} holds real records, so demo data cannot be added to it. Start "
+                "without --demo to use it, or give --demo a new database file.")
+            emit(self.finished, 2)
+        else:
+            self.show_login()
+
+    # demo -----------------------------------------------------------------------------------
+
+    def generate_demo(self) -> None:
+        demo = _demo_module()
+        if demo is None:
+            self.prompter.error("Demo data not available",
+                                "This copy of RSO Manager cannot create demo data. Starting with an "
+                                "empty database instead.")
+            self.show_first_admin()
+            return
+        self.progress = QProgressDialog("Creating a fictional caseload for the demo...", "", 0, DEMO_OFFENDERS)
+        self.progress.setWindowTitle("RSO Manager: demo")
+        self.progress.setCancelButton(None)  # generation runs in one transaction; no half demo
+        self.progress.setMinimumDuration(0)
+        self.progress.setAutoClose(False)
+        self.progress.setValue(0)
+        self.progress.show()
+        self.worker.submit(demo.generate, self.services, offenders=DEMO_OFFENDERS, seed=DEMO_SEED,
+                           on_progress=self._demo_progress, owner=self, on_success=self._demo_done,
+                           on_error=self._demo_failed)
+
+    def _demo_progress(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress.setMaximum(total)
+            self.progress.setValue(done)
+            self.progress.setLabelText(f"Creating a fictional caseload for the demo: {done:,} of {total:,} offenders...")
+
+    def _close_progress(self) -> None:
+        if self.progress is not None:
+            self.progress.close()
+            self.progress.deleteLater()
+            self.progress = None
+
+    def _demo_done(self, _result: object) -> None:
+        self._close_progress()
+        self.show_login()
+
+    def _demo_failed(self, exc: BaseException) -> None:
+        self._close_progress()
+        if isinstance(exc, ValueError):
+            self.prompter.error("Demo data not created", str(exc))
+        else:
+            apologise(self.prompter, exc)
+        emit(self.finished, 2)
+
+    # accounts -------------------------------------------------------------------------------
+
+    def show_first_admin(self) -> None:
+        self.first_admin_dialog = FirstAdminDialog(self.services, self.worker, self.prompter, self.database)
+        self.first_admin_dialog.created.connect(self._admin_created)
+        self.first_admin_dialog.rejected.connect(lambda: emit(self.finished, 0))
+        self.first_admin_dialog.show()
+
+    def _admin_created(self, user: UserInfo) -> None:
+        self.show_login(user.username)
+
+    def show_login(self, username: str = "") -> None:
+        demo = is_demo(self.services)
+        module = _demo_module() if demo else None
+        self.login_dialog = LoginDialog(self.services, self.worker, self.prompter, database=self.database,
+                                        demo=demo, demo_hint=getattr(module, "DEMO_PASSWORD_HINT", None),
+                                        username=username)
+        self.login_dialog.logged_in.connect(self.show_main)
+        self.login_dialog.rejected.connect(lambda: emit(self.finished, 0))
+        self.login_dialog.show()
+
+    def show_main(self, actor: Actor) -> None:
+        self.main_window = build_main_window(self.services, actor, prompter=self.prompter, worker=self.worker,
+                                             database=self.database, demo=is_demo(self.services))
+        self.main_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        # From here the main window reports failures on the shared worker; one message each.
+        self.worker.unhandled_error.disconnect(self._unhandled)
+        self.main_window.show()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(True)
+        emit(self.main_window_shown, self.main_window)
+
+    def shutdown(self) -> None:
+        self.worker.wait_for_done(10_000)
+
+
+# --- entry point ---------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None,
+         prompter: Prompter | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    if cli_command(args_list) is not None:
+        from rso_manager import cli
+
+        return cli.run(args_list, clock=clock)
+    return run_gui(args_list, clock=clock, prompter=prompter)
+
+
+def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompter | None = None) -> int:
+    args, qt_args = parse_gui_args(argv)
+    log_file = setup_logging()
+    log.info("Starting RSO Manager GUI")
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication([sys.argv[0] if sys.argv else "rso-manager", *qt_args])
+    # Before anything uses QSettings (window state), so settings go under the right name.
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    load_style(app)
+    prompter = prompter or QtPrompter(QApplication.activeWindow)
+    install_excepthook(prompter)
+    clock = clock or SystemClock()
+    url = database_url(args)
+    try:
+        engine, services = open_database(url, clock)
+    except (SchemaTooNewError, DatabaseLocationError) as exc:
+        log.error("Cannot open %s: %s", describe(url), exc)
+        prompter.error("The database cannot be opened", str(exc))
+        return 2
+    except Exception as exc:  # noqa: BLE001 - anything else: say where, keep the trace in the log
+        log.exception("Cannot open %s", describe(url))
+        prompter.error("The database cannot be opened",
+                       f"RSO Manager could not open {describe(url)}:\n{exc}\n\nDetails are in {log_file}.")
+        return 2
+    startup = Startup(services, url, prompter, demo_requested=args.demo)
+    startup.finished.connect(app.exit)
+    # Start inside the event loop, so an early finished(code) reaches a running app.exit().
+    QTimer.singleShot(0, startup.start)
+    try:
+        return app.exec()
+    finally:
+        startup.shutdown()
+        engine.dispose()

@@ -1,0 +1,337 @@
+"""The caseload table: a model over CaseloadRow DTOs and a filtering proxy.
+
+Built for 100,000 rows. Measured on PySide6 6.12: letting QSortFilterProxyModel sort 100,000
+rows itself takes ~40 s, because every comparison calls data() in Python twice. So the source
+model sorts (one Python key sort, ~0.2 s) and the proxy only filters, against a lower-cased
+"haystack" per row computed once when rows arrive; a filter pass is ~0.2 s at 100,000 rows and
+instant at a real OMU's few hundred.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from rso_manager.services.caseload import RISK_ORDER, CaseloadRow
+from ui.formatting import fmt_date, risk_label
+from ui.qtcompat import emit
+
+SortRole = Qt.ItemDataRole.UserRole
+RowRole = Qt.ItemDataRole.UserRole + 1  # the CaseloadRow itself
+
+(COL_REFERENCE, COL_NAME, COL_DOB, COL_RISK, COL_MANAGER, COL_TEAM, COL_VISIT, COL_NOTIFICATION,
+ COL_FLAGS) = range(9)
+
+HEADERS = ("Reference", "Name", "Date of birth", "Risk", "Offender manager", "Team",
+           "Next home visit due", "Next notification due", "Flags")
+
+OVERDUE = QColor("#b3261e")
+HIGH_RISK = {"very_high": QColor("#b3261e"), "high": QColor("#9a4a00")}
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+def _text_key(value: str | None) -> str | None:
+    return value.casefold() if value else None
+
+
+# The raw value each column sorts by (None sorts last, whichever the direction).
+_SORT_VALUE: dict[int, Callable[[CaseloadRow], Any]] = {
+    COL_REFERENCE: lambda r: r.reference,
+    COL_NAME: lambda r: r.name.casefold(),
+    COL_DOB: lambda r: r.date_of_birth,
+    COL_RISK: lambda r: RISK_ORDER.get(r.risk_level, 0),  # by severity, not alphabetically
+    COL_MANAGER: lambda r: _text_key(r.offender_manager),
+    COL_TEAM: lambda r: _text_key(r.team),
+    COL_VISIT: lambda r: r.next_visit_due,
+    COL_NOTIFICATION: lambda r: r.next_notification_due,
+    COL_FLAGS: lambda r: len(r.flags) or None,
+}
+
+
+class PreparedRows:
+    """Rows plus what sorting and filtering need, computed once.
+
+    Pure Python with no Qt objects, so the worker thread can build it along with the query
+    (prepare_rows) and the GUI thread only swaps it in: at 100,000 rows that keeps ~0.5 s of
+    sorting and indexing off the GUI thread.
+    """
+
+    def __init__(self, rows: Sequence[CaseloadRow], column: int = -1,
+                 order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.rows: list[CaseloadRow] = list(rows)
+        self.haystacks: list[str] = [
+            "\n".join((r.reference, r.name, r.offender_manager or "", r.team or "", *r.flags)).casefold()
+            for r in self.rows
+        ]
+        self._keys: dict[int, list[Any]] = {}
+        self._by_name: list[int] | None = None
+        self.column, self.sort_order = column, order
+        self.order: list[int] = self.sorted(column, order)
+
+    def keys(self, column: int) -> list[Any]:
+        """The column's raw values, cheap to compare (dates as day numbers); cached."""
+        keys = self._keys.get(column)
+        if keys is None:
+            value = _SORT_VALUE[column]
+            keys = [value(r) for r in self.rows]
+            if column in (COL_DOB, COL_VISIT, COL_NOTIFICATION):
+                keys = [k.toordinal() if k is not None else None for k in keys]
+            self._keys[column] = keys
+        return keys
+
+    def sorted(self, column: int, order: Qt.SortOrder) -> list[int]:
+        if column not in _SORT_VALUE:
+            return list(range(len(self.rows)))
+        if self._by_name is None:
+            names = [r.name.casefold() for r in self.rows]
+            self._by_name = sorted(range(len(names)), key=names.__getitem__)
+        keys = self.keys(column)
+        # Two stable passes: name order first, so equal keys (same risk, same date) list
+        # alphabetically in either direction; then one C-level sort on a single key per row.
+        present = [i for i in self._by_name if keys[i] is not None]
+        missing = [i for i in self._by_name if keys[i] is None]
+        present.sort(key=keys.__getitem__, reverse=order == Qt.SortOrder.DescendingOrder)
+        return present + missing
+
+
+def prepare_rows(rows: Sequence[CaseloadRow], column: int = -1,
+                 order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> PreparedRows:
+    """For the worker thread: index and sort rows ready for CaseloadModel.set_prepared."""
+    return PreparedRows(rows, column, order)
+
+
+class CaseloadModel(QAbstractTableModel):
+    """Rows never move in storage; `order` maps a model row to its storage index, so a sort
+    only permutes integers and the proxy's filter results (kept per storage index) stay valid."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self._p = PreparedRows([])
+        self.generation = 0  # bumped on every new set of rows, so the proxy knows its cache is stale
+        self._today: date | None = None
+        self._sort_column, self._sort_order = -1, Qt.SortOrder.AscendingOrder
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._overdue = QBrush(OVERDUE)
+        self._risk_brush = {k: QBrush(v) for k, v in HIGH_RISK.items()}
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def set_rows(self, rows: Sequence[CaseloadRow], today: date) -> None:
+        """Replace everything in one reset (no per-row signals), keeping the current sort."""
+        self.set_prepared(PreparedRows(rows, self._sort_column, self._sort_order), today)
+
+    def set_prepared(self, prepared: PreparedRows, today: date) -> None:
+        if (prepared.column, prepared.sort_order) != (self._sort_column, self._sort_order):
+            # The user changed the sort while the rows were loading.
+            prepared.order = prepared.sorted(self._sort_column, self._sort_order)
+            prepared.column, prepared.sort_order = self._sort_column, self._sort_order
+        self.beginResetModel()
+        self._p = prepared
+        self._today = today
+        self.generation += 1
+        self.endResetModel()
+
+    @property
+    def order(self) -> list[int]:
+        return self._p.order
+
+    @property
+    def haystacks(self) -> list[str]:
+        return self._p.haystacks
+
+    @property
+    def sort_state(self) -> tuple[int, Qt.SortOrder]:
+        return self._sort_column, self._sort_order
+
+    def row_at(self, row: int) -> CaseloadRow:
+        return self._p.rows[self._p.order[row]]
+
+    def row_for_offender(self, offender_id: int) -> int | None:
+        rows = self._p.rows
+        for position, storage in enumerate(self._p.order):
+            if rows[storage].offender_id == offender_id:
+                return position
+        return None
+
+    # --- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._p.rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(HEADERS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return HEADERS[section]
+            if role == Qt.ItemDataRole.ToolTipRole and section == COL_RISK:
+                return "Sorts by severity: very high, high, medium, low, not assessed"
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        rows = self._p.rows
+        if not (0 <= row < len(rows)) or not (0 <= col < len(HEADERS)):
+            return None
+        r = rows[self._p.order[row]]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(r, col)
+        if role == SortRole:
+            return _SORT_VALUE[col](r)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self._is_overdue(r, col):
+                return self._overdue
+            if col == COL_RISK:
+                return self._risk_brush.get(r.risk_level or "")
+            return None
+        if role == Qt.ItemDataRole.FontRole:
+            if self._is_overdue(r, col) or (col == COL_RISK and r.risk_level == "very_high"):
+                return self._bold
+            return None
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if self._is_overdue(r, col):
+                return "Overdue"
+            if col == COL_FLAGS and r.flags:
+                return "\n".join(r.flags)
+            if col == COL_NAME:
+                return r.name  # in full, when a long name is cut short
+            return None
+        if role == RowRole:
+            return r
+        return None
+
+    def _display(self, r: CaseloadRow, col: int) -> str:
+        if col == COL_REFERENCE:
+            return r.reference
+        if col == COL_NAME:
+            return r.name
+        if col == COL_DOB:
+            return fmt_date(r.date_of_birth)
+        if col == COL_RISK:
+            return risk_label(r.risk_level)
+        if col == COL_MANAGER:
+            return r.offender_manager or "Unallocated"
+        if col == COL_TEAM:
+            return r.team or ""
+        if col == COL_VISIT:
+            return fmt_date(r.next_visit_due, "Not planned")
+        if col == COL_NOTIFICATION:
+            return fmt_date(r.next_notification_due, "")
+        return "; ".join(r.flags)
+
+    def _is_overdue(self, r: CaseloadRow, col: int) -> bool:
+        # Display only: a due date before today (the injected clock's) shows in red, as the
+        # core's "overdue" flags do.
+        if self._today is None:
+            return False
+        if col == COL_VISIT:
+            return r.next_visit_due is not None and r.next_visit_due < self._today
+        if col == COL_NOTIFICATION:
+            return r.next_notification_due is not None and r.next_notification_due < self._today
+        return False
+
+    # --- sorting --------------------------------------------------------------------------------
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if (column, order) == (self._sort_column, self._sort_order):
+            return  # the view asks twice (header indicator and sortByColumn); once is enough
+        self._sort_column, self._sort_order = column, order
+        emit(self.layoutAboutToBeChanged)
+        old_indexes = self.persistentIndexList()
+        old_storage = [self._p.order[i.row()] for i in old_indexes]
+        self._p.order = self._p.sorted(column, order)
+        self._p.column, self._p.sort_order = column, order
+        if old_indexes:
+            position = [0] * len(self._p.order)
+            for row, storage in enumerate(self._p.order):
+                position[storage] = row
+            self.changePersistentIndexList(
+                old_indexes, [self.index(position[s], i.column()) for i, s in zip(old_indexes, old_storage, strict=True)])
+        emit(self.layoutChanged)
+
+class CaseloadFilterProxy(QSortFilterProxyModel):
+    """Instant, case-insensitive filter over reference, name, offender manager, team and flags.
+
+    Every word typed must appear ("smith john" finds "SMITH, John"). Sorting is passed to the
+    source model, which sorts by the same SortRole values far faster than the proxy could.
+    """
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.setSortRole(SortRole)
+        self._words: tuple[str, ...] = ()
+        self._accepted: list[bool] = []
+        self._generation = -1
+        self._source: CaseloadModel | None = None
+
+    def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
+        if not isinstance(model, CaseloadModel):
+            raise TypeError("CaseloadFilterProxy filters a CaseloadModel")
+        # Kept in Python: filterAcceptsRow runs once per row, and sourceModel() is a C++ call.
+        self._source = model
+        self._generation = -1
+        super().setSourceModel(model)
+
+    @property
+    def source(self) -> CaseloadModel:
+        assert self._source is not None
+        return self._source
+
+    @property
+    def filter_text(self) -> str:
+        return " ".join(self._words)
+
+    def set_filter_text(self, text: str) -> None:
+        words = tuple(text.casefold().split())
+        if words == self._words:
+            return
+        self._words = words
+        self._generation = -1
+        # invalidate() re-filters with one layoutChanged; begin/endFilterChange would emit a
+        # rowsRemoved per gap, which took 2 s for a scattered 100,000-row change.
+        self.invalidate()
+
+    def _rebuild(self) -> None:
+        hay = self.source.haystacks
+        words = self._words
+        if len(words) == 1:
+            word = words[0]
+            self._accepted = [word in h for h in hay]
+        else:
+            self._accepted = [all(w in h for w in words) for h in hay]
+        self._generation = self.source.generation
+
+    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
+        if not self._words:
+            return True
+        source = self._source
+        if self._generation != source.generation:
+            self._rebuild()
+        return self._accepted[source.order[source_row]]
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        self.source.sort(column, order)
+
+    def row_at(self, proxy_row: int) -> CaseloadRow:
+        return self.source.row_at(self.mapToSource(self.index(proxy_row, 0)).row())

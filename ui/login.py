@@ -1,0 +1,203 @@
+"""First start (create the administrator) and logging in.
+
+Both call their service on the worker (Argon2 hashing takes ~0.2 s by design) and show the
+service's messages next to the fields.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.services import passwords
+from rso_manager.services.errors import AuthenticationFailed, FieldProblem, ValidationFailed
+from rso_manager.services.unit_of_work import Services
+from rso_manager.services.users import UserInfo, create_first_admin, login
+from ui.apology import apologise
+from ui.forms import FieldErrors, add_row, report_failure
+from ui.prompter import Prompter
+from ui.qtcompat import emit
+from ui.worker import Worker
+
+PASSWORD_RULES = (
+    f"Use at least {passwords.MIN_LENGTH} characters; a phrase of several ordinary words is easiest "
+    "to remember. No symbols or digits are required. It must not contain the username or be a "
+    "commonly used or breached password. It never expires."
+)
+
+
+def _heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("dialogHeading")
+    label.setWordWrap(True)
+    return label
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    return label
+
+
+def _password_edit() -> QLineEdit:
+    edit = QLineEdit()
+    edit.setEchoMode(QLineEdit.EchoMode.Password)
+    edit.setMaxLength(passwords.MAX_LENGTH + 1)  # one over, so the service's message can show
+    return edit
+
+
+class FirstAdminDialog(QDialog):
+    """Shown once, on an empty database: there is no default account or password to leave behind."""
+
+    created = Signal(object)  # UserInfo
+
+    def __init__(self, services: Services, worker: Worker, prompter: Prompter, database: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._worker, self._prompter = services, worker, prompter
+        self.setWindowTitle("RSO Manager: first start")
+        self.setMinimumWidth(540)
+        layout = QVBoxLayout(self)
+        layout.addWidget(_heading("Create the administrator account"))
+        layout.addWidget(_hint(
+            "This database has no accounts yet. The administrator creates the accounts of the unit's "
+            "staff and looks after the audit trail; an administrator cannot open offender records."
+            + (f"\n\nDatabase: {database}" if database else "")))
+        self.errors = FieldErrors()
+        layout.addWidget(self.errors.general)
+        form = QFormLayout()
+        self.username = QLineEdit()
+        self.username.setMaxLength(60)
+        self.username.setPlaceholderText("e.g. j.smith")
+        add_row(form, "&Username", self.errors, "username", self.username)
+        self.display_name = QLineEdit()
+        self.display_name.setMaxLength(120)
+        add_row(form, "&Full name", self.errors, "display_name", self.display_name)
+        self.password = _password_edit()
+        add_row(form, "&Password", self.errors, "password", self.password)
+        self.password_again = _password_edit()
+        add_row(form, "Password &again", self.errors, "password_again", self.password_again)
+        layout.addLayout(form)
+        rules = _hint(PASSWORD_RULES)
+        rules.setObjectName("rules")
+        layout.addWidget(rules)
+        layout.addStretch(1)  # spare height below the fields, not between wrapped labels
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.create_button = self.buttons.addButton("Create account", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.create_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.username.setFocus()
+
+    def submit(self) -> None:
+        if not self.create_button.isEnabled():
+            return
+        if self.password.text() != self.password_again.text():
+            # A typing check, not a password rule: the two entries must be the same.
+            self.errors.show(ValidationFailed(FieldProblem(
+                "password_again", "The two passwords are different. Type the same password in both boxes.")))
+            return
+        self.create_button.setEnabled(False)
+        self.create_button.setText("Creating...")
+        self._worker.submit(create_first_admin, self._services, self.username.text().strip(),
+                            self.display_name.text(), self.password.text(),
+                            owner=self, on_success=self._created, on_error=self._failed)
+
+    def _created(self, user: UserInfo) -> None:
+        self.errors.clear()
+        emit(self.created, user)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.create_button.setEnabled(True)
+        self.create_button.setText("Create account")
+        report_failure(self._prompter, exc, title="The account was not created", errors=self.errors,
+                       unexpected=lambda e: apologise(self._prompter, e))
+
+
+class LoginDialog(QDialog):
+    logged_in = Signal(object)  # Actor
+
+    def __init__(self, services: Services, worker: Worker, prompter: Prompter, *, database: str = "",
+                 demo: bool = False, demo_hint: str | None = None, username: str = "",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._worker, self._prompter = services, worker, prompter
+        self.setWindowTitle(("[DEMO] " if demo else "") + "RSO Manager: log in")
+        self.setMinimumWidth(460)
+        layout = QVBoxLayout(self)
+        if demo:
+            banner = QLabel("DEMO DATABASE: fictional people only")
+            banner.setObjectName("demoBanner")
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(banner)
+        layout.addWidget(_heading("Log in to RSO Manager"))
+        if database:
+            layout.addWidget(_hint(f"Database: {database}"))
+        self.demo_label = QLabel()
+        self.demo_label.setObjectName("demoHint")
+        self.demo_label.setWordWrap(True)
+        self.demo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.demo_label.setVisible(demo)
+        layout.addWidget(self.demo_label)
+        form = QFormLayout()
+        self.username = QLineEdit(username)
+        self.username.setMaxLength(60)
+        form.addRow("&Username", self.username)
+        self.password = _password_edit()
+        form.addRow("&Password", self.password)
+        layout.addLayout(form)
+        self.message = QLabel()
+        self.message.setObjectName("fieldError")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        layout.addWidget(self.message)
+        layout.addStretch(1)  # spare height below the fields, not between wrapped labels
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.login_button = self.buttons.addButton("Log in", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.login_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        (self.password if username else self.username).setFocus()
+        if demo:
+            hint = (demo_hint or "").strip()
+            self.demo_label.setText(
+                "This is a demonstration database with fictional people."
+                + (f"\n{hint[0].upper()}{hint[1:]}" if hint else ""))
+
+    def submit(self) -> None:
+        if not self.login_button.isEnabled():
+            return
+        self.message.setVisible(False)
+        self.login_button.setEnabled(False)
+        self.login_button.setText("Checking...")
+        self._worker.submit(login, self._services, self.username.text().strip(), self.password.text(),
+                            owner=self, on_success=self._ok, on_error=self._failed)
+
+    def _ok(self, actor) -> None:
+        self.password.clear()
+        emit(self.logged_in, actor)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.login_button.setEnabled(True)
+        self.login_button.setText("Log in")
+        if isinstance(exc, AuthenticationFailed):
+            self.message.setText(str(exc))
+            self.message.setVisible(True)
+            self.password.clear()
+            self.password.setFocus()
+            return
+        report_failure(self._prompter, exc, title="Could not log in",
+                       unexpected=lambda e: apologise(self._prompter, e))

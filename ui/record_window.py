@@ -1,0 +1,556 @@
+"""One offender's record: a header with the essentials and a tab per part of the record.
+
+The window shows an OffenderRecord DTO; every change goes through a service on the worker and
+is followed by reload_record (a re-read of a record already opened with a reason, not a new
+consultation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QPushButton,
+    QStackedWidget,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.domain.roles import Permission
+from rso_manager.services.caseload import EntryRow, OffenderRecord, reload_record, void_entry
+from rso_manager.services.errors import ValidationFailed
+from rso_manager.services.unit_of_work import Actor, Services
+from ui.apology import apologise
+from ui.entry_dialogs import AddressDialog, AliasDialog
+from ui.formatting import fmt_date, fmt_datetime, gender_label, mappa_text, risk_label
+from ui.forms import report_failure
+from ui.lookups import Lookups
+from ui.offender_form import OffenderForm
+from ui.prompter import Prompter
+from ui.qtcompat import emit, qvalue
+from ui.table_models import EntriesModel, HistoryModel, SortRole, history_lines, snapshot_of
+from ui.worker import Worker
+
+
+@dataclass(frozen=True)
+class SectionSpec:
+    key: str  # key in OffenderRecord.sections
+    title: str
+    about: str  # what is recorded here, and how
+    add: str | None = None  # "alias" | "address": the tabs with an Add... workflow today
+
+
+SECTIONS = (
+    SectionSpec("identity", "Identity & aliases",
+                "Other names this person uses or has used. A wrong entry is marked as entered in "
+                "error, never deleted.", add="alias"),
+    SectionSpec("addresses", "Addresses",
+                "Home and other addresses with the dates they applied. A new home address ends "
+                "the current one.", add="address"),
+    SectionSpec("convictions", "Convictions & requirement",
+                "Convictions, cautions and findings, and the notification requirement with its "
+                "start and end dates. They are entered through the convictions workflow, which "
+                "is not in this version yet."),
+    SectionSpec("orders", "Orders",
+                "Civil orders (SHPO, SRO, notification orders) and their requirements. They are "
+                "entered through the orders workflow, which is not in this version yet."),
+    SectionSpec("risk", "Risk & plan",
+                "Risk assessments (e.g. ARMS, RM2000) and the risk management plan that sets the "
+                "home visit interval. They are entered through the risk workflow, which is not in "
+                "this version yet."),
+    SectionSpec("visits", "Visits",
+                "Planned and completed home visits and office interviews. They are planned and "
+                "recorded through the visits workflow, which is not in this version yet."),
+    SectionSpec("devices", "Devices",
+                "Phones, computers and other internet-enabled devices, declared or found, and "
+                "their checks. They are recorded through the devices workflow, which is not in "
+                "this version yet."),
+    SectionSpec("notifications", "Notifications",
+                "Statutory notifications (initial, annual, changes, travel) taken at a designated "
+                "police station. They are recorded through the notifications workflow, which is not "
+                "in this version yet."),
+    SectionSpec("breaches", "Breaches & warnings",
+                "Suspected breaches of notification requirements or orders, and formal warnings. "
+                "They are recorded through the breaches workflow, which is not in this version yet."),
+    SectionSpec("relationships", "Relationships",
+                "Partners, family and associates, and any access to children. They are recorded "
+                "through the relationships workflow, which is not in this version yet."),
+    SectionSpec("safeguarding", "Safeguarding",
+                "Safeguarding referrals and disclosures (child sex offender disclosure scheme, "
+                "s.327A). They are recorded through the safeguarding workflow, which is not in this "
+                "version yet."),
+    SectionSpec("actions", "Actions",
+                "Risk management plan actions with due dates. They are recorded through the risk "
+                "management plan workflow, which is not in this version yet."),
+)
+
+
+def _table(model) -> QTableView:
+    view = QTableView()
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSortRole(SortRole)
+    proxy.setSourceModel(model)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order (newest first)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(False)
+    view.verticalHeader().setVisible(False)
+    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view.horizontalHeader().setHighlightSections(False)
+    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
+def _value_label(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    label.setObjectName("headerValue")
+    return label
+
+
+class SectionNav(QWidget):
+    """A list of the record's parts on the left and the chosen part on the right.
+
+    Fourteen parts do not fit as tabs across a laptop screen (they scrolled out of sight), and a
+    list keeps every part and its count visible. The interface mirrors QTabWidget's.
+    """
+
+    currentChanged = Signal(int)  # noqa: N815 - Qt naming, as QTabWidget
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        self.list = QListWidget()
+        self.list.setObjectName("sectionList")
+        self.list.setFixedWidth(230)
+        self.list.setUniformItemSizes(True)
+        self.list.setAccessibleName("Parts of the record")
+        self.stack = QStackedWidget()
+        self.stack.setObjectName("sectionPages")
+        layout.addWidget(self.list)
+        layout.addWidget(self.stack, 1)
+        self.list.currentRowChanged.connect(self._changed)
+
+    def _changed(self, row: int) -> None:
+        if row >= 0:
+            self.stack.setCurrentIndex(row)
+            emit(self.currentChanged, row)
+
+    def addTab(self, widget: QWidget, title: str) -> int:  # noqa: N802
+        self.stack.addWidget(widget)
+        self.list.addItem(QListWidgetItem(title))
+        if self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        return self.list.count() - 1
+
+    def count(self) -> int:
+        return self.list.count()
+
+    def tabText(self, index: int) -> str:  # noqa: N802
+        return self.list.item(index).text()
+
+    def setTabText(self, index: int, text: str) -> None:  # noqa: N802
+        self.list.item(index).setText(text)
+
+    def set_empty(self, index: int, empty: bool) -> None:
+        """Grey out parts with nothing recorded, so the eye goes to those with entries."""
+        self.list.item(index).setForeground(QBrush(QColor("#8a94a0")) if empty else QBrush())
+
+    def currentIndex(self) -> int:  # noqa: N802
+        return self.list.currentRow()
+
+    def setCurrentIndex(self, index: int) -> None:  # noqa: N802
+        self.list.setCurrentRow(index)
+
+    def widget(self, index: int) -> QWidget:
+        return self.stack.widget(index)
+
+
+class SectionTab(QWidget):
+    """One list tab: what is recorded here, the entries, and the actions on them."""
+
+    void_requested = Signal(object)  # EntryRow
+    add_requested = Signal(str)
+
+    def __init__(self, spec: SectionSpec, can_write: bool, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.spec = spec
+        layout = QVBoxLayout(self)
+        about = QLabel(spec.about)
+        about.setWordWrap(True)
+        about.setObjectName("hint")
+        layout.addWidget(about)
+        buttons = QHBoxLayout()
+        self.add_button: QPushButton | None = None
+        if spec.add and can_write:
+            self.add_button = QPushButton("Add an alias..." if spec.add == "alias" else "Add an address...")
+            self.add_button.clicked.connect(lambda: emit(self.add_requested, spec.add))
+            buttons.addWidget(self.add_button)
+        self.void_button = QPushButton("Mark as entered in error...")
+        self.void_button.setToolTip("The entry stays on the record, struck through, with your reason.")
+        self.void_button.setEnabled(False)
+        self.void_button.clicked.connect(self._void_clicked)
+        self.void_button.setVisible(can_write)
+        buttons.addWidget(self.void_button)
+        buttons.addStretch(1)
+        layout.addLayout(buttons)
+
+        self.model = EntriesModel(self)
+        self.view = _table(self.model)
+        header = self.view.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.empty = QLabel("Nothing recorded yet.")
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.view)
+        self.stack.addWidget(self.empty)
+        layout.addWidget(self.stack, 1)
+
+    def set_entries(self, entries: tuple[EntryRow, ...]) -> None:
+        self.model.set_rows(entries)
+        self.stack.setCurrentWidget(self.view if entries else self.empty)
+        self._selection_changed()
+
+    def selected_entry(self) -> EntryRow | None:
+        rows = self.view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return qvalue(self.view.model().mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole + 1))
+
+    def select_row(self, row: int) -> None:
+        index = self.view.model().index(row, 0)
+        self.view.selectionModel().select(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _selection_changed(self, *_args) -> None:
+        entry = self.selected_entry()
+        self.void_button.setEnabled(entry is not None and not entry.voided)
+
+    def _void_clicked(self) -> None:
+        entry = self.selected_entry()
+        if entry is not None and not entry.voided:
+            emit(self.void_requested, entry)
+
+    def active_count(self) -> int:
+        return sum(1 for e in self.model.rows() if not e.voided)
+
+
+class RecordWindow(QMainWindow):
+    changed = Signal(object)  # OffenderRecord after a change made here
+    closed = Signal(int)  # offender_id
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
+                 record: OffenderRecord, *, lookups: Callable[[], Lookups | None] = lambda: None,
+                 demo: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent, Qt.WindowType.Window)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        self._lookups = lookups
+        self._demo = demo
+        self.record = record
+        self.can_write = actor.can(Permission.WRITE_CASES)
+        self.form: OffenderForm | None = None
+        self.entry_dialog: AliasDialog | AddressDialog | None = None
+        self.resize(1100, 720)
+
+        self._build_actions()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(12, 8, 12, 8)
+        if demo:
+            banner = QLabel("DEMO DATA: every person on this record is fictional")
+            banner.setObjectName("demoBanner")
+            banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            layout.addWidget(banner)
+        layout.addWidget(self._build_header())
+        self.tabs = SectionNav()
+        self.tabs.addTab(self._build_personal(), "Personal details")
+        self.section_tabs: dict[str, SectionTab] = {}
+        for spec in SECTIONS:
+            tab = SectionTab(spec, self.can_write)
+            tab.void_requested.connect(self.void)
+            tab.add_requested.connect(self.open_add_dialog)
+            self.section_tabs[spec.key] = tab
+            self.tabs.addTab(tab, spec.title)
+        self.tabs.addTab(self._build_history(), "History")
+        layout.addWidget(self.tabs, 1)
+        self.setCentralWidget(central)
+        self.set_record(record)
+
+    # --- building -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        toolbar = self.addToolBar("Record")
+        toolbar.setObjectName("recordToolbar")
+        toolbar.setMovable(False)
+        self.correct_action = QAction("Correct personal details...", self)
+        self.correct_action.triggered.connect(self.open_correction)
+        self.correct_action.setVisible(self.can_write)
+        self.reload_action = QAction("Reload", self)
+        self.reload_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.reload_action.triggered.connect(self.reload)
+        self.close_action = QAction("Close", self)
+        self.close_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Close))
+        self.close_action.triggered.connect(self.close)
+        if self.can_write:
+            toolbar.addAction(self.correct_action)
+        toolbar.addAction(self.reload_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.close_action)
+
+    def _build_header(self) -> QWidget:
+        frame = QFrame()
+        frame.setObjectName("recordHeader")
+        outer = QVBoxLayout(frame)
+        outer.setContentsMargins(14, 10, 14, 10)
+        top = QHBoxLayout()
+        self.name_label = QLabel()
+        self.name_label.setObjectName("recordName")
+        self.name_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.name_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.name_label)
+        self.risk_badge = QLabel()
+        self.risk_badge.setObjectName("riskBadge")
+        top.addWidget(self.risk_badge)
+        top.addStretch(1)
+        self.changed_label = QLabel()
+        self.changed_label.setObjectName("hint")
+        top.addWidget(self.changed_label)
+        outer.addLayout(top)
+
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(18)
+        grid.setVerticalSpacing(4)
+        self.header_values: dict[str, QLabel] = {}
+        cells = [("reference", "Reference"), ("dob", "Date of birth"), ("manager", "Offender manager"),
+                 ("team", "Team"), ("mappa", "MAPPA"), ("visit", "Next home visit due"),
+                 ("notification", "Next notification due"), ("status", "Status")]
+        for i, (key, caption) in enumerate(cells):
+            row, col = divmod(i, 4)
+            cap = QLabel(caption)
+            cap.setObjectName("headerCaption")
+            grid.addWidget(cap, row * 2, col)
+            value = _value_label()
+            grid.addWidget(value, row * 2 + 1, col)
+            self.header_values[key] = value
+        for col in range(4):
+            grid.setColumnStretch(col, 1)
+        outer.addLayout(grid)
+        return frame
+
+    def _build_personal(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.setHorizontalSpacing(16)
+        self.personal_values: dict[str, QLabel] = {}
+        for key, caption in (("surname", "Surname"), ("forenames", "Forenames"),
+                             ("date_of_birth", "Date of birth"), ("gender", "Gender"),
+                             ("pnc_id", "PNC ID"), ("identifying_marks", "Identifying marks"),
+                             ("offender_manager", "Offender manager"), ("team", "Team"),
+                             ("mappa", "MAPPA"), ("reference", "Reference")):
+            value = _value_label()
+            value.setWordWrap(True)
+            self.personal_values[key] = value
+            form.addRow(QLabel(caption + ":"), value)
+        layout.addLayout(form)
+        if self.can_write:
+            row = QHBoxLayout()
+            button = QPushButton("Correct personal details...")
+            button.setToolTip("Change these details; the values before your correction stay in History.")
+            button.clicked.connect(self.open_correction)
+            row.addWidget(button)
+            row.addStretch(1)
+            layout.addLayout(row)
+        layout.addStretch(1)
+        return page
+
+    def _build_history(self) -> QWidget:
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        about = QLabel("Every correction and every entry marked in error, with who made it, when, "
+                       "why, and what the record said before. Nothing here can be changed.")
+        about.setWordWrap(True)
+        about.setObjectName("hint")
+        layout.addWidget(about)
+        self.history_model = HistoryModel(self)
+        self.history_view = _table(self.history_model)
+        # The reason and the old values are the point of this tab: they share the width and
+        # wrap, rather than running off to the right. The list is short, so rows may grow.
+        self.history_view.setWordWrap(True)
+        self.history_view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header = self.history_view.horizontalHeader()
+        for col in range(3):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(3, 30 * self.fontMetrics().averageCharWidth())
+        header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.history_empty = QLabel("No corrections yet.")
+        self.history_empty.setObjectName("emptyState")
+        self.history_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.history_stack = QStackedWidget()
+        self.history_stack.addWidget(self.history_view)
+        self.history_stack.addWidget(self.history_empty)
+        layout.addWidget(self.history_stack, 1)
+        return page
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def set_record(self, record: OffenderRecord) -> None:
+        self.record = record
+        d = record.details
+        today = self._services.clock.today()
+        title = f"{record.name} ({record.reference})"
+        self.setWindowTitle(("[DEMO] " if self._demo else "") + f"{title} - RSO Manager")
+        self.name_label.setText(record.name)
+        self.risk_badge.setText(f"Risk: {risk_label(record.risk_level)}")
+        self.risk_badge.setProperty("level", record.risk_level or "none")
+        self.risk_badge.style().unpolish(self.risk_badge)
+        self.risk_badge.style().polish(self.risk_badge)
+        changed = f"Last changed by {record.updated_by or 'unknown'} at {fmt_datetime(record.updated_at)}" \
+            if record.updated_at else ""
+        self.changed_label.setText(changed)
+        dob = fmt_date(d.date_of_birth)
+        if d.date_of_birth:
+            age = today.year - d.date_of_birth.year - ((today.month, today.day) < (d.date_of_birth.month, d.date_of_birth.day))
+            dob = f"{dob} (age {age})"
+        values = {
+            "reference": record.reference,
+            "dob": dob,
+            "manager": record.offender_manager or "Unallocated",
+            "team": record.team or "No team",
+            "mappa": mappa_text(d.mappa_category, d.mappa_level),
+            "visit": fmt_date(record.next_visit_due, "Not planned"),
+            "notification": fmt_date(record.next_notification_due, "Not set"),
+            "status": record.status.capitalize(),
+        }
+        for key, text in values.items():
+            self.header_values[key].setText(text)
+        for key, due in (("visit", record.next_visit_due), ("notification", record.next_notification_due)):
+            overdue = due is not None and due < today
+            label = self.header_values[key]
+            label.setProperty("overdue", overdue)
+            label.setToolTip("Overdue" if overdue else "")
+            label.style().unpolish(label)
+            label.style().polish(label)
+
+        personal = {
+            "surname": d.surname, "forenames": d.forenames, "date_of_birth": dob,
+            "gender": gender_label(d.gender), "pnc_id": d.pnc_id or "Not recorded",
+            "identifying_marks": d.identifying_marks or "None recorded",
+            "offender_manager": record.offender_manager or "Unallocated", "team": record.team or "No team",
+            "mappa": mappa_text(d.mappa_category, d.mappa_level), "reference": record.reference,
+        }
+        for key, text in personal.items():
+            self.personal_values[key].setText(text)
+
+        for index, spec in enumerate(SECTIONS, start=1):
+            tab = self.section_tabs[spec.key]
+            tab.set_entries(record.sections.get(spec.key, ()))
+            count = tab.active_count()
+            self.tabs.setTabText(index, f"{spec.title} ({count})" if count else spec.title)
+            self.tabs.set_empty(index, not tab.model.rowCount())
+
+        lookups = self._lookups()
+        lines = history_lines(record.revisions, snapshot_of(record.details),
+                              lookups.names() if lookups else None)
+        self.history_model.set_rows(lines)
+        self.history_stack.setCurrentWidget(self.history_view if lines else self.history_empty)
+        self.tabs.setTabText(self.tabs.count() - 1, f"History ({len(lines)})" if lines else "History")
+        self.tabs.set_empty(self.tabs.count() - 1, not lines)
+
+    def tab_index(self, title_start: str) -> int:
+        for i in range(self.tabs.count()):
+            if self.tabs.tabText(i).startswith(title_start):
+                return i
+        raise KeyError(title_start)
+
+    # --- changing ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        self._worker.submit(reload_record, self._services, self._actor, self.record.offender_id,
+                            owner=self, on_success=self.set_record, on_error=self._report)
+
+    def _changed(self, record: OffenderRecord) -> None:
+        self.set_record(record)
+        emit(self.changed, record)
+
+    def _reload_after_change(self, *_args) -> None:
+        self._worker.submit(reload_record, self._services, self._actor, self.record.offender_id,
+                            owner=self, on_success=self._changed, on_error=self._report)
+
+    def _report(self, exc: BaseException, title: str = "Something could not be done") -> None:
+        report_failure(self._prompter, exc, title=title, on_reload=self.reload,
+                       unexpected=lambda e: apologise(self._prompter, e))
+
+    def open_correction(self) -> OffenderForm:
+        if self.form is not None and self.form.isVisible():
+            self.form.raise_()
+            return self.form
+        self.form = OffenderForm(self._services, self._actor, self._worker, self._prompter,
+                                 lookups=self._lookups(), record=self.record, parent=self)
+        self.form.saved.connect(self._changed)
+        self.form.reloaded.connect(self.set_record)
+        self.form.open()
+        return self.form
+
+    def open_add_dialog(self, kind: str) -> AliasDialog | AddressDialog:
+        cls = AliasDialog if kind == "alias" else AddressDialog
+        self.entry_dialog = cls(self._services, self._actor, self._worker, self._prompter, self.record, parent=self)
+        self.entry_dialog.added.connect(self._reload_after_change)
+        self.entry_dialog.open()
+        return self.entry_dialog
+
+    def void(self, entry: EntryRow, *, problem: str | None = None, text: str = "") -> None:
+        reason = self._prompter.ask_reason(
+            "Mark as entered in error",
+            f"Why is this entry wrong?\n\n{entry.summary}\n\nIt stays on the record, struck "
+            "through, with your reason.", text=text, problem=problem)
+        if reason is None:
+            return
+
+        def failed(exc: BaseException) -> None:
+            if isinstance(exc, ValidationFailed) and exc.for_field("reason"):
+                self.void(entry, problem=exc.for_field("reason"), text=reason)
+            else:
+                self._report(exc, "Not marked as entered in error")
+
+        self._worker.submit(void_entry, self._services, self._actor, entry.entity, entry.id,
+                            entry.version_id, reason, owner=self, on_success=self._reload_after_change, on_error=failed)
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self.form is not None and self.form.isVisible() and self.form.is_dirty():
+            if not self._prompter.confirm("Discard changes?", "The correction form has changes that "
+                                          "are not saved. Close the record and lose them?",
+                                          ok="Discard changes", cancel="Keep editing"):
+                event.ignore()
+                return
+        emit(self.closed, self.record.offender_id)
+        super().closeEvent(event)
