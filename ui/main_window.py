@@ -22,6 +22,7 @@ from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.services.caseload import CaseloadRow, OffenderRecord, list_caseload
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import list_users
+from ui import extensions
 from ui.apology import apologise
 from ui.caseload_model import (
     COL_DOB,
@@ -102,6 +103,12 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_status_bar()
 
+        self.page_actions: dict[str, QAction] = {}
+        self._page_widgets: dict[str, QWidget] = {}
+        extensions.load()
+        for hook in extensions.MAIN_WINDOW_HOOKS:
+            hook(self)
+
         if self.scopes:
             self.refresh()
             self.worker.submit(load_lookups, services, actor, owner=self, on_success=self._lookups_loaded,
@@ -145,13 +152,13 @@ class MainWindow(QMainWindow):
         self.scope_actions.triggered.connect(lambda a: self.set_scope(CaseloadScope(a.data())))
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu("&File")
+        file_menu = self.file_menu = self.menuBar().addMenu("&File")
         if self.new_action.isVisible():
             file_menu.addAction(self.new_action)
         if self.scopes:
             file_menu.addAction(self.open_action)
         file_menu.addAction(self.refresh_action)
-        file_menu.addSeparator()
+        self.file_extras = file_menu.addSeparator()  # workflows add their items above this
         file_menu.addAction(self.quit_action)
         view_menu = self.menuBar().addMenu("&View")
         if self.scopes:
@@ -159,6 +166,8 @@ class MainWindow(QMainWindow):
             view_menu.addSeparator()
             for action in self.scope_actions.actions():
                 view_menu.addAction(action)
+        self.go_menu = self.menuBar().addMenu("&Go")
+        self.go_menu.menuAction().setVisible(False)  # until a workflow adds a second page
         help_menu = self.menuBar().addMenu("&Help")
         help_menu.addAction(self.about_action)
 
@@ -521,6 +530,38 @@ class MainWindow(QMainWindow):
         # The creator sees what they entered at once; the creation itself is audited.
         self.refresh()
         self.show_record(record)
+
+    # --- pages added by workflows ----------------------------------------------------------------
+
+    def add_page(self, key: str, title: str, widget: QWidget, *, shortcut: str | None = None) -> QAction:
+        """A page beside the caseload (e.g. the planner), reached from the Go menu and toolbar."""
+        if not self.page_actions:
+            home = QAction("&Caseload" if self.scopes else "&Accounts", self)
+            home.setShortcut(QKeySequence("Ctrl+1"))
+            home.triggered.connect(lambda: self.pages.setCurrentIndex(0))
+            self.go_menu.addAction(home)
+            self.page_actions["home"] = home
+            self.go_menu.menuAction().setVisible(True)
+        self.pages.addWidget(widget)
+        action = QAction(title, self)
+        if shortcut:
+            action.setShortcut(QKeySequence(shortcut))
+        action.triggered.connect(lambda: self.show_page(key))
+        self.go_menu.addAction(action)
+        self.page_actions[key] = action
+        self._page_widgets[key] = widget
+        return action
+
+    def show_page(self, key: str) -> QWidget:
+        widget = self._page_widgets[key]
+        self.pages.setCurrentWidget(widget)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
+        return widget
+
+    def add_file_action(self, action: QAction) -> None:
+        self.file_menu.insertAction(self.file_extras, action)
 
     # --- other ---------------------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
@@ -34,6 +35,7 @@ from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import EntryRow, OffenderRecord, reload_record, void_entry
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
+from ui import extensions
 from ui.apology import apologise
 from ui.entry_dialogs import AddressDialog, AliasDialog
 from ui.formatting import fmt_date, fmt_datetime, gender_label, mappa_text, risk_label
@@ -197,12 +199,13 @@ class SectionTab(QWidget):
     def __init__(self, spec: SectionSpec, can_write: bool, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spec = spec
+        self.can_write = can_write
         layout = QVBoxLayout(self)
         about = QLabel(spec.about)
         about.setWordWrap(True)
         about.setObjectName("hint")
         layout.addWidget(about)
-        buttons = QHBoxLayout()
+        buttons = self.buttons = QHBoxLayout()
         self.add_button: QPushButton | None = None
         if spec.add and can_write:
             self.add_button = QPushButton("Add an alias..." if spec.add == "alias" else "Add an address...")
@@ -231,6 +234,21 @@ class SectionTab(QWidget):
         self.stack.addWidget(self.view)
         self.stack.addWidget(self.empty)
         layout.addWidget(self.stack, 1)
+
+    def set_record(self, record: OffenderRecord) -> None:
+        self.set_entries(record.sections.get(self.spec.key, ()))
+
+    def count(self) -> int:
+        return self.active_count()
+
+    def add_button_for(self, text: str, slot: Callable[[], Any], *, tip: str = "") -> QPushButton:
+        """A workflow action beside the list (e.g. "Record a visit..."), shown to writers only."""
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda: slot())
+        button.setVisible(self.can_write)
+        self.buttons.insertWidget(self.buttons.count() - 2, button)
+        return button
 
     def set_entries(self, entries: tuple[EntryRow, ...]) -> None:
         self.model.set_rows(entries)
@@ -292,10 +310,15 @@ class RecordWindow(QMainWindow):
         self.tabs = SectionNav()
         self.tabs.addTab(self._build_personal(), "Personal details")
         self.section_tabs: dict[str, SectionTab] = {}
+        extensions.load()
+        self.context = extensions.RecordContext(services, actor, worker, prompter, lookups,
+                                                self._reload_after_change, self)
         for spec in SECTIONS:
-            tab = SectionTab(spec, self.can_write)
-            tab.void_requested.connect(self.void)
-            tab.add_requested.connect(self.open_add_dialog)
+            factory = extensions.RECORD_PAGES.get(spec.key)
+            tab = factory(self.context, spec) if factory else SectionTab(spec, self.can_write)
+            if isinstance(tab, SectionTab):
+                tab.void_requested.connect(self.void)
+                tab.add_requested.connect(self.open_add_dialog)
             self.section_tabs[spec.key] = tab
             self.tabs.addTab(tab, spec.title)
         self.tabs.addTab(self._build_history(), "History")
@@ -473,10 +496,10 @@ class RecordWindow(QMainWindow):
 
         for index, spec in enumerate(SECTIONS, start=1):
             tab = self.section_tabs[spec.key]
-            tab.set_entries(record.sections.get(spec.key, ()))
-            count = tab.active_count()
+            tab.set_record(record)
+            count = tab.count()
             self.tabs.setTabText(index, f"{spec.title} ({count})" if count else spec.title)
-            self.tabs.set_empty(index, not tab.model.rowCount())
+            self.tabs.set_empty(index, not count and not getattr(tab, "always_lit", False))
 
         lookups = self._lookups()
         lines = history_lines(record.revisions, snapshot_of(record.details),
