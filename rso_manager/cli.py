@@ -52,7 +52,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
-    audit_sub.add_parser("verify", help="recompute the hash chain and report the first broken row")
+    verify = audit_sub.add_parser("verify", help="recompute the hash chain and report the first broken row")
+    verify.add_argument("--checkpoint", metavar="FILE", help="also check the chain still passes through "
+                        "a checkpoint written by 'audit checkpoint'")
+    cp = audit_sub.add_parser("checkpoint", help="write the chain's head (rows and hash) to keep outside the database")
+    cp.add_argument("--out", metavar="FILE", help="write JSON here (default: print it)")
     return parser
 
 
@@ -128,9 +132,32 @@ def _progress(done: int, total: int) -> None:
     print(f"\r  {done}/{total} offenders", end="", file=sys.stderr, flush=True)
 
 
-def _audit_verify(services) -> int:
+def _audit_checkpoint(services, args) -> int:
     with services.session_factory() as s:
-        report = audit_chain.verify(s)
+        cp = audit_chain.checkpoint(s)
+    text = json.dumps({"rows": cp.rows, "head_hash": cp.head_hash,
+                       "at": services.clock.now().isoformat()}, indent=2)
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as f:
+            f.write(text + "\n")
+        print(f"Checkpoint of {cp.rows} audit rows written to {args.out}. Keep it off this machine.")
+    else:
+        print(text)
+    return 0
+
+
+def _audit_verify(services, args) -> int:
+    anchor = None
+    if args.checkpoint:
+        try:
+            with open(args.checkpoint, encoding="utf-8") as f:
+                raw = json.load(f)
+            anchor = audit_chain.Checkpoint(int(raw["rows"]), str(raw["head_hash"]))
+        except (OSError, ValueError, KeyError) as exc:
+            print(f"Cannot read the checkpoint {args.checkpoint}: {exc}", file=sys.stderr)
+            return 2
+    with services.session_factory() as s:
+        report = audit_chain.verify(s, anchor)
     if report.ok:
         print(json.dumps({"ok": True, "rows": report.rows, "head_hash": report.head_hash}))
         return 0
@@ -159,7 +186,9 @@ def run(argv: Sequence[str], clock=None) -> int:
         if args.command == "plan":
             return _plan(services, args)
         if args.command == "audit" and args.audit_command == "verify":
-            return _audit_verify(services)
+            return _audit_verify(services, args)
+        if args.command == "audit" and args.audit_command == "checkpoint":
+            return _audit_checkpoint(services, args)
         print(f"Unknown command for {describe(url)}", file=sys.stderr)
         return 2
     except ServiceError as exc:

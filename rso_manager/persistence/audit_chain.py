@@ -89,10 +89,31 @@ def _rows(session: Session, batch: int = 5000) -> Iterator[AuditEvent]:
         session.expunge_all()
 
 
-def verify(session: Session) -> ChainReport:
-    """Recompute every hash from genesis; report the first row that does not fit."""
+@dataclass(frozen=True)
+class Checkpoint:
+    """The head of the chain at a moment, kept outside the database (printed, exported): anyone
+    with write access could rebuild a whole chain, but not one that ends at a hash kept elsewhere."""
+
+    rows: int
+    head_hash: str
+
+
+def checkpoint(session: Session) -> Checkpoint:
+    seq, head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one()
+    return Checkpoint(seq, head)
+
+
+def verify(session: Session, anchor: Checkpoint | None = None) -> ChainReport:
+    """Recompute every hash from genesis; report the first row that does not fit, and whether
+    the chain still passes through ANCHOR."""
     prev, expected_id, count = GENESIS, 1, 0
+    anchor_seen = anchor is None or anchor.rows == 0
     for row in _rows(session):
+        if anchor is not None and row.id == anchor.rows:
+            if row.hash != anchor.head_hash:
+                return ChainReport(False, count, prev, row.id,
+                                   f"row {row.id} differs from the checkpoint: the chain has been rebuilt")
+            anchor_seen = True
         if row.id != expected_id:
             return ChainReport(False, count, prev, expected_id,
                                f"row {expected_id} is missing (next row found is {row.id})")
@@ -103,6 +124,9 @@ def verify(session: Session) -> ChainReport:
             return ChainReport(False, count, prev, row.id,
                                f"row {row.id} has been altered (its contents no longer match its hash)")
         prev, expected_id, count = row.hash, expected_id + 1, count + 1
+    if not anchor_seen:
+        return ChainReport(False, count, prev, count + 1,
+                           f"the checkpoint records {anchor.rows} rows but the chain has only {count}")
     head = session.execute(select(AuditHead.seq, AuditHead.hash).where(AuditHead.id == 1)).one_or_none()
     if head is not None and (head.seq != count or head.hash != prev):
         return ChainReport(False, count, prev, count + 1 if head.seq > count else None,

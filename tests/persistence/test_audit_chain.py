@@ -92,3 +92,29 @@ def test_concurrent_writers_never_fork_the_chain(chain, clock):
         t.join()
     report = _verify(factory)
     assert report.ok and report.rows == 5 + 45
+
+
+def test_a_rebuilt_chain_is_caught_against_a_checkpoint(chain, clock):
+    engine, factory = chain
+    with factory() as s:
+        anchor = audit_chain.checkpoint(s)
+    assert anchor.rows == 5 and _verify_with(factory, anchor).ok
+    _disable_guards(engine)
+    # An attacker edits row 3 and recomputes every later hash: the chain alone looks sound.
+    with engine.begin() as c:
+        c.execute(text("UPDATE audit_event SET username = 'someone else' WHERE id = 3"))
+    with factory.begin() as s:
+        prev = s.get(audit_chain.AuditEvent, 2).hash
+        for i in range(3, 6):
+            row = s.get(audit_chain.AuditEvent, i)
+            row.prev_hash = prev
+            row.hash = prev = audit_chain.row_hash(row)
+        s.execute(text("UPDATE audit_head SET hash = :h WHERE id = 1"), {"h": prev})
+    assert _verify(factory).ok
+    report = _verify_with(factory, anchor)
+    assert not report.ok and report.first_bad_id == 5 and "rebuilt" in report.problem
+
+
+def _verify_with(factory, anchor):
+    with factory() as s:
+        return audit_chain.verify(s, anchor)
