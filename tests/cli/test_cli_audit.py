@@ -1,0 +1,47 @@
+import json
+import sqlite3
+
+from rso_manager.cli import run
+from rso_manager.clock import FixedClock
+from rso_manager.persistence import audit_chain
+from rso_manager.persistence.engine import make_engine, make_session_factory
+
+
+def _add_activity(url, clock, count):
+    """Audit rows after the demo load, so the tampered row sits inside the chain."""
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine).begin() as s:
+            for n in range(count):
+                audit_chain.append(s, occurred_at=clock.now(), user_id=None, username="lead",
+                                   role="omu_lead", action="record.open", entity="offender",
+                                   entity_id=n + 1, offender_id=n + 1, reason="case_management")
+    finally:
+        engine.dispose()
+
+
+def test_demo_then_verify_then_tamper(tmp_path, capsys):
+    path = tmp_path / "demo.db"
+    url = f"sqlite:///{path}"
+    clock = FixedClock()
+
+    assert run(["--db", url, "demo", "--offenders", "200"], clock=clock) == 0
+    out = capsys.readouterr().out
+    assert "200 offenders" in out and "demo password for training only" in out
+    _add_activity(url, clock, 2)
+
+    assert run(["--db", url, "audit", "verify"]) == 0
+    assert json.loads(capsys.readouterr().out) | {"head_hash": None} == {
+        "ok": True, "rows": 3, "head_hash": None}
+
+    # An attacker with the file: drop the guard, then quietly rewrite history.
+    with sqlite3.connect(path) as db:
+        db.execute("DROP TRIGGER audit_event_no_update")
+        db.execute("UPDATE audit_event SET username = 'someone_else' WHERE id = 2")
+    db.close()
+
+    assert run(["--db", url, "audit", "verify"]) == 1
+    captured = capsys.readouterr()
+    report = json.loads(captured.out)
+    assert report["ok"] is False and report["first_bad_id"] == 2 and report["rows_verified"] == 1
+    assert "row 2" in report["problem"] and "BROKEN at row 2" in captured.err
