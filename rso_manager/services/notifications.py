@@ -1196,6 +1196,18 @@ def notifications_for(services: Services, actor: Actor, offender_id: int, as_of:
                                  min((x.due_on for x in pending if x.due_on), default=None))
 
 
+def convictions_for(services: Services, actor: Actor, offender_id: int) -> list[ConvictionView]:
+    """The record's convictions, cautions and findings (newest first), each with the
+    notification requirement it started and the initial notification's due date."""
+    require(actor, Permission.READ_CASES)
+    c = m.Conviction
+    with services.session_factory() as s:
+        if s.get(m.Offender, offender_id) is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        return [_conviction_view(s, x) for x in s.scalars(
+            select(c).where(c.offender_id == offender_id, _live(c)).order_by(c.convicted_on.desc(), c.id.desc()))]
+
+
 # --- designated stations (s.87(1), (2A)-(2B)) ----------------------------------------------------
 
 
