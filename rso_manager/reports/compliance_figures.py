@@ -25,7 +25,7 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -62,6 +62,10 @@ _SIGN_OFF_LABEL = {
     "breach_no_crime": "decision not to record a crime", "warning": "written warning",
     "risk_management_plan": "risk management plan", "risk_assessment": "risk assessment",
 }
+
+
+# Marks a dataclass field that is for screens only: to_json() leaves it out of exports.
+INTERNAL = {"internal": True}
 
 
 # --- what the caller asks for ---------------------------------------------------------------
@@ -168,6 +172,10 @@ class ExceptionRow:
     needed: str
     days: int | None
     since: date | None
+    # For screens, not for exports (to_json leaves INTERNAL fields out): the case to open, and
+    # tags that pick a subset of a list (e.g. "escalated" among sign-offs awaiting a decision).
+    offender_id: int | None = field(default=None, metadata=INTERNAL)
+    tags: tuple[str, ...] = field(default=(), metadata=INTERNAL)
 
 
 @dataclass(frozen=True)
@@ -200,6 +208,7 @@ class LateNotification:
     crime_reference: str | None
     warnings: int
     what_happened: str
+    offender_id: int | None = field(default=None, metadata=INTERNAL)
 
 
 @dataclass(frozen=True)
@@ -411,7 +420,7 @@ class _Ctx:
     # The columns that name a case in an exception row, and the joins that supply them.
     def case_cols(self) -> tuple:
         return (m.Offender.reference, m.Offender.surname, m.Offender.forenames,
-                self.manager.display_name.label("officer"))
+                self.manager.display_name.label("officer"), m.Offender.id.label("case_id"))
 
     def join_case(self, stmt, entity_offender_id):
         return (stmt.join(m.Offender, m.Offender.id == entity_offender_id)
@@ -428,11 +437,94 @@ _OPEN_CASE = m.Offender.status != "ended"
 _ACTIVE_CASE = m.Offender.status == "active"
 
 
+# --- what a count and its list of cases (cases_behind) both select ------------------------------
+
+
+def _open_cases(c: _Ctx):
+    return and_(c.scope.clause, _OPEN_CASE)
+
+
+def _visit_crew():
+    """The number of officers on a visit, correlated to m.Visit."""
+    return (select(func.count()).where(m.VisitOfficer.visit_id == m.Visit.id)
+            .correlate(m.Visit).scalar_subquery())
+
+
+_FAILED = m.Visit.outcome.in_([str(o) for o in FAILED_ENTRY])
+_UNANNOUNCED = m.Visit.announced.is_(False)
+
+
+def _home_attempts(c: _Ctx):
+    """Home visits in the period where someone went to the door: seen or failed entry."""
+    V = m.Visit
+    return and_(c.scope.clause, V.voided_at.is_(None), V.kind == "home", V.status == "completed",
+                or_(V.outcome == "seen", _FAILED), c.in_period(V.visited_at))
+
+
+def _office_interviews(c: _Ctx):
+    V = m.Visit
+    return and_(c.scope.clause, V.voided_at.is_(None), V.kind == "office", V.status == "completed",
+                c.in_period(V.visited_at))
+
+
+def _notifications_made(c: _Ctx):
+    N = m.StatutoryNotification
+    return and_(c.scope.clause, N.voided_at.is_(None), c.in_period(N.notified_at))
+
+
+def _breach_live(c: _Ctx):
+    return and_(c.scope.clause, m.Breach.voided_at.is_(None))
+
+
+def _breach_open_at(c: _Ctx):
+    B = m.Breach
+    return and_(B.occurred_on <= c.as_of, or_(B.status == "open", B.closed_at >= c.as_of_end))
+
+
+def _breach_opened(c: _Ctx):
+    return c.in_period_days(m.Breach.occurred_on)
+
+
+def _breach_crime(c: _Ctx):
+    # A crime reference closes the breach; an older open one with a reference (from an import)
+    # counts on the day it occurred.
+    B = m.Breach
+    return and_(B.crime_reference.is_not(None),
+                or_(c.in_period(B.closed_at), and_(B.closed_at.is_(None), c.in_period_days(B.occurred_on))))
+
+
+def _breach_no_crime(c: _Ctx):
+    B = m.Breach
+    return and_(B.crime_reference.is_(None), B.status == "closed", c.in_period(B.closed_at))
+
+
+def _warnings_given(c: _Ctx):
+    W = m.FormalWarning
+    return and_(c.scope.clause, W.voided_at.is_(None), c.in_period_days(W.given_on))
+
+
+def _live_devices(c: _Ctx):
+    D = m.Device
+    return and_(D.voided_at.is_(None), D.status == "active", c.scope.clause, _ACTIVE_CASE,
+                or_(D.declared_on.is_(None), D.declared_on <= c.as_of), D.created_at < c.as_of_end)
+
+
+def _sign_offs_decided(c: _Ctx):
+    S = m.SignOff
+    return and_(c.scope.clause, S.signed_at.is_not(None), c.in_period(S.signed_at),
+                S.status.in_(("approved", "returned", "escalated")))
+
+
+def _referrals_made(c: _Ctx):
+    F = m.SafeguardingReferral
+    return and_(c.scope.clause, F.voided_at.is_(None), c.in_period(F.referred_at))
+
+
 # --- sections ----------------------------------------------------------------------------------
 
 
 def _caseload(c: _Ctx) -> CaseloadFigures:
-    where = and_(c.scope.clause, _OPEN_CASE)
+    where = _open_cases(c)
     by_status = dict(c.s.execute(select(m.Offender.status, func.count()).where(where)
                                  .group_by(m.Offender.status)).all())
     by_risk_raw = dict(c.s.execute(select(m.Offender.risk_level, func.count()).where(where)
@@ -487,7 +579,7 @@ def _visits(c: _Ctx) -> VisitFigures:
     for r in c.s.execute(stmt):
         overdue.append(ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
                                     f"Home visit: due by {r.next_visit_due:%d/%m/%Y}",
-                                    (c.as_of - r.next_visit_due).days, r.next_visit_due))
+                                    (c.as_of - r.next_visit_due).days, r.next_visit_due, offender_id=r.case_id))
         key = {"team": r.team or "No team", "officer": r.officer or "Unallocated",
                "risk level": RISK_LABEL.get(r.risk_level, "Not assessed")}[label]
         groups[key] += 1
@@ -501,10 +593,8 @@ def _visits(c: _Ctx) -> VisitFigures:
         nxt = add_months(first, 1)
         months.append((first, _start_of(max(first, c.period_from)), _start_of(min(nxt, c.period_to + timedelta(days=1)))))
         first = nxt
-    crew = (select(func.count()).where(m.VisitOfficer.visit_id == m.Visit.id)
-            .correlate(m.Visit).scalar_subquery())
-    failed = m.Visit.outcome.in_([str(o) for o in FAILED_ENTRY])
-    unannounced = m.Visit.announced.is_(False)
+    crew = _visit_crew()
+    failed, unannounced = _FAILED, _UNANNOUNCED
 
     def tally(cond):
         return func.sum(case((cond, 1), else_=0))
@@ -517,16 +607,13 @@ def _visits(c: _Ctx) -> VisitFigures:
         select(func.count(m.Visit.id), tally(m.Visit.outcome == "seen"), tally(failed), tally(unannounced),
                tally(crew >= 2), *per_month)
         .select_from(m.Visit).join(m.Offender, m.Offender.id == m.Visit.offender_id)
-        .where(c.scope.clause, m.Visit.voided_at.is_(None), m.Visit.kind == "home",
-               m.Visit.status == "completed", or_(m.Visit.outcome == "seen", failed),
-               c.in_period(m.Visit.visited_at))).one()
+        .where(_home_attempts(c))).one()
     attempts, seen, failed_n, unannounced_n, pairs, *month_counts = (v or 0 for v in totals)
     by_month = tuple(MonthShare(f"{first:%Y-%m}", Share(month_counts[2 * i + 1], month_counts[2 * i]))
                      for i, (first, _, _) in enumerate(months))
     office = c.s.scalar(
         select(func.count(m.Visit.id)).join(m.Offender, m.Offender.id == m.Visit.offender_id)
-        .where(c.scope.clause, m.Visit.voided_at.is_(None), m.Visit.kind == "office",
-               m.Visit.status == "completed", c.in_period(m.Visit.visited_at))) or 0
+        .where(_office_interviews(c))) or 0
 
     return VisitFigures(
         overdue=_oldest_first(overdue), overdue_by_label=label, overdue_by=overdue_by,
@@ -588,7 +675,8 @@ def _repeated_pattern(c: _Ctx) -> tuple[ExceptionRow, ...]:
             r = visits[0]
             day = _london_day(max(v.visited_at for v in visits))
             rows.append(ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
-                                     warning[0].upper() + warning[1:], (c.as_of - day).days, day))
+                                     warning[0].upper() + warning[1:], (c.as_of - day).days, day,
+                                     offender_id=r.case_id))
     return tuple(sorted(rows, key=lambda r: (r.reference or "")))
 
 
@@ -606,18 +694,18 @@ def _notifications(c: _Ctx) -> NotificationFigures:
         if r.due_on < c.as_of:
             overdue.append(ExceptionRow(r.reference, name, r.officer,
                                         f"{what} notification: was due by {r.due_on:%d/%m/%Y}",
-                                        (c.as_of - r.due_on).days, r.due_on))
+                                        (c.as_of - r.due_on).days, r.due_on, offender_id=r.case_id))
         else:
             due_soon.append(ExceptionRow(r.reference, name, r.officer,
                                          f"{what} notification: due by {r.due_on:%d/%m/%Y}",
-                                         (r.due_on - c.as_of).days, r.due_on))
+                                         (r.due_on - c.as_of).days, r.due_on, offender_id=r.case_id))
     due_soon.sort(key=lambda r: (r.since, r.reference))
 
     # Late in the period. "Late" is the recorded flag or a London notification day after the
     # due date; the day arithmetic is done here because SQL has no portable London date.
     made = c.s.execute(select(N.id, N.due_on, N.notified_at, N.late)
                        .join(m.Offender, m.Offender.id == N.offender_id)
-                       .where(c.scope.clause, N.voided_at.is_(None), c.in_period(N.notified_at))).all()
+                       .where(_notifications_made(c))).all()
     late_ids = [r.id for r in made
                 if r.late or (r.due_on is not None and _london_day(r.notified_at) > r.due_on)]
     late: list[LateNotification] = []
@@ -644,7 +732,7 @@ def _notifications(c: _Ctx) -> NotificationFigures:
                 r.reference, _name(r.surname, r.forenames), r.officer,
                 _NOTIFICATION_LABEL.get(r.kind, r.kind.replace("_", " ").capitalize()),
                 r.due_on, notified_on, (notified_on - r.due_on).days if r.due_on else None,
-                outcome, b.crime_reference if b else None, warnings, text))
+                outcome, b.crime_reference if b else None, warnings, text, offender_id=r.case_id))
     late.sort(key=lambda n: (n.notified_on, n.reference))
     return NotificationFigures(due_soon=tuple(due_soon), overdue=_oldest_first(overdue),
                                made_in_period=len(made), late_in_period=tuple(late))
@@ -664,8 +752,8 @@ def _breach_outcome(b: m.Breach | None) -> tuple[str, str]:
 
 def _breaches(c: _Ctx) -> BreachFigures:
     B = m.Breach
-    base = and_(c.scope.clause, B.voided_at.is_(None))
-    open_at = and_(B.occurred_on <= c.as_of, or_(B.status == "open", B.closed_at >= c.as_of_end))
+    base = _breach_live(c)
+    open_at = _breach_open_at(c)
     open_total = c.s.scalar(select(func.count(B.id)).join(m.Offender, m.Offender.id == B.offender_id)
                             .where(base, _OPEN_CASE, open_at)) or 0
     # Undecided: neither a crime reference nor a proposed decision. A crime reference recorded
@@ -677,21 +765,16 @@ def _breaches(c: _Ctx) -> BreachFigures:
     rows = [ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
                          f"Crime reference or reasoned no-crime decision: "
                          f"{_BREACH_SOURCE_LABEL.get(r.source, r.source.replace('_', ' '))}",
-                         (c.as_of - r.occurred_on).days, r.occurred_on) for r in c.s.execute(stmt)]
-    counted = (select(func.sum(case((c.in_period_days(B.occurred_on), 1), else_=0)),
-                      # A crime reference closes the breach; an older open one with a reference
-                      # (from an import) counts on the day it occurred.
-                      func.sum(case((and_(B.crime_reference.is_not(None),
-                                          or_(c.in_period(B.closed_at),
-                                              and_(B.closed_at.is_(None), c.in_period_days(B.occurred_on)))),
-                                     1), else_=0)),
-                      func.sum(case((and_(B.crime_reference.is_(None), B.status == "closed",
-                                          c.in_period(B.closed_at)), 1), else_=0)))
+                         (c.as_of - r.occurred_on).days, r.occurred_on, offender_id=r.case_id)
+            for r in c.s.execute(stmt)]
+    counted = (select(func.sum(case((_breach_opened(c), 1), else_=0)),
+                      func.sum(case((_breach_crime(c), 1), else_=0)),
+                      func.sum(case((_breach_no_crime(c), 1), else_=0)))
                .join(m.Offender, m.Offender.id == B.offender_id).where(base))
     opened, crimes, no_crime = (v or 0 for v in c.s.execute(counted).one())
     W = m.FormalWarning
     warned = dict(c.s.execute(select(W.kind, func.count()).join(m.Offender, m.Offender.id == W.offender_id)
-                              .where(c.scope.clause, W.voided_at.is_(None), c.in_period_days(W.given_on))
+                              .where(_warnings_given(c))
                               .group_by(W.kind)).all())
     return BreachFigures(open_total=open_total, open_without_decision=_oldest_first(rows),
                          opened_in_period=opened, crimes_recorded=crimes, no_crime_decisions=no_crime,
@@ -704,8 +787,7 @@ def _devices(c: _Ctx) -> DeviceFigures:
     last_check = (select(K.device_id, func.max(K.checked_on).label("last"))
                   .where(K.voided_at.is_(None), K.result == "checked", K.checked_on <= c.as_of)
                   .group_by(K.device_id).subquery())
-    live = and_(D.voided_at.is_(None), D.status == "active", c.scope.clause, _ACTIVE_CASE,
-                or_(D.declared_on.is_(None), D.declared_on <= c.as_of), D.created_at < c.as_of_end)
+    live = _live_devices(c)
     active_devices = c.s.scalar(select(func.count(D.id)).join(m.Offender, m.Offender.id == D.offender_id)
                                 .where(live)) or 0
     # Each case's Nth most recent home visit where the offender was seen (entry gained, so the
@@ -744,7 +826,7 @@ def _devices(c: _Ctx) -> DeviceFigures:
             d.reference, _name(d.surname, d.forenames), d.officer,
             f"Check device{'s' if len(items) > 1 else ''} at the next home visit: "
             + "; ".join(i[1] for i in sorted(items, key=lambda i: -i[2])),
-            oldest[2], oldest[3]))
+            oldest[2], oldest[3], offender_id=d.case_id))
     return DeviceFigures(active_devices=active_devices, never_checked=never, not_recently_checked=stale,
                          offenders=_oldest_first(rows))
 
@@ -758,7 +840,7 @@ def _supervision(c: _Ctx) -> SupervisionFigures:
     waiting = and_(S.requested_at < c.as_of_end,
                    or_(S.status.in_(("pending", "escalated")), S.signed_at >= c.as_of_end))
     stmt = (select(S.entity, S.summary, S.status, S.requested_at, m.Offender.reference, m.Offender.surname,
-                   m.Offender.forenames, supervisor.display_name.label("supervisor"),
+                   m.Offender.forenames, m.Offender.id.label("case_id"), supervisor.display_name.label("supervisor"),
                    author.display_name.label("author"))
             .select_from(S).outerjoin(m.Offender, m.Offender.id == S.offender_id)
             .outerjoin(supervisor, supervisor.id == S.supervisor_id)
@@ -776,22 +858,23 @@ def _supervision(c: _Ctx) -> SupervisionFigures:
             r.supervisor or "OMU lead",
             f"Sign-off decision on the {what} (from {r.author or 'unknown'})"
             + (": escalated to the OMU lead" if late else "") + f". {_clip(r.summary, 110)}",
-            (c.as_of - requested_on).days, requested_on))
+            (c.as_of - requested_on).days, requested_on, offender_id=r.case_id,
+            tags=("escalated",) if late else ()))
     decided, cover = (v or 0 for v in c.s.execute(
         select(func.count(S.id), func.sum(case((S.via_cover.is_(True), 1), else_=0)))
         .select_from(S).outerjoin(m.Offender, m.Offender.id == S.offender_id)
-        .where(in_scope, S.signed_at.is_not(None), c.in_period(S.signed_at),
-               S.status.in_(("approved", "returned", "escalated")))).one())
+        .where(_sign_offs_decided(c))).one())
     R = m.SignOffRefusal
     refuser = aliased(m.User, name="refuser")
     refusals = [
         ExceptionRow(r.reference, _name(r.surname, r.forenames) if r.surname else None, r.refuser,
                      f"Rationale refused on the {_SIGN_OFF_LABEL.get(r.entity, r.entity.replace('_', ' '))}: "
                      f"{_clip(r.reason, 120)} Text given: \u201c{_clip(r.text, 60)}\u201d",
-                     (c.as_of - _london_day(r.attempted_at)).days, _london_day(r.attempted_at))
+                     (c.as_of - _london_day(r.attempted_at)).days, _london_day(r.attempted_at),
+                     offender_id=r.case_id)
         for r in c.s.execute(
             select(R.attempted_at, R.reason, R.text, S.entity, m.Offender.reference, m.Offender.surname,
-                   m.Offender.forenames, refuser.display_name.label("refuser"))
+                   m.Offender.forenames, m.Offender.id.label("case_id"), refuser.display_name.label("refuser"))
             .select_from(R).join(S, S.id == R.sign_off_id)
             .outerjoin(m.Offender, m.Offender.id == S.offender_id)
             .outerjoin(refuser, refuser.id == R.user_id)
@@ -815,7 +898,7 @@ def _safeguarding(c: _Ctx) -> SafeguardingFigures:
                 r.reference, _name(r.surname, r.forenames), r.officer,
                 f"Decision from {r.agency or 'children’s social care'} on the referral of "
                 f"{referred_on:%d/%m/%Y} (was due by {due:%d/%m/%Y}): chase and record it",
-                (c.as_of - referred_on).days, referred_on))
+                (c.as_of - referred_on).days, referred_on, offender_id=r.case_id))
     not_referred = []
     for r in c.s.execute(c.join_case(select(F.concern_at, F.concern, *c.case_cols()), F.offender_id).where(
             live, F.concern_at < c.as_of_end, or_(F.referred_at.is_(None), F.referred_at >= c.as_of_end))):
@@ -824,10 +907,10 @@ def _safeguarding(c: _Ctx) -> SafeguardingFigures:
             not_referred.append(ExceptionRow(
                 r.reference, _name(r.surname, r.forenames), r.officer,
                 f"Refer the concern of {day:%d/%m/%Y} to children’s social care: {_clip(r.concern, 140)}",
-                (c.as_of - day).days, day))
+                (c.as_of - day).days, day, offender_id=r.case_id))
 
     in_scope = select(F.concern_at, F.referred_at, F.decision_at).join(m.Offender, m.Offender.id == F.offender_id)
-    referred = c.s.execute(in_scope.where(live, c.in_period(F.referred_at))).all()
+    referred = c.s.execute(in_scope.where(_referrals_made(c))).all()
     decided = c.s.execute(in_scope.where(live, F.referred_at.is_not(None), c.in_period(F.decision_at))).all()
     late = sum(1 for r in decided if _decision_late(r.referred_at, r.decision_at))
     to_referral = sc.summary(sc.durations(r.concern_at, r.referred_at, None)[0] for r in referred)
@@ -855,7 +938,7 @@ def _actions_overdue(c: _Ctx) -> tuple[ExceptionRow, ...]:
     A = m.Action
     owner = aliased(m.User, name="owner")
     stmt = (select(A.description, A.due_on, m.Offender.reference, m.Offender.surname, m.Offender.forenames,
-                   owner.display_name.label("owner"))
+                   m.Offender.id.label("case_id"), owner.display_name.label("owner"))
             .select_from(A).join(m.Offender, m.Offender.id == A.offender_id)
             .outerjoin(owner, owner.id == A.owner_id)
             .where(c.scope.clause, _OPEN_CASE, A.voided_at.is_(None), A.due_on < c.as_of,
@@ -863,7 +946,7 @@ def _actions_overdue(c: _Ctx) -> tuple[ExceptionRow, ...]:
     return _oldest_first(
         ExceptionRow(r.reference, _name(r.surname, r.forenames), r.owner,
                      f"Plan action: {_clip(r.description, 120)} (due {r.due_on:%d/%m/%Y})",
-                     (c.as_of - r.due_on).days, r.due_on) for r in c.s.execute(stmt))
+                     (c.as_of - r.due_on).days, r.due_on, offender_id=r.case_id) for r in c.s.execute(stmt))
 
 
 def _risk_assessments_overdue(c: _Ctx) -> tuple[ExceptionRow, ...]:
@@ -884,12 +967,238 @@ def _risk_assessments_overdue(c: _Ctx) -> tuple[ExceptionRow, ...]:
         if r.assessed is None:
             opened = _london_day(r.created_at)
             rows.append(ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
-                                     "Risk assessment: none on record", (c.as_of - opened).days, opened))
+                                     "Risk assessment: none on record", (c.as_of - opened).days, opened,
+                                     offender_id=r.case_id))
         else:
             rows.append(ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
                                      f"Review the {r.tool} risk assessment: review was due by {r.review_by:%d/%m/%Y}",
-                                     (c.as_of - r.review_by).days, r.review_by))
+                                     (c.as_of - r.review_by).days, r.review_by, offender_id=r.case_id))
     return _oldest_first(rows)
+
+
+# --- the cases behind a count -------------------------------------------------------------------
+
+
+_STATUS_LABEL = {"active": "Active case", "custody": "In custody"}
+_OUTCOME_LABEL = {"seen": "seen", "no_answer": "no answer", "refused_entry": "entry refused",
+                  "not_at_address": "not at the address"}
+
+# The counts a screen can open as a list of cases: key -> what the list is.
+CASE_LISTS: dict[str, str] = {
+    "caseload.open": "Open cases",
+    "caseload.custody": "Cases in custody",
+    "caseload.unallocated": "Open cases with no offender manager",
+    "visits.home": "Home visits in the period",
+    "visits.failed": "Home visits in the period where entry failed",
+    "visits.announced": "Home visits in the period that were announced",
+    "visits.one_officer": "Home visits in the period by one officer",
+    "visits.office": "Office interviews in the period",
+    "notifications.made": "Notifications made in the period",
+    "breaches.open": "Open breaches",
+    "breaches.opened": "Breaches that occurred in the period",
+    "breaches.crimes": "Breaches recorded as crimes in the period",
+    "breaches.no_crime": "Breaches closed with a no-crime decision in the period",
+    "breaches.warnings": "Warnings given in the period",
+    "devices.active": "Active devices",
+    "supervision.decided": "Sign-off decisions made in the period",
+    "safeguarding.referrals": "Referrals to children’s social care in the period",
+}
+# Keys with a value after the colon: caseload.risk:<very_high|high|medium|low|not_assessed>,
+# caseload.mappa:<level>.
+_PARAMETRISED = ("caseload.risk:", "caseload.mappa:")
+
+
+def case_list_title(key: str) -> str:
+    if key.startswith("caseload.risk:"):
+        level = key.split(":", 1)[1]
+        return f"Open cases: {RISK_LABEL.get(None if level == 'not_assessed' else level, level)} risk"
+    if key.startswith("caseload.mappa:"):
+        return f"Open cases at MAPPA level {key.split(':', 1)[1]}"
+    return CASE_LISTS[key]
+
+
+def _case_row(r, needed: str, days: int | None = None, since: date | None = None,
+              officer: str | None = None) -> ExceptionRow:
+    return ExceptionRow(r.reference, _name(r.surname, r.forenames) if r.surname else None,
+                        officer if officer is not None else r.officer, needed, days, since,
+                        offender_id=r.case_id)
+
+
+def _newest_first(rows: Iterable[ExceptionRow]) -> tuple[ExceptionRow, ...]:
+    return tuple(sorted(rows, key=lambda r: (r.days if r.days is not None else 10**9, r.reference or "",
+                                             r.needed)))
+
+
+def _by_reference(rows: Iterable[ExceptionRow]) -> tuple[ExceptionRow, ...]:
+    return tuple(sorted(rows, key=lambda r: (r.reference or "", r.needed)))
+
+
+def _offenders_where(c: _Ctx, *where) -> list:
+    return c.s.execute(
+        select(*c.case_cols(), m.Offender.status, m.Offender.risk_level, m.Offender.mappa_level,
+               m.Offender.created_at)
+        .select_from(m.Offender).outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
+        .where(*where)).all()
+
+
+def _case_summary(r) -> str:
+    mappa = f", MAPPA level {r.mappa_level}" if r.mappa_level else ""
+    return (f"{_STATUS_LABEL.get(r.status, r.status.capitalize())}: "
+            f"{RISK_LABEL.get(r.risk_level, r.risk_level or 'Not assessed')} risk{mappa}")
+
+
+def _visit_rows(c: _Ctx, *where) -> tuple[ExceptionRow, ...]:
+    V = m.Visit
+    crew = _visit_crew()
+    rows = []
+    for r in c.s.execute(c.join_case(select(V.kind, V.visited_at, V.outcome, V.announced, crew.label("crew"),
+                                            *c.case_cols()), V.offender_id).where(*where)):
+        local = r.visited_at.astimezone(LONDON)
+        if r.kind == "office":
+            needed = f"Office interview on {local:%d/%m/%Y %H:%M}"
+        else:
+            needed = (f"Home visit on {local:%d/%m/%Y %H:%M}: {_OUTCOME_LABEL.get(r.outcome, r.outcome or 'no outcome')}"
+                      f"; {'unannounced' if r.announced is False else 'announced'}"
+                      f"; {r.crew} officer{'' if r.crew == 1 else 's'}")
+        rows.append(_case_row(r, needed, (c.as_of - local.date()).days, local.date()))
+    return _newest_first(rows)
+
+
+def _breach_rows(c: _Ctx, *where) -> tuple[ExceptionRow, ...]:
+    B = m.Breach
+    rows = []
+    for r in c.s.execute(c.join_case(select(B.source, B.occurred_on, B.status, B.crime_reference,
+                                            B.no_crime_rationale, B.closed_at, *c.case_cols()),
+                                     B.offender_id).where(*where)):
+        what = _BREACH_SOURCE_LABEL.get(r.source, r.source.replace("_", " "))
+        if r.crime_reference:
+            state = f"crime recorded: {r.crime_reference}"
+        elif r.status == "closed":
+            state = "closed: no crime, reasoned decision signed off"
+        elif r.no_crime_rationale:
+            state = "open: decision not to record a crime awaiting sign-off"
+        else:
+            state = "open: no crime reference or decision yet"
+        rows.append(_case_row(r, f"{what[0].upper()}{what[1:]} on {r.occurred_on:%d/%m/%Y}; {state}",
+                              (c.as_of - r.occurred_on).days, r.occurred_on))
+    return _newest_first(rows)
+
+
+def cases_behind(session: Session, scope: Scope, key: str, period_from: date, period_to: date, as_of: date,
+                 report_settings: ReportSettings | None = None) -> tuple[ExceptionRow, ...]:
+    """The cases (or visits, breaches, devices...) a count of compute() is made of, one row each.
+
+    KEY is one of CASE_LISTS or caseload.risk:<level> / caseload.mappa:<level>. The rows are
+    selected with the very clauses the count uses, so on the same data len(rows) == the count.
+    Raises ValueError for an unknown key, team or officer, or a bad period.
+    """
+    if key not in CASE_LISTS and not key.startswith(_PARAMETRISED):
+        raise ValueError(f"no list of cases called '{key}'")
+    if period_from > period_to or as_of < period_to:
+        raise ValueError("the period must end on or after its start, and the as-of date on or after its end")
+    cfg = report_settings or ReportSettings.from_session(session)
+    policy = cfg.visit_policy or settings_service.visit_policy(session)
+    c = _Ctx(session, resolve_scope(session, scope), period_from, period_to, as_of, cfg, policy)
+    Off = m.Offender
+    if key.startswith("caseload."):
+        where = [_open_cases(c)]
+        if key == "caseload.custody":
+            where.append(Off.status == "custody")
+        elif key == "caseload.unallocated":
+            where.append(Off.offender_manager_id.is_(None))
+            return _oldest_first(
+                _case_row(r, f"Allocate an offender manager ({_case_summary(r)})",
+                          (as_of - _london_day(r.created_at)).days, _london_day(r.created_at))
+                for r in _offenders_where(c, *where))
+        elif key.startswith("caseload.risk:"):
+            level = key.split(":", 1)[1]
+            known = [k for k in RISK_KEYS if k]
+            if level == "not_assessed":
+                where.append(Off.risk_level.is_(None))
+            elif level in known:
+                where.append(Off.risk_level == level)
+            else:
+                raise ValueError(f"no risk level '{level}'")
+        elif key.startswith("caseload.mappa:"):
+            level = key.split(":", 1)[1]
+            if not level.isdigit():
+                raise ValueError(f"no MAPPA level '{level}'")
+            where.append(Off.mappa_level == int(level))
+        return _by_reference(_case_row(r, _case_summary(r)) for r in _offenders_where(c, *where))
+
+    if key == "visits.home":
+        return _visit_rows(c, _home_attempts(c))
+    if key == "visits.failed":
+        return _visit_rows(c, _home_attempts(c), _FAILED)
+    if key == "visits.announced":
+        return _visit_rows(c, _home_attempts(c), ~_UNANNOUNCED)
+    if key == "visits.one_officer":
+        return _visit_rows(c, _home_attempts(c), _visit_crew() < 2)
+    if key == "visits.office":
+        return _visit_rows(c, _office_interviews(c))
+    if key == "notifications.made":
+        N = m.StatutoryNotification
+        rows = []
+        for r in c.s.execute(c.join_case(select(N.kind, N.due_on, N.notified_at, N.late, *c.case_cols()),
+                                         N.offender_id).where(_notifications_made(c))):
+            day = _london_day(r.notified_at)
+            late = r.late or (r.due_on is not None and day > r.due_on)
+            what = _NOTIFICATION_LABEL.get(r.kind, r.kind.replace("_", " ").capitalize())
+            due = f" (due by {r.due_on:%d/%m/%Y})" if r.due_on else ""
+            rows.append(_case_row(r, f"{what} notification made on {day:%d/%m/%Y}{due}"
+                                  + ("; LATE" if late else ""), (as_of - day).days, day))
+        return _newest_first(rows)
+    if key == "breaches.open":
+        return _breach_rows(c, _breach_live(c), _OPEN_CASE, _breach_open_at(c))
+    if key == "breaches.opened":
+        return _breach_rows(c, _breach_live(c), _breach_opened(c))
+    if key == "breaches.crimes":
+        return _breach_rows(c, _breach_live(c), _breach_crime(c))
+    if key == "breaches.no_crime":
+        return _breach_rows(c, _breach_live(c), _breach_no_crime(c))
+    if key == "breaches.warnings":
+        W = m.FormalWarning
+        return _newest_first(
+            _case_row(r, f"{r.kind.capitalize()} warning given on {r.given_on:%d/%m/%Y}: {_clip(r.rationale, 100)}",
+                      (as_of - r.given_on).days, r.given_on)
+            for r in c.s.execute(c.join_case(select(W.kind, W.given_on, W.rationale, *c.case_cols()),
+                                             W.offender_id).where(_warnings_given(c))))
+    if key == "devices.active":
+        D = m.Device
+        return _by_reference(
+            _case_row(r, f"{r.kind.capitalize()}" + (f": {r.make_model}" if r.make_model else "")
+                      + (f"; declared {r.declared_on:%d/%m/%Y}" if r.declared_on else ""))
+            for r in c.s.execute(c.join_case(select(D.kind, D.make_model, D.declared_on, *c.case_cols()),
+                                             D.offender_id).where(_live_devices(c))))
+    if key == "supervision.decided":
+        S = m.SignOff
+        supervisor = aliased(m.User, name="supervisor")
+        rows = []
+        for r in c.s.execute(
+                select(S.entity, S.summary, S.status, S.signed_at, S.via_cover, Off.reference, Off.surname,
+                       Off.forenames, Off.id.label("case_id"), supervisor.display_name.label("officer"))
+                .select_from(S).outerjoin(Off, Off.id == S.offender_id)
+                .outerjoin(supervisor, supervisor.id == S.supervisor_id)
+                .where(_sign_offs_decided(c))):
+            day = _london_day(r.signed_at)
+            what = _SIGN_OFF_LABEL.get(r.entity, r.entity.replace("_", " "))
+            verdict = {"approved": "approved", "returned": "returned for more work",
+                       "escalated": "escalated"}.get(r.status, r.status)
+            rows.append(_case_row(r, f"The {what} {verdict} on {day:%d/%m/%Y}"
+                                  + (" (by cover)" if r.via_cover else "") + f". {_clip(r.summary, 90)}",
+                                  (as_of - day).days, day))
+        return _newest_first(rows)
+    # safeguarding.referrals
+    F = m.SafeguardingReferral
+    rows = []
+    for r in c.s.execute(c.join_case(select(F.referred_at, F.decision_at, F.agency, F.concern, *c.case_cols()),
+                                     F.offender_id).where(_referrals_made(c))):
+        day = _london_day(r.referred_at)
+        decided = (f"decision {_london_day(r.decision_at):%d/%m/%Y}" if r.decision_at and r.decision_at < c.as_of_end
+                   else "decision awaited")
+        rows.append(_case_row(r, f"Referred to {r.agency or 'children’s social care'} on {day:%d/%m/%Y} "
+                              f"({decided}): {_clip(r.concern, 90)}", (as_of - day).days, day))
+    return _newest_first(rows)
 
 
 # --- entry points --------------------------------------------------------------------------------
@@ -926,7 +1235,8 @@ def _plain(value: Any) -> Any:
         return {"numerator": value.numerator, "denominator": value.denominator,
                 "fraction": None if value.fraction is None else round(value.fraction, 4)}
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
+               if not f.metadata.get("internal")}
         if isinstance(value, BreachFigures):
             out["warnings_given"] = value.warnings_given
         return out

@@ -8,16 +8,23 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import and_, or_, select, text
 from sqlalchemy.orm import Session
 
-from rso_manager.domain.roles import Permission
+from rso_manager.domain.dates import add_months
+from rso_manager.domain.roles import Permission, Role
+from rso_manager.persistence import models as m
 from rso_manager.reports import compliance_figures, compliance_pdf
-from rso_manager.reports.compliance_figures import ComplianceFigures, Scope
+from rso_manager.reports.compliance_figures import ComplianceFigures, ExceptionRow, Scope, Share
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services, require, unit_of_work
 
@@ -72,17 +79,391 @@ def compliance_report(services: Services, actor: Actor, scope: Scope, period_fro
     if fmt not in FORMATS:
         raise ValidationFailed(FieldProblem("format", f"Choose a format: {' or '.join(FORMATS)}."))
     figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
+    data = _render(services, actor, figures, fmt)
+    with unit_of_work(services, actor) as uow:
+        _audit_print(uow, figures, fmt, data)
+    return data
+
+
+def _render(services: Services, actor: Actor, figures: ComplianceFigures, fmt: str) -> bytes:
     now = services.clock.now()
     generated_by = f"{actor.display_name} ({actor.username})"
     if fmt == "pdf":
-        data = compliance_pdf.build_pdf(figures, generated_by=generated_by, generated_at=now)
-    else:
-        data = compliance_json(figures, generated_by=generated_by, generated_at=now)
-    with unit_of_work(services, actor) as uow:
-        uow.audit("export.print", entity="compliance_report", details={
-            "report": "compliance_summary", "format": fmt,
-            "scope": {"kind": figures.scope.kind, "name": figures.scope.name},
-            "period_from": period_from, "period_to": period_to, "as_of": as_of,
-            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(),
-        })
-    return data
+        return compliance_pdf.build_pdf(figures, generated_by=generated_by, generated_at=now)
+    return compliance_json(figures, generated_by=generated_by, generated_at=now)
+
+
+def _audit_print(uow, figures: ComplianceFigures, fmt: str, data: bytes, **extra) -> None:
+    uow.audit("export.print", entity="compliance_report", details={
+        "report": "compliance_summary", "format": fmt,
+        "scope": {"kind": figures.scope.kind, "name": figures.scope.name},
+        "period_from": figures.period_from, "period_to": figures.period_to, "as_of": figures.as_of,
+        "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), **extra,
+    })
+
+
+# --- the print dialog: defaults, checks, saving -----------------------------------------------
+
+DEFAULT_PERIOD_MONTHS = 3
+
+
+@dataclass(frozen=True)
+class ReportOptions:
+    """What the print dialog and the dashboard offer, and what they start with."""
+
+    scope: Scope  # the reader's own: an OMU lead the force, a supervisor their team
+    period_from: date
+    period_to: date
+    as_of: date
+    teams: tuple[str, ...]
+    officers: tuple[str, ...]  # display names of the staff who hold (or may hold) cases
+
+
+def default_period(today: date) -> tuple[date, date]:
+    """The last three months up to and including today."""
+    return add_months(today, -DEFAULT_PERIOD_MONTHS), today
+
+
+def default_scope(actor: Actor, team_name: str | None) -> Scope:
+    """An OMU lead looks at the force; a supervisor at their team (their own cases if they have
+    no team); anyone else at their own cases."""
+    if actor.role is Role.OMU_LEAD:
+        return Scope.force()
+    if actor.role is Role.SUPERVISOR and team_name:
+        return Scope.team(team_name)
+    return Scope.officer(actor.username)
+
+
+def compliance_report_options(services: Services, actor: Actor) -> ReportOptions:
+    require(actor, Permission.PRINT_REPORTS)
+    with services.session_factory() as s:
+        teams = tuple(s.scalars(select(m.Team.name).where(m.Team.active).order_by(m.Team.name)))
+        own_team = s.scalar(select(m.Team.name).where(m.Team.id == actor.team_id)) if actor.team_id else None
+        holders = select(m.Offender.offender_manager_id).where(m.Offender.offender_manager_id.is_not(None))
+        officers = tuple(s.scalars(
+            select(m.User.display_name).where(or_(
+                and_(m.User.active, m.User.role.in_((Role.OFFENDER_MANAGER.value, Role.SUPERVISOR.value))),
+                m.User.id.in_(holders)))
+            .order_by(m.User.display_name)))
+    today = services.clock.today()
+    start, end = default_period(today)
+    return ReportOptions(default_scope(actor, own_team), start, end, today, teams, officers)
+
+
+def report_file_name(scope: Scope, as_of: date, fmt: str) -> str:
+    """compliance-force-2026-11-25.pdf, compliance-team-north-....pdf, compliance-officer-olly-manager-....json"""
+    words = [scope.kind] + ([scope.name] if scope.kind != "force" and scope.name else [])
+    slug = re.sub(r"[^a-z0-9]+", "-", " ".join(words).casefold()).strip("-") or "force"
+    return f"compliance-{slug}-{as_of.isoformat()}.{fmt}"
+
+
+def request_problems(period_from: date | None, period_to: date | None, as_of: date | None,
+                     today: date, fmt: str = "pdf") -> list[FieldProblem]:
+    """What is wrong with a report request, each problem on the field to fix (the dates come
+    from typed fields: None means empty or not a real date)."""
+    problems = []
+    if period_from is None:
+        problems.append(FieldProblem("period_from", "Enter the first day of the period as DD/MM/YYYY."))
+    if period_to is None:
+        problems.append(FieldProblem("period_to", "Enter the last day of the period as DD/MM/YYYY."))
+    if as_of is None:
+        problems.append(FieldProblem("as_of", "Enter the day the figures are as of, as DD/MM/YYYY."))
+    if period_from and period_to and period_to < period_from:
+        problems.append(FieldProblem(
+            "period_to", f"The period ends ({period_to:%d/%m/%Y}) before it starts ({period_from:%d/%m/%Y}): "
+                         "the last day must be on or after the first."))
+    if as_of and period_to and as_of < period_to:
+        problems.append(FieldProblem(
+            "as_of", f"The as-of date ({as_of:%d/%m/%Y}) is before the end of the period "
+                     f"({period_to:%d/%m/%Y}): figures cannot be as of a day inside the period."))
+    elif as_of and as_of > today:
+        problems.append(FieldProblem(
+            "as_of", f"The as-of date ({as_of:%d/%m/%Y}) is after today: a report can only say what is "
+                     "outstanding as of today or an earlier day."))
+    if fmt not in FORMATS:
+        problems.append(FieldProblem("format", f"Choose a format: {' or '.join(FORMATS)}."))
+    return problems
+
+
+class ReportFileExists(ValidationFailed):
+    """The chosen file exists: ask before replacing it, then save again with replace=True."""
+
+    def __init__(self, path: str):
+        self.path = path
+        super().__init__(FieldProblem("path", f"{Path(path).name} already exists in that folder."))
+
+
+def _path_problems(path: str, fmt: str, replace: bool) -> None:
+    if not path.strip():
+        raise ValidationFailed(FieldProblem("path", "Choose where to save the report."))
+    target = Path(path)
+    if not target.is_absolute():
+        raise ValidationFailed(FieldProblem("path", "Give the full path of the file, or use Browse to choose it."))
+    if target.is_dir():
+        raise ValidationFailed(FieldProblem("path", "That is a folder: add a file name."))
+    if not target.parent.is_dir():
+        raise ValidationFailed(FieldProblem("path", f"There is no folder {target.parent}."))
+    suffix = target.suffix.casefold().lstrip(".")
+    if suffix in FORMATS and suffix != fmt:
+        raise ValidationFailed(FieldProblem(
+            "path", f"The file name ends in .{suffix} but the format chosen is {fmt.upper()}."))
+    if target.exists() and not replace:
+        raise ReportFileExists(path)
+
+
+def _write_owner_only(path: str, data: bytes) -> None:
+    """Write through a temporary file in the same folder, readable by its owner only (0o600):
+    the report is OFFICIAL-SENSITIVE. A half-written report never sits under the real name."""
+    target = Path(path)
+    fd, temp = tempfile.mkstemp(prefix=".compliance-", suffix=".part", dir=target.parent)
+    try:
+        os.chmod(temp, 0o600)
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True)
+class SavedReport:
+    path: str
+    fmt: str
+    size: int
+    scope_label: str
+    saved: bool  # False: cancelled before anything was written or audited
+
+
+def save_compliance_report(services: Services, actor: Actor, scope: Scope, period_from: date | None,
+                           period_to: date | None, as_of: date | None, fmt: str, path: str, *,
+                           replace: bool = False, cancelled: Callable[[], bool] = lambda: False,
+                           progress: Callable[[int, int], None] | None = None) -> SavedReport:
+    """Build the compliance summary and write it to PATH, owner-only, with one audit row.
+
+    The audit row and the file go together: if the file cannot be written, nothing is audited;
+    if the audit cannot be committed, the file is removed. CANCELLED is asked between the steps
+    (a background caller's Cancel): a cancelled report leaves no file and no audit row.
+    Raises ValidationFailed naming the field (period_from, period_to, as_of, format, path or
+    scope), ReportFileExists when PATH exists and REPLACE is false, PermissionDenied.
+    """
+    require(actor, Permission.PRINT_REPORTS)
+    step = progress or (lambda done, total: None)
+    problems = request_problems(period_from, period_to, as_of, services.clock.today(), fmt)
+    if problems:
+        raise ValidationFailed(problems)
+    assert period_from and period_to and as_of
+    _path_problems(path, fmt, replace)
+    step(0, 3)
+    figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
+    if cancelled():
+        return SavedReport(path, fmt, 0, figures.scope.label, saved=False)
+    step(1, 3)
+    data = _render(services, actor, figures, fmt)
+    if cancelled():
+        return SavedReport(path, fmt, 0, figures.scope.label, saved=False)
+    step(2, 3)
+    written = False
+    try:
+        with unit_of_work(services, actor) as uow:
+            _audit_print(uow, figures, fmt, data, saved_to=str(path))
+            uow.session.flush()
+            try:
+                _write_owner_only(path, data)
+            except OSError as exc:
+                raise ValidationFailed(FieldProblem(
+                    "path", f"The report could not be saved there ({exc.strerror or exc}). "
+                            "Choose another folder.")) from exc
+            written = True
+    except BaseException:
+        if written:
+            Path(path).unlink(missing_ok=True)  # no file without its audit row
+        raise
+    step(3, 3)
+    return SavedReport(path, fmt, len(data), figures.scope.label, saved=True)
+
+
+# --- the dashboard ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure on the dashboard. Every figure opens the list of what it counts: ROWS when the
+    figures carry them, otherwise dashboard_cases(KEY) fetches them."""
+
+    key: str
+    label: str
+    value: int
+    detail: str
+    exception: bool  # a problem when not zero: shown in red
+    list_title: str
+    rows: tuple[ExceptionRow, ...] | None = None
+
+
+@dataclass(frozen=True)
+class DashboardSection:
+    title: str
+    tiles: tuple[Tile, ...]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    figures: ComplianceFigures
+    sections: tuple[DashboardSection, ...]
+    loaded_at: datetime
+
+    def tile(self, key: str) -> Tile:
+        return next(t for s in self.sections for t in s.tiles if t.key == key)
+
+
+def _pct(share: Share) -> str:
+    return "none yet" if share.fraction is None else f"{round(100 * share.fraction)}%"
+
+
+def _hours(h: float | None) -> str:
+    if h is None:
+        return "no referrals in the period"
+    return f"median {h:g} hours from concern" if h < 48 else f"median {h / 24:.1f} days from concern"
+
+
+def _late_rows(figures: ComplianceFigures) -> tuple[ExceptionRow, ...]:
+    return tuple(ExceptionRow(
+        n.reference, n.name, n.officer,
+        f"{n.kind} notification made on {n.notified_on:%d/%m/%Y}"
+        + (f", {n.days_late} day{'s' if n.days_late != 1 else ''} late" if n.days_late else " late")
+        + f": {n.what_happened}", n.days_late, n.notified_on, offender_id=n.offender_id)
+        for n in figures.notifications.late_in_period)
+
+
+def _ceiling_rows(figures: ComplianceFigures) -> tuple[ExceptionRow, ...]:
+    cl = figures.caseload
+    return tuple(ExceptionRow(None, None, o.officer,
+                              f"{o.cases} open cases: {o.cases - cl.ceiling} over the ceiling of {cl.ceiling}"
+                              + (f" (team {o.team})" if o.team else ""), None, None)
+                 for o in cl.over_ceiling)
+
+
+def dashboard_tiles(figures: ComplianceFigures) -> tuple[DashboardSection, ...]:
+    """The dashboard's figures by section, exceptions first in each. The sections are ordered
+    for the screen (pairs of short sections share a row), not as the PDF orders them."""
+    f = figures
+    cl, v, n, b, d, sv, sg = (f.caseload, f.visits, f.notifications, f.breaches, f.devices, f.supervision,
+                              f.safeguarding)
+    risk = {c.key: c.count for c in cl.by_risk}
+    mappa = {c.key: c.count for c in cl.by_mappa}
+    title = compliance_figures.case_list_title
+
+    def listed(key, label, value, detail, *, exception=False, rows=None, list_title=None):
+        return Tile(key, label, value, detail, exception, list_title or title(key), rows)
+
+    def problems(key, label, rows, detail, list_title):
+        return Tile(key, label, len(rows), detail, True, list_title, tuple(rows))
+
+    escalated = tuple(r for r in sv.awaiting if "escalated" in r.tags)
+    sections = (
+        ("Caseload", (
+            listed("caseload.open", "Open cases", cl.total, "active or in custody"),
+            listed("caseload.risk:very_high", "Very high risk", risk.get("very_high", 0), "open cases"),
+            listed("caseload.risk:high", "High risk", risk.get("high", 0), "open cases"),
+            listed("caseload.mappa:3", "MAPPA level 3", mappa.get("3", 0), "open cases"),
+            listed("caseload.mappa:2", "MAPPA level 2", mappa.get("2", 0), "open cases"),
+            listed("caseload.custody", "In custody", cl.in_custody, "open cases"),
+            listed("caseload.unallocated", "Unallocated", cl.unallocated, "no offender manager",
+                   exception=True),
+            problems("caseload.over_ceiling", "Over the ceiling", _ceiling_rows(f),
+                     f"officers over {cl.ceiling} cases", f"Officers with more than {cl.ceiling} open cases"),
+        )),
+        ("Home visits", (
+            problems("visits.overdue", "Overdue", v.overdue, "past the due date", "Overdue home visits"),
+            problems("visits.repeated_pattern", "Predictable pattern", v.repeated_pattern,
+                     f"last {f.settings.pattern_run} visits alike", "Home visits falling into a pattern"),
+            listed("visits.home", "Home visits", v.home_visits, "in the period"),
+            listed("visits.failed", "Failed entries", v.failed_entries, "no answer, refused or away"),
+            listed("visits.announced", "Announced", v.home_visits - v.unannounced.numerator,
+                   f"{_pct(v.unannounced)} unannounced"),
+            listed("visits.one_officer", "One officer only", v.home_visits - v.two_officers.numerator,
+                   f"{_pct(v.two_officers)} with two officers"),
+            listed("visits.office", "Office interviews", v.office_interviews, "in the period"),
+        )),
+        ("Notifications", (
+            problems("notifications.overdue", "Overdue", n.overdue, "past the due date",
+                     "Overdue statutory notifications"),
+            problems("notifications.late", "Made late", _late_rows(f), "in the period",
+                     "Notifications made late in the period"),
+            Tile("notifications.due_soon", "Due soon", len(n.due_soon), f"within {f.settings.due_soon_days} days",
+                 False, f"Notifications due within {f.settings.due_soon_days} days", n.due_soon),
+            listed("notifications.made", "Made", n.made_in_period, "in the period"),
+        )),
+        ("Supervision", (
+            problems("supervision.awaiting", "Awaiting sign-off", sv.awaiting, "decisions not yet made",
+                     "Awaiting a supervisor’s decision"),
+            problems("supervision.escalated", "Escalated", escalated,
+                     f"over {f.settings.sign_off_escalation_working_days} working days",
+                     "Sign-offs escalated to the OMU lead"),
+            problems("supervision.refusals", "Refusals", sv.refusals, "rationales refused",
+                     "Rationales refused in the period"),
+            listed("supervision.decided", "Decisions made", sv.decided_in_period,
+                   f"{_pct(sv.via_cover)} by cover" if sv.decided_in_period else "in the period"),
+        )),
+        ("Breaches", (
+            problems("breaches.undecided", "No decision yet", b.open_without_decision,
+                     "crime or no-crime", "Breaches awaiting a crime or no-crime decision"),
+            listed("breaches.open", "Open breaches", b.open_total, f"as of {f.as_of:%d/%m/%Y}"),
+            listed("breaches.opened", "Occurred", b.opened_in_period, "in the period"),
+            listed("breaches.crimes", "Crimes recorded", b.crimes_recorded, "in the period"),
+            listed("breaches.no_crime", "No crime", b.no_crime_decisions, "reasoned decisions"),
+            listed("breaches.warnings", "Warnings given", b.warnings_given, "in the period"),
+        )),
+        ("Devices", (
+            problems("devices.to_check", "Devices to check", d.offenders,
+                     f"cases; none in {f.settings.device_check_visits} visits",
+                     "Devices to check at the next home visit"),
+            listed("devices.active", "Active devices", d.active_devices, "declared, active cases"),
+        )),
+        ("Safeguarding", (
+            problems("safeguarding.decision_overdue", "CSC decisions overdue", sg.decision_overdue,
+                     "chase children’s social care", "Referrals awaiting a decision past the deadline"),
+            problems("safeguarding.not_referred", "Concerns not referred", sg.not_referred,
+                     "refer to children’s social care", "Concerns not yet referred"),
+            listed("safeguarding.referrals", "Referrals", sg.referrals_in_period,
+                   _hours(sg.concern_to_referral.median_hours)),
+        )),
+        ("Actions", (
+            problems("actions.overdue", "Plan actions overdue", f.actions_overdue, "past their due date",
+                     "Overdue risk management plan actions"),
+            problems("actions.risk_assessments", "Risk assessments due", f.risk_assessments_overdue,
+                     "review overdue or none", "Risk assessments overdue or missing"),
+        )),
+    )
+    return tuple(DashboardSection(t, tiles) for t, tiles in sections)
+
+
+def _check_dates(services: Services, period_from: date | None, period_to: date | None,
+                 as_of: date | None) -> None:
+    problems = request_problems(period_from, period_to, as_of, services.clock.today())
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def compliance_dashboard(services: Services, actor: Actor, scope: Scope, period_from: date | None,
+                         period_to: date | None, as_of: date | None) -> Dashboard:
+    """The compliance figures as dashboard tiles (not an export: not audited as one)."""
+    require(actor, Permission.PRINT_REPORTS)
+    _check_dates(services, period_from, period_to, as_of)
+    assert period_from and period_to and as_of
+    figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
+    return Dashboard(figures, dashboard_tiles(figures), services.clock.now())
+
+
+def dashboard_cases(services: Services, actor: Actor, scope: Scope, key: str, period_from: date,
+                    period_to: date, as_of: date) -> tuple[ExceptionRow, ...]:
+    """The list behind a dashboard figure that does not carry its rows (see Tile)."""
+    require(actor, Permission.PRINT_REPORTS)
+    _check_dates(services, period_from, period_to, as_of)
+    with _snapshot(services) as session:
+        try:
+            return compliance_figures.cases_behind(session, scope, key, period_from, period_to, as_of)
+        except ValueError as exc:
+            raise ValidationFailed(FieldProblem("scope", str(exc))) from None

@@ -1,0 +1,463 @@
+"""File > Print compliance summary... (Ctrl+P): the compliance summary as a PDF or JSON file.
+
+For supervisors and OMU leads (Permission.PRINT_REPORTS). The dialog only gathers the choices:
+the defaults, the checks, the file name, the owner-only write and the audit row all come from
+rso_manager.services.reports, run on the worker. A Cancel while the report is being built
+abandons it: the service is asked between its steps, so nothing is written or audited.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
+from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressDialog,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.domain.roles import Permission
+from rso_manager.reports.compliance_figures import Scope
+from rso_manager.services.errors import FieldProblem, ValidationFailed
+from rso_manager.services.reports import (
+    ReportFileExists,
+    ReportOptions,
+    SavedReport,
+    compliance_report_options,
+    report_file_name,
+    save_compliance_report,
+)
+from rso_manager.services.unit_of_work import Actor, Services
+from ui.apology import apologise
+from ui.extensions import main_window_hook
+from ui.forms import DateField, FieldErrors, report_failure
+from ui.prompter import Prompter
+from ui.qtcompat import emit, qvalue
+from ui.worker import Worker
+
+if TYPE_CHECKING:
+    from ui.main_window import MainWindow
+
+# (parent, caption, suggested path, filter) -> the chosen path, or "" if cancelled.
+Chooser = Callable[[QWidget, str, str, str], str]
+Opener = Callable[[str], Any]
+
+SCOPE_KINDS = (("force", "Whole force"), ("team", "A team"), ("officer", "One officer"))
+FORMAT_FILTERS = {"pdf": "PDF documents (*.pdf)", "json": "JSON files (*.json)"}
+STEPS = ("Counting the figures...", "Laying out the report...", "Saving the file...", "Saved.")
+
+
+def choose_save_path(parent: QWidget, caption: str, suggested: str, file_filter: str) -> str:
+    path, _selected = QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)
+    return path
+
+
+def open_with_desktop(path: str) -> bool:
+    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
+
+
+def documents_folder() -> str:
+    return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+
+
+def _row(*widgets: QWidget, stretch_first: bool = True) -> QWidget:
+    """Widgets side by side, top-aligned (so an error line under one does not shift the others);
+    without stretch_first the last one takes the spare width."""
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.setSpacing(6)
+    for i, widget in enumerate(widgets):
+        grow = (i == 0) if stretch_first else (i == len(widgets) - 1)
+        row.addWidget(widget, 1 if grow else 0, Qt.AlignmentFlag.AlignTop)
+    return box
+
+
+class ComplianceSummaryDialog(QDialog):
+    """Shown with open(). Test seams: `ready` (options loaded), set_scope(), submit(), `finished_job`."""
+
+    ready = Signal()
+    saved = Signal(object)  # SavedReport
+    finished_job = Signal(str)  # "saved", "cancelled", "failed"
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
+                 chooser: Chooser, opener: Opener, folder: Callable[[], str],
+                 scope: Scope | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        self._chooser, self._opener, self._folder = chooser, opener, folder
+        self._wanted_scope = scope
+        self.options: ReportOptions | None = None
+        self._auto_path = True  # the file name follows the choices until the user picks one
+        self._replace_confirmed: str | None = None  # a path the file dialog already asked about
+        self._cancel: threading.Event | None = None
+        self.progress: QProgressDialog | None = None
+        self.setWindowTitle("Print compliance summary")
+        self.setMinimumWidth(620)
+
+        layout = QVBoxLayout(self)
+        heading = QLabel("Compliance summary")
+        heading.setObjectName("dialogHeading")
+        layout.addWidget(heading)
+        note = QLabel("The figures and exception lists an OMU lead or an inspector needs, for the force, "
+                      "a team or one officer. The file is marked OFFICIAL-SENSITIVE and saved so that "
+                      "only you can read it; the print is recorded in the audit trail.")
+        note.setObjectName("hint")
+        note.setWordWrap(True)
+        layout.addWidget(note)
+        self.loading = QLabel("Loading teams and officers...")
+        self.loading.setObjectName("loading")
+        layout.addWidget(self.loading)
+
+        self.errors = FieldErrors()
+        layout.addWidget(self.errors.general)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setVerticalSpacing(8)
+
+        self.scope_kind = QComboBox()
+        self.scope_kind.setAccessibleName("Report on")
+        for key, label in SCOPE_KINDS:
+            self.scope_kind.addItem(label, key)
+        self.scope_name = QComboBox()
+        self.scope_name.setEditable(True)
+        self.scope_name.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.scope_name.setMinimumWidth(260)
+        self.scope_name.setAccessibleName("Team or officer")
+        scope_box = _row(self.scope_kind, self.errors.add("scope", self.scope_name), stretch_first=False)
+        caption = QLabel("&Report on")
+        caption.setBuddy(self.scope_kind)
+        form.addRow(caption, scope_box)
+
+        self.period_from = DateField(calendar_start=self._today)
+        self.period_from.edit.setAccessibleName("Period from")
+        self.period_to = DateField(calendar_start=self._today)
+        self.period_to.edit.setAccessibleName("Period to")
+        to_label = QLabel("to")
+        to_label.setFixedHeight(self.period_to.edit.sizeHint().height())  # level with the dates
+        period_box = QWidget()
+        period_row = QHBoxLayout(period_box)
+        period_row.setContentsMargins(0, 0, 0, 0)
+        period_row.addWidget(self.errors.add("period_from", self.period_from), 1, Qt.AlignmentFlag.AlignTop)
+        period_row.addWidget(to_label, 0, Qt.AlignmentFlag.AlignTop)
+        period_row.addWidget(self.errors.add("period_to", self.period_to), 1, Qt.AlignmentFlag.AlignTop)
+        caption = QLabel("&Period")
+        caption.setBuddy(self.period_from)
+        form.addRow(caption, period_box)
+
+        self.as_of = DateField(calendar_start=self._today)
+        self.as_of.edit.setAccessibleName("As of")
+        as_of_hint = QLabel("Outstanding items are judged at the end of this day.")
+        as_of_hint.setObjectName("hint")
+        as_of_hint.setWordWrap(True)
+        as_of_hint.setMinimumHeight(self.as_of.edit.sizeHint().height())  # level with the date
+        caption = QLabel("&As of")
+        caption.setBuddy(self.as_of)
+        form.addRow(caption, _row(self.errors.add("as_of", self.as_of), as_of_hint, stretch_first=False))
+        for field in (self.period_from, self.period_to, self.as_of):
+            field.edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("00/00/00000") + 16)
+
+        self.pdf = QRadioButton("PDF, to read or print")
+        self.json = QRadioButton("JSON, for analysis")
+        self.pdf.setChecked(True)
+        self.formats = QButtonGroup(self)
+        self.formats.addButton(self.pdf)
+        self.formats.addButton(self.json)
+        format_box = QWidget()
+        format_row = QHBoxLayout(format_box)
+        format_row.setContentsMargins(0, 0, 0, 0)
+        format_row.addWidget(self.pdf)
+        format_row.addWidget(self.json)
+        format_row.addStretch(1)
+        form.addRow("Format", self.errors.add("format", format_box))
+
+        self.path = QLineEdit()
+        self.path.setAccessibleName("Save to")
+        self.path.textEdited.connect(self._path_typed)
+        self.browse = QPushButton("&Browse...")
+        self.browse.clicked.connect(self.choose_path)
+        caption = QLabel("&Save to")
+        caption.setBuddy(self.path)
+        form.addRow(caption, _row(self.errors.add("path", self.path), self.browse))
+        layout.addLayout(form)
+
+        self.status = QLabel()
+        self.status.setObjectName("hint")
+        self.status.setWordWrap(True)
+        self.status.setVisible(False)
+        layout.addWidget(self.status)
+
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton("Save report", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.submit)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+
+        self.scope_kind.currentIndexChanged.connect(self._kind_changed)
+        self.scope_name.currentTextChanged.connect(lambda _t: self._refresh_path())
+        self.as_of.changed.connect(self._refresh_path)
+        self.pdf.toggled.connect(lambda _on: self._format_changed())
+        self._set_inputs_enabled(False)
+        self._worker.submit(compliance_report_options, services, actor, owner=self,
+                            on_success=self._options_loaded, on_error=self._options_failed)
+
+    # --- filling in ------------------------------------------------------------------------------
+
+    def _today(self):
+        return self._services.clock.today()
+
+    def _set_inputs_enabled(self, enabled: bool) -> None:
+        for widget in (self.scope_kind, self.scope_name, self.period_from, self.period_to, self.as_of,
+                       self.pdf, self.json, self.path, self.browse, self.save_button):
+            widget.setEnabled(enabled)
+        if enabled:
+            self.scope_name.setEnabled(self.kind() != "force")
+
+    def _options_loaded(self, options: ReportOptions) -> None:
+        self.options = options
+        self.loading.setVisible(False)
+        self.period_from.set_date(options.period_from)
+        self.period_to.set_date(options.period_to)
+        self.as_of.set_date(options.as_of)
+        self._set_inputs_enabled(True)
+        self.set_scope(self._wanted_scope or options.scope)
+        self._refresh_path()
+        self.save_button.setFocus()
+        emit(self.ready)
+
+    def _options_failed(self, exc: BaseException) -> None:
+        self.loading.setText("The report choices could not be loaded.")
+        report_failure(self._prompter, exc, title="The compliance summary cannot be printed",
+                       unexpected=lambda e: apologise(self._prompter, e))
+        self.reject()
+
+    def kind(self) -> str:
+        return str(qvalue(self.scope_kind.currentData()) or "force")
+
+    def fmt(self) -> str:
+        return "json" if self.json.isChecked() else "pdf"
+
+    def set_scope(self, scope: Scope) -> None:
+        self.scope_kind.setCurrentIndex(max(0, self.scope_kind.findData(scope.kind)))
+        self._kind_changed()
+        if scope.kind != "force":
+            self.scope_name.setCurrentText(scope.name or "")
+        self._refresh_path()
+
+    def _kind_changed(self) -> None:
+        kind = self.kind()
+        names: tuple[str, ...] = ()
+        if self.options is not None:
+            names = {"team": self.options.teams, "officer": self.options.officers}.get(kind, ())
+        typed = self.scope_name.currentText()
+        self.scope_name.blockSignals(True)
+        self.scope_name.clear()
+        self.scope_name.addItems(list(names))
+        self.scope_name.setCurrentText(typed if typed in names else (names[0] if names and kind == "team" else ""))
+        self.scope_name.blockSignals(False)
+        placeholder = {"team": "Choose or type the team", "officer": "Choose or type the officer's name or username"}
+        self.scope_name.lineEdit().setPlaceholderText(placeholder.get(kind, "The whole force"))
+        self.scope_name.setEnabled(kind != "force" and self.options is not None)
+        self._refresh_path()
+
+    def scope(self) -> Scope:
+        """The chosen scope; ValueError (with the rule's words) when a name is missing."""
+        name = self.scope_name.currentText().strip()
+        return Scope(self.kind(), name or None) if self.kind() != "force" else Scope.force()
+
+    def _path_typed(self, _text: str) -> None:
+        self._auto_path = False
+
+    def _format_changed(self) -> None:
+        text = self.path.text().strip()
+        if not self._auto_path and text:
+            current = Path(text)
+            if current.suffix.casefold() in (".pdf", ".json"):
+                self.path.setText(str(current.with_suffix("." + self.fmt())))
+        self._refresh_path()
+
+    def _refresh_path(self) -> None:
+        if not self._auto_path or self.options is None:
+            return
+        as_of = self.as_of.date()
+        try:
+            scope = self.scope()
+        except ValueError:
+            scope = Scope.force() if self.kind() == "force" else Scope(self.kind(), "unnamed")
+        if as_of is None:
+            return
+        self.path.setText(str(Path(self._folder()) / report_file_name(scope, as_of, self.fmt())))
+
+    def choose_path(self) -> None:
+        suggested = self.path.text().strip() or str(Path(self._folder()))
+        chosen = self._chooser(self, "Save the compliance summary as", suggested, FORMAT_FILTERS[self.fmt()])
+        if chosen:
+            self._auto_path = False
+            self.path.setText(chosen)
+            self._replace_confirmed = chosen
+
+    # --- saving ---------------------------------------------------------------------------------
+
+    def submit(self, *, replace: bool = False) -> None:
+        if self._cancel is not None or self.options is None:
+            return  # already saving, or not ready
+        self.errors.clear()
+        try:
+            scope = self.scope()
+        except ValueError as exc:
+            message = str(exc)
+            self.errors.show(ValidationFailed(FieldProblem("scope", message[0].upper() + message[1:] + ".")))
+            return
+        path = self.path.text().strip()
+        replace = replace or (path == self._replace_confirmed)
+        cancel = self._cancel = threading.Event()
+        self._set_inputs_enabled(False)
+        self.status.setVisible(False)
+        self._show_progress(cancel)
+        self._worker.submit(
+            save_compliance_report, self._services, self._actor, scope, self.period_from.date(),
+            self.period_to.date(), self.as_of.date(), self.fmt(), path, replace=replace,
+            cancelled=cancel.is_set, owner=self,
+            on_success=lambda result: self._saved(cancel, result),
+            on_error=lambda exc: self._failed(cancel, exc),
+            on_progress=lambda done, total: self._progressed(cancel, done))
+
+    def _show_progress(self, cancel: threading.Event) -> None:
+        progress = QProgressDialog(STEPS[0], "Cancel", 0, 0, self)
+        progress.setWindowTitle("Printing the compliance summary")
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setMinimumWidth(360)
+        progress.canceled.connect(lambda: self.cancel_job(cancel))
+        self.progress = progress
+        progress.open()
+
+    def _progressed(self, cancel: threading.Event, done: int) -> None:
+        if cancel is self._cancel and self.progress is not None:
+            self.progress.setLabelText(STEPS[min(done, len(STEPS) - 1)])
+
+    def _close_progress(self) -> None:
+        progress, self.progress = self.progress, None
+        if progress is not None:
+            progress.canceled.disconnect()
+            progress.cancel()  # hides it and stops its show-later timer, without emitting canceled
+            progress.deleteLater()
+
+    def cancel_job(self, cancel: threading.Event | None = None) -> None:
+        """Abandon the report being built: the dialog is usable again at once."""
+        cancel = cancel or self._cancel
+        if cancel is None or cancel is not self._cancel:
+            return
+        cancel.set()
+        self._cancel = None
+        self._close_progress()
+        self._set_inputs_enabled(True)
+        self.status.setText("Cancelled: nothing was saved.")
+        self.status.setVisible(True)
+        emit(self.finished_job, "cancelled")
+
+    def _saved(self, cancel: threading.Event, result: SavedReport) -> None:
+        if cancel is not self._cancel:
+            if result.saved:  # Cancel came after the file was written: say so, do not hide it
+                self._prompter.info("The report was already saved",
+                                    f"Cancel came too late: the compliance summary had already been saved to\n"
+                                    f"{result.path}\nand the print recorded in the audit trail.")
+            return
+        self._cancel = None
+        self._close_progress()
+        self._set_inputs_enabled(True)
+        if not result.saved:
+            emit(self.finished_job, "cancelled")
+            return
+        emit(self.saved, result)
+        emit(self.finished_job, "saved")
+        self.accept()
+        if self._prompter.confirm(
+                "Compliance summary saved",
+                f"The compliance summary ({result.scope_label}) was saved to\n{result.path}\n\n"
+                "It is OFFICIAL-SENSITIVE: keep it on police systems and delete it when done. "
+                "Only you can read the file, and the print is recorded in the audit trail.\n\n"
+                "Open it now?", ok="Open", cancel="Close"):
+            self._opener(result.path)
+
+    def _failed(self, cancel: threading.Event, exc: BaseException) -> None:
+        if cancel is not self._cancel:
+            return  # abandoned
+        self._cancel = None
+        self._close_progress()
+        self._set_inputs_enabled(True)
+        emit(self.finished_job, "failed")
+        if isinstance(exc, ReportFileExists):
+            folder = str(Path(exc.path).parent)
+            if self._prompter.confirm("Replace the file?",
+                                      f"{Path(exc.path).name} already exists in {folder}.\n\nReplace it?",
+                                      ok="Replace", cancel="Keep it"):
+                self.submit(replace=True)
+                return
+            self.errors.show(ValidationFailed(FieldProblem(
+                "path", f"{Path(exc.path).name} already exists in that folder: choose another name.")))
+            return
+        report_failure(self._prompter, exc, title="The compliance summary could not be saved",
+                       errors=self.errors, unexpected=lambda e: apologise(self._prompter, e))
+
+    def reject(self) -> None:
+        if self._cancel is not None:
+            self.cancel_job()
+        super().reject()
+
+
+class ComplianceSummary(QObject):
+    """The main window's print action and its injectable seams (tests replace chooser/opener)."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.chooser: Chooser = choose_save_path
+        self.opener: Opener = open_with_desktop
+        self.folder: Callable[[], str] = documents_folder
+        self.dialog: ComplianceSummaryDialog | None = None
+        self.action = QAction("&Print compliance summary...", window)
+        self.action.setShortcut(QKeySequence("Ctrl+P"))
+        self.action.setStatusTip("Save the compliance summary for the force, a team or an officer as a PDF")
+        self.action.triggered.connect(lambda: self.open_dialog())
+
+    def open_dialog(self, scope: Scope | None = None) -> ComplianceSummaryDialog:
+        if self.dialog is not None and self.dialog.isVisible():
+            self.dialog.raise_()
+            self.dialog.activateWindow()
+            if scope is not None and self.dialog.options is not None:
+                self.dialog.set_scope(scope)
+            return self.dialog
+        w = self.window
+        dialog = ComplianceSummaryDialog(w.services, w.actor, w.worker, w.prompter, chooser=self.chooser,
+                                         opener=self.opener, folder=self.folder, scope=scope, parent=w)
+        dialog.saved.connect(lambda r: w.statusBar().showMessage(f"Compliance summary saved to {r.path}", 15000))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+
+@main_window_hook
+def add_print_action(window: MainWindow) -> None:
+    if not window.actor.can(Permission.PRINT_REPORTS):
+        return
+    window.compliance_summary = ComplianceSummary(window)
+    window.add_file_action(window.compliance_summary.action)
