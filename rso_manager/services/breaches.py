@@ -579,3 +579,89 @@ def open_breaches(services: Services, actor: Actor, as_of: date | None = None,
     with services.session_factory() as s:
         return [OpenBreachRow(oid, ref, f"{sur.upper()}, {fore}", bid, on, max(0, (as_of - on).days), desc, bool(wait))
                 for oid, ref, sur, fore, bid, on, desc, wait in s.execute(stmt)]
+
+
+# --- the breaches page and the decision dialog ---------------------------------------------
+
+BREACH_AGE_ALERT_DAYS = 7  # an open breach older than this is shown in red: it needs a decision
+
+
+def breach_is_old(b: BreachView) -> bool:
+    """An open breach still without a crime reference or a signed decision after a week."""
+    return b.status == "open" and b.age_days > BREACH_AGE_ALERT_DAYS
+
+
+@dataclass(frozen=True)
+class NoCrimeProposal:
+    """A decision not to record a crime, waiting for a supervisor."""
+
+    sign_off_id: int
+    breach_id: int
+    proposed_by: str
+    proposed_at: datetime
+    rationale: str
+    may_decide: bool  # the reader may approve or return it
+    why_not: str | None  # why the reader may not (their own proposal, not a supervisor...)
+
+
+@dataclass(frozen=True)
+class BreachRegister:
+    breaches: tuple[BreachView, ...]  # open first (oldest first), then closed (newest first)
+    warnings: tuple[WarningView, ...]  # every warning, newest first, linked to a breach or not
+    proposals: dict[int, NoCrimeProposal]  # breach_id -> the proposal awaiting sign-off
+    crime_reference_example: str
+
+
+@dataclass(frozen=True)
+class BreachDecision:
+    """What the breach decision dialog shows."""
+
+    breach: BreachView
+    proposal: NoCrimeProposal | None
+    crime_reference_example: str
+
+
+def _proposal(s: Session, actor: Actor, b: m.Breach) -> NoCrimeProposal | None:
+    so = _no_crime_sign_off(s, b.id, "pending")
+    if so is None:
+        return None
+    if not actor.can(Permission.SIGN_OFF):
+        allowed, why = False, "Only a supervisor can sign off this decision."
+    else:
+        who = can_sign_off(so.author_id, actor.user_id, actor.role in (Role.SUPERVISOR, Role.OMU_LEAD), actor.trained)
+        allowed, why = who.allowed, (None if who.allowed else who.reason)
+    return NoCrimeProposal(so.id, b.id, _name(s, so.author_id) or "?", so.requested_at,
+                           b.no_crime_rationale or "", allowed, why)
+
+
+def _open_first(views: list[BreachView]) -> list[BreachView]:
+    open_ = sorted((b for b in views if b.status == "open"), key=lambda b: (b.occurred_on, b.breach_id))
+    closed = [b for b in views if b.status != "open"]  # already newest first
+    return open_ + closed
+
+
+def breach_register(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> BreachRegister:
+    """Breaches (open first), warnings and pending proposals: the record's breaches page in one read."""
+    require(actor, Permission.READ_CASES)
+    as_of = as_of or services.clock.today()
+    with services.session_factory() as s:
+        _offender(s, offender_id)
+        rows = list(s.scalars(select(m.Breach).where(m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None))
+                              .order_by(m.Breach.occurred_on.desc(), m.Breach.id.desc())))
+        views = _open_first([_view(s, b, as_of) for b in rows])
+        proposals = {b.id: p for b in rows if b.status == "open" and (p := _proposal(s, actor, b)) is not None}
+        warnings = tuple(_warning_view(s, w) for w in s.scalars(select(m.FormalWarning).where(
+            m.FormalWarning.offender_id == offender_id, m.FormalWarning.voided_at.is_(None))
+            .order_by(m.FormalWarning.given_on.desc(), m.FormalWarning.id.desc())))
+        return BreachRegister(tuple(views), warnings, proposals, settings.get(s, "crime_reference_example"))
+
+
+def breach_decision(services: Services, actor: Actor, breach_id: int) -> BreachDecision:
+    """One breach with its pending proposal and the force's crime reference example."""
+    require(actor, Permission.READ_CASES)
+    with services.session_factory() as s:
+        b = s.get(m.Breach, breach_id)
+        if b is None or b.voided_at is not None:
+            raise NotFound(f"No breach {breach_id} (it may have been marked as entered in error).")
+        return BreachDecision(_view(s, b, services.clock.today()), _proposal(s, actor, b),
+                              settings.get(s, "crime_reference_example"))

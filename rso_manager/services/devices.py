@@ -523,3 +523,73 @@ def devices_for(services: Services, actor: Actor, offender_id: int, as_of: date 
     with services.session_factory() as s:
         _offender(s, offender_id)
         return _device_views(s, offender_id, as_of or services.clock.today())
+
+
+# --- the register as the record page shows it ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DeviceCheckView:
+    """What happened to one device at one visit (or on the day it was found)."""
+
+    check_id: int
+    device_id: int
+    checked_on: date
+    result: str  # checked | not_seen | refused
+    outcome: str | None
+    visit_id: int | None
+    visit: str | None  # "Home visit (seen)" when the check was made at a visit
+    recorded_by: str | None
+
+
+@dataclass(frozen=True)
+class DeviceRegister:
+    """One offender's devices with every check of each, for the devices page."""
+
+    devices: tuple[DeviceView, ...]
+    checks: dict[int, tuple[DeviceCheckView, ...]]  # device_id -> checks, newest first
+    found_on: dict[int, date]  # devices found undeclared -> the day they were found
+    check_window: int  # the N of "not checked at the last N home visits"
+
+
+def _visit_text(v: m.Visit | None) -> str | None:
+    if v is None:
+        return None
+    kind = "Home visit" if v.kind == "home" else "Office interview"
+    return f"{kind} ({(v.outcome or v.status).replace('_', ' ')})"
+
+
+def device_register(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> DeviceRegister:
+    """devices_for plus each device's check history: the record's devices page in one read."""
+    require(actor, Permission.READ_CASES)
+    as_of = as_of or services.clock.today()
+    with services.session_factory() as s:
+        _offender(s, offender_id)
+        views = _device_views(s, offender_id, as_of)
+        rows = s.scalars(select(m.DeviceCheck).where(m.DeviceCheck.offender_id == offender_id,
+                                                     m.DeviceCheck.voided_at.is_(None))
+                         .order_by(m.DeviceCheck.checked_on.desc(), m.DeviceCheck.id.desc())).all()
+        visits = {v.id: v for v in s.scalars(select(m.Visit).where(
+            m.Visit.id.in_({c.visit_id for c in rows if c.visit_id})))}
+        names = dict(s.execute(select(m.User.id, m.User.display_name).where(
+            m.User.id.in_({c.created_by_id for c in rows if c.created_by_id}))).all())
+        checks: dict[int, list[DeviceCheckView]] = {}
+        for c in rows:
+            checks.setdefault(c.device_id, []).append(DeviceCheckView(
+                c.id, c.device_id, c.checked_on, c.result, c.outcome, c.visit_id,
+                _visit_text(visits.get(c.visit_id)) if c.visit_id else None, names.get(c.created_by_id)))
+        found_on = {}
+        for d in views:
+            if not d.declared and checks.get(d.device_id):
+                found_on[d.device_id] = checks[d.device_id][-1].checked_on  # the first check: when found
+        return DeviceRegister(tuple(views), {k: tuple(v) for k, v in checks.items()}, found_on,
+                              int(settings.get(s, "device_check_visits")))
+
+
+def record_found_device(services: Services, actor: Actor, offender_id: int, data: DeviceInput,
+                        found_on: date | None, visit_id: int | None = None) -> DeviceView:
+    """report_undeclared_device from a form: an empty date is named like any other field."""
+    if found_on is None:
+        require(actor, Permission.WRITE_CASES)
+        raise ValidationFailed(FieldProblem("found_on", "Enter the date the device was found (DD/MM/YYYY)."))
+    return report_undeclared_device(services, actor, offender_id, visit_id, data, found_on)

@@ -1,0 +1,512 @@
+"""The orders page of the record: civil orders (SHPO, SRO) and their items.
+
+A prohibition and a positive requirement are separate items with their own dates, because a
+court may end one before the other; each shows whether it is in force today. The order also
+says how many days it gives to notify a new device (a late declaration is a breach).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.domain import civil_orders as co
+from rso_manager.services.caseload import OffenderRecord
+from rso_manager.services.devices import (
+    OrderInput,
+    OrderView,
+    RequirementInput,
+    RequirementView,
+    add_order_requirement,
+    orders_for,
+    record_order,
+)
+from rso_manager.services.errors import FieldProblem, ValidationFailed
+from ui.extensions import RecordContext, record_page
+from ui.formatting import fmt_date
+from ui.forms import DateField, FieldErrors, add_row
+from ui.qtcompat import qvalue
+from ui.record_window import SectionSpec
+from ui.table_models import Column, RowsModel
+from ui.workflows.devices import (
+    BOLD,
+    WorkflowDialog,
+    WorkflowPage,
+    combo,
+    data_table,
+    select_first,
+    selected_row,
+    text_editor,
+)
+
+ORDER_KINDS = {
+    "SHPO": "SHPO - Sexual Harm Prevention Order",
+    "SRO": "SRO - Sexual Risk Order",
+    "SOPO": "SOPO - Sexual Offences Prevention Order (before March 2015)",
+}
+REQUIREMENT_KINDS = {"prohibition": "Prohibition", "positive": "Positive requirement"}
+CATEGORIES = {
+    "devices": "Devices", "internet": "Internet and accounts", "foreign_travel": "Foreign travel",
+    "contact": "Contact", "other": "Other",
+}
+UNTIL_FURTHER_ORDER = "Until further order"
+GREY = QColor("#80868b")
+GREEN = QColor("#2f7d4f")
+ORDER_TINT = QColor("#eef2f7")
+
+
+def _until(ends_on, indefinite: bool) -> str:
+    return UNTIL_FURTHER_ORDER if indefinite or ends_on is None else fmt_date(ends_on)
+
+
+def order_title(o: OrderView) -> str:
+    return f"{o.kind} made {fmt_date(o.made_on)}" + (f" at {o.court}" if o.court else "")
+
+
+# --- dialogs ---------------------------------------------------------------------------------
+
+
+def _caption(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setContentsMargins(0, 5, 0, 0)  # level with the text in the box beside it
+    return label
+
+
+class UntilField(QWidget):
+    """An end date, or "until further order". The red border of a refused end date goes on the
+    date's own box, not around the tick box as well."""
+
+    def __init__(self, ctx: RecordContext, *, stacked: bool = False, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self) if stacked else QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2 if stacked else 8)
+        self.date = DateField(calendar_start=ctx.services.clock.today)
+        self.indefinite = QCheckBox(UNTIL_FURTHER_ORDER)
+        self.indefinite.toggled.connect(lambda on: self.date.setEnabled(not on))
+        layout.addWidget(self.date, 1)
+        layout.addWidget(self.indefinite)
+        self.setFocusProxy(self.date)
+
+    def setProperty(self, name: str, value: object) -> bool:  # noqa: N802 - Qt override
+        if name == "invalid":
+            self.date.setProperty(name, value)
+        return super().setProperty(name, value)
+
+
+class RequirementRow(QFrame):
+    """One prohibition or positive requirement: its own wording, category and dates.
+
+    Its fields have their own FieldErrors; the order dialog hands each row the problems the
+    service named requirements[i].<field>.
+    """
+
+    def __init__(self, ctx: RecordContext, number: int, *, removable: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("requirementRow")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.setStyleSheet("QFrame#requirementRow { border: 1px solid #d5dde8; border-radius: 4px;"
+                           " background: #ffffff; }")
+        self.errors = FieldErrors()
+        grid = QGridLayout(self)
+        grid.setContentsMargins(8, 6, 8, 6)
+        grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(2)
+        self.title = QLabel()
+        self.title.setStyleSheet("QLabel { font-weight: 600; color: #1f3a5f; }")
+        grid.addWidget(self.title, 0, 0, 1, 3)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setVisible(removable)
+        grid.addWidget(self.remove_button, 0, 3, Qt.AlignmentFlag.AlignRight)
+        self.kind = combo(REQUIREMENT_KINDS)
+        self.category = combo(CATEGORIES)
+        grid.addWidget(_caption("Kind"), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add("kind", self.kind), 1, 1)
+        grid.addWidget(_caption("Category"), 1, 2, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add("category", self.category), 1, 3)
+        self.text = text_editor("The wording as the order gives it, e.g. Not to use any device capable of "
+                                "accessing the internet unless it has been declared to the police", 54)
+        grid.addWidget(_caption("Wording"), 2, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add("text", self.text), 2, 1, 1, 3)
+        today = ctx.services.clock.today
+        self.starts_on = DateField(calendar_start=today)
+        self.until = UntilField(ctx, stacked=True)
+        self.ends_on, self.indefinite = self.until.date, self.until.indefinite
+        grid.addWidget(_caption("From"), 3, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add("starts_on", self.starts_on), 3, 1)
+        grid.addWidget(_caption("Until"), 3, 2, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add("ends_on", self.until), 3, 3)
+        grid.setColumnStretch(1, 1)
+        grid.setColumnStretch(3, 1)
+        self.set_number(number)
+        # Until the user changes them, a row's start date and "until further order" follow the
+        # order's (the usual case: every item runs with the order).
+        self.start_follows = True
+        self.indefinite_follows = True
+        self._following = False
+        self.starts_on.changed.connect(self._start_edited)
+        self.indefinite.clicked.connect(self._indefinite_clicked)
+
+    def _start_edited(self) -> None:
+        if not self._following:
+            self.start_follows = False
+
+    def _indefinite_clicked(self) -> None:
+        self.indefinite_follows = False
+
+    def follow_order(self, made_on_text: str, indefinite: bool) -> None:
+        self._following = True
+        try:
+            if self.start_follows:
+                self.starts_on.edit.setText(made_on_text)
+            if self.indefinite_follows:
+                self.indefinite.setChecked(indefinite)
+        finally:
+            self._following = False
+
+    def set_number(self, number: int) -> None:
+        self.title.setText(f"Item {number}")
+
+    def value(self) -> RequirementInput:
+        indefinite = self.indefinite.isChecked()
+        return RequirementInput(kind=qvalue(self.kind.currentData()), category=qvalue(self.category.currentData()),
+                                text=self.text.toPlainText(), starts_on=self.starts_on.date(),
+                                ends_on=None if indefinite else self.ends_on.date(), indefinite=indefinite)
+
+
+def _split_problems(exc: ValidationFailed, prefix: str = "requirements[") -> tuple[list[FieldProblem], dict[int, list[FieldProblem]]]:
+    """The order's own problems, and each row's by index, with the row prefix removed."""
+    own: list[FieldProblem] = []
+    rows: dict[int, list[FieldProblem]] = {}
+    for p in exc.problems:
+        if p.field.startswith(prefix) and "]." in p.field:
+            index, _, name = p.field[len(prefix):].partition("].")
+            if index.isdigit():
+                rows.setdefault(int(index), []).append(FieldProblem(name, p.message))
+                continue
+        own.append(p)
+    return own, rows
+
+
+class OrderDialog(WorkflowDialog):
+    """Record an SHPO or SRO with its prohibitions and positive requirements."""
+
+    def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, record, "Record an order",
+                         "Enter each prohibition and each positive requirement as its own item, with the "
+                         "dates the order gives it: a court may end one before the other.",
+                         action="Record the order", parent=parent, width=760)
+        today = ctx.services.clock.today
+        self.kind = combo(ORDER_KINDS)
+        add_row(self.form, "&Order", self.errors, "kind", self.kind)
+        self.court = QLineEdit()
+        self.court.setMaxLength(200)
+        self.court.setPlaceholderText("e.g. Northam Crown Court")
+        add_row(self.form, "&Court", self.errors, "court", self.court)
+        self.made_on = DateField(calendar_start=today)
+        add_row(self.form, "&Made on", self.errors, "made_on", self.made_on)
+        self.until = UntilField(ctx)
+        self.ends_on, self.indefinite = self.until.date, self.until.indefinite
+        self.indefinite.toggled.connect(self._order_changed)
+        self.made_on.changed.connect(self._order_changed)
+        add_row(self.form, "&Ends on", self.errors, "ends_on", self.until)
+        self.device_notify_days = QSpinBox()
+        self.device_notify_days.setRange(0, 365)
+        self.device_notify_days.setSpecialValueText("The order sets no time limit")
+        self.device_notify_days.setSuffix(" days")
+        self.device_notify_days.setFixedWidth(260)
+        add_row(self.form, "New device to be &notified within", self.errors, "device_notify_days",
+                self.device_notify_days)
+
+        heading = QLabel("Prohibitions and positive requirements")
+        heading.setStyleSheet("QLabel { font-weight: 600; color: #1f3a5f; padding-top: 6px; }")
+        self.layout_.addWidget(heading)
+        self.rows: list[RequirementRow] = []
+        self.rows_box = QWidget()
+        self.rows_layout = QVBoxLayout(self.rows_box)
+        self.rows_layout.setContentsMargins(0, 0, 0, 0)
+        self.rows_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.rows_box)
+        scroll.setMinimumHeight(300)
+        self.layout_.addWidget(scroll, 1)
+        self.add_row_button = QPushButton("Add another item")
+        self.add_row_button.clicked.connect(lambda: self.add_requirement_row())
+        row = QHBoxLayout()
+        row.addWidget(self.add_row_button)
+        row.addStretch(1)
+        self.layout_.addLayout(row)
+        self.add_requirement_row()
+        self.finish_layout()
+        self.resize(780, 720)
+        self.court.setFocus()
+
+    def _order_changed(self, *_args) -> None:
+        for row in self.rows:
+            row.follow_order(self.made_on.text(), self.indefinite.isChecked())
+
+    def add_requirement_row(self) -> RequirementRow:
+        row = RequirementRow(self.ctx, len(self.rows) + 1)
+        row.follow_order(self.made_on.text(), self.indefinite.isChecked())
+        row.remove_button.clicked.connect(lambda: self.remove_requirement_row(row))
+        self.rows.append(row)
+        self.rows_layout.insertWidget(self.rows_layout.count() - 1, row)
+        row.text.setFocus()
+        return row
+
+    def remove_requirement_row(self, row: RequirementRow) -> None:
+        self.rows.remove(row)
+        self.rows_layout.removeWidget(row)
+        row.deleteLater()
+        for i, r in enumerate(self.rows, start=1):
+            r.set_number(i)
+
+    def order_input(self) -> OrderInput:
+        indefinite = self.indefinite.isChecked()
+        days = self.device_notify_days.value()
+        return OrderInput(kind=qvalue(self.kind.currentData()), court=self.court.text().strip() or None,
+                          made_on=self.made_on.date(), ends_on=None if indefinite else self.ends_on.date(),
+                          indefinite=indefinite, device_notify_days=days or None)
+
+    def submit(self) -> None:
+        assert self.record is not None
+        self.call(record_order, self.ctx.services, self.ctx.actor, self.record.offender_id, self.order_input(),
+                  [r.value() for r in self.rows])
+
+    def show_failure(self, exc: BaseException) -> None:
+        if not isinstance(exc, ValidationFailed):
+            super().show_failure(exc)
+            return
+        own, per_row = _split_problems(exc)
+        self.errors.clear()
+        for i, row in enumerate(self.rows):
+            if i in per_row:
+                row.errors.show(ValidationFailed(per_row[i]))
+            else:
+                row.errors.clear()
+        if own:
+            self.errors.show(ValidationFailed(own))
+
+
+class RequirementDialog(WorkflowDialog):
+    """Add one prohibition or positive requirement to an order already recorded."""
+
+    def __init__(self, ctx: RecordContext, record: OffenderRecord, order: OrderView,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(ctx, record, "Add a requirement",
+                         f"To the {order_title(order)} ({_until(order.ends_on, order.indefinite).lower()}).",
+                         action="Add the item", parent=parent, width=700)
+        self.order = order
+        self.row = RequirementRow(ctx, 1, removable=False)
+        self.row.follow_order("", order.indefinite)
+        self.row.title.setText("New item")
+        self.errors = self.row.errors
+        self.layout_.insertWidget(self.layout_.indexOf(self.hint) + 1, self.errors.general)
+        self.layout_.addWidget(self.row)
+        self.finish_layout()
+        self.row.text.setFocus()
+
+    def submit(self) -> None:
+        self.call(add_order_requirement, self.ctx.services, self.ctx.actor, self.order.order_id, self.row.value())
+
+
+# --- the page ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OrderLine:
+    """One line of the orders table: an order, or one of its items under it."""
+
+    order: OrderView
+    requirement: RequirementView | None = None
+
+    @property
+    def key(self) -> tuple[str, int]:
+        if self.requirement is not None:
+            return ("order_requirement", self.requirement.requirement_id)
+        return ("civil_order", self.order.order_id)
+
+    @property
+    def in_force(self) -> bool:
+        return (self.requirement or self.order).in_force
+
+
+def _line_text(line: OrderLine) -> str:
+    r = line.requirement
+    if r is None:
+        return order_title(line.order)
+    return f"{REQUIREMENT_KINDS.get(r.kind, r.kind)}: {r.text}"
+
+
+class OrderLinesModel(RowsModel[OrderLine]):
+    """Orders in bold on a tinted line, each followed by its prohibitions and requirements."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__([
+            Column("Order / item", _line_text, tooltip=lambda line: line.requirement.text if line.requirement else None),
+            Column("Category", lambda line: CATEGORIES.get(line.requirement.category or "", line.requirement.category or "")
+                   if line.requirement else ""),
+            Column("From", lambda line: fmt_date(line.requirement.starts_on if line.requirement else line.order.made_on)),
+            Column("Until", lambda line: _until(line.requirement.ends_on, line.requirement.indefinite)
+                   if line.requirement else _until(line.order.ends_on, line.order.indefinite)),
+            Column("Today", lambda line: "In force" if line.in_force else "Ended"),
+            Column("New device\nnotified within", lambda line: "" if line.requirement else (
+                f"{line.order.device_notify_days} days" if line.order.device_notify_days else "No limit set")),
+        ], parent)
+
+    def extra(self, row: OrderLine, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft
+        if role == Qt.ItemDataRole.FontRole and row.requirement is None:
+            return BOLD
+        if role == Qt.ItemDataRole.BackgroundRole and row.requirement is None:
+            return QBrush(ORDER_TINT)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if not row.in_force:
+                return QBrush(GREY)
+            if column == 4:
+                return QBrush(GREEN)
+        return None
+
+
+class OrdersPage(WorkflowPage):
+    def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
+        super().__init__(ctx, spec, "Civil orders (SHPO, SRO) and each of their prohibitions and positive "
+                                    "requirements, with the dates each has effect. An undeclared device found "
+                                    "while a device prohibition is in force is a breach of the order.")
+        self.orders: list[OrderView] = []
+        self.record_button = self.add_button_for("Record an order...", self.record_order)
+        self.requirement_button = self.add_button_for("Add a requirement...", self.add_requirement,
+                                                      tip="Add a prohibition or positive requirement to the selected order")
+        self.shortcut("Ctrl+Shift+O", self.record_order, self.record_button)
+
+        content = QWidget()
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.lines_model = OrderLinesModel(self)
+        self.table = data_table(self.lines_model, wrap=True)
+        self.table.setSortingEnabled(False)  # an item belongs under its order
+        self.table.setAlternatingRowColors(False)
+        self.table.setAccessibleName("Orders and their items")
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._item_selected())
+        self.empty_label = QLabel("No civil orders recorded.")
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.table_stack = QStackedWidget()
+        self.table_stack.addWidget(self.table)
+        self.table_stack.addWidget(self.empty_label)
+        self.detail = QLabel()
+        self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.detail.setStyleSheet("QLabel { background: #f3f6fa; border: 1px solid #d5dde8; border-radius: 4px;"
+                                  " padding: 8px; }")
+        self.detail.setMinimumHeight(70)
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.addWidget(self.table_stack)
+        splitter.addWidget(self.detail)
+        splitter.setStretchFactor(0, 4)
+        splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
+        layout.addWidget(splitter, 1)
+        self.set_page(content)
+
+    def load(self, services, actor, offender_id: int) -> list[OrderView]:
+        return orders_for(services, actor, offender_id)
+
+    def show_data(self, orders: list[OrderView]) -> None:
+        current = self.selected_key()
+        self.orders = orders
+        lines = [line for o in orders for line in [OrderLine(o)] + [OrderLine(o, r) for r in o.requirements]]
+        self.lines_model.set_rows(lines)
+        self.table_stack.setCurrentWidget(self.table if orders else self.empty_label)
+        if current is None or not self.select(*current):
+            select_first(self.table)
+        self._item_selected()
+
+    def selected_line(self) -> OrderLine | None:
+        return selected_row(self.table)
+
+    def selected_key(self) -> tuple[str, int] | None:
+        line = self.selected_line()
+        return line.key if line else None
+
+    def selected_order(self) -> OrderView | None:
+        line = self.selected_line()
+        return line.order if line else None
+
+    def selected_requirement(self) -> RequirementView | None:
+        line = self.selected_line()
+        return line.requirement if line else None
+
+    def _item_selected(self) -> None:
+        order, requirement = self.selected_order(), self.selected_requirement()
+        if requirement is not None and order is not None:
+            category = CATEGORIES.get(requirement.category or "", "no category")
+            self.detail.setText(
+                f"{REQUIREMENT_KINDS.get(requirement.kind, requirement.kind)} ({category}) of the {order_title(order)}\n"
+                f"{requirement.text}\n"
+                f"From {fmt_date(requirement.starts_on)}, {_until(requirement.ends_on, requirement.indefinite).lower()}"
+                f"; {'in force today' if requirement.in_force else 'ended'}.")
+        elif order is not None:
+            prohibitions = sum(1 for r in order.requirements if r.kind == co.RequirementKind.PROHIBITION)
+            positive = len(order.requirements) - prohibitions
+            self.detail.setText(
+                f"{ORDER_KINDS.get(order.kind, order.kind)} made {fmt_date(order.made_on)} "
+                f"at {order.court or 'a court not recorded'}; {_until(order.ends_on, order.indefinite).lower()}"
+                f"; {'in force today' if order.in_force else 'ended'}.\n"
+                f"{prohibitions} prohibition{'s' if prohibitions != 1 else ''} and {positive} positive "
+                f"requirement{'s' if positive != 1 else ''}.\n"
+                + (f"A new device must be notified within {order.device_notify_days} days of getting it."
+                   if order.device_notify_days else "The order sets no time limit for notifying a new device."))
+        else:
+            self.detail.setText("Select an order or one of its items to read it in full.")
+        self._selection_changed()
+
+    def update_buttons(self) -> None:
+        self.requirement_button.setEnabled(self.selected_order() is not None)
+
+    def select(self, entity: str, entity_id: int) -> bool:
+        return select_first(self.table, lambda line: line.key == (entity, entity_id))
+
+    def record_order(self) -> OrderDialog | None:
+        if self.record is None or not self.can_write:
+            return None
+        return self.open_dialog(OrderDialog(self.ctx, self.record))
+
+    def add_requirement(self) -> RequirementDialog | None:
+        order = self.selected_order()
+        if self.record is None or order is None or not self.can_write:
+            return None
+        return self.open_dialog(RequirementDialog(self.ctx, self.record, order))
+
+
+@record_page("orders")
+def orders_page(ctx: RecordContext, spec: SectionSpec) -> OrdersPage:
+    return OrdersPage(ctx, spec)
+
