@@ -22,7 +22,8 @@ def _window(qtbot, sqlite_services, world, prompter, record) -> RecordWindow:
     worker = Worker()
     window = RecordWindow(sqlite_services, world.om, worker, prompter, opened)
     window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-    qtbot.addWidget(window)
+    # Drain the worker before the window goes, so no page's load outlives the test.
+    qtbot.addWidget(window, before_close_func=lambda _w: worker.wait_for_done(5000))
     window._test_worker = worker  # keep it alive with the window
     window.show()
     return window
