@@ -7,6 +7,7 @@ reason and goes to a supervisor's sign-off queue, so it is visible rather than s
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -280,11 +281,23 @@ def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult
 
 def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput) -> list[int]:
     """Device checks at the visit; a device found that was not declared is recorded and opens
-    a breach (the breach decision itself belongs to the breaches workflow)."""
+    a breach (the breach decision itself belongs to the breaches workflow). Each problem names
+    its row ("device_checks[0].outcome", "found_devices[1].imei"), so a form can show it there."""
     on = v.visited_at.date()
-    for check in v.device_checks:
-        devices.check_device(uow, check.device_id, visit.id, check.result, check.outcome, on)
-    found = [devices.record_undeclared_device(uow, v.offender_id, visit.id, d, on) for d in v.found_devices]
+    problems: list[FieldProblem] = []
+    for i, check in enumerate(v.device_checks):
+        try:
+            devices.check_device(uow, check.device_id, visit.id, check.result, check.outcome, on)
+        except ValidationFailed as err:
+            problems += [FieldProblem(f"device_checks[{i}].{p.field}", p.message) for p in err.problems]
+    found = []
+    for i, d in enumerate(v.found_devices):
+        try:
+            found.append(devices.record_undeclared_device(uow, v.offender_id, visit.id, d, on))
+        except ValidationFailed as err:
+            problems += [FieldProblem(f"found_devices[{i}].{p.field}", p.message) for p in err.problems]
+    if problems:
+        raise ValidationFailed(problems)
     if not found:
         return []
     return list(uow.session.scalars(select(m.Breach.id).where(m.Breach.device_id.in_([d.id for d in found]))))
@@ -343,6 +356,7 @@ class PlannedVisit:
     warnings: tuple[str, ...] = ()
     visit_id: int | None = None
     status: str = "proposed"
+    version_id: int | None = None  # of a booked visit: rebooking checks nobody changed it meanwhile
 
 
 @dataclass(frozen=True)
@@ -350,6 +364,7 @@ class PlannerView:
     start: date
     days: int
     items: tuple[PlannedVisit, ...] = field(default_factory=tuple)
+    time_bands: tuple[tuple[str, str], ...] = ()  # (band, "17:00-21:00") from the visit policy
 
     @property
     def overdue(self) -> tuple[PlannedVisit, ...]:
@@ -408,9 +423,10 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
             ids = tuple(int(i) for i in p.officer_ids)
             items.append(PlannedVisit(
                 o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
-                by_id[o.offender_manager_id].display_name, window.earliest, window.latest, window.reason,
+                by_id[o.offender_manager_id].display_name, window.earliest, window.latest, readable(window.reason),
                 vw.days_overdue(window, as_of), p.date, p.band.value, ids,
-                tuple(by_id[i].display_name for i in ids if i in by_id), p.warnings))
+                tuple(by_id[i].display_name for i in ids if i in by_id),
+                tuple(readable(w, {u.id: u.display_name for u in users}) for w in p.warnings)))
         for v, o in booked_rows:
             if v.planned_on is None or not as_of - timedelta(days=days) <= v.planned_on <= horizon:
                 continue
@@ -421,12 +437,12 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
                 s.scalar(select(m.User.display_name).where(m.User.id == o.offender_manager_id)),
                 v.window_earliest, v.window_latest, "booked", overdue, v.planned_on, v.time_band or "",
                 ids, tuple(s.scalar(select(m.User.display_name).where(m.User.id == i)) for i in ids),
-                (), v.id, "booked"))
+                (), v.id, "booked", v.version_id))
     items.sort(key=lambda i: (-i.days_overdue, i.proposed_on, -RISK_ORDER.get(i.risk_level, 0), i.offender_id))
-    return PlannerView(as_of, days, tuple(items))
+    return PlannerView(as_of, days, tuple(items), time_bands(policy))
 
 
-def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date, time_band: str,
+def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date | None, time_band: str,
                officer_ids: tuple[int, ...], reason: str = "", visit_id: int | None = None,
                version_id: int | None = None) -> int:
     """Book (or rebook) a visit. Inside the due window it just books; outside it needs a reason
@@ -435,7 +451,9 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date, 
     problems = []
     if time_band not in {b.value for b in vw.TimeBand}:
         problems.append(FieldProblem("time_band", "Choose morning, afternoon or evening."))
-    if on < services.clock.today():
+    if on is None:
+        problems.append(FieldProblem("on", "Enter the date of the visit (DD/MM/YYYY)."))
+    elif on < services.clock.today():
         problems.append(FieldProblem("on", "The date is in the past; record a visit that happened with Record visit."))
     if problems:
         raise ValidationFailed(problems)
@@ -481,6 +499,15 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date, 
 
 
 @dataclass(frozen=True)
+class BookedVisit:
+    visit_id: int
+    version_id: int
+    planned_on: date
+    time_band: str | None
+    officer_ids: tuple[int, ...]
+
+
+@dataclass(frozen=True)
 class VisitDefaults:
     """What the visit form starts with: the right practice unless the user changes it."""
 
@@ -490,6 +517,9 @@ class VisitDefaults:
     devices: tuple[tuple[int, str], ...]
     failed_attempts_since_seen: int
     window: vw.DueWindow
+    bookings: tuple[BookedVisit, ...] = ()   # visits booked and not yet recorded, soonest first
+    warrant_visit_id: int | None = None      # the failed visit still waiting for its s.96B decision
+    time_bands: tuple[tuple[str, str], ...] = ()  # (band, "17:00-21:00") from the visit policy
 
 
 def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitDefaults:
@@ -506,11 +536,113 @@ def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitD
                             m.Device.offender_id == offender_id, m.Device.voided_at.is_(None),
                             m.Device.status == "active").order_by(m.Device.id)))
         failed = 0
-        for visit in sorted(_visit_history(s, offender_id), key=lambda v: v.on):
+        history = _visit_history(s, offender_id)
+        for visit in sorted(history, key=lambda v: v.on):
             if visit.kind == vw.VisitKind.HOME:
                 failed = 0 if visit.outcome == vw.VisitOutcome.SEEN else failed + 1
+        policy = settings.visit_policy(s)
+        warrant_visit = None
+        if vw.warrant_prompt_due(history, policy):
+            last = s.scalar(select(m.Visit).where(
+                m.Visit.offender_id == offender_id, m.Visit.kind == "home", m.Visit.status == "completed",
+                m.Visit.voided_at.is_(None)).order_by(m.Visit.visited_at.desc(), m.Visit.id.desc()).limit(1))
+            if last is not None and last.outcome != vw.VisitOutcome.SEEN and not last.warrant_decision:
+                warrant_visit = last.id
+        bookings = tuple(
+            BookedVisit(v.id, v.version_id, v.planned_on, v.time_band, tuple(vo.user_id for vo in v.officers))
+            for v in s.scalars(select(m.Visit).where(
+                m.Visit.offender_id == offender_id, m.Visit.status == "booked", m.Visit.voided_at.is_(None),
+                m.Visit.planned_on.is_not(None)).order_by(m.Visit.planned_on, m.Visit.id)))
         return VisitDefaults(o.offender_manager_id, second, tuple((u.id, u.display_name) for u in team),
-                             devices, failed, case_summary.visit_window(s, o, today))
+                             devices, failed, case_summary.visit_window(s, o, today), bookings,
+                             warrant_visit, time_bands(policy))
+
+
+def time_bands(policy) -> tuple[tuple[str, str], ...]:
+    """Each time band with its hours as the policy sets them, e.g. ("evening", "17:00-21:00")."""
+    return tuple((band.value, f"{start:%H:%M}-{end:%H:%M}") for band, (start, end) in policy.time_bands.items())
+
+
+_ISO_DATE = re.compile(r"\b(\d{4})-(\d{2})-(\d{2})\b")
+_OFFICER_REFS = (re.compile(r"(offender manager )(\d+)\b"), re.compile(r"(covered by )(\d+)\b"),
+                 re.compile(r"( and )(\d+)\b(?=$|[;:,)])"), re.compile(r"(^|[(;] ?)(\d+)(?= (?:not trained|absent|fully booked))"))
+
+
+def readable(text: str, names: dict[int, str] | None = None) -> str:
+    """A rule's explanation as a user reads it: UK dates, and officers by name rather than by
+    their number in the planner's working."""
+    text = _ISO_DATE.sub(lambda g: f"{g[3]}/{g[2]}/{g[1]}", text)
+    if names:
+        for pattern in _OFFICER_REFS:
+            text = pattern.sub(lambda g: g[1] + names.get(int(g[2]), g[2]), text)
+    return text
+
+
+# --- the risk & plan page -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanText:
+    """The current risk management plan, to start a new one from."""
+
+    plan_id: int
+    effective_from: date
+    review_by: date | None
+    visit_interval_months: int | None
+    reactive: bool
+    supervision: str | None
+    monitoring_control: str | None
+    interventions: str | None
+    victim_safety: str | None
+    contingency: str | None
+    pending_sign_off: bool
+
+
+@dataclass(frozen=True)
+class RiskPlanView:
+    risk_level: str | None
+    risk_tool: str | None
+    assessed_on: date | None
+    interval: str                 # the interval in force, and why
+    window: vw.DueWindow          # the next home visit's window (reason with UK dates)
+    last_home_visit: date | None
+    plan: PlanText | None
+    default_months: dict[str, int]  # the OMU default interval by risk level
+    risk_tools: tuple[str, ...] = RISK_TOOLS
+
+
+def risk_plan_view(services: Services, actor: Actor, offender_id: int) -> RiskPlanView:
+    """What the risk & plan page shows above its list: the interval in force, the due window,
+    and the current plan (to start a changed plan from)."""
+    require(actor, Permission.READ_CASES)
+    today = services.clock.today()
+    with services.session_factory() as s:
+        o = s.get(m.Offender, offender_id)
+        if o is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        policy = settings.visit_policy(s)
+        risk = case_summary.current_risk(s, offender_id)
+        decision = case_summary.interval_in_force(s, offender_id, today)
+        if decision is None:
+            interval = "Reactive management, signed off: no routine home visits"
+        else:
+            interval = decision.reason[0].upper() + decision.reason[1:]
+            if risk is None:
+                interval += " (no risk assessment yet: treated as very high risk until assessed)"
+        window = case_summary.visit_window(s, o, today)
+        window = vw.DueWindow(window.earliest, window.latest, readable(window.reason), window.pulled_forward_by)
+        p = case_summary.current_plan(s, offender_id)
+        plan = None
+        if p is not None:
+            pending = s.scalar(select(m.SignOff.id).where(
+                m.SignOff.entity == "risk_management_plan", m.SignOff.entity_id == p.id,
+                m.SignOff.status == "pending")) is not None
+            plan = PlanText(p.id, p.effective_from, p.review_by, p.visit_interval_months, p.reactive, p.supervision,
+                            p.monitoring_control, p.interventions, p.victim_safety, p.contingency, pending)
+        return RiskPlanView(risk.level if risk else None, risk.tool if risk else None,
+                            risk.assessed_on if risk else None, readable(interval), window,
+                            case_summary.last_home_visit(s, offender_id), plan,
+                            {r.value: n for r, n in policy.interval_months.items()})
 
 
 def _offender(uow: UnitOfWork, offender_id: int) -> m.Offender:

@@ -1,0 +1,113 @@
+"""Reminders in the main window: the APScheduler job, the start-up scan, the badge, the list and
+the (faked) desktop notification."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from apscheduler.triggers.interval import IntervalTrigger
+from PySide6.QtWidgets import QLabel
+
+from rso_manager.services import visits
+from rso_manager.services.visits import VisitInput
+from tests.ui.conftest import make_offender
+from ui.open_reason_dialog import OpenReasonDialog
+from ui.workflows import reminders
+from ui.workflows.reminders import ReminderController, badge_text, controller_of
+
+
+@dataclass
+class FakeNotifier:
+    calls: list[tuple[str, str]] = field(default_factory=list)
+
+    def notify(self, title: str, text: str) -> None:
+        self.calls.append((title, text))
+
+
+@pytest.fixture
+def notifier(monkeypatch) -> FakeNotifier:
+    fake = FakeNotifier()
+    monkeypatch.setattr(reminders, "NOTIFIER_FACTORY", lambda _window, _on_click: fake)
+    return fake
+
+
+def _overdue_case(services, world, surname="Quillfeather"):
+    record = make_offender(services, world.om, surname, "Arthur")
+    visits.record_risk_assessment(services, world.om, record.offender_id, tool="RM2000", level="very_high",
+                                  assessed_on=date(2026, 9, 1))
+    visits.record_visit(services, world.om, VisitInput(
+        record.offender_id, datetime(2026, 9, 2, 18, tzinfo=UTC), "seen",
+        officer_ids=(world.om.user_id, world.supervisor.user_id)))
+    return record
+
+
+def test_a_reminder_already_due_at_start_shows_at_start(qtbot, make_window, sqlite_services, world, notifier):
+    late = _overdue_case(sqlite_services, world)
+    window = make_window(world.om)
+    controller = controller_of(window)
+    assert isinstance(controller, ReminderController)
+    qtbot.waitUntil(lambda: controller.badge.text() == "1 overdue", timeout=5000)
+    assert controller.badge.property("level") == "overdue"
+    assert controller.badge.isVisibleTo(window)
+    assert notifier.calls == []  # already known at start: the badge says it; no desktop pop-up
+
+    # The default job: one interval job, text reference, never skipped when late.
+    job = controller._holder[0].get_job(reminders.JOB_ID)
+    assert job.func_ref == "ui.workflows.reminders:scan_due"
+    assert isinstance(job.trigger, IntervalTrigger) and job.trigger.interval == timedelta(minutes=5)
+    assert job.coalesce and job.misfire_grace_time is None and job.max_instances == 1
+    assert str(controller._holder[0].timezone) == "Europe/London"
+
+    dialog = controller.show_list()
+    assert dialog.isVisible() and dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text() == "Overdue since 02/10/2026"
+    assert dialog.table.item(0, 2).text() == "QUILLFEATHER, Arthur"
+    dialog.table.cellDoubleClicked.emit(0, 2)  # as a double-click on the name
+    assert not dialog.isVisible()
+    reason = window.reason_dialog
+    assert isinstance(reason, OpenReasonDialog) and reason.isVisible()
+    assert reason.offender_id == late.offender_id
+    assert reason.findChild(QLabel, "dialogHeading").text() == f"Open QUILLFEATHER, Arthur ({late.reference})"
+    reason.reject()
+
+
+def test_the_interval_job_fires_and_notifies_new_overdue_items(qtbot, make_window, sqlite_services, world,
+                                                               notifier, monkeypatch):
+    monkeypatch.setattr(reminders, "INTERVAL", timedelta(seconds=0.2))
+    window = make_window(world.om)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.scans >= 1, timeout=5000)
+    assert controller.badge.text() == "Nothing due this week"
+    assert controller._holder[0].get_job(reminders.JOB_ID).trigger.interval == timedelta(seconds=0.2)
+
+    _overdue_case(sqlite_services, world)  # someone records it while the app is open
+    qtbot.waitUntil(lambda: controller.badge.text() == "1 overdue", timeout=5000)
+    qtbot.waitUntil(lambda: len(notifier.calls) == 1, timeout=5000)
+    title, text = notifier.calls[0]
+    assert title == "RSO Manager: overdue" and "1 home visit or notification has become overdue" in text
+    assert "QUILLFEATHER" not in text  # no names on a desktop notification
+    scans = controller.scans
+    qtbot.waitUntil(lambda: controller.scans >= scans + 2, timeout=5000)  # it keeps running ...
+    assert len(notifier.calls) == 1  # ... and does not repeat itself
+
+    window.close()
+    assert not controller.running  # shut down with the window
+
+
+def test_badge_text():
+    from rso_manager.reminders import Reminder, ReminderDigest
+
+    def r(overdue):
+        return Reminder(1, "R1", "A, B", "Home visit", date(2026, 11, 20), overdue)
+
+    assert badge_text(None) == "Checking what is due..."
+    assert badge_text(ReminderDigest(date(2026, 11, 25), ())) == "Nothing due this week"
+    assert badge_text(ReminderDigest(date(2026, 11, 25), (r(True),) * 3 + (r(False),) * 5)) == \
+        "3 overdue, 5 due this week"
+
+
+def test_no_reminders_for_an_administrator(make_window, world):
+    window = make_window(world.admin)
+    assert controller_of(window) is None

@@ -1,0 +1,719 @@
+"""The visit planner: a main-window page (Go > Planner, Ctrl+2) with the week's proposed and
+booked home visits as cards, overdue ones first in a red strip, a month view, and booking.
+
+Proposals come from rso_manager.services.visits.propose (two trained officers, a varied day and
+time band inside the due window); booking and rebooking go through book_visit, which asks for a
+reason outside the window. The page only lays out what the service returns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.domain.dates import add_months
+from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
+from rso_manager.services.caseload import RISK_ORDER
+from rso_manager.services.errors import ValidationFailed
+from rso_manager.services.unit_of_work import Actor, Services
+from rso_manager.services.visits import PlannedVisit, PlannerView, book_visit, propose
+from ui.apology import apologise
+from ui.extensions import main_window_hook
+from ui.formatting import fmt_date, risk_label
+from ui.forms import report_failure
+from ui.prompter import Prompter
+from ui.qtcompat import emit, qvalue
+from ui.worker import Worker
+from ui.workflows.visit_form import BANDS, BookDialog, band_label, day_label, window_text
+
+SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team caseload",
+                CaseloadScope.ALL: "All cases"}
+BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
+MONTH_CARDS = 3
+PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed  # cards shown in a month-view day before "+N more"
+
+STYLE = """
+QFrame#visitCard { background: #ffffff; border: 1px solid #c4ccd8; border-left: 4px solid #8aa4c8;
+    border-radius: 4px; }
+QFrame#visitCard[state="booked"] { background: #eef3fa; border-left: 4px solid #1f3a5f; }
+QFrame#visitCard[state="overdue"] { background: #fff6f5; border: 1px solid #e3a7a2;
+    border-left: 4px solid #b3261e; }
+QFrame#visitCard[selected="true"] { border: 2px solid #1f3a5f; border-left: 4px solid #1f3a5f; }
+QFrame#visitCard[state="overdue"][selected="true"] { border: 2px solid #b3261e; border-left: 4px solid #b3261e; }
+QFrame#visitCard QLabel { background: transparent; border: none; }
+QLabel#cardBand { color: #323f4b; font-size: 8.5pt; font-weight: 600; }
+QLabel#cardState { color: #616e7c; font-size: 8.5pt; }
+QLabel#cardName { font-weight: 700; color: #1f2933; }
+QLabel#cardMeta { color: #52606d; font-size: 9pt; }
+QLabel#cardChip { font-size: 9pt; font-weight: 600; color: #1f2933; }
+QFrame#visitCard[state="overdue"] QLabel#cardChip { color: #b3261e; }
+QLabel#cardOverdue { color: #b3261e; font-weight: 700; font-size: 9pt; }
+QLabel#cardWarning { color: #8a5300; font-size: 9pt; }
+QFrame#dayColumn { background: #ffffff; border: 1px solid #d5dde8; border-radius: 4px; }
+QFrame#dayColumn[today="true"] { background: #f3f7fc; border: 1px solid #1f3a5f; }
+QFrame#dayColumn[outside="true"] { background: #f6f7f9; }
+QLabel#dayTitle { font-weight: 600; color: #1f3a5f; padding: 2px 2px 4px 2px; }
+QLabel#dayTitle[today="true"] { color: #ffffff; background: #1f3a5f; border-radius: 3px; padding: 2px 4px; }
+QLabel#dayEmpty { color: #9aa5b1; font-size: 9pt; }
+QPushButton#moreLink { border: none; background: transparent; color: #1f3a5f; text-decoration: underline;
+    font-size: 9pt; padding: 0 2px; min-height: 0; text-align: left; }
+QFrame#overdueStrip { background: #fdeceb; border: 1px solid #e3a7a2; border-radius: 6px; }
+QLabel#overdueTitle { color: #b3261e; font-weight: 700; }
+QFrame#detailsPanel { background: #f3f6fa; border: 1px solid #d5dde8; border-radius: 6px; }
+QLabel#detailsTitle { font-size: 11pt; font-weight: 700; color: #1f3a5f; }
+QLabel#detailsWarning { color: #8a5300; }
+QLabel#detailsOverdue { color: #b3261e; font-weight: 700; }
+QLabel#periodLabel { font-size: 11pt; font-weight: 600; color: #323f4b; padding: 0 8px; }
+QPushButton[segment="true"]:checked { background: #1f3a5f; color: #ffffff; border-color: #1f3a5f; }
+"""
+
+
+def _restyle(widget: QWidget, **properties: object) -> None:
+    for name, value in properties.items():
+        widget.setProperty(name, value)
+    widget.style().unpolish(widget)
+    widget.style().polish(widget)
+    for child in widget.findChildren(QLabel):
+        child.style().unpolish(child)
+        child.style().polish(child)
+
+
+def _label(text: str, name: str, *, wrap: bool = True) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName(name)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(wrap)
+    return label
+
+
+class _ElidedLabel(QLabel):
+    """One line that ends in "..." when the day is too narrow, instead of being cut off."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__(text)
+        self._full = text
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setMinimumWidth(20)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        elided = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
+        if elided != self.text():
+            self.setText(elided)
+
+
+def _state(item: PlannedVisit) -> str:
+    return "overdue" if item.days_overdue > 0 else item.status
+
+
+def _key(item: PlannedVisit) -> tuple[int, int | None]:
+    return item.offender_id, item.visit_id
+
+
+class VisitCard(QFrame):
+    """One proposed or booked visit. Click selects it; double-click or Enter opens the record."""
+
+    chosen = Signal(object)  # PlannedVisit
+    activated = Signal(object)
+
+    def __init__(self, item: PlannedVisit, *, compact: bool = False, show_day: bool = False, chip: bool = False,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.item = item
+        self.setObjectName("visitCard")
+        self.setProperty("state", _state(item))
+        self.setProperty("selected", False)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 4, 6, 5)
+        layout.setSpacing(1)
+        self.setToolTip(self.summary())
+        if chip:  # the month view: one line, the rest in the tooltip and the details panel
+            layout.setContentsMargins(5, 1, 4, 1)
+            short = {"morning": "Morn", "afternoon": "Aft", "evening": "Eve"}.get(item.time_band, "")
+            line = _ElidedLabel(f"{short}  {item.name}" + ("  (booked)" if item.status == "booked" else ""))
+            line.setObjectName("cardChip")
+            layout.addWidget(line)
+            return
+        state = "Booked" if item.status == "booked" else "Proposed"
+        when = band_label(item.time_band)
+        if show_day:
+            when = f"{item.proposed_on:%a %d/%m} {when.lower()}"
+        top = QHBoxLayout()
+        top.setSpacing(4)
+        top.addWidget(_label(when, "cardBand", wrap=False))
+        top.addStretch(1)
+        top.addWidget(_label(state, "cardState", wrap=False))
+        layout.addLayout(top)
+        layout.addWidget(_label(item.name, "cardName"))
+        if compact:
+            if item.days_overdue:
+                layout.addWidget(_label(f"Overdue {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}",
+                                        "cardOverdue"))
+            return
+        layout.addWidget(_label(f"{item.reference}  \u00b7  {risk_label(item.risk_level)} risk"
+                                if item.risk_level else f"{item.reference}  \u00b7  not assessed", "cardMeta"))
+        layout.addWidget(_label(" + ".join(item.officer_names) or "No officers", "cardMeta"))
+        if item.days_overdue:
+            layout.addWidget(_label(f"Overdue by {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}",
+                                    "cardOverdue"))
+        if item.warnings:
+            n = len(item.warnings)
+            warning = _label(f"\u26a0 {n} warning{'s' if n != 1 else ''}", "cardWarning")
+            warning.setToolTip("\n".join(f"\u2022 {w}" for w in item.warnings))
+            layout.addWidget(warning)
+
+    def summary(self) -> str:
+        i = self.item
+        lines = [f"{i.name} ({i.reference})",
+                 f"{'Booked' if i.status == 'booked' else 'Proposed'}: {day_label(i.proposed_on)}, "
+                 f"{band_label(i.time_band).lower()}",
+                 f"Officers: {' and '.join(i.officer_names) or 'none'}"]
+        if i.days_overdue:
+            lines.append(f"Overdue by {i.days_overdue} days")
+        lines += [f"\u26a0 {w}" for w in i.warnings]
+        return "\n".join(lines)
+
+    def set_selected(self, selected: bool) -> None:
+        if bool(qvalue(self.property("selected"))) != selected:
+            _restyle(self, selected=selected)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        if event.button() == Qt.MouseButton.LeftButton:
+            self.setFocus(Qt.FocusReason.MouseFocusReason)
+            emit(self.chosen, self.item)
+        super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        emit(self.activated, self.item)
+
+    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
+        super().focusInEvent(event)
+        emit(self.chosen, self.item)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            emit(self.activated, self.item)
+            return
+        super().keyPressEvent(event)
+
+
+class PlannerPage(QWidget):
+    """Week (default) or month of proposed and booked home visits for the chosen caseload."""
+
+    loaded = Signal(object)  # PlannerView, after it is laid out
+    booked = Signal(int)  # visit id
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
+                 open_record: Callable[[int, str], object] | None = None,
+                 status: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.actor, self.worker, self.prompter = services, actor, worker, prompter
+        self._open_record = open_record
+        self._status = status or (lambda _text: None)
+        self.can_write = actor.can(Permission.WRITE_CASES)
+        self.scopes = caseload_scopes(actor.role)
+        self.scope: CaseloadScope | None = self.scopes[0] if self.scopes else None
+        self.mode = "week"
+        self.anchor = services.clock.today()
+        self.view: PlannerView | None = None
+        self.selected: PlannedVisit | None = None
+        self.cards: list[VisitCard] = []
+        self.loading = False
+        self._seq = 0
+        self.dialog: BookDialog | None = None
+        self.setObjectName("plannerPage")
+        self.setStyleSheet(STYLE)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(8)
+        layout.addLayout(self._build_top())
+        self.summary_label = _label("", "hint")
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self._build_overdue())
+        self.views = QStackedWidget()
+        self.week = QWidget()
+        self.week_layout = QHBoxLayout(self.week)
+        self.week_layout.setContentsMargins(0, 0, 0, 0)
+        self.week_layout.setSpacing(6)
+        week_scroll = QScrollArea()
+        week_scroll.setWidgetResizable(True)
+        week_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        week_scroll.setWidget(self.week)
+        self.month = QWidget()
+        self.month_grid = QGridLayout(self.month)
+        self.month_grid.setContentsMargins(0, 0, 0, 0)
+        self.month_grid.setSpacing(4)
+        month_scroll = QScrollArea()
+        month_scroll.setWidgetResizable(True)
+        month_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        month_scroll.setWidget(self.month)
+        self.views.addWidget(week_scroll)
+        self.views.addWidget(month_scroll)
+        layout.addWidget(self.views, 1)
+        layout.addWidget(self._build_details())
+        self._show_details(None)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build_top(self) -> QHBoxLayout:
+        top = QHBoxLayout()
+        title = QLabel("Visit planner")
+        title.setObjectName("pageTitle")
+        top.addWidget(title)
+        self.loading_label = QLabel("Planning...")
+        self.loading_label.setObjectName("loading")
+        self.loading_label.setVisible(False)
+        top.addWidget(self.loading_label)
+        top.addStretch(1)
+        self.scope_combo = QComboBox()
+        self.scope_combo.setAccessibleName("Caseload planned")
+        for scope in self.scopes:
+            self.scope_combo.addItem(SCOPE_LABELS[scope], scope.value)
+        self.scope_combo.currentIndexChanged.connect(self._scope_chosen)
+        if len(self.scopes) > 1:
+            top.addWidget(QLabel("Plan for:"))
+            top.addWidget(self.scope_combo)
+        top.addSpacing(12)
+        self.week_button = QPushButton("Week")
+        self.month_button = QPushButton("Month")
+        group = QButtonGroup(self)
+        for button in (self.week_button, self.month_button):
+            button.setCheckable(True)
+            button.setProperty("segment", True)
+            group.addButton(button)
+            top.addWidget(button)
+        self.week_button.setChecked(True)
+        self.week_button.setToolTip("Seven days with every visit as a card (Ctrl+Shift+W)")
+        self.month_button.setToolTip("The whole month at a glance (Ctrl+Shift+M)")
+        self.week_button.setShortcut(QKeySequence("Ctrl+Shift+W"))
+        self.month_button.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        self.week_button.clicked.connect(lambda: self.set_mode("week"))
+        self.month_button.clicked.connect(lambda: self.set_mode("month"))
+        top.addSpacing(12)
+        self.prev_button = QPushButton("\u2039 Previous")
+        self.prev_button.setShortcut(QKeySequence("Alt+Left"))
+        self.prev_button.setToolTip("Previous week or month (Alt+Left)")
+        self.prev_button.clicked.connect(lambda: self.move(-1))
+        self.today_button = QPushButton("Today")
+        self.today_button.setShortcut(QKeySequence("Alt+Home"))
+        self.today_button.setToolTip("Back to this week (Alt+Home)")
+        self.today_button.clicked.connect(self.go_today)
+        self.next_button = QPushButton("Next \u203a")
+        self.next_button.setShortcut(QKeySequence("Alt+Right"))
+        self.next_button.setToolTip("Next week or month (Alt+Right)")
+        self.next_button.clicked.connect(lambda: self.move(1))
+        for button in (self.prev_button, self.today_button, self.next_button):
+            top.addWidget(button)
+        self.period_label = QLabel()
+        self.period_label.setObjectName("periodLabel")
+        self.period_label.setMinimumWidth(230)
+        self.period_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        top.addWidget(self.period_label)
+        return top
+
+    def _build_overdue(self) -> QFrame:
+        strip = self.overdue_strip = QFrame()
+        strip.setObjectName("overdueStrip")
+        layout = QVBoxLayout(strip)
+        layout.setContentsMargins(10, 6, 10, 8)
+        layout.setSpacing(4)
+        self.overdue_title = _label("", "overdueTitle")
+        layout.addWidget(self.overdue_title)
+        row = QWidget()
+        row.setStyleSheet("background: transparent;")
+        self.overdue_row = QHBoxLayout(row)
+        self.overdue_row.setContentsMargins(0, 0, 0, 0)
+        self.overdue_row.setSpacing(6)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setStyleSheet("QScrollArea { background: transparent; }")
+        scroll.viewport().setStyleSheet("background: transparent;")
+        scroll.setWidget(row)
+        scroll.setFixedHeight(60)
+        layout.addWidget(scroll)
+        strip.setVisible(False)
+        return strip
+
+    def _build_details(self) -> QFrame:
+        panel = self.details = QFrame()
+        panel.setObjectName("detailsPanel")
+        text = QVBoxLayout(panel)
+        text.setContentsMargins(12, 6, 12, 8)
+        text.setSpacing(2)
+        top = QHBoxLayout()
+        self.details_title = _label("", "detailsTitle")
+        self.details_title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        top.addWidget(self.details_title, 1)
+        self.book_button = QPushButton("Book")
+        self.book_button.setShortcut(QKeySequence("Ctrl+B"))
+        self.book_button.setToolTip("Book the selected proposal as proposed: day, time band and officers (Ctrl+B)")
+        self.book_button.clicked.connect(lambda: self.book_selected())
+        self.rebook_button = QPushButton("Rebook...")
+        self.rebook_button.setShortcut(QKeySequence("Ctrl+Shift+B"))
+        self.rebook_button.setToolTip("Choose another date or time band (Ctrl+Shift+B)")
+        self.rebook_button.clicked.connect(self.rebook_selected)
+        self.open_button = QPushButton("Open record...")
+        self.open_button.setToolTip("Open the offender's record (Enter or double-click a card)")
+        self.open_button.clicked.connect(lambda: self.open_item(self.selected))
+        for button in (self.book_button, self.rebook_button, self.open_button):
+            top.addWidget(button)
+        self.book_button.setVisible(self.can_write)
+        self.rebook_button.setVisible(self.can_write)
+        text.addLayout(top)
+        self.details_when = _label("", "")
+        text.addWidget(self.details_when)
+        self.details_window = _label("", "hint")
+        text.addWidget(self.details_window)
+        self.details_overdue = _label("", "detailsOverdue")
+        text.addWidget(self.details_overdue)
+        self.details_warnings = _label("", "detailsWarning")
+        text.addWidget(self.details_warnings)
+        return panel
+
+    # --- period and loading --------------------------------------------------------------------
+
+    def period(self) -> tuple[date, date]:
+        """First and last day shown: Monday to Sunday, or the six weeks around the month."""
+        if self.mode == "week":
+            start = self.anchor - timedelta(days=self.anchor.weekday())
+            return start, start + timedelta(days=6)
+        first = self.anchor.replace(day=1)
+        start = first - timedelta(days=first.weekday())
+        return start, start + timedelta(days=41)
+
+    def set_mode(self, mode: str) -> None:
+        if mode == self.mode:
+            return
+        self.mode = mode
+        self.week_button.setChecked(mode == "week")
+        self.month_button.setChecked(mode == "month")
+        self.views.setCurrentIndex(0 if mode == "week" else 1)
+        self.refresh()
+
+    def move(self, steps: int) -> None:
+        if self.mode == "week":
+            self.anchor += timedelta(days=7 * steps)
+        else:
+            self.anchor = add_months(self.anchor.replace(day=1), steps)
+        self.refresh()
+
+    def go_today(self) -> None:
+        self.anchor = self.services.clock.today()
+        self.refresh()
+
+    def show_week_of(self, day: date) -> None:
+        self.anchor = day
+        if self.mode != "week":
+            self.set_mode("week")
+        else:
+            self.refresh()
+
+    def _scope_chosen(self, index: int) -> None:
+        if index >= 0:
+            self.scope = CaseloadScope(self.scope_combo.itemData(index))
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Ask the planner service for the period (on the worker); show "Planning..." meanwhile."""
+        start, end = self.period()
+        today = self.services.clock.today()
+        self._update_period_label(start, end)
+        # One planning horizon from today, whichever week is shown, so a proposal stays on the
+        # same day as the user pages through the weeks; further only for a later period.
+        days = max(PLANNING_DAYS, (end - today).days, (today - start).days)
+        self._seq += 1
+        seq = self._seq
+        self.loading = True
+        self.loading_label.setVisible(True)
+        self.worker.submit(propose, self.services, self.actor, as_of=today, days=days, scope=self.scope,
+                           seed=today.toordinal(), owner=self,
+                           on_success=lambda view: self._arrived(seq, view),
+                           on_error=lambda exc: self._failed(seq, exc))
+
+    @Slot(int)
+    def refresh_if_shown(self, _rows: int = 0) -> None:
+        if self.isVisible():
+            self.refresh()
+
+    def _update_period_label(self, start: date, end: date) -> None:
+        if self.mode == "week":
+            self.period_label.setText(f"Week of {start:%a} {fmt_date(start)}")
+        else:
+            self.period_label.setText(self.anchor.strftime("%B %Y"))
+
+    def _arrived(self, seq: int, view: PlannerView) -> None:
+        if seq != self._seq:
+            return  # a later request (the user moved on) will answer
+        self.loading = False
+        self.loading_label.setVisible(False)
+        self.view = view
+        self._lay_out(view)
+        emit(self.loaded, view)
+
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._seq:
+            return
+        self.loading = False
+        self.loading_label.setVisible(False)
+        report_failure(self.prompter, exc, title="The plan could not be made",
+                       unexpected=lambda e: apologise(self.prompter, e))
+
+    # --- laying out ----------------------------------------------------------------------------
+
+    def _card(self, item: PlannedVisit, **kw) -> VisitCard:
+        card = VisitCard(item, **kw)
+        card.chosen.connect(self.select)
+        card.activated.connect(self.open_item)
+        if self.selected is not None and _key(item) == _key(self.selected):
+            card.set_selected(True)
+        self.cards.append(card)
+        return card
+
+    @staticmethod
+    def _clear(layout) -> None:
+        while layout.count():
+            entry = layout.takeAt(0)
+            widget = entry.widget()
+            if widget is not None:
+                widget.deleteLater()
+            elif entry.layout() is not None:
+                PlannerPage._clear(entry.layout())
+
+    def items_on(self, day: date) -> list[PlannedVisit]:
+        items = [i for i in (self.view.items if self.view else ()) if i.proposed_on == day]
+        return sorted(items, key=lambda i: (BAND_ORDER.get(i.time_band, 9), -i.days_overdue,
+                                            -RISK_ORDER.get(i.risk_level, 0), i.name))
+
+    def _lay_out(self, view: PlannerView) -> None:
+        self.cards = []
+        if self.selected is not None:
+            # The same visit again; once booked, a proposal comes back as the booking.
+            key, offender = _key(self.selected), self.selected.offender_id
+            self.selected = next((i for i in view.items if _key(i) == key), None) or next(
+                (i for i in view.items if i.offender_id == offender), None)
+        start, end = self.period()
+        today = self.services.clock.today()
+        # Overdue first, in their own strip, whichever week they are proposed in.
+        self._clear(self.overdue_row)
+        overdue = view.overdue
+        for item in overdue:
+            self.overdue_row.addWidget(self._card(item, compact=True, show_day=True))
+        self.overdue_row.addStretch(1)
+        self.overdue_title.setText(f"Overdue ({len(overdue)}): book these first" if overdue else "")
+        self.overdue_strip.setVisible(bool(overdue))
+
+        shown = [i for i in view.items if start <= i.proposed_on <= end]
+        booked = sum(i.status == "booked" for i in shown)
+        noun = "this week" if self.mode == "week" else "in these weeks"
+        self.summary_label.setText(
+            f"{len(shown)} visit{'s' if len(shown) != 1 else ''} {noun}: {len(shown) - booked} proposed, "
+            f"{booked} booked. Proposals vary the day and time band and pair the offender manager with a "
+            "second trained officer; book them as they are or choose another date."
+            if shown else f"No visits proposed or booked {noun}.")
+        if self.mode == "week":
+            self._lay_out_week(start, today)
+        else:
+            self._lay_out_month(start, today)
+        self._show_details(self.selected)
+
+    def _lay_out_week(self, start: date, today: date) -> None:
+        self._clear(self.week_layout)
+        for offset in range(7):
+            day = start + timedelta(days=offset)
+            column = QFrame()
+            column.setObjectName("dayColumn")
+            column.setProperty("today", day == today)
+            column.setMinimumWidth(150)
+            box = QVBoxLayout(column)
+            box.setContentsMargins(5, 5, 5, 5)
+            box.setSpacing(5)
+            title = _label(f"{day:%a} {day:%d/%m}" + ("  today" if day == today else ""), "dayTitle", wrap=False)
+            title.setProperty("today", day == today)
+            box.addWidget(title)
+            items = self.items_on(day)
+            for item in items:
+                box.addWidget(self._card(item))
+            if not items:
+                box.addWidget(_label("Nothing planned", "dayEmpty"))
+            box.addStretch(1)
+            self.week_layout.addWidget(column, 1)
+
+    def _lay_out_month(self, start: date, today: date) -> None:
+        self._clear(self.month_grid)
+        for col, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
+            head = _label(name, "dayTitle", wrap=False)
+            head.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            self.month_grid.addWidget(head, 0, col)
+        for offset in range(42):
+            day = start + timedelta(days=offset)
+            row, col = divmod(offset, 7)
+            cell = QFrame()
+            cell.setObjectName("dayColumn")
+            cell.setProperty("today", day == today)
+            cell.setProperty("outside", day.month != self.anchor.month)
+            box = QVBoxLayout(cell)
+            box.setContentsMargins(4, 3, 4, 3)
+            box.setSpacing(3)
+            title = _label(f"{day.day}" if day.day != 1 else f"{day.day} {day:%b}", "dayTitle", wrap=False)
+            title.setProperty("today", day == today)
+            box.addWidget(title)
+            items = self.items_on(day)
+            shown = min(len(items), MONTH_CARDS) + (len(items) > MONTH_CARDS)
+            cell.setMinimumHeight(max(62, 30 + 24 * shown))
+            for item in items[:MONTH_CARDS]:
+                box.addWidget(self._card(item, chip=True))
+            if len(items) > MONTH_CARDS:
+                more = QPushButton(f"+{len(items) - MONTH_CARDS} more")
+                more.setFlat(True)
+                more.setObjectName("moreLink")
+                more.setToolTip("Show this week")
+                more.clicked.connect(lambda _c=False, d=day: self.show_week_of(d))
+                box.addWidget(more)
+            box.addStretch(1)
+            self.month_grid.addWidget(cell, row + 1, col)
+        for col in range(7):
+            self.month_grid.setColumnStretch(col, 1)
+        for row in range(1, 7):
+            self.month_grid.setRowStretch(row, 1)
+
+    # --- selection and details -----------------------------------------------------------------
+
+    def select(self, item: PlannedVisit | None) -> None:
+        self.selected = item
+        for card in self.cards:
+            card.set_selected(item is not None and _key(card.item) == _key(item))
+        self._show_details(item)
+
+    def _show_details(self, item: PlannedVisit | None) -> None:
+        if item is None:
+            self.details_title.setText("Select a visit")
+            self.details_when.setText("Click a card to see its details and book it. Double-click opens the record.")
+            for label in (self.details_window, self.details_overdue, self.details_warnings):
+                label.setVisible(False)
+            self.book_button.setEnabled(False)
+            self.rebook_button.setEnabled(False)
+            self.rebook_button.setText("Rebook...")
+            self.open_button.setEnabled(False)
+            return
+        hours = dict(self.view.time_bands) if self.view else {}
+        self.details_title.setText(f"{item.name} ({item.reference})  \u00b7  "
+                                   f"{risk_label(item.risk_level)}{' risk' if item.risk_level else ''}")
+        self.details_when.setText(
+            f"{'Booked' if item.status == 'booked' else 'Proposed'} for {day_label(item.proposed_on)}, "
+            f"{band_label(item.time_band, hours).lower()}, with {' and '.join(item.officer_names) or 'no officers'}."
+            f"  Offender manager: {item.offender_manager or 'unallocated'}.")
+        reason = "" if item.window_reason == "booked" else f": {item.window_reason}"
+        self.details_window.setText(f"{window_text(item.window_earliest, item.window_latest)}{reason}.")
+        self.details_window.setVisible(True)
+        self.details_overdue.setText(f"Overdue by {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}."
+                                     if item.days_overdue else "")
+        self.details_overdue.setVisible(bool(item.days_overdue))
+        self.details_warnings.setText("\n".join(f"\u26a0 {w[0].upper()}{w[1:]}" for w in item.warnings))
+        self.details_warnings.setVisible(bool(item.warnings))
+        proposed = item.status != "booked"
+        self.book_button.setEnabled(proposed)
+        self.rebook_button.setEnabled(True)
+        self.rebook_button.setText("Book another date..." if proposed else "Rebook...")
+        self.open_button.setEnabled(self._open_record is not None)
+
+    def open_item(self, item: PlannedVisit | None) -> None:
+        if item is not None and self._open_record is not None:
+            self._open_record(item.offender_id, f"{item.name} ({item.reference})")
+
+    # --- booking -------------------------------------------------------------------------------
+
+    def book_selected(self, *, reason: str = "", problem: str | None = None) -> None:
+        """Book the selected proposal as proposed. Outside its window (an overdue case) the
+        service asks for a reason: ask the user, with its message, and try again."""
+        item = self.selected
+        if item is None or item.status == "booked" or not self.can_write:
+            return
+        if problem is not None:
+            answer = self.prompter.ask_reason(
+                "Reason for booking outside the due window",
+                f"{item.name} ({item.reference}) on {day_label(item.proposed_on)}. The booking goes to your "
+                "supervisor with your reason.", text=reason, problem=problem)
+            if answer is None:
+                return
+            reason = answer
+        self.book_button.setEnabled(False)
+
+        def failed(exc: BaseException) -> None:
+            self.book_button.setEnabled(True)
+            if isinstance(exc, ValidationFailed) and exc.for_field("reason"):
+                self.book_selected(reason=reason, problem=exc.for_field("reason"))
+            else:
+                report_failure(self.prompter, exc, title="The visit was not booked", on_reload=self.refresh,
+                               unexpected=lambda e: apologise(self.prompter, e))
+
+        self.worker.submit(book_visit, self.services, self.actor, item.offender_id, on=item.proposed_on,
+                           time_band=item.time_band, officer_ids=item.officer_ids, reason=reason, owner=self,
+                           on_success=lambda vid: self._booked(item, vid), on_error=failed)
+
+    def _booked(self, item: PlannedVisit, visit_id: int) -> None:
+        self._status(f"Booked: {item.name} on {day_label(item.proposed_on)}, {band_label(item.time_band).lower()}.")
+        emit(self.booked, visit_id)
+        self.refresh()
+
+    def rebook_selected(self) -> BookDialog | None:
+        item = self.selected
+        if item is None or not self.can_write:
+            return None
+        booked = item.status == "booked"
+        self.dialog = BookDialog(
+            self.services, self.actor, self.worker, self.prompter, offender_id=item.offender_id,
+            title=f"{item.name} ({item.reference})", earliest=item.window_earliest, latest=item.window_latest,
+            window_reason=item.window_reason, on=item.proposed_on, time_band=item.time_band,
+            officer_ids=item.officer_ids, officer_names=item.officer_names,
+            time_bands=self.view.time_bands if self.view else (),
+            visit_id=item.visit_id if booked else None, version_id=item.version_id if booked else None,
+            on_reload=self.refresh, parent=self)
+        self.dialog.booked.connect(lambda vid: self._booked_again(item, vid))
+        self.dialog.open()
+        return self.dialog
+
+    def _booked_again(self, item: PlannedVisit, visit_id: int) -> None:
+        self._status(f"{'Rebooked' if item.status == 'booked' else 'Booked'}: {item.name}.")
+        emit(self.booked, visit_id)
+        self.refresh()
+
+
+@main_window_hook
+def add_planner(window) -> None:
+    """Go > Planner (Ctrl+2), for everyone who works with cases."""
+    if not window.actor.can(Permission.READ_CASES):
+        return
+    page = PlannerPage(window.services, window.actor, window.worker, window.prompter,
+                       open_record=window.open_offender,
+                       status=lambda text: window.statusBar().showMessage(text, 10_000), parent=window)
+    window.add_page("planner", "&Planner", page, shortcut="Ctrl+2")
+    # A change made in a record window reloads the caseload: re-plan if the planner is on screen.
+    window.caseload_loaded.connect(page.refresh_if_shown)
+
+
+def planner_of(window) -> PlannerPage | None:
+    return window.findChild(PlannerPage)

@@ -1,0 +1,707 @@
+"""The visit form and the booking dialog (issue 3: risk-led visit planning and recording).
+
+The form starts from the right practice: unannounced, two trained officers, at the notified
+home address, a home visit. Changing any of those shows a "Departures from good practice" box at
+once; the service insists on a reason there and sends the visit to a supervisor. Every check and
+message comes from rso_manager.services.visits; this module only collects and shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from PySide6.QtCore import Qt, QTime, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QTimeEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.clock import LONDON
+from rso_manager.domain.visit_window import DueWindow, days_overdue
+from rso_manager.services.devices import DEVICE_KINDS, DeviceCheckInput, DeviceInput
+from rso_manager.services.errors import FieldProblem, ValidationFailed
+from rso_manager.services.unit_of_work import Actor, Services
+from rso_manager.services.visits import (
+    VisitDefaults,
+    VisitInput,
+    VisitResult,
+    book_visit,
+    departures_from_default,
+    readable,
+    record_visit,
+    visit_defaults,
+)
+from ui.apology import apologise
+from ui.forms import DateField, FieldErrors, add_row, report_failure, set_invalid
+from ui.prompter import Prompter
+from ui.qtcompat import emit, qvalue
+from ui.worker import Worker
+
+OUTCOMES = {"seen": "Seen: entry gained", "no_answer": "No answer", "refused_entry": "Refused entry",
+            "not_at_address": "Not at the address"}
+KINDS = {"home": "Home visit", "office": "Office interview"}
+BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening"}
+CHECK_RESULTS = {"checked": "Checked", "not_seen": "Not seen", "refused": "Refused"}
+LONE_VISIT = "None (lone visit)"
+
+
+def band_label(band: str | None, hours: dict[str, str] | None = None) -> str:
+    if not band:
+        return "Time not set"
+    text = BANDS.get(band, band.title())
+    return f"{text} ({hours[band]})" if hours and band in hours else text
+
+
+def day_label(day: date | None) -> str:
+    return f"{day:%a} {day:%d/%m/%Y}" if day else ""
+
+
+def window_text(earliest: date | None, latest: date | None, today: date | None = None) -> str:
+    """The due window as a sentence; with TODAY, an overdue window says so first."""
+    if latest is None:
+        return "No routine home visit is due (reactive management)"
+    late = days_overdue(DueWindow(earliest, latest, ""), today) if today else 0
+    if late:
+        return f"Overdue by {late} day{'s' if late != 1 else ''}, due by {latest:%d/%m/%Y}"
+    if earliest is None or earliest == latest:
+        return f"Due by {latest:%d/%m/%Y}"
+    return f"Due between {earliest:%d/%m/%Y} and {latest:%d/%m/%Y}"
+
+
+def _select(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    combo.setCurrentIndex(index if index >= 0 else 0)
+
+
+def _hint(text: str = "") -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("hint")
+    label.setWordWrap(True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
+class WhenField(QWidget):
+    """Date (DD/MM/YYYY or calendar) and time (24-hour, UK local) of something that happened."""
+
+    changed = Signal()
+
+    def __init__(self, today: Callable[[], date], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.date = DateField(calendar_start=today)
+        self.time = QTimeEdit()
+        self.time.setDisplayFormat("HH:mm")
+        self.time.setAccessibleName("Time of the visit")
+        self.time.setMinimumWidth(80)
+        self.date.setMaximumWidth(240)
+        layout.addWidget(self.date)
+        layout.addWidget(QLabel("at"))
+        layout.addWidget(self.time)
+        layout.addStretch(1)
+        self.date.changed.connect(self.changed)
+        self.time.timeChanged.connect(lambda _t: emit(self.changed))
+        self.setFocusProxy(self.date)
+
+    def set_value(self, when: datetime) -> None:
+        local = when.astimezone(LONDON)
+        self.date.set_date(local.date())
+        self.time.setTime(QTime(local.hour, local.minute))
+
+    def value(self) -> datetime | None:
+        day = self.date.date()
+        if day is None:
+            return None
+        t = self.time.time()
+        return datetime.combine(day, time(t.hour(), t.minute()), tzinfo=LONDON).astimezone(UTC)
+
+    def setProperty(self, name: str, value: object) -> bool:  # noqa: N802 - Qt override
+        if name == "invalid":
+            self.date.setProperty("invalid", value)
+            set_invalid(self.time, bool(value))
+        return super().setProperty(name, value)
+
+
+class OfficerPair(QWidget):
+    """Two visiting officers from the team's trained officers; the second may be none."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        self.first = QComboBox()
+        self.first.setAccessibleName("First officer")
+        self.second = QComboBox()
+        self.second.setAccessibleName("Second officer")
+        for combo in (self.first, self.second):
+            combo.setMinimumWidth(170)
+            combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
+        layout.addWidget(self.first, 1)
+        layout.addWidget(QLabel("and"))
+        layout.addWidget(self.second, 1)
+        self.setFocusProxy(self.first)
+
+    def set_officers(self, officers: Sequence[tuple[int, str]], first: int | None, second: int | None,
+                     extra_names: dict[int, str] | None = None) -> None:
+        """Fill both lists; an officer already chosen elsewhere (e.g. on a booking) who is not in
+        the team's list stays choosable, so nothing chosen silently disappears."""
+        extra = dict(extra_names or {})
+        for combo in (self.first, self.second):
+            combo.blockSignals(True)
+            combo.clear()
+        self.second.addItem(LONE_VISIT, None)
+        known = {uid for uid, _ in officers}
+        choices = list(officers) + [(uid, name) for uid, name in extra.items() if uid not in known]
+        for uid, name in choices:
+            self.first.addItem(name, uid)
+            self.second.addItem(name, uid)
+        _select(self.first, first)
+        _select(self.second, second)
+        for combo in (self.first, self.second):
+            combo.blockSignals(False)
+        emit(self.changed)
+
+    def ids(self) -> tuple[int, ...]:
+        out = []
+        for combo in (self.first, self.second):
+            value = qvalue(combo.currentData())
+            if value is not None:
+                out.append(int(value))
+        return tuple(out)
+
+    def setProperty(self, name: str, value: object) -> bool:  # noqa: N802 - Qt override
+        if name == "invalid":
+            set_invalid(self.first, bool(value))
+            set_invalid(self.second, bool(value))
+        return super().setProperty(name, value)
+
+
+@dataclass
+class _CheckRow:
+    device_id: int
+    label: str
+    result: QComboBox
+    outcome: QLineEdit
+
+
+@dataclass
+class _FoundRow:
+    box: QWidget
+    kind: QComboBox
+    make_model: QLineEdit
+    imei: QLineEdit
+    removed: bool = False
+
+
+class VisitForm(QDialog):
+    """Record a completed visit. Shown with open(); emits recorded(VisitResult) and closes.
+
+    Test seams: the field widgets are attributes; save() presses "Record visit".
+    """
+
+    recorded = Signal(object)  # VisitResult
+    ready = Signal()  # the defaults (officers, devices, bookings) have arrived
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
+                 offender_id: int, title: str, on_reload: Callable[[], None] | None = None,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        self.offender_id = offender_id
+        self._on_reload = on_reload
+        self.defaults: VisitDefaults | None = None
+        self._saving = False
+        self.check_rows: list[_CheckRow] = []
+        self.found_rows: list[_FoundRow] = []
+        self.setWindowTitle("Record a visit")
+        self.setMinimumWidth(720)
+        self.resize(760, 800)
+
+        outer = QVBoxLayout(self)
+        heading = QLabel(f"Record a visit: {title}")
+        heading.setObjectName("dialogHeading")
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading.setWordWrap(True)
+        outer.addWidget(heading)
+        self.intro = _hint("The right practice is filled in: an unannounced home visit by two trained "
+                           "officers at the notified home address. Change whatever was different; each "
+                           "change needs a reason and goes to your supervisor.")
+        outer.addWidget(self.intro)
+        self.window_label = _hint("Loading the team's officers and the declared devices...")
+        outer.addWidget(self.window_label)
+        self.errors = FieldErrors()
+        outer.addWidget(self.errors.general)
+
+        body = QWidget()
+        body_layout = QVBoxLayout(body)
+        body_layout.setContentsMargins(0, 0, 8, 0)
+        body_layout.addWidget(self._build_visit_box())
+        body_layout.addWidget(self._build_departures_box())
+        body_layout.addWidget(self._build_devices_box())
+        body_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(body)
+        self.scroll = scroll
+        outer.addWidget(scroll, 1)
+
+        self.status = _hint()
+        outer.addWidget(self.status)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton("Record visit", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.save_button.setEnabled(False)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        outer.addWidget(self.buttons)
+
+        now = services.clock.now().astimezone(LONDON)
+        self.when.set_value(now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0))
+        self._update_departures()
+        self._update_location()
+        worker.submit(visit_defaults, services, actor, offender_id, owner=self,
+                      on_success=self.set_defaults, on_error=self._defaults_failed)
+
+    # --- building ------------------------------------------------------------------------------
+
+    def _build_visit_box(self) -> QGroupBox:
+        box = QGroupBox("The visit")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.booking = QComboBox()
+        self.booking.addItem("Not a booked visit", None)
+        self.booking.currentIndexChanged.connect(self._booking_chosen)
+        self.booking_row = QLabel("&Booking")
+        self.booking_row.setBuddy(self.booking)
+        form.addRow(self.booking_row, self.errors.add("planned_visit_id", self.booking))
+        self.booking_row.setVisible(False)
+        self.booking.parentWidget().setVisible(False)
+
+        self.when = WhenField(self._services.clock.today)
+        add_row(form, "&When", self.errors, "visited_at", self.when)
+        self.kind = QComboBox()
+        for value, text in KINDS.items():
+            self.kind.addItem(text, value)
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        add_row(form, "&Kind", self.errors, "kind", self.kind)
+        self.outcome = QComboBox()
+        self.outcome.addItem("Choose the outcome...", None)
+        for value, text in OUTCOMES.items():
+            self.outcome.addItem(text, value)
+        self.outcome.currentIndexChanged.connect(self._outcome_changed)
+        add_row(form, "&Outcome", self.errors, "outcome", self.outcome)
+        self.announced = QCheckBox("Announced: the offender was told of the visit in advance")
+        self.announced.toggled.connect(self._update_departures)
+        add_row(form, "", self.errors, "announced", self.announced)
+        self.officers = OfficerPair()
+        self.officers.changed.connect(self._update_departures)
+        add_row(form, "O&fficers", self.errors, "officer_ids", self.officers)
+        self.at_home = QCheckBox("At the notified home address")
+        self.at_home.setChecked(True)
+        self.at_home.toggled.connect(self._update_location)
+        self.at_home.toggled.connect(self._update_departures)
+        add_row(form, "", self.errors, "at_home_address", self.at_home)
+        self.location = QLineEdit()
+        self.location.setMaxLength(200)
+        add_row(form, "&Location", self.errors, "location", self.location)
+        self.people_present = QLineEdit()
+        self.people_present.setPlaceholderText("Everyone present besides the officers, e.g. partner, lodger, visitors")
+        add_row(form, "&People present", self.errors, "people_present", self.people_present)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setPlaceholderText("What was seen and said; rooms entered; anything of concern")
+        self.notes.setFixedHeight(90)
+        add_row(form, "&Notes", self.errors, "notes", self.notes)
+        return box
+
+    def _build_departures_box(self) -> QGroupBox:
+        box = self.departures_box = QGroupBox("Departures from good practice")
+        box.setObjectName("departuresBox")
+        box.setStyleSheet("QGroupBox#departuresBox { border: 1px solid #e0b252; background: #fff8e6;"
+                          " border-radius: 4px; margin-top: 14px; padding: 8px 8px 6px 8px; }"
+                          "QGroupBox#departuresBox::title { subcontrol-origin: margin; left: 8px;"
+                          " padding: 0 4px; color: #7a4d00; font-weight: 600; }")
+        layout = QVBoxLayout(box)
+        self.departures_label = QLabel()
+        self.departures_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.departures_label.setWordWrap(True)
+        layout.addWidget(self.departures_label)
+        layout.addWidget(_hint("Say why. The visit goes to your supervisor for sign-off with your reason."))
+        self.override_reason = QPlainTextEdit()
+        self.override_reason.setTabChangesFocus(True)
+        self.override_reason.setFixedHeight(64)
+        self.override_reason.setAccessibleName("Reason for the departures")
+        layout.addWidget(self.errors.add("override_reason", self.override_reason))
+        return box
+
+    def _build_devices_box(self) -> QGroupBox:
+        box = QGroupBox("Devices")
+        layout = QVBoxLayout(box)
+        self.devices_hint = _hint("Loading the declared devices...")
+        layout.addWidget(self.devices_hint)
+        self.checks_grid = QGridLayout()
+        self.checks_grid.setHorizontalSpacing(8)
+        self.checks_grid.setColumnStretch(2, 1)
+        layout.addLayout(self.checks_grid)
+        self.checks_error = QWidget()
+        layout.addWidget(self.errors.add("device_checks", self.checks_error))
+
+        self.found_box = QVBoxLayout()
+        layout.addLayout(self.found_box)
+        self.found_warning = QLabel("A device found that was not declared is added to the record as "
+                                    "found, and a breach is opened for it when the visit is saved.")
+        self.found_warning.setWordWrap(True)
+        self.found_warning.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self.found_warning.setVisible(False)
+        layout.addWidget(self.found_warning)
+        row = QHBoxLayout()
+        self.add_found_button = QPushButton("Add a device found that was not declared")
+        self.add_found_button.setAutoDefault(False)  # Enter saves the form, it does not add rows
+        self.add_found_button.clicked.connect(lambda: self.add_found_device())
+        row.addWidget(self.add_found_button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return box
+
+    # --- defaults ------------------------------------------------------------------------------
+
+    def set_defaults(self, defaults: VisitDefaults) -> None:
+        self.defaults = defaults
+        w = defaults.window
+        due = window_text(w.earliest, w.latest, self._services.clock.today())
+        self.window_label.setText(f"Next home visit: {due[0].lower()}{due[1:]} ({_uk(w.reason)}).")
+        if days_overdue(w, self._services.clock.today()):
+            self.window_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self.officers.set_officers(defaults.officers, defaults.offender_manager_id, defaults.second_officer_id)
+        if defaults.bookings:
+            names = dict(defaults.officers)
+            for b in defaults.bookings:
+                who = ", ".join(names.get(i, f"officer {i}") for i in b.officer_ids)
+                self.booking.addItem(f"Booked for {day_label(b.planned_on)}, {band_label(b.time_band).lower()}"
+                                     + (f" ({who})" if who else ""), b.visit_id)
+            self.booking_row.setVisible(True)
+            self.booking.parentWidget().setVisible(True)
+            today = self._services.clock.today()
+            due = next((b for b in defaults.bookings if b.planned_on <= today), None)
+            if due is not None:  # the visit being recorded is most likely the one booked for today
+                _select(self.booking, due.visit_id)
+        for i, (device_id, label) in enumerate(defaults.devices):
+            name = QLabel(label)
+            name.setTextFormat(Qt.TextFormat.PlainText)
+            name.setWordWrap(True)
+            name.setMinimumWidth(230)
+            result = QComboBox()
+            result.addItem("Choose...", None)
+            for value, text in CHECK_RESULTS.items():
+                result.addItem(text, value)
+            result.setAccessibleName(f"Check of {label}")
+            outcome = QLineEdit()
+            outcome.setPlaceholderText("What the check found: content, monitoring software, concerns")
+            outcome.setAccessibleName(f"Outcome of the check of {label}")
+            self.checks_grid.addWidget(name, i, 0, Qt.AlignmentFlag.AlignTop)
+            self.checks_grid.addWidget(self.errors.add(f"device_checks[{i}].result", result), i, 1,
+                                       Qt.AlignmentFlag.AlignTop)
+            self.checks_grid.addWidget(self.errors.add(f"device_checks[{i}].outcome", outcome), i, 2,
+                                       Qt.AlignmentFlag.AlignTop)
+            self.check_rows.append(_CheckRow(device_id, label, result, outcome))
+        self.devices_hint.setText(
+            "Mark each declared device as checked, not seen or refused, and say what a check found."
+            if defaults.devices else "No devices are declared on this record.")
+        self._outcome_changed()
+        self.save_button.setEnabled(True)
+        self._initial = self.snapshot()
+        emit(self.ready)
+
+    def _defaults_failed(self, exc: BaseException) -> None:
+        self.window_label.setText("The officers and devices could not be loaded. Close the form and try again.")
+        report_failure(self._prompter, exc, title="The visit form could not be filled",
+                       unexpected=lambda e: apologise(self._prompter, e))
+
+    def _booking_chosen(self) -> None:
+        visit_id = qvalue(self.booking.currentData())
+        if visit_id is None or self.defaults is None:
+            return
+        booking = next(b for b in self.defaults.bookings if b.visit_id == visit_id)
+        ids = list(booking.officer_ids) + [None, None]
+        self.officers.set_officers(self.defaults.officers, ids[0], ids[1])
+
+    # --- live behaviour ------------------------------------------------------------------------
+
+    def _kind_changed(self) -> None:
+        self._update_location()
+        self._update_departures()
+
+    def _update_location(self) -> None:
+        office = qvalue(self.kind.currentData()) == "office"
+        self.at_home.setEnabled(not office)
+        at_home = self.at_home.isChecked() and not office
+        self.location.setEnabled(not at_home)
+        self.location.setPlaceholderText(
+            "The notified home address" if at_home else
+            "Which office or police station" if office else "Where the visit took place")
+
+    def _outcome_changed(self) -> None:
+        # Devices cannot be looked at without getting in: rows nobody has marked default to
+        # "not seen" when entry was not gained (the user can still change them).
+        outcome = qvalue(self.outcome.currentData())
+        if outcome is not None and outcome != "seen":
+            for row in self.check_rows:
+                if qvalue(row.result.currentData()) is None:
+                    _select(row.result, "not_seen")
+
+    def departures(self) -> list[str]:
+        return departures_from_default(self.visit_input())
+
+    def _update_departures(self) -> None:
+        found = self.departures()
+        self.departures_box.setVisible(bool(found))
+        self.departures_label.setText("This visit departs from the default:\n" +
+                                      "\n".join(f"  \u2022 {d[0].upper()}{d[1:]}" for d in found))
+
+    def add_found_device(self, kind: str = "phone", make_model: str = "", imei: str = "") -> _FoundRow:
+        i = len(self.found_rows)
+        box = QFrame()
+        box.setObjectName("foundDevice")
+        box.setStyleSheet("QFrame#foundDevice { border: 1px solid #e3a7a2; background: #fff6f5;"
+                          " border-radius: 4px; }")
+        grid = QGridLayout(box)
+        grid.setContentsMargins(8, 6, 8, 6)
+        kind_box = QComboBox()
+        for value in DEVICE_KINDS:
+            kind_box.addItem(value.title(), value)
+        _select(kind_box, kind)
+        model = QLineEdit(make_model)
+        model.setPlaceholderText("Make and model, e.g. Unbranded smartphone")
+        imei_edit = QLineEdit(imei)
+        imei_edit.setPlaceholderText("15 digits, if readable")
+        imei_edit.setMaxLength(20)
+        remove = QPushButton("Remove")
+        remove.setToolTip("Take this row off; nothing is recorded for it")
+        remove.setAutoDefault(False)
+        grid.addWidget(QLabel("Kind"), 0, 0)
+        grid.addWidget(QLabel("Make / model"), 0, 1)
+        grid.addWidget(QLabel("IMEI"), 0, 2)
+        grid.addWidget(self.errors.add(f"found_devices[{i}].kind", kind_box), 1, 0, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add(f"found_devices[{i}].make_model", model), 1, 1, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(self.errors.add(f"found_devices[{i}].imei", imei_edit), 1, 2, Qt.AlignmentFlag.AlignTop)
+        grid.addWidget(remove, 1, 3, Qt.AlignmentFlag.AlignTop)
+        grid.setColumnStretch(1, 2)
+        grid.setColumnStretch(2, 1)
+        row = _FoundRow(box, kind_box, model, imei_edit)
+        remove.clicked.connect(lambda: self._remove_found(row))
+        self.found_rows.append(row)
+        self.found_box.addWidget(box)
+        self.found_warning.setVisible(True)
+        model.setFocus()
+        return row
+
+    def _remove_found(self, row: _FoundRow) -> None:
+        # Rows keep their place (and their error lines' names); a removed one is only hidden.
+        row.removed = True
+        row.box.setVisible(False)
+        self.found_warning.setVisible(any(not r.removed for r in self.found_rows))
+
+    # --- reading and saving --------------------------------------------------------------------
+
+    def visit_input(self) -> VisitInput:
+        kind = qvalue(self.kind.currentData()) or "home"
+        at_home = self.at_home.isChecked() and kind == "home"
+        checks = tuple(DeviceCheckInput(r.device_id, qvalue(r.result.currentData()) or "",
+                                        r.outcome.text().strip() or None) for r in self.check_rows)
+        found = tuple(DeviceInput(kind=qvalue(r.kind.currentData()) or "other", make_model=r.make_model.text() or None,
+                                  imei=r.imei.text() or None) for r in self.found_rows if not r.removed)
+        return VisitInput(
+            offender_id=self.offender_id, visited_at=self.when.value(), outcome=qvalue(self.outcome.currentData()),
+            kind=kind, announced=self.announced.isChecked(), officer_ids=self.officers.ids(),
+            at_home_address=at_home, location=None if at_home else (self.location.text().strip() or None),
+            override_reason=self.override_reason.toPlainText(), people_present=self.people_present.text() or None,
+            notes=self.notes.toPlainText() or None, device_checks=checks, found_devices=found,
+            planned_visit_id=qvalue(self.booking.currentData()))
+
+    _initial: object = None
+
+    def snapshot(self) -> tuple:
+        return (self.visit_input(), self.when.date.text())
+
+    def is_dirty(self) -> bool:
+        return self._initial is not None and self.snapshot() != self._initial
+
+    def save(self) -> None:
+        if self._saving or self.defaults is None:
+            return
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self.status.setText("Saving...")
+        # Only the rows shown are sent; hidden (removed) rows keep their index for the messages.
+        data = self.visit_input()
+        self._found_index = [i for i, r in enumerate(self.found_rows) if not r.removed]
+        self._worker.submit(record_visit, self._services, self._actor, data, owner=self,
+                            on_success=self._saved, on_error=self._failed)
+
+    _found_index: list[int] = []
+
+    def _saved(self, result: VisitResult) -> None:
+        self._saving = False
+        self.status.clear()
+        self._initial = self.snapshot()
+        emit(self.recorded, result)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        self.status.clear()
+        if isinstance(exc, ValidationFailed):
+            exc = _renumber_found(exc, self._found_index)
+        report_failure(self._prompter, exc, title="The visit was not recorded", errors=self.errors,
+                       on_reload=self._on_reload, unexpected=lambda e: apologise(self._prompter, e))
+        if isinstance(exc, ValidationFailed):
+            self._scroll_to_first_error()
+
+    def _scroll_to_first_error(self) -> None:
+        focus = self.focusWidget()
+        if focus is not None and self.scroll.widget().isAncestorOf(focus):
+            self.scroll.ensureWidgetVisible(focus, 40, 60)
+
+    def reject(self) -> None:
+        if self.is_dirty() and not self._prompter.confirm(
+                "Discard this visit?", "The visit has not been recorded. Close the form and lose what "
+                "you entered?", ok="Discard", cancel="Keep editing"):
+            return
+        super().reject()
+
+
+def _renumber_found(exc: ValidationFailed, shown: list[int]) -> ValidationFailed:
+    """The service numbers found devices as sent; the form numbers its rows, removed ones too."""
+    problems = []
+    for p in exc.problems:
+        if p.field.startswith("found_devices["):
+            sent = int(p.field[len("found_devices["):p.field.index("]")])
+            if sent < len(shown):
+                p = FieldProblem(f"found_devices[{shown[sent]}]{p.field[p.field.index(']') + 1:]}", p.message)
+        problems.append(p)
+    return ValidationFailed(problems)
+
+
+def _uk(text: str) -> str:
+    """A rule's reason with its ISO dates (2026-11-25) as a UK reader writes them."""
+    return readable(text)
+
+
+class BookDialog(QDialog):
+    """Book a home visit, or move a booked one: date, time band, officers. Inside the due window
+    it just books; outside it the service asks for a reason, shown under the reason box."""
+
+    booked = Signal(int)  # visit id
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
+                 offender_id: int, title: str, earliest: date | None, latest: date | None,
+                 window_reason: str = "", on: date | None = None, time_band: str | None = None,
+                 officer_ids: Sequence[int] = (), officers: Sequence[tuple[int, str]] = (),
+                 officer_names: Sequence[str] = (), time_bands: Sequence[tuple[str, str]] = (),
+                 visit_id: int | None = None, version_id: int | None = None,
+                 on_reload: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        self.offender_id, self.visit_id, self.version_id = offender_id, visit_id, version_id
+        self._on_reload = on_reload
+        self._saving = False
+        self._fixed_officers = tuple(officer_ids) if not officers else None
+        rebook = visit_id is not None
+        self.setWindowTitle("Rebook a visit" if rebook else "Book a visit")
+        self.setMinimumWidth(540)
+        layout = QVBoxLayout(self)
+        heading = QLabel(f"{'Rebook the visit to' if rebook else 'Book a home visit to'} {title}")
+        heading.setObjectName("dialogHeading")
+        heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading.setWordWrap(True)
+        layout.addWidget(heading)
+        due = window_text(earliest, latest, services.clock.today())
+        layout.addWidget(_hint(f"{due}" + (f" ({_uk(window_reason)})." if window_reason and window_reason != "booked" else ".")
+                               + " A date outside the window needs a reason and goes to your supervisor."))
+        self.errors = FieldErrors()
+        layout.addWidget(self.errors.general)
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        self.on = DateField(calendar_start=services.clock.today)
+        self.on.set_date(on or services.clock.today())
+        add_row(form, "&Date", self.errors, "on", self.on)
+        self.band = QComboBox()
+        hours = dict(time_bands)
+        for value in BANDS:
+            self.band.addItem(band_label(value, hours), value)
+        _select(self.band, time_band or "evening")
+        add_row(form, "&Time of day", self.errors, "time_band", self.band)
+        if officers:
+            self.officers: OfficerPair | None = OfficerPair()
+            ids = list(officer_ids) + [None, None]
+            self.officers.set_officers(officers, ids[0], ids[1])
+            add_row(form, "O&fficers", self.errors, "officer_ids", self.officers)
+        else:
+            self.officers = None
+            names = QLabel(" and ".join(officer_names) or "No officers proposed")
+            names.setTextFormat(Qt.TextFormat.PlainText)
+            add_row(form, "Officers", self.errors, "officer_ids", names)
+        self.reason = QPlainTextEdit()
+        self.reason.setTabChangesFocus(True)
+        self.reason.setFixedHeight(64)
+        self.reason.setPlaceholderText("Only needed for a date outside the due window")
+        add_row(form, "&Reason", self.errors, "reason", self.reason)
+        layout.addLayout(form)
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.addButton("Rebook" if rebook else "Book",
+                                                  QDialogButtonBox.ButtonRole.AcceptRole)
+        self.save_button.setDefault(True)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        layout.addWidget(self.buttons)
+        self.on.setFocus()
+
+    def officer_ids(self) -> tuple[int, ...]:
+        return self.officers.ids() if self.officers is not None else tuple(self._fixed_officers or ())
+
+    def save(self) -> None:
+        if self._saving:
+            return
+        day = self.on.date()  # None (empty or not a date): the service says what it needs
+        self._saving = True
+        self.save_button.setEnabled(False)
+        self._worker.submit(book_visit, self._services, self._actor, self.offender_id, on=day,
+                            time_band=qvalue(self.band.currentData()), officer_ids=self.officer_ids(),
+                            reason=self.reason.toPlainText(), visit_id=self.visit_id, version_id=self.version_id,
+                            owner=self, on_success=self._saved, on_error=self._failed)
+
+    def _saved(self, visit_id: int) -> None:
+        self._saving = False
+        emit(self.booked, visit_id)
+        self.accept()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._saving = False
+        self.save_button.setEnabled(True)
+        report_failure(self._prompter, exc, title="The visit was not booked", errors=self.errors,
+                       on_reload=self._on_reload, unexpected=lambda e: apologise(self._prompter, e))
