@@ -64,40 +64,33 @@ SECTIONS = (
                 "Home and other addresses with the dates they applied. A new home address ends "
                 "the current one.", add="address"),
     SectionSpec("convictions", "Convictions & requirement",
-                "Convictions, cautions and findings, and the notification requirement with its "
-                "start and end dates. They are entered through the convictions workflow, which "
-                "is not in this version yet."),
+                "Convictions, cautions and findings, recorded as soon as the OMU learns of them, and "
+                "the notification requirement they start (SOA 2003 s.82)."),
     SectionSpec("orders", "Orders",
-                "Civil orders (SHPO, SRO, notification orders) and their requirements. They are "
-                "entered through the orders workflow, which is not in this version yet."),
+                "Civil orders (SHPO, SRO) with each prohibition and positive requirement and its own "
+                "term."),
     SectionSpec("risk", "Risk & plan",
-                "Risk assessments (e.g. ARMS, RM2000) and the risk management plan that sets the "
-                "home visit interval. They are entered through the risk workflow, which is not in "
-                "this version yet."),
+                "Risk assessments (ARMS, RM2000, OSP) and the risk management plan that sets how often "
+                "the home visits fall due."),
     SectionSpec("visits", "Visits",
-                "Planned and completed home visits and office interviews. They are planned and "
-                "recorded through the visits workflow, which is not in this version yet."),
+                "Home visits and office interviews: unannounced, two officers, at the home address "
+                "unless a reason is given and signed off."),
     SectionSpec("devices", "Devices",
-                "Phones, computers and other internet-enabled devices, declared or found, and "
-                "their checks. They are recorded through the devices workflow, which is not in "
-                "this version yet."),
+                "Phones, computers and other internet-enabled devices, declared or found, and every "
+                "check made at a visit."),
     SectionSpec("notifications", "Notifications",
-                "Statutory notifications (initial, annual, changes, travel) taken at a designated "
-                "police station. They are recorded through the notifications workflow, which is not "
-                "in this version yet."),
+                "Statutory notifications, taken in person at a designated police station (s.87), with "
+                "what is due, overdue and late."),
     SectionSpec("breaches", "Breaches & warnings",
-                "Suspected breaches of notification requirements or orders, and formal warnings. "
-                "They are recorded through the breaches workflow, which is not in this version yet."),
+                "Breaches of notification requirements or orders, each closed only by a crime "
+                "reference or a signed reasoned decision, and formal warnings."),
     SectionSpec("relationships", "Relationships",
-                "Partners, family and associates, and any access to children. They are recorded "
-                "through the relationships workflow, which is not in this version yet."),
+                "Partners, family, friends and associates, and any access to children."),
     SectionSpec("safeguarding", "Safeguarding",
-                "Safeguarding referrals and disclosures (child sex offender disclosure scheme, "
-                "s.327A). They are recorded through the safeguarding workflow, which is not in this "
-                "version yet."),
+                "Concerns, referrals to children's social care and disclosures (s.327A, child sex "
+                "offender disclosure scheme), with their clocks."),
     SectionSpec("actions", "Actions",
-                "Risk management plan actions with due dates. They are recorded through the risk "
-                "management plan workflow, which is not in this version yet."),
+                "Risk management plan actions with an owner, a due date and a recorded result."),
 )
 
 

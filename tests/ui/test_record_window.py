@@ -46,9 +46,9 @@ def test_header_and_tabs(qtbot, sqlite_services, world, prompter, clock):
     assert titles == ["Personal details", "Identity & aliases", "Addresses", "Convictions & requirement",
                       "Orders", "Risk & plan", "Visits", "Devices", "Notifications", "Breaches & warnings",
                       "Relationships", "Safeguarding", "Actions", "History"]
-    # Tabs whose workflow comes later say so, and offer no Add button.
+    # Each part says what is recorded there; an empty part says so.
     visits = window.section_tabs["visits"]
-    assert visits.add_button is None and "not in this version yet" in visits.spec.about
+    assert "unannounced, two officers" in visits.spec.about
     assert visits.stack.currentWidget() is visits.empty
     assert window.personal_values["identifying_marks"].text() == "None recorded"
     assert len(SECTIONS) == 12
