@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.domain import safeguarding_clocks as sc
 from rso_manager.domain.rationale import RationalePolicy, assess_rationale
-from rso_manager.domain.roles import Permission
+from rso_manager.domain.roles import Permission, Role, allows
 from rso_manager.domain.visit_window import TriggerKind
 from rso_manager.persistence import models as m
 from rso_manager.services import case_events, case_summary, settings
@@ -111,6 +111,7 @@ class DisclosureView:
     deadlines: sc.CsodsDeadlines | None  # CSODS only
     overdue_stages: tuple[sc.CsodsStage, ...]
     sign_off_status: str | None
+    decided_by_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -283,6 +284,8 @@ def record_referral(services: Services, actor: Actor, referral_id: int, referred
     require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     problems = [p for p in (_aware_problem("referred_at", referred_at, now, "referral time"),) if p]
+    if referred_at is None:
+        problems.append(FieldProblem("referred_at", "Enter when the referral was made (date and time)."))
     if not agency.strip():
         problems.append(FieldProblem("agency", "Name who the referral went to (e.g. the local authority's front door)."))
     if problems:
@@ -306,6 +309,8 @@ def record_referral_decision(services: Services, actor: Actor, referral_id: int,
     require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     problems = [p for p in (_aware_problem("decision_at", decision_at, now, "decision time"),) if p]
+    if decision_at is None:
+        problems.append(FieldProblem("decision_at", "Enter when the decision was received (date and time)."))
     if not decision.strip():
         problems.append(FieldProblem("decision", "Record what children's social care decided."))
     if problems:
@@ -471,7 +476,7 @@ def _disclosure_view(s: Session, d: m.Disclosure, now: datetime) -> DisclosureVi
         checks_at=d.checks_at, interview_at=d.interview_at, decided_by=_name(s, d.decided_by_id),
         decision=d.decision, reasons=d.reasons, disclosed_to=d.disclosed_to, disclosed_at=d.disclosed_at,
         conditions=d.conditions, completed_at=d.completed_at, referral_id=d.referral_id,
-        deadlines=deadlines, overdue_stages=overdue, sign_off_status=status,
+        deadlines=deadlines, overdue_stages=overdue, sign_off_status=status, decided_by_id=d.decided_by_id,
     )
 
 
@@ -617,7 +622,9 @@ def record_action_result(services: Services, actor: Actor, action_id: int, versi
     problems = []
     if not result.strip():
         problems.append(FieldProblem("result", "Record what was done and what came of it."))
-    if completed_on > today:
+    if completed_on is None:
+        problems.append(FieldProblem("completed_on", "Enter the date it was done."))
+    elif completed_on > today:
         problems.append(FieldProblem("completed_on", "The completion date is in the future."))
     if problems:
         raise ValidationFailed(problems)
@@ -652,3 +659,113 @@ def overdue_actions(services: Services, actor: Actor, as_of: date | None = None,
         stmt = stmt.where(m.Offender.team_id == team_id)
     with services.session_factory() as s:
         return [_action_view(a, owner, as_of) for a, owner in s.execute(stmt)]
+
+
+# --- what the record's pages list ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RelationshipView:
+    id: int
+    version_id: int
+    person_name: str
+    kind: str
+    has_children: bool
+    access_to_children: bool
+    from_date: date | None
+    to_date: date | None
+    notes: str | None
+    referral_state: str | None  # for access to children: where its safeguarding referral stands
+    referral_overdue: bool  # the concern was not referred the same day
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+def relationship_warning(rel: RelationshipInput) -> str | None:
+    """What follows from saving REL, for the form to say before the user commits to it."""
+    if not rel.access_to_children:
+        return None
+    return ("This person has access to children. Saving opens a safeguarding concern that must be "
+            "referred to children's social care today, and the next home visit is brought forward.")
+
+
+def referral_flags(r: ReferralView) -> tuple[str, ...]:
+    """The referral's problems in a few words each, for its row in the list."""
+    flags = []
+    if r.not_referred_same_day:
+        flags.append("Not referred the same day")
+    if r.flag is sc.ReferralFlag.DECISION_OVERDUE:
+        flags.append("No decision within 1 working day")
+    elif r.flag is sc.ReferralFlag.DECISION_LATE:
+        flags.append("Decision later than 1 working day")
+    return tuple(flags)
+
+
+def referral_state(r: ReferralView) -> str:
+    if r.decision_at is not None:
+        return "Decision received"
+    if r.referred_at is not None:
+        return "Referred; awaiting decision"
+    return "Not yet referred"
+
+
+def relationships_for(services: Services, actor: Actor, offender_id: int,
+                      now: datetime | None = None) -> list[RelationshipView]:
+    """The record's relationships (not those entered in error), newest first, each with where
+    its safeguarding referral stands."""
+    require(actor, Permission.READ_CASES)
+    now = now or services.clock.now()
+    with services.session_factory() as s:
+        if s.get(m.Offender, offender_id) is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        referrals: dict[int, m.SafeguardingReferral] = {}
+        for r in s.scalars(select(m.SafeguardingReferral).where(
+                m.SafeguardingReferral.offender_id == offender_id, m.SafeguardingReferral.voided_at.is_(None),
+                m.SafeguardingReferral.relationship_id.is_not(None)).order_by(m.SafeguardingReferral.id)):
+            referrals[r.relationship_id] = r  # the latest concern about each relationship
+        out = []
+        for rel in s.scalars(select(m.Relationship).where(
+                m.Relationship.offender_id == offender_id, m.Relationship.voided_at.is_(None))
+                .order_by(m.Relationship.id.desc())):
+            ref = referrals.get(rel.id)
+            view = _referral_view(s, ref, (), now) if ref is not None else None
+            out.append(RelationshipView(
+                rel.id, rel.version_id, rel.person_name, rel.kind, rel.has_children, rel.access_to_children,
+                rel.from_date, rel.to_date, rel.notes, referral_state(view) if view else None,
+                bool(view and view.not_referred_same_day and view.referred_at is None)))
+        return out
+
+
+def actions_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[ActionView]:
+    """Every action on the record (not those entered in error): open ones first, soonest due."""
+    require(actor, Permission.READ_CASES)
+    as_of = as_of or services.clock.today()
+    stmt = (select(m.Action, m.User.display_name).join(m.User, m.User.id == m.Action.owner_id)
+            .where(m.Action.offender_id == offender_id, m.Action.voided_at.is_(None))
+            .order_by(m.Action.completed_on.is_not(None), m.Action.due_on, m.Action.id))
+    with services.session_factory() as s:
+        return [_action_view(a, owner, as_of) for a, owner in s.execute(stmt)]
+
+
+def disclosure_deciders(services: Services, actor: Actor) -> list[Person]:
+    """Who may be named as having made a disclosure decision: active, trained supervisors and
+    the OMU lead (a decision goes to a supervisor for sign-off as well)."""
+    require(actor, Permission.READ_CASES)
+    with services.session_factory() as s:
+        return [Person(u.id, u.display_name) for u in s.scalars(
+            select(m.User).where(m.User.active, m.User.trained,
+                                 m.User.role.in_((Role.SUPERVISOR.value, Role.OMU_LEAD.value)))
+            .order_by(m.User.display_name))]
+
+
+def action_owners(services: Services, actor: Actor) -> list[Person]:
+    """Who may own an action: active staff who hold cases (trained, with write access)."""
+    require(actor, Permission.READ_CASES)
+    with services.session_factory() as s:
+        return [Person(u.id, u.display_name) for u in s.scalars(
+            select(m.User).where(m.User.active).order_by(m.User.display_name))
+            if allows(Role(u.role), bool(u.trained), Permission.WRITE_CASES)]

@@ -8,6 +8,7 @@ absence recorded today moves items that were already waiting.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -17,6 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.domain.dates import working_days_between
 from rso_manager.domain.rationale import (
+    GUIDANCE,
     RationalePolicy,
     RoutingDecision,
     SignOffDecision,
@@ -85,6 +87,30 @@ class QueueItem:
     via_cover: bool  # in this queue because the actor covers the absent owner
     escalated: bool  # waited past the limit, or escalated by a supervisor: the OMU lead sees it
     routing: str  # why it is in this queue, for the tooltip
+    owner: str | None = None  # name of the supervisor whose queue it was put in
+
+    @property
+    def why_here(self) -> str:
+        """In a few words, why this item is in the reader's queue."""
+        if self.escalated:
+            return "Escalated by a supervisor" if self.status == "escalated" else "Waiting too long: escalated"
+        if self.via_cover:
+            return f"Covering for {self.owner or 'an absent supervisor'}"
+        return "Your queue"
+
+    @property
+    def why_detail(self) -> str:
+        """A sentence on how the item reached this queue, for the sign-off pane."""
+        if self.status == "escalated":
+            return "A supervisor escalated this entry to the OMU lead to decide."
+        if self.via_cover:
+            return f"{self.owner or 'The owning supervisor'} is away and you are the named cover."
+        if self.escalated:
+            return self.routing if self.routing.startswith("Waiting") else \
+                "It has waited past the escalation limit, so the OMU lead sees it too."
+        if self.routing.startswith("Owning supervisor is available"):
+            return "Sent to you as the supervisor for this case."
+        return self.routing
 
 
 @dataclass(frozen=True)
@@ -166,59 +192,171 @@ def _signer(s: Session, actor: Actor) -> tuple[bool, bool, Role | None]:
 # --- absence and cover -------------------------------------------------------------------------
 
 
-def record_absence(services: Services, actor: Actor, user_id: int, starts_on: date, ends_on: date,
-                   reason: str) -> AbsenceInfo:
+def _absence_problems(actor: Actor, user_id: int, starts_on: date | None, ends_on: date | None,
+                      reason: str) -> list[FieldProblem]:
     if actor.user_id != user_id and actor.role not in (Role.SUPERVISOR, Role.OMU_LEAD, Role.ADMINISTRATOR):
         raise PermissionDenied("Only the person themselves, a supervisor or the OMU lead can record an absence.")
     problems = []
-    if ends_on < starts_on:
+    if starts_on is None:
+        problems.append(FieldProblem("starts_on", "Enter the first day of the absence."))
+    if ends_on is None:
+        problems.append(FieldProblem("ends_on", "Enter the last day of the absence."))
+    elif starts_on is not None and ends_on < starts_on:
         problems.append(FieldProblem("ends_on", "The absence ends before it starts; check the dates."))
     if not reason.strip():
         problems.append(FieldProblem("reason", "Say why (leave, sickness, course): it is shown to the cover."))
+    return problems
+
+
+def _add_absence(uow: UnitOfWork, user_id: int, starts_on: date, ends_on: date, reason: str) -> AbsenceInfo:
+    if uow.session.get(m.User, user_id) is None:
+        raise NotFound(f"No user {user_id}.")
+    a = uow.stamp_created(m.Absence(user_id=user_id, starts_on=starts_on, ends_on=ends_on,
+                                    reason=reason.strip()))
+    uow.session.add(a)
+    uow.session.flush()
+    uow.audit("absence.record", entity="absence", entity_id=a.id,
+              details={"user_id": user_id, "from": starts_on, "to": ends_on})
+    return AbsenceInfo(a.id, a.user_id, a.starts_on, a.ends_on, a.reason)
+
+
+def record_absence(services: Services, actor: Actor, user_id: int, starts_on: date, ends_on: date,
+                   reason: str) -> AbsenceInfo:
+    problems = _absence_problems(actor, user_id, starts_on, ends_on, reason)
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        if uow.session.get(m.User, user_id) is None:
-            raise NotFound(f"No user {user_id}.")
-        a = uow.stamp_created(m.Absence(user_id=user_id, starts_on=starts_on, ends_on=ends_on,
-                                        reason=reason.strip()))
-        uow.session.add(a)
-        uow.session.flush()
-        uow.audit("absence.record", entity="absence", entity_id=a.id,
-                  details={"user_id": user_id, "from": starts_on, "to": ends_on})
-        return AbsenceInfo(a.id, a.user_id, a.starts_on, a.ends_on, a.reason)
+        return _add_absence(uow, user_id, starts_on, ends_on, reason)
+
+
+def _cover_problems(lead_actor: Actor, supervisor_id: int, cover_supervisor_id: int, starts_on: date | None,
+                    ends_on: date | None) -> list[FieldProblem]:
+    if lead_actor.role is not Role.OMU_LEAD:
+        raise PermissionDenied("Only the OMU lead names cover for a supervisor's sign-off queue.")
+    problems = []
+    if ends_on is not None and starts_on is not None and ends_on < starts_on:
+        problems.append(FieldProblem("ends_on", "The cover ends before it starts; check the dates."))
+    if supervisor_id == cover_supervisor_id:
+        problems.append(FieldProblem("cover_supervisor_id", "A supervisor cannot cover their own queue."))
+    return problems
+
+
+def _add_cover(uow: UnitOfWork, supervisor_id: int, cover_supervisor_id: int, starts_on: date,
+               ends_on: date | None) -> CoverInfo:
+    sup, cov = uow.session.get(m.User, supervisor_id), uow.session.get(m.User, cover_supervisor_id)
+    if sup is None or cov is None:
+        raise NotFound("No such user.")
+    if Role(sup.role) not in SIGNING_ROLES:
+        raise ValidationFailed(FieldProblem(
+            "supervisor_id", f"{sup.display_name} is not a supervisor, so has no sign-off queue to cover."))
+    if Role(cov.role) not in SIGNING_ROLES or not cov.trained or not cov.active:
+        raise ValidationFailed(FieldProblem(
+            "cover_supervisor_id",
+            f"{cov.display_name} cannot cover: sign-offs go only to an active, trained supervisor. "
+            "Choose another supervisor, or leave the queue with the OMU lead."))
+    c = uow.stamp_created(m.CoverArrangement(
+        supervisor_id=supervisor_id, cover_supervisor_id=cover_supervisor_id,
+        named_by_id=uow.actor.user_id, starts_on=starts_on, ends_on=ends_on))
+    uow.session.add(c)
+    uow.session.flush()
+    uow.audit("cover.name", entity="cover_arrangement", entity_id=c.id,
+              details={"supervisor_id": supervisor_id, "cover_id": cover_supervisor_id,
+                       "from": starts_on, "to": ends_on})
+    return CoverInfo(c.id, c.supervisor_id, c.cover_supervisor_id, c.named_by_id, c.starts_on, c.ends_on)
 
 
 def name_cover(services: Services, lead_actor: Actor, supervisor_id: int, cover_supervisor_id: int,
                starts_on: date, ends_on: date | None = None) -> CoverInfo:
     """The OMU lead names who takes a supervisor's queue; never an untrained or junior user."""
-    if lead_actor.role is not Role.OMU_LEAD:
-        raise PermissionDenied("Only the OMU lead names cover for a supervisor's sign-off queue.")
-    if ends_on is not None and ends_on < starts_on:
-        raise ValidationFailed(FieldProblem("ends_on", "The cover ends before it starts; check the dates."))
-    if supervisor_id == cover_supervisor_id:
-        raise ValidationFailed(FieldProblem("cover_supervisor_id", "A supervisor cannot cover their own queue."))
+    problems = _cover_problems(lead_actor, supervisor_id, cover_supervisor_id, starts_on, ends_on)
+    if problems:
+        raise ValidationFailed(problems[0])
     with unit_of_work(services, lead_actor) as uow:
-        sup, cov = uow.session.get(m.User, supervisor_id), uow.session.get(m.User, cover_supervisor_id)
-        if sup is None or cov is None:
-            raise NotFound("No such user.")
-        if Role(sup.role) not in SIGNING_ROLES:
-            raise ValidationFailed(FieldProblem(
-                "supervisor_id", f"{sup.display_name} is not a supervisor, so has no sign-off queue to cover."))
-        if Role(cov.role) not in SIGNING_ROLES or not cov.trained or not cov.active:
-            raise ValidationFailed(FieldProblem(
-                "cover_supervisor_id",
-                f"{cov.display_name} cannot cover: sign-offs go only to an active, trained supervisor. "
-                "Choose another supervisor, or leave the queue with the OMU lead."))
-        c = uow.stamp_created(m.CoverArrangement(
-            supervisor_id=supervisor_id, cover_supervisor_id=cover_supervisor_id,
-            named_by_id=lead_actor.user_id, starts_on=starts_on, ends_on=ends_on))
-        uow.session.add(c)
-        uow.session.flush()
-        uow.audit("cover.name", entity="cover_arrangement", entity_id=c.id,
-                  details={"supervisor_id": supervisor_id, "cover_id": cover_supervisor_id,
-                           "from": starts_on, "to": ends_on})
-        return CoverInfo(c.id, c.supervisor_id, c.cover_supervisor_id, c.named_by_id, c.starts_on, c.ends_on)
+        return _add_cover(uow, supervisor_id, cover_supervisor_id, starts_on, ends_on)
+
+
+def record_absence_and_cover(services: Services, actor: Actor, user_id: int, starts_on: date | None,
+                             ends_on: date | None, reason: str,
+                             cover_supervisor_id: int | None = None) -> tuple[AbsenceInfo, CoverInfo | None]:
+    """An absence and, if the OMU lead names one, the cover for the same days, in one step: both
+    are saved or neither is. Problems with either are reported together."""
+    problems = _absence_problems(actor, user_id, starts_on, ends_on, reason)
+    if cover_supervisor_id is not None:
+        problems += [p for p in _cover_problems(actor, user_id, cover_supervisor_id, starts_on, ends_on)
+                     if p.field != "ends_on"]
+    if problems:
+        raise ValidationFailed(problems)
+    assert starts_on is not None and ends_on is not None
+    with unit_of_work(services, actor) as uow:
+        absence = _add_absence(uow, user_id, starts_on, ends_on, reason)
+        cover = (_add_cover(uow, user_id, cover_supervisor_id, starts_on, ends_on)
+                 if cover_supervisor_id is not None else None)
+        return absence, cover
+
+
+@dataclass(frozen=True)
+class Person:
+    id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class CoverOptions:
+    """What the absence and cover form offers ACTOR."""
+
+    absentees: tuple[Person, ...]  # whose absence the actor may record here
+    covers: tuple[Person, ...]  # who may take a queue: active, trained supervisors
+    can_name_cover: bool  # the OMU lead only
+
+
+@dataclass(frozen=True)
+class AbsenceRow:
+    absence_id: int
+    user_id: int
+    user: str
+    starts_on: date
+    ends_on: date
+    reason: str
+    cover_id: int | None  # the cover named for (part of) these days, latest first
+    cover: str | None
+
+
+def cover_options(services: Services, actor: Actor) -> CoverOptions:
+    """The OMU lead records any supervisor's absence and names cover; a supervisor records
+    their own absence. Cover goes only to an active, trained supervisor."""
+    if actor.role not in SIGNING_ROLES:
+        raise PermissionDenied("Only supervisors and the OMU lead record absences from the sign-off queue.")
+    with services.session_factory() as s:
+        supervisors = [Person(u.id, u.display_name) for u in s.scalars(
+            select(m.User).where(m.User.role == Role.SUPERVISOR.value, m.User.active).order_by(m.User.display_name))]
+        trained = {uid for uid, in s.execute(select(m.User.id).where(m.User.trained))}
+    is_lead = actor.role is Role.OMU_LEAD
+    absentees = tuple(supervisors) if is_lead else (Person(actor.user_id, actor.display_name),)
+    return CoverOptions(absentees, tuple(p for p in supervisors if p.id in trained) if is_lead else (), is_lead)
+
+
+def absences_from(services: Services, actor: Actor, as_of: date | None = None) -> list[AbsenceRow]:
+    """Absences not yet over on AS_OF, soonest first, each with the cover named for it. A
+    supervisor sees their own; the OMU lead sees everyone's."""
+    if actor.role not in SIGNING_ROLES:
+        raise PermissionDenied("Only supervisors and the OMU lead see absences and cover.")
+    as_of = as_of or services.clock.today()
+    with services.session_factory() as s:
+        names = dict(s.execute(select(m.User.id, m.User.display_name)).all())
+        stmt = (select(m.Absence).where(m.Absence.voided_at.is_(None), m.Absence.ends_on >= as_of)
+                .order_by(m.Absence.starts_on, m.Absence.id))
+        if actor.role is not Role.OMU_LEAD:
+            stmt = stmt.where(m.Absence.user_id == actor.user_id)
+        rows = []
+        for a in s.scalars(stmt):
+            cover_id = s.scalar(select(m.CoverArrangement.cover_supervisor_id).where(
+                m.CoverArrangement.voided_at.is_(None), m.CoverArrangement.supervisor_id == a.user_id,
+                m.CoverArrangement.starts_on <= a.ends_on,
+                or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= a.starts_on))
+                .order_by(m.CoverArrangement.id.desc()).limit(1))
+            rows.append(AbsenceRow(a.id, a.user_id, names.get(a.user_id, "?"), a.starts_on, a.ends_on, a.reason,
+                                   cover_id, names.get(cover_id) if cover_id else None))
+        return rows
 
 
 # --- the queue -----------------------------------------------------------------------------------
@@ -260,8 +398,87 @@ def queue_for(services: Services, actor: Actor, as_of: date | None = None) -> li
                 age_working_days=working_days_between(requested_on, as_of),
                 via_cover=mine and route.via_cover, escalated=escalated,
                 routing=route.reason if mine else f"Waiting more than {limit} working days: escalated to the OMU lead.",
+                owner=r.names.get(so.supervisor_id) if so.supervisor_id else None,
             ))
         return items
+
+
+@dataclass(frozen=True)
+class SignOffPolicy:
+    """What the sign-off pane tells the supervisor before they write."""
+
+    min_words: int
+    guidance: str
+    escalation_working_days: int
+    decisions: tuple[SignOffDecision, ...]  # open to this actor: the OMU lead cannot escalate
+
+
+def sign_off_policy(services: Services, actor: Actor) -> SignOffPolicy:
+    with services.session_factory() as s:
+        min_words = int(settings.get(s, "rationale_min_words"))
+        limit = int(settings.get(s, "sign_off_escalation_working_days"))
+    decisions = tuple(d for d in SignOffDecision if not (d is SignOffDecision.ESCALATE and actor.role is Role.OMU_LEAD))
+    return SignOffPolicy(min_words, GUIDANCE, limit, decisions)
+
+
+@dataclass(frozen=True)
+class SignOffEntry:
+    """The entry a sign-off is about, field by field, for the supervisor to read before deciding."""
+
+    sign_off_id: int
+    entity: str
+    title: str
+    fields: tuple[tuple[str, object], ...]  # (label, value); values are raw (dates, times, text)
+    voided: bool
+
+
+_ENTRY_HIDDEN = frozenset({"id", "version_id", "offender_id", "created_at", "created_by_id", "updated_at",
+                           "updated_by_id", "voided_by_id", "photo"})
+
+
+_CODES = {
+    "route": {"s327a": "s.327A MAPPA disclosure", "csods": "Child Sex Offender Disclosure Scheme"},
+    "decision": {"disclose": "Disclose", "not_disclose": "Do not disclose"},
+}
+_CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def _readable(key: str, value: object) -> object:
+    """Stored codes ("not_disclose", "partner") as words; other values unchanged."""
+    if not isinstance(value, str):
+        return value
+    named = _CODES.get(key, {}).get(value)
+    if named:
+        return named
+    return value.replace("_", " ").capitalize() if _CODE.match(value) and len(value) <= 30 else value
+
+
+def sign_off_entry(services: Services, actor: Actor, sign_off_id: int) -> SignOffEntry:
+    """Read the entry behind a queue item. Audited: reading it is a consultation of the record,
+    its purpose the sign-off."""
+    require(actor, Permission.SIGN_OFF)
+    with unit_of_work(services, actor) as uow:
+        s = uow.session
+        so = s.get(m.SignOff, sign_off_id)
+        if so is None:
+            raise NotFound(f"No sign-off request {sign_off_id}.")
+        model = SIGNABLE_ENTITIES.get(so.entity)
+        row = s.get(model, so.entity_id) if model is not None else None
+        fields: list[tuple[str, object]] = []
+        if row is not None:
+            for column in model.__table__.columns:
+                key, value = column.key, getattr(row, column.key)
+                if key in _ENTRY_HIDDEN or value is None or value == "":
+                    continue
+                if key.endswith("_by_id") or key == "owner_id":
+                    value = s.scalar(select(m.User.display_name).where(m.User.id == value)) or value
+                elif key.endswith("_id"):
+                    continue  # a link to another row, not something to read
+                fields.append((key.removesuffix("_id").replace("_", " ").capitalize(), _readable(key, value)))
+        uow.audit("sign_off.view", entity=so.entity, entity_id=so.entity_id, offender_id=so.offender_id,
+                  reason="reviewing the entry for sign-off", details={"sign_off_id": so.id})
+        return SignOffEntry(so.id, so.entity, so.entity.replace("_", " ").capitalize(), tuple(fields),
+                            row is None or getattr(row, "voided_at", None) is not None)
 
 
 # --- deciding ------------------------------------------------------------------------------------
