@@ -41,10 +41,17 @@ def last_home_visit(session: Session, offender_id: int) -> date | None:
     return visited.date() if visited else None
 
 
-def case_start(session: Session, o: m.Offender) -> date:
+def case_start(session: Session, o: m.Offender, today: date | None = None) -> date:
+    """When home visits could first begin: the first conviction, or the last release from
+    custody or hospital after it (nobody can be visited at home while detained)."""
     first = session.scalar(select(func.min(m.Conviction.convicted_on)).where(
-        m.Conviction.offender_id == o.id, m.Conviction.voided_at.is_(None)))
-    return first or o.created_at.date()
+        m.Conviction.offender_id == o.id, m.Conviction.voided_at.is_(None))) or o.created_at.date()
+    released = session.scalar(select(func.max(m.DisregardedPeriod.ends_on)).where(
+        m.DisregardedPeriod.offender_id == o.id, m.DisregardedPeriod.voided_at.is_(None),
+        m.DisregardedPeriod.kind.in_(("custody", "hospital")),
+        m.DisregardedPeriod.ends_on.is_not(None),
+        m.DisregardedPeriod.ends_on <= (today or date.max)))
+    return max(first, released) if released else first
 
 
 def _approved_on(session: Session, entity: str, entity_id: int) -> date | None:
@@ -85,7 +92,7 @@ def interval_in_force(session: Session, offender_id: int, today: date) -> vw.Int
 
 def visit_window(session: Session, o: m.Offender, today: date) -> vw.DueWindow:
     interval = interval_in_force(session, o.id, today)
-    return vw.due_window(last_home_visit(session, o.id), case_start(session, o),
+    return vw.due_window(last_home_visit(session, o.id), case_start(session, o, today),
                          interval.months if interval else None, triggers(session, o.id), today,
                          settings.visit_policy(session))
 

@@ -150,3 +150,14 @@ def test_undeclared_device_found_at_a_visit_opens_a_breach(services, world):
     assert breach.status == "open" and "Undeclared phone" in breach.description
     views = {d.device_id: d for d in devices.devices_for(services, world.om, oid, date(2026, 11, 25))}
     assert views[laptop.device_id].last_checked_on == date(2026, 11, 25)
+
+
+def test_first_visit_falls_due_after_release_not_at_conviction(services, world):
+    from rso_manager.services import notifications as nt
+
+    oid = _offender(services, world)
+    nt.record_conviction(services, world.om, oid, nt.ConvictionInput(
+        court="Northam Crown Court", convicted_on=date(2019, 5, 15), offence="Sexual assault (s.3 SOA 2003)",
+        disposal="imprisonment", sentence_months=48, source="court_list"))
+    nt.record_disregarded_period(services, world.om, oid, "custody", date(2019, 5, 15), date(2026, 11, 20))
+    assert _due(services, world, oid) == add_working_days(date(2026, 11, 20), 10)
