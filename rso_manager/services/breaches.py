@@ -34,6 +34,7 @@ from rso_manager.services.unit_of_work import (
     Actor,
     Services,
     UnitOfWork,
+    find_offender,
     require,
     unit_of_work,
 )
@@ -223,7 +224,7 @@ def open_manual_breach(services: Services, actor: Actor, offender_id: int, data:
     """A breach that no automatic rule caught (intelligence, a licence condition, anything else)."""
     require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor) as uow:
-        _offender(uow.session, offender_id)
+        find_offender(uow.session, offender_id)
         today = services.clock.today()
         problems = _breach_input_problems(uow.session, offender_id, data, today)
         if problems:
@@ -241,7 +242,7 @@ def record_order_breach(services: Services, actor: Actor, offender_id: int, orde
     require(actor, Permission.WRITE_CASES)
     data = BreachInput("order", occurred_on, description, order_requirement_id)
     with unit_of_work(services, actor) as uow:
-        _offender(uow.session, offender_id)
+        find_offender(uow.session, offender_id)
         today = services.clock.today()
         problems = _breach_input_problems(uow.session, offender_id, data, today)
         req = uow.session.get(m.OrderRequirement, order_requirement_id)
@@ -257,12 +258,6 @@ def record_order_breach(services: Services, actor: Actor, offender_id: int, orde
 
 # --- closing: a crime reference or a signed reasoned decision -------------------------------
 
-
-def _offender(s: Session, offender_id: int) -> m.Offender:
-    o = s.get(m.Offender, offender_id)
-    if o is None:
-        raise NotFound(f"No offender record {offender_id}.")
-    return o
 
 
 def _load_breach(uow: UnitOfWork, breach_id: int, version_id: int | None = None) -> m.Breach:
@@ -443,7 +438,7 @@ def give_warning(services: Services, actor: Actor, offender_id: int, data: Warni
     today = services.clock.today()
     with unit_of_work(services, actor) as uow:
         s = uow.session
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         problems = []
         if data.kind not in WARNING_KINDS:
             problems.append(FieldProblem("kind", "Choose an oral or a written warning."))
@@ -484,7 +479,7 @@ def print_warning_letter(services: Services, actor: Actor, warning_id: int) -> b
             raise NotFound(f"No warning {warning_id}.")
         if w.kind != "written":
             raise ValidationFailed(FieldProblem("kind", "Only a written warning is printed as a letter."))
-        o = _offender(s, w.offender_id)
+        o = find_offender(s, w.offender_id)
         b = s.get(m.Breach, w.breach_id) if w.breach_id else None
         pdf = warning_letter_pdf(
             offender_name=f"{o.forenames} {o.surname.upper()}", offender_reference=o.reference,
@@ -547,7 +542,7 @@ def breaches_for(services: Services, actor: Actor, offender_id: int, as_of: date
     require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     with services.session_factory() as s:
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         rows = s.scalars(select(m.Breach).where(m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None))
                          .order_by(m.Breach.occurred_on.desc(), m.Breach.id.desc()))
         return [_view(s, b, as_of) for b in rows]
@@ -645,7 +640,7 @@ def breach_register(services: Services, actor: Actor, offender_id: int, as_of: d
     require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     with services.session_factory() as s:
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         rows = list(s.scalars(select(m.Breach).where(m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None))
                               .order_by(m.Breach.occurred_on.desc(), m.Breach.id.desc())))
         views = _open_first([_view(s, b, as_of) for b in rows])

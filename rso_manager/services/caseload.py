@@ -15,7 +15,7 @@ from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.persistence import models as m
 from rso_manager.services import case_summary
 from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
-from rso_manager.services.unit_of_work import Actor, Services, require, unit_of_work
+from rso_manager.services.unit_of_work import Actor, Services, find_offender, require, unit_of_work
 
 MIN_REASON_CHARS = 10  # security.md R2: a reason code plus at least 10 characters of text
 
@@ -348,9 +348,7 @@ def open_record(services: Services, actor: Actor, offender_id: int, reason: Acce
     if problem:
         raise ValidationFailed(problem)
     with unit_of_work(services, actor) as uow:
-        o = uow.session.get(m.Offender, offender_id)
-        if o is None:
-            raise NotFound(f"No offender record {offender_id}.")
+        o = find_offender(uow.session, offender_id)
         uow.audit("record.open", entity="offender", entity_id=o.id, offender_id=o.id,
                   reason=f"{reason.value}: {reason_text.strip()}")
         return _record(uow.session, o)
@@ -360,10 +358,7 @@ def reload_record(services: Services, actor: Actor, offender_id: int) -> Offende
     """Re-read a record already opened in this window (after a save): not a new consultation."""
     require(actor, Permission.READ_CASES)
     with services.session_factory() as s:
-        o = s.get(m.Offender, offender_id)
-        if o is None:
-            raise NotFound(f"No offender record {offender_id}.")
-        return _record(s, o)
+        return _record(s, find_offender(s, offender_id))
 
 
 def _next_reference(s: Session) -> str:
@@ -399,9 +394,7 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor, stale_entity=("offender record", m.Offender, offender_id)) as uow:
-        o = uow.session.get(m.Offender, offender_id)
-        if o is None:
-            raise NotFound(f"No offender record {offender_id}.")
+        o = find_offender(uow.session, offender_id)
         if o.version_id != version_id:
             raise StaleDataError("offender changed since it was loaded")
         new = _draft_columns(draft)
@@ -435,19 +428,13 @@ def _draft_columns(draft: OffenderDraft) -> dict:
 # --- simple entries on the identity and address tabs -------------------------------------
 
 
-def _load_offender(uow, offender_id: int) -> m.Offender:
-    o = uow.session.get(m.Offender, offender_id)
-    if o is None:
-        raise NotFound(f"No offender record {offender_id}.")
-    return o
-
 
 def add_alias(services: Services, actor: Actor, offender_id: int, name: str, kind: str = "alias") -> EntryRow:
     require(actor, Permission.WRITE_CASES)
     if not name.strip():
         raise ValidationFailed(FieldProblem("name", "Enter the other name used."))
     with unit_of_work(services, actor) as uow:
-        _load_offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         a = uow.stamp_created(m.Alias(offender_id=offender_id, name=name.strip(), kind=kind))
         uow.session.add(a)
         uow.session.flush()
@@ -469,7 +456,7 @@ def add_address(services: Services, actor: Actor, offender_id: int, *, kind: str
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        _load_offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         if kind == "home":
             for prev in uow.session.scalars(select(m.Address).where(
                     m.Address.offender_id == offender_id, m.Address.kind == "home",

@@ -27,7 +27,14 @@ from rso_manager.persistence import models as m
 from rso_manager.services import case_events, settings
 from rso_manager.services.caseload import MIN_REASON_CHARS
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
-from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    require,
+    unit_of_work,
+)
 
 DEVICE_KINDS = ("phone", "tablet", "laptop", "desktop", "console", "camera", "storage", "other")
 ONLINE_KINDS = frozenset({"phone", "tablet", "laptop", "desktop", "console"})
@@ -184,7 +191,7 @@ def record_order(services: Services, actor: Actor, offender_id: int, data: Order
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        _offender(uow.session, offender_id)
+        find_offender(uow.session, offender_id)
         o = uow.stamp_created(m.CivilOrder(offender_id=offender_id, kind=data.kind, court=_clean_text(data.court),
                                            made_on=data.made_on, ends_on=data.ends_on, indefinite=data.indefinite,
                                            device_notify_days=data.device_notify_days))
@@ -241,7 +248,7 @@ def orders_for(services: Services, actor: Actor, offender_id: int, as_of: date |
     require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     with services.session_factory() as s:
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         orders = s.scalars(select(m.CivilOrder).where(m.CivilOrder.offender_id == offender_id,
                                                       m.CivilOrder.voided_at.is_(None))
                            .order_by(m.CivilOrder.made_on.desc(), m.CivilOrder.id.desc()))
@@ -250,12 +257,6 @@ def orders_for(services: Services, actor: Actor, offender_id: int, as_of: date |
 
 # --- the device register -------------------------------------------------------------------
 
-
-def _offender(s: Session, offender_id: int) -> m.Offender:
-    o = s.get(m.Offender, offender_id)
-    if o is None:
-        raise NotFound(f"No offender record {offender_id}.")
-    return o
 
 
 def _clean_device(d: DeviceInput) -> DeviceInput:
@@ -331,7 +332,7 @@ def declare_device(services: Services, actor: Actor, offender_id: int, data: Dev
     data = _clean_device(data)
     with unit_of_work(services, actor) as uow:
         s = uow.session
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         problems = _device_problems(s, offender_id, data, services.clock.today(), declared=True)
         if problems:
             raise ValidationFailed(problems)
@@ -422,7 +423,7 @@ def record_undeclared_device(uow: UnitOfWork, offender_id: int, visit_id: int | 
     breach of the order's device prohibition if one is in force, else of the statutory duty."""
     s = uow.session
     data = _clean_device(data)
-    _offender(s, offender_id)
+    find_offender(s, offender_id)
     problems = _device_problems(s, offender_id, data, uow.services.clock.today(), declared=False)
     if found_on > uow.services.clock.today():
         problems.append(FieldProblem("found_on", "The date found is in the future; check the date."))
@@ -521,7 +522,7 @@ def devices_for(services: Services, actor: Actor, offender_id: int, as_of: date 
     """The register with each device's last check and its flag (never checked / stale)."""
     require(actor, Permission.READ_CASES)
     with services.session_factory() as s:
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         return _device_views(s, offender_id, as_of or services.clock.today())
 
 
@@ -564,7 +565,7 @@ def device_register(services: Services, actor: Actor, offender_id: int, as_of: d
     require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     with services.session_factory() as s:
-        _offender(s, offender_id)
+        find_offender(s, offender_id)
         views = _device_views(s, offender_id, as_of)
         rows = s.scalars(select(m.DeviceCheck).where(m.DeviceCheck.offender_id == offender_id,
                                                      m.DeviceCheck.voided_at.is_(None))

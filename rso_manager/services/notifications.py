@@ -37,7 +37,14 @@ from rso_manager.services import case_events, case_summary, settings
 from rso_manager.services.breaches import notification_breaches
 from rso_manager.services.caseload import MIN_REASON_CHARS, _scope_filter
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
-from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    require,
+    unit_of_work,
+)
 
 CONVICTION_KINDS = ("conviction", "finding", "caution")
 SOURCES = ("court_list", "custody_record", "certificate")
@@ -329,12 +336,6 @@ def _policy(session: Session) -> nd.NotificationPolicy:
     return nd.NotificationPolicy(**{k: v for k, v in raw.items() if isinstance(v, int)})
 
 
-def _offender(uow: UnitOfWork, offender_id: int) -> m.Offender:
-    o = uow.session.get(m.Offender, offender_id)
-    if o is None:
-        raise NotFound(f"No offender record {offender_id}.")
-    return o
-
 
 def _live(model):
     return model.voided_at.is_(None)
@@ -504,7 +505,7 @@ def _sync_requirement(uow: UnitOfWork, c: m.Conviction, dob: date,
 
 def recompute_requirements(uow: UnitOfWork, offender_id: int) -> None:
     """For other workflows in the same transaction (an SHPO made, varied or discharged)."""
-    o = _offender(uow, offender_id)
+    o = find_offender(uow.session, offender_id)
     for c in uow.session.scalars(select(m.Conviction).where(m.Conviction.offender_id == offender_id,
                                                             _live(m.Conviction))):
         _sync_requirement(uow, c, o.date_of_birth)
@@ -599,7 +600,7 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        o = _offender(uow, offender_id)
+        o = find_offender(uow.session, offender_id)
         if o.date_of_birth > data.convicted_on:
             raise ValidationFailed(FieldProblem("convicted_on", "The date is before the offender's date of birth."))
         c = uow.stamp_created(m.Conviction(
@@ -650,7 +651,7 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
             problems.append(FieldProblem("sentenced_on", "The sentence date is before the conviction."))
         if problems:
             raise ValidationFailed(problems)
-        o = _offender(uow, c.offender_id)
+        o = find_offender(uow.session, c.offender_id)
         was_pending = c.disposal is None
         before = {"disposal": c.disposal, "sentence_months": c.sentence_months,
                   "discharge_months": c.discharge_months, "sentenced_on": c.sentenced_on}
@@ -719,7 +720,7 @@ def record_disregarded_period(services: Services, actor: Actor, offender_id: int
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         p = uow.stamp_created(m.DisregardedPeriod(offender_id=offender_id, kind=kind, starts_on=starts_on,
                                                   ends_on=ends_on))
         uow.session.add(p)
@@ -826,7 +827,7 @@ def record_event(services: Services, actor: Actor, offender_id: int, kind: str, 
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
         s = uow.session
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         policy, periods = _policy(s), _periods(s, offender_id)
         referral_id = address_id = None
         stored, due_kind = kind, kind
@@ -897,7 +898,7 @@ def record_stay(services: Services, actor: Actor, offender_id: int, starts_on: d
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
         s = uow.session
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         if address_id is not None:
             a = s.get(m.Address, address_id)
             if a is None or a.offender_id != offender_id or a.voided_at is not None:
@@ -1054,7 +1055,7 @@ def take_notification(services: Services, actor: Actor, offender_id: int, inp: N
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
         s = uow.session
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         station = s.get(m.PoliceStation, inp.station_id)
         at = inp.notified_at or uow.now
         on = _local_date(at)

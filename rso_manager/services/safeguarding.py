@@ -23,7 +23,14 @@ from rso_manager.domain.visit_window import TriggerKind
 from rso_manager.persistence import models as m
 from rso_manager.services import case_events, case_summary, settings
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
-from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    require,
+    unit_of_work,
+)
 
 RELATIONSHIP_KINDS = ("family", "friend", "associate", "partner")
 DISCLOSURE_ROUTES = ("s327a", "csods")
@@ -162,12 +169,6 @@ class ActionView:
 # --- shared helpers ------------------------------------------------------------------------------
 
 
-def _offender(uow: UnitOfWork, offender_id: int) -> m.Offender:
-    o = uow.session.get(m.Offender, offender_id)
-    if o is None:
-        raise NotFound(f"No offender record {offender_id}.")
-    return o
-
 
 def _aware_problem(field: str, moment: datetime | None, now: datetime, label: str) -> FieldProblem | None:
     if moment is None:
@@ -235,7 +236,7 @@ def record_relationship(services: Services, actor: Actor, offender_id: int,
         raise ValidationFailed(problems)
     name = rel.person_name.strip()
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         r = uow.stamp_created(m.Relationship(
             offender_id=offender_id, person_name=name, kind=rel.kind, has_children=rel.has_children,
             access_to_children=rel.access_to_children, from_date=rel.from_date,
@@ -270,7 +271,7 @@ def record_concern(services: Services, actor: Actor, offender_id: int, concern: 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         if relationship_id is not None:
             rel = uow.session.get(m.Relationship, relationship_id)
             if rel is None or rel.offender_id != offender_id:
@@ -381,7 +382,7 @@ def record_disclosure(services: Services, actor: Actor, offender_id: int, d: Dis
     require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         problems = _disclosure_problems(uow.session, offender_id, d, now)
         if problems:
             raise ValidationFailed(problems)
@@ -601,7 +602,7 @@ def add_action(services: Services, actor: Actor, offender_id: int, description: 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         owner = uow.session.get(m.User, owner_id)
         if owner is None or not owner.active:
             raise ValidationFailed(FieldProblem("owner_id", "The owner must be an active user."))

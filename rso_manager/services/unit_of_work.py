@@ -18,7 +18,12 @@ from rso_manager.clock import Clock
 from rso_manager.domain.roles import Permission, Role, allows
 from rso_manager.persistence import audit_chain
 from rso_manager.persistence.models import RecordRevision, User
-from rso_manager.services.errors import ConcurrentEditError, DatabaseBusy, PermissionDenied
+from rso_manager.services.errors import (
+    ConcurrentEditError,
+    DatabaseBusy,
+    NotFound,
+    PermissionDenied,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +50,16 @@ class Services:
 
     session_factory: sessionmaker[Session]
     clock: Clock
+
+
+def find_offender(session: Session, offender_id: int):
+    """The offender row, or NotFound with a message a user can read."""
+    from rso_manager.persistence.models import Offender
+
+    o = session.get(Offender, offender_id)
+    if o is None:
+        raise NotFound(f"No offender record {offender_id}.")
+    return o
 
 
 def require(actor: Actor, permission: Permission) -> None:

@@ -28,7 +28,14 @@ from rso_manager.services import case_events, case_summary, devices, settings
 from rso_manager.services.caseload import RISK_ORDER, _scope_filter
 from rso_manager.services.devices import DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
-from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    require,
+    unit_of_work,
+)
 
 RISK_TOOLS = ("ARMS", "RM2000", "OSP/C", "OSP/I", "other")
 MIN_REASON_CHARS = 10
@@ -63,7 +70,7 @@ def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         ra = uow.stamp_created(m.RiskAssessment(offender_id=offender_id, tool=tool, level=level,
                                                 assessed_on=assessed_on, assessor_id=actor.user_id,
                                                 notes=notes, review_by=review_by))
@@ -90,7 +97,7 @@ def set_plan(services: Services, actor: Actor, offender_id: int, *, visit_interv
     if visit_interval_months is not None and not 1 <= visit_interval_months <= 24:
         raise ValidationFailed(FieldProblem("visit_interval_months", "Enter an interval between 1 and 24 months, or leave it empty to use the risk level's default."))
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         policy = settings.visit_policy(uow.session)
         risk = case_summary.current_risk(uow.session, offender_id)
         needs_sign_off = False
@@ -131,7 +138,7 @@ def record_intelligence(services: Services, actor: Actor, offender_id: int, text
     if occurred_on > services.clock.today():
         raise ValidationFailed(FieldProblem("occurred_on", "The date is in the future; enter when it was received."))
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         note = uow.stamp_created(m.CaseNote(offender_id=offender_id, kind="intelligence", text=text.strip(),
                                             occurred_on=occurred_on))
         uow.session.add(note)
@@ -147,7 +154,7 @@ def record_trigger(services: Services, actor: Actor, offender_id: int, kind: vw.
     if on > services.clock.today():
         raise ValidationFailed(FieldProblem("on", "The date is in the future; record the event when it happens."))
     with unit_of_work(services, actor) as uow:
-        _offender(uow, offender_id)
+        find_offender(uow.session, offender_id)
         case_events.record_trigger(uow, offender_id, kind, on)
 
 
@@ -236,7 +243,7 @@ def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
 def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult:
     require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor) as uow:
-        _offender(uow, v.offender_id)
+        find_offender(uow.session, v.offender_id)
         problems = _validate_visit(uow, v)
         if problems:
             raise ValidationFailed(problems)
@@ -458,7 +465,7 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date |
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor, stale_entity=("visit", m.Visit, visit_id or 0)) as uow:
-        o = _offender(uow, offender_id)
+        o = find_offender(uow.session, offender_id)
         window = case_summary.visit_window(uow.session, o, services.clock.today())
         for uid in officer_ids:
             user = uow.session.get(m.User, uid)
@@ -644,10 +651,4 @@ def risk_plan_view(services: Services, actor: Actor, offender_id: int) -> RiskPl
                             case_summary.last_home_visit(s, offender_id), plan,
                             {r.value: n for r, n in policy.interval_months.items()})
 
-
-def _offender(uow: UnitOfWork, offender_id: int) -> m.Offender:
-    o = uow.session.get(m.Offender, offender_id)
-    if o is None:
-        raise NotFound(f"No offender record {offender_id}.")
-    return o
 
