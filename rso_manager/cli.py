@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import date
 
 from rso_manager.clock import SystemClock
-from rso_manager.database import describe, open_database, resolve_url
+from rso_manager.database import describe, make_files_private, open_database, resolve_url
 from rso_manager.domain.roles import CaseloadScope
 from rso_manager.persistence import audit_chain
 from rso_manager.persistence.engine import DatabaseLocationError
@@ -169,6 +169,7 @@ def _audit_verify(services, args) -> int:
 
 def run(argv: Sequence[str], clock=None) -> int:
     args = build_parser().parse_args(list(argv))
+    make_files_private()
     url = resolve_url(args.db)
     try:
         engine, services = open_database(url, clock or SystemClock())

@@ -21,6 +21,13 @@ DB_ENV = "RSO_DATABASE_URL"
 DATA_DIR_ENV = "RSO_MANAGER_DATA_DIR"
 
 
+def make_files_private() -> None:
+    """Everything this process creates (database, WAL, backups, logs, reports) is readable by
+    its user only: the data is OFFICIAL-SENSITIVE. Called once by each composition root."""
+    if os.name == "posix":
+        os.umask(0o077)
+
+
 def data_dir() -> Path:
     override = os.environ.get(DATA_DIR_ENV)
     if override:

@@ -27,6 +27,7 @@ from rso_manager.database import (
     describe,
     is_demo,
     log_dir,
+    make_files_private,
     open_database,
     resolve_url,
 )
@@ -289,6 +290,7 @@ def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None,
 
 def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompter | None = None) -> int:
     args, qt_args = parse_gui_args(argv)
+    make_files_private()
     log_file = setup_logging()
     log.info("Starting RSO Manager GUI")
     app = QApplication.instance()

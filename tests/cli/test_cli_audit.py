@@ -45,3 +45,18 @@ def test_demo_then_verify_then_tamper(tmp_path, capsys):
     report = json.loads(captured.out)
     assert report["ok"] is False and report["first_bad_id"] == 2 and report["rows_verified"] == 1
     assert "row 2" in report["problem"] and "BROKEN at row 2" in captured.err
+
+
+def test_files_the_app_creates_are_private(tmp_path):
+    import os
+    import stat
+
+    from rso_manager.cli import run
+
+    old = os.umask(0o022)
+    try:
+        assert run(["--db", f"sqlite:///{tmp_path / 'new.db'}", "audit", "verify"]) == 0
+    finally:
+        os.umask(old)
+    mode = stat.S_IMODE((tmp_path / "new.db").stat().st_mode)
+    assert mode & 0o077 == 0, oct(mode)
