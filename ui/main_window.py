@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -48,6 +47,7 @@ from ui.prompter import Prompter, QtPrompter
 from ui.qtcompat import emit
 from ui.record_window import RecordWindow
 from ui.table_models import UsersModel
+from ui.tables import configure_list_view
 from ui.worker import Worker
 
 SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team caseload",
@@ -250,21 +250,8 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setObjectName("caseloadTable")
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setTabKeyNavigation(False)
-        vertical = self.table.verticalHeader()
-        vertical.setVisible(False)
-        # Uniform rows: the view never measures 100,000 rows one by one.
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
+        configure_list_view(self.table)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionsMovable(True)
         header.setStretchLastSection(True)
         char = self.table.fontMetrics().averageCharWidth()
@@ -306,14 +293,8 @@ class MainWindow(QMainWindow):
         self.users_model = UsersModel(self)
         self.users_table = QTableView()
         self.users_table.setModel(self.users_model)
-        self.users_table.verticalHeader().setVisible(False)
-        self.users_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.users_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.users_table.setAlternatingRowColors(True)
+        configure_list_view(self.users_table)
         self.users_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.users_table.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        self.users_table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.users_table.verticalHeader().setDefaultSectionSize(self.users_table.fontMetrics().height() + 10)
         self.users_table.horizontalHeader().setStretchLastSection(True)
         layout.addWidget(self.users_table, 1)
         return page

@@ -11,10 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -26,7 +25,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QPushButton,
     QStackedWidget,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -44,7 +42,8 @@ from ui.lookups import Lookups
 from ui.offender_form import OffenderForm
 from ui.prompter import Prompter
 from ui.qtcompat import emit, qvalue
-from ui.table_models import EntriesModel, HistoryModel, SortRole, history_lines, snapshot_of
+from ui.table_models import EntriesModel, HistoryModel, history_lines, snapshot_of
+from ui.tables import sorted_list_view
 from ui.worker import Worker
 
 
@@ -92,27 +91,6 @@ SECTIONS = (
     SectionSpec("actions", "Actions",
                 "Risk management plan actions with an owner, a due date and a recorded result."),
 )
-
-
-def _table(model) -> QTableView:
-    view = QTableView()
-    proxy = QSortFilterProxyModel(view)
-    proxy.setSortRole(SortRole)
-    proxy.setSourceModel(model)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)  # keep the service's order (newest first)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
-    view.horizontalHeader().setHighlightSections(False)
-    view.horizontalHeader().setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    return view
 
 
 def _value_label(text: str = "") -> QLabel:
@@ -214,7 +192,7 @@ class SectionTab(QWidget):
         layout.addLayout(buttons)
 
         self.model = EntriesModel(self)
-        self.view = _table(self.model)
+        self.view = sorted_list_view(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -417,7 +395,7 @@ class RecordWindow(QMainWindow):
         about.setObjectName("hint")
         layout.addWidget(about)
         self.history_model = HistoryModel(self)
-        self.history_view = _table(self.history_model)
+        self.history_view = sorted_list_view(self.history_model)
         # The reason and the old values are the point of this tab: they share the width and
         # wrap, rather than running off to the right. The list is short, so rows may grow.
         self.history_view.setWordWrap(True)

@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -51,6 +50,7 @@ from ui.formatting import fmt_date, fmt_datetime
 from ui.forms import report_failure
 from ui.qtcompat import emit, qvalue
 from ui.table_models import Column, RowRole, RowsModel, SortRole
+from ui.tables import configure_list_view
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -326,21 +326,9 @@ class CasesPanel(QFrame):
         self.table = QTableView()
         self.table.setObjectName("casesTable")
         self.table.setModel(self.proxy)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.setTabKeyNavigation(False)
+        configure_list_view(self.table)
         self.table.setSortingEnabled(True)
-        vertical = self.table.verticalHeader()
-        vertical.setVisible(False)
-        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        vertical.setDefaultSectionSize(self.table.fontMetrics().height() + 10)
         header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         char = self.table.fontMetrics().averageCharWidth()
         for column, chars in ((0, 13), (1, 28), (2, 22), (4, 7)):
             header.resizeSection(column, chars * char + 16)

@@ -16,10 +16,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence, QShortcut, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -56,7 +55,8 @@ from ui.formatting import fmt_date
 from ui.forms import DateField, FieldErrors, add_row, report_failure
 from ui.qtcompat import emit, qvalue
 from ui.record_window import SectionSpec, SectionTab
-from ui.table_models import Column, RowRole, RowsModel, SortRole
+from ui.table_models import Column, RowRole, RowsModel
+from ui.tables import sorted_list_view
 
 DEVICE_KIND_LABELS = {
     "phone": "Phone", "tablet": "Tablet", "laptop": "Laptop", "desktop": "Desktop computer",
@@ -78,31 +78,9 @@ BOLD.setBold(True)
 
 def data_table(model: RowsModel, *, wrap: bool = False) -> QTableView:
     """A read-only, sortable table that keeps the service's order until a header is clicked."""
-    view = QTableView()
-    proxy = QSortFilterProxyModel(view)
-    proxy.setSortRole(SortRole)
-    proxy.setSourceModel(model)
-    view.setModel(proxy)
-    view.setSortingEnabled(True)
-    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(wrap)
-    view.verticalHeader().setVisible(False)
-    if wrap:
-        # Rows grow to their wrapped text, and again when a column is resized.
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.horizontalHeader().sectionResized.connect(lambda *_: view.resizeRowsToContents())
-    else:
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 10)
+    view = sorted_list_view(model, wrap=wrap)
     view.setStyleSheet("QTableView::item { padding-top: 3px; padding-bottom: 3px; }")
-    header = view.horizontalHeader()
-    header.setHighlightSections(False)
-    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     return view
 
 

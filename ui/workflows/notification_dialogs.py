@@ -831,7 +831,7 @@ class StationsDialog(QDialog):
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ui.record_window import _table
+        from ui.tables import sorted_list_view
 
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
         self.setWindowTitle("Designated police stations")
@@ -846,7 +846,7 @@ class StationsDialog(QDialog):
         hint.setWordWrap(True)
         layout.addWidget(hint)
         self.model = StationsModel(self)
-        self.view = _table(self.model)
+        self.view = sorted_list_view(self.model)
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -43,8 +43,9 @@ from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import RecordContext, main_window_hook, record_page
 from ui.formatting import fmt_date, fmt_datetime
 from ui.qtcompat import qvalue
-from ui.record_window import SectionSpec, SectionTab, _table
+from ui.record_window import SectionSpec, SectionTab
 from ui.table_models import Column, RowRole, RowsModel
+from ui.tables import sorted_list_view
 from ui.workflows.notification_dialogs import (
     CONVICTION_KIND_LABELS,
     PERIOD_LABELS,
@@ -372,7 +373,7 @@ class ConvictionsTab(_WorkflowTab):
             Column("Learned from", lambda c: SOURCE_LABELS.get(c.source or "", c.source or ""),
                    tooltip=lambda c: f"Learned on {fmt_date(c.learned_on)}" if c.learned_on else None),
         ], self._conviction_style, self)
-        self.conviction_view = _table(self.conviction_model)
+        self.conviction_view = sorted_list_view(self.conviction_model)
         _columns(self.conviction_view, stretch=2, widths={3: 20})
         self.conviction_view.doubleClicked.connect(lambda _i: self.open_sentence())
         self.watch(self.conviction_view)
@@ -387,7 +388,7 @@ class ConvictionsTab(_WorkflowTab):
             Column("Until", lambda p: fmt_date(p.ends_on) if p.ends_on else "Continuing: deadlines paused",
                    lambda p: p.ends_on.toordinal() if p.ends_on else 10**7),
         ], lambda p, col: (AMBER, True) if col == 2 and p.ends_on is None else (None, False), self)
-        self.period_view = _table(self.period_model)
+        self.period_view = sorted_list_view(self.period_model)
         header = self.period_view.horizontalHeader()
         for col in range(3):
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
@@ -619,7 +620,7 @@ class NotificationsTab(_WorkflowTab):
                    lambda p: p.due_on.toordinal() if p.due_on else 10**7),
             Column("Status", pending_status, lambda p: (-p.days_overdue, p.due_on.toordinal() if p.due_on else 10**7)),
         ], _pending_style, self)
-        self.pending_view = _table(self.pending_model)
+        self.pending_view = sorted_list_view(self.pending_model)
         header = self.pending_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for col in (1, 2, 3):
@@ -637,7 +638,7 @@ class NotificationsTab(_WorkflowTab):
             Column("On time", lambda t: "LATE" if t.late else "On time"),
             Column("Biometrics", _biometrics, tooltip=lambda t: "Fingerprints and photographs (s.87(4))"),
         ], _taken_style, self)
-        self.taken_view = _table(self.taken_model)
+        self.taken_view = sorted_list_view(self.taken_model)
         _columns(self.taken_view, stretch=1, widths={2: 22})
         self.watch(self.taken_view)
         self.taken_stack, self.taken_empty = _listed(self.taken_view, "No notification given yet.")
@@ -649,7 +650,7 @@ class NotificationsTab(_WorkflowTab):
             Column("Qualifying period (s.84(6))", lambda c: f"REACHED {fmt_date(c.reached_on)}: notify"
                    if c.flagged else "Not reached"),
         ], lambda c, col: (RED, True) if c.flagged and col in (1, 2) else (None, False), self)
-        self.stays_view = _table(self.stays_model)
+        self.stays_view = sorted_list_view(self.stays_model)
         header = self.stays_view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)

@@ -66,8 +66,9 @@ from ui.extensions import RecordContext, record_page
 from ui.formatting import fmt_date, fmt_datetime
 from ui.forms import DateField
 from ui.qtcompat import emit, qvalue
-from ui.record_window import SectionSpec, SectionTab, _table
+from ui.record_window import SectionSpec, SectionTab
 from ui.table_models import Column, RowsModel
+from ui.tables import sorted_list_view
 from ui.workflows.supervision import (
     RED,
     DateTimeField,
@@ -799,7 +800,7 @@ class SafeguardingPage(DetailedSectionTab):
             row.addWidget(button)
         bottom_layout.addLayout(row)
         self.disclosures = DisclosuresModel(self)
-        self.disclosure_view = _table(self.disclosures)
+        self.disclosure_view = sorted_list_view(self.disclosures)
         self.wrap_columns(self.disclosure_view, {0: "Disclosure scheme", 1: "23/11/2026 09:15",
                                                  2: "Do not disclose (Sam Supervisor)", 3: "Carol Jones (mother),",
                                                  4: "Returned"}, stretch=5)
