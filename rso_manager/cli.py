@@ -18,7 +18,7 @@ from rso_manager.persistence.engine import DatabaseLocationError
 from rso_manager.persistence.schema import SchemaTooNewError
 from rso_manager.services.errors import ServiceError
 
-COMMANDS = ("demo", "audit", "plan", "report", "user")
+COMMANDS = ("demo", "audit", "plan", "report")
 
 
 def build_parser() -> argparse.ArgumentParser:

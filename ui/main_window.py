@@ -285,8 +285,8 @@ class MainWindow(QMainWindow):
         layout.addWidget(title)
         note = QLabel("As an administrator you manage accounts and the audit trail. Administrators "
                       "have no caseload and cannot open offender records (Data Protection Act 2018, "
-                      "s.57: data is seen only by those who need it). Creating and changing accounts "
-                      "from this screen is coming in a later version.")
+                      "s.57: data is seen only by those who need it). Every change to an account "
+                      "is audited with its reason.")
         note.setWordWrap(True)
         note.setObjectName("hint")
         layout.addWidget(note)
