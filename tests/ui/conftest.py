@@ -78,3 +78,29 @@ def make_window(qtbot, sqlite_services, prompter):
         window.close()
         window.worker.wait_for_done(5000)
         window.deleteLater()
+
+
+@pytest.fixture
+def record_window(qtbot, sqlite_services, world, prompter):
+    """Open a record window as an officer would (a reason, audited); its worker is drained
+    before the window goes, so no page's load outlives the test."""
+    from PySide6.QtCore import Qt
+
+    from rso_manager.services.caseload import AccessReason, open_record
+    from ui.record_window import RecordWindow
+    from ui.worker import Worker
+
+    def build(record: OffenderRecord, actor: Actor | None = None) -> RecordWindow:
+        actor = actor or world.om
+        opened = open_record(sqlite_services, actor, record.offender_id, AccessReason.CASE_MANAGEMENT,
+                             "reviewing the record for a test")
+        worker = Worker()
+        window = RecordWindow(sqlite_services, actor, worker, prompter, opened)
+        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
+        qtbot.addWidget(window, before_close_func=lambda _w: worker.wait_for_done(5000))
+        window._test_worker = worker  # keep it alive with the window
+        window._qtbot = qtbot
+        window.show()
+        return window
+
+    return build

@@ -11,11 +11,9 @@ from PySide6.QtCore import Qt
 
 from rso_manager.services import breaches as br
 from rso_manager.services import devices as dv
-from rso_manager.services.caseload import AccessReason, open_record
 from rso_manager.services.devices import DeviceInput, OrderInput, RequirementInput
 from rso_manager.services.visits import VisitInput, record_visit
 from tests.ui.conftest import make_offender
-from ui.record_window import RecordWindow
 from ui.workflows.breaches import BreachesPage, open_breach_decision
 from ui.workflows.devices import DevicesPage, select_first
 from ui.workflows.orders import OrdersPage
@@ -27,31 +25,6 @@ SUPERVISOR_REASONS = ("I have read the hospital confirmation and the device chec
                       "proportionate; the OM will re-check the phone at the next unannounced visit.")
 WARNING = ("Warned that declaring a device late is an offence and that any further delay will be recorded "
            "as a crime and put before the CPS.")
-
-
-@pytest.fixture
-def record_window(qtbot, sqlite_services, world, prompter):
-    from ui.worker import Worker
-
-    windows = []
-
-    def build(record, actor=None) -> RecordWindow:
-        actor = actor or world.om
-        opened = open_record(sqlite_services, actor, record.offender_id, AccessReason.CASE_MANAGEMENT,
-                             "reviewing devices and breaches for a test")
-        worker = Worker()
-        window = RecordWindow(sqlite_services, actor, worker, prompter, opened)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        qtbot.addWidget(window)
-        window._test_worker = worker
-        windows.append(window)
-        window.show()
-        window._qtbot = qtbot
-        return window
-
-    yield build
-    for window in windows:
-        window._test_worker.wait_for_done(5000)
 
 
 def _show(window, key: str, title: str):

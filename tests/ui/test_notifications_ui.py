@@ -14,7 +14,6 @@ from rso_manager.domain.notification_period import DisposalKind
 from rso_manager.persistence import models as m
 from rso_manager.services import notifications as nt
 from rso_manager.services.breaches import breaches_for
-from rso_manager.services.caseload import AccessReason, open_record
 from tests.ui.conftest import make_offender
 from ui.record_window import RecordWindow
 from ui.workflows.notifications import ConvictionsTab, NotificationsTab
@@ -23,32 +22,21 @@ TODAY = date(2026, 11, 25)
 
 
 @pytest.fixture
-def record_window(qtbot, sqlite_services, world, prompter, tmp_path):
-    from ui.worker import Worker
-
-    windows = []
+def record_window(record_window, qtbot, tmp_path):
+    """The shared record window, with acknowledgements written to a temporary folder and
+    "opened" into a list (no viewer in tests)."""
 
     def build(record, actor=None) -> RecordWindow:
-        opened = open_record(sqlite_services, actor or world.om, record.offender_id, AccessReason.CASE_MANAGEMENT,
-                             "reviewing notifications for a test")
-        worker = Worker()
-        window = RecordWindow(sqlite_services, actor or world.om, worker, prompter, opened)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        qtbot.addWidget(window)
-        window._test_worker = worker
-        windows.append(window)
-        window.show()
+        window = record_window(record, actor)
         page = window.section_tabs["notifications"]
-        window.opened = []  # acknowledgements "opened" (no viewer in tests)
+        window.opened = []
         page.opener = window.opened.append
         page.ack_folder = tmp_path / "acks"
         _wait_loaded(qtbot, page)
         _wait_loaded(qtbot, window.section_tabs["convictions"])
         return window
 
-    yield build
-    for window in windows:
-        window._test_worker.wait_for_done(5000)
+    return build
 
 
 def _wait_loaded(qtbot, page, after: int = 0) -> None:

@@ -8,11 +8,10 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTime
+from PySide6.QtCore import QTime
 
 from rso_manager.persistence.models import Absence, Visit
 from rso_manager.services import devices, visits
-from rso_manager.services.caseload import AccessReason, open_record
 from rso_manager.services.visits import VisitInput
 from tests.ui.conftest import make_offender
 from ui.record_window import RecordWindow
@@ -21,30 +20,6 @@ from ui.workflows.visit_form import BookDialog, VisitForm
 from ui.workflows.visits import RiskPage, VisitsPage
 
 GOOD_IMEI = "490154203237518"
-
-
-@pytest.fixture
-def record_window(qtbot, sqlite_services, world, prompter):
-    from ui.worker import Worker
-
-    windows = []
-
-    def build(record, actor=None) -> RecordWindow:
-        actor = actor or world.om
-        opened = open_record(sqlite_services, actor, record.offender_id, AccessReason.CASE_MANAGEMENT,
-                             "planning a visit in a test")
-        worker = Worker()
-        window = RecordWindow(sqlite_services, actor, worker, prompter, opened)
-        window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)
-        qtbot.addWidget(window)
-        window._test_worker = worker
-        windows.append(window)
-        window.show()
-        return window
-
-    yield build
-    for window in windows:
-        window._test_worker.wait_for_done(5000)
 
 
 def _page(window: RecordWindow, key: str):
