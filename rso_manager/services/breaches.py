@@ -28,7 +28,13 @@ from rso_manager.persistence import models as m
 from rso_manager.reports.warning_letter import warning_letter_pdf
 from rso_manager.services import case_events, case_summary, settings
 from rso_manager.services.caseload import _scope_filter  # one definition of who sees which cases
-from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from rso_manager.services.errors import (
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    past_date_problem,
+)
 from rso_manager.services.unit_of_work import (
     SYSTEM,
     Actor,
@@ -205,10 +211,9 @@ def _breach_input_problems(s: Session, offender_id: int, data: BreachInput, toda
     problems = []
     if data.kind not in BREACH_KINDS:
         problems.append(FieldProblem("kind", "Choose what was breached: a statutory duty, an order or a licence."))
-    if data.occurred_on is None:
-        problems.append(FieldProblem("occurred_on", "Enter the date the breach happened (DD/MM/YYYY)."))
-    elif data.occurred_on > today:
-        problems.append(FieldProblem("occurred_on", "The breach date is in the future; a breach is recorded once it has happened."))
+    problems += filter(None, [past_date_problem(
+        "occurred_on", data.occurred_on, today, missing="Enter the date the breach happened (DD/MM/YYYY).",
+        future="The breach date is in the future; a breach is recorded once it has happened.")])
     if not data.description.strip():
         problems.append(FieldProblem("description", "Describe what happened: what was done or not done, and how it came to light."))
     if data.kind == "order":

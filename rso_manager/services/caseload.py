@@ -14,7 +14,13 @@ from sqlalchemy.orm.exc import StaleDataError
 from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.persistence import models as m
 from rso_manager.services import case_summary
-from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from rso_manager.services.errors import (
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    past_date_problem,
+)
 from rso_manager.services.unit_of_work import Actor, Services, find_offender, require, unit_of_work
 
 MIN_REASON_CHARS = 10  # security.md R2: a reason code plus at least 10 characters of text
@@ -449,10 +455,9 @@ def add_address(services: Services, actor: Actor, offender_id: int, *, kind: str
     problems = []
     if not line1.strip():
         problems.append(FieldProblem("line1", "Enter the first line of the address."))
-    if from_date is None:
-        problems.append(FieldProblem("from_date", "Enter the date the offender started living there."))
-    elif from_date > services.clock.today():
-        problems.append(FieldProblem("from_date", "The start date is in the future; record the move when it happens."))
+    problems += filter(None, [past_date_problem(
+        "from_date", from_date, services.clock.today(), missing="Enter the date the offender started living there.",
+        future="The start date is in the future; record the move when it happens.")])
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 class ServiceError(Exception):
@@ -22,6 +22,16 @@ class NotFound(ServiceError):
 class FieldProblem:
     field: str
     message: str
+
+
+def past_date_problem(field: str, value: date | None, today: date, *, missing: str,
+                      future: str) -> FieldProblem | None:
+    """A date that must be given and cannot be in the future (something that has happened)."""
+    if value is None:
+        return FieldProblem(field, missing)
+    if value > today:
+        return FieldProblem(field, future)
+    return None
 
 
 class ValidationFailed(ServiceError):

@@ -36,7 +36,7 @@ from rso_manager.reports.acknowledgement import acknowledgement_pdf
 from rso_manager.services import case_events, case_summary, settings
 from rso_manager.services.breaches import notification_breaches
 from rso_manager.services.caseload import MIN_REASON_CHARS, _scope_filter
-from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -582,10 +582,9 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
     problems = []
     if data.kind not in CONVICTION_KINDS:
         problems.append(FieldProblem("kind", "Choose conviction, finding or caution."))
-    if data.convicted_on is None:
-        problems.append(FieldProblem("convicted_on", "Enter the date of the conviction, finding or caution."))
-    elif data.convicted_on > today:
-        problems.append(FieldProblem("convicted_on", "The date is in the future; enter the date the court convicted or the caution was given."))
+    problems += filter(None, [past_date_problem(
+        "convicted_on", data.convicted_on, today, missing="Enter the date of the conviction, finding or caution.",
+        future="The date is in the future; enter the date the court convicted or the caution was given.")])
     if not data.offence.strip():
         problems.append(FieldProblem("offence", "Enter the offence."))
     if data.source not in SOURCES:

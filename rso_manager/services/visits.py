@@ -27,7 +27,7 @@ from rso_manager.persistence import models as m
 from rso_manager.services import case_events, case_summary, devices, settings
 from rso_manager.services.caseload import RISK_ORDER, _scope_filter
 from rso_manager.services.devices import DeviceCheckInput, DeviceInput
-from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -63,10 +63,9 @@ def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *
         problems.append(FieldProblem("tool", f"Choose the assessment tool: {', '.join(RISK_TOOLS)}."))
     if level not in {r.value for r in vw.RiskLevel}:
         problems.append(FieldProblem("level", "Choose the risk level: low, medium, high or very high."))
-    if assessed_on is None:
-        problems.append(FieldProblem("assessed_on", "Enter the date of the assessment."))
-    elif assessed_on > services.clock.today():
-        problems.append(FieldProblem("assessed_on", "The assessment date is in the future; enter the date it was completed."))
+    problems += filter(None, [past_date_problem(
+        "assessed_on", assessed_on, services.clock.today(), missing="Enter the date of the assessment.",
+        future="The assessment date is in the future; enter the date it was completed.")])
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
