@@ -11,7 +11,12 @@ from sqlalchemy.orm import Session, sessionmaker
 BUSY_TIMEOUT_MS = 5000
 
 
-class DatabaseLocationError(ValueError):
+class DatabaseOpenError(Exception):
+    """The database cannot be opened or used as asked. The message names the problem and the fix;
+    the CLI prints it on one line and exits 2, the GUI shows it before anything else."""
+
+
+class DatabaseLocationError(DatabaseOpenError, ValueError):
     """The database cannot live where it was asked to (e.g. SQLite on a network share)."""
 
 

@@ -61,6 +61,15 @@ class AuthenticationFailed(ServiceError):
     pass
 
 
+class AccountChanged(ServiceError):
+    """The signed-in account no longer holds the powers it had at sign-in (closed, locked, role,
+    team or training changed). The user must sign in again; nothing was written."""
+
+
+class NeedsReason(PermissionDenied):
+    """The case is outside the user's link to it: opening it takes a recorded reason."""
+
+
 class DatabaseBusy(ServiceError):
     def __init__(self) -> None:
         super().__init__("The database is busy with another user's change. Wait a moment and try again.")
