@@ -22,7 +22,7 @@ from rso_manager import demo, reminders  # noqa: E402
 from rso_manager.clock import FixedClock  # noqa: E402
 from rso_manager.database import open_database  # noqa: E402
 from rso_manager.domain.roles import CaseloadScope  # noqa: E402
-from rso_manager.services import caseload, users  # noqa: E402
+from rso_manager.services import caseload, second_factor, users  # noqa: E402
 
 
 def timed(fn, repeat=3):
@@ -46,7 +46,8 @@ def main() -> int:
         t = time.perf_counter()
         demo.generate(services, offenders=args.offenders, seed=1)
         print(f"generated {args.offenders} offenders in {time.perf_counter() - t:.1f} s")
-    lead = users.login(services, "lead", demo.DEMO_PASSWORD)
+    lead = users.login(services, "lead", demo.DEMO_PASSWORD,
+                       code=second_factor.current_code(demo.DEMO_TOTP_SECRETS["lead"], clock.now()))
     sup = users.login(services, "sup.northam", demo.DEMO_PASSWORD)
     om = users.login(services, "om.northam1", demo.DEMO_PASSWORD)
     for label, actor, scope in (("force (OMU lead)", lead, CaseloadScope.ALL),

@@ -4,15 +4,33 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from platformdirs import PlatformDirs
 from sqlalchemy import Engine, make_url, select
 
 from rso_manager.clock import Clock
 from rso_manager.persistence import models as m
-from rso_manager.persistence.engine import make_engine, make_session_factory, sqlite_url_for
+from rso_manager.persistence.engine import (
+    is_encrypted,
+    make_engine,
+    make_session_factory,
+    plain_database_warning,
+    sqlite_url_for,
+)
+from rso_manager.persistence.integrity import (
+    DatabaseDamagedError,
+    DatabaseState,
+    damaged_message,
+    quick_check,
+    refuse_writes,
+    remember,
+)
+from rso_manager.persistence.pg_roles import check_app_connection
 from rso_manager.persistence.schema import upgrade
 from rso_manager.services.unit_of_work import Services
 
@@ -72,11 +90,44 @@ def seed_reference_data(engine: Engine, clock: Clock) -> None:
                                       created_at=clock.now()))
 
 
-def open_database(url: str, clock: Clock) -> tuple[Engine, Services]:
+@dataclass(frozen=True)
+class OpenedDatabase:
+    """The open database. Unpacks as (engine, services) for callers that need only those;
+    state says whether it is damaged (then read-only) or not encrypted."""
+
+    engine: Engine
+    services: Services
+    state: DatabaseState
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter((self.engine, self.services))
+
+
+def open_database(url: str, clock: Clock, *, read_only_if_damaged: bool = False) -> OpenedDatabase:
+    """Open, check (quick_check), upgrade and seed. A damaged SQLite file raises
+    DatabaseDamagedError, or with read_only_if_damaged (the GUI) opens with PRAGMA query_only,
+    so the user can read and restore but every write fails with a message."""
     engine = make_engine(url)
+    check_app_connection(engine)  # PostgreSQL: never as owner/superuser; the owner migrates
+    warning = None
+    if engine.dialect.name == "sqlite" and not is_encrypted(engine) and engine.url.database not in (None, "", ":memory:"):
+        warning = plain_database_warning(engine.url.database)
+    damage = quick_check(engine)
+    if damage:
+        engine.dispose()
+        message = damaged_message(describe(url), damage)
+        if not read_only_if_damaged:
+            raise DatabaseDamagedError(message)
+        engine = make_engine(url, query_only=True)
+        refuse_writes(engine, describe(url))
+        state = DatabaseState(damaged=message, warning=warning)
+        remember(engine, state)
+        return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state)
     upgrade(engine, now=clock.now())
     seed_reference_data(engine, clock)
-    return engine, Services(make_session_factory(engine), clock)
+    state = DatabaseState(warning=warning)
+    remember(engine, state)
+    return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state)
 
 
 def is_demo(services: Services) -> bool:

@@ -35,9 +35,9 @@ from rso_manager.domain.dates import (
     within_months_beginning_with,
 )
 from rso_manager.domain.roles import Role
-from rso_manager.persistence import audit_chain
+from rso_manager.persistence import audit_chain, audit_key, record_seal
 from rso_manager.persistence import models as m
-from rso_manager.services import passwords
+from rso_manager.services import passwords, second_factor
 from rso_manager.services.unit_of_work import Services
 
 DEMO_PASSWORD = "demo password for training only"
@@ -46,7 +46,21 @@ DEMO_PASSWORD_HINT = (
     "sup.eastmoor, sup.westvale, sup.harbourside (supervisors), om.northam1, om.eastmoor1, ... "
     "(offender managers) and new.starter (not yet trained)"
 )
+# Fixed, published secrets for the sign-in codes of the demo's administrator and OMU lead (who
+# must sign in with one): a demo database's login screen shows their current codes. They make
+# a demo account no safer than its published password; never use them outside a demo.
+DEMO_TOTP_SECRETS = {
+    "admin": "DEMOADMINCODEFORTRAININGONLYAAAA",
+    "lead": "DEMOLEADCODEFORTRAININGONLYBBBBB",
+}
 DEMO_SETTING = "demo_mode"
+
+
+def demo_codes_hint(now: datetime) -> str:
+    """The demo accounts' sign-in codes at NOW, for the login screen."""
+    codes = ", ".join(f"{name} {second_factor.current_code(secret, now)}"
+                      for name, secret in DEMO_TOTP_SECRETS.items())
+    return f"Sign-in codes now (new ones every 30 seconds; each works once): {codes}."
 
 TEAMS = ("Northam", "Eastmoor", "Westvale", "Harbourside")
 CASES_PER_OFFICER = 50  # a realistic load at the default sizes; the cap below binds past 8,000
@@ -259,17 +273,25 @@ def _load(services: Services, rng: random.Random, offenders: int, seed: int,
         with _sqlite_cache(s):
             builder = _Builder(s, rng, today, now)
             teams, users = builder.staff(offenders, password_hash)
+            # Core inserts the session cannot see: sealed by re-reading them with the first batch.
+            record_seal.note_written(s, m.Team.__tablename__)
+            record_seal.note_written(s, m.User.__tablename__)
             done = 0
             while done < offenders:
                 size = min(CHUNK, offenders - done)
                 builder.insert(builder.chunk(size))
                 done += size
+                # One seal row per batch, so no audit row carries millions of digests.
+                audit_chain.seal_now(s, occurred_at=now, role=Role.ADMINISTRATOR.value,
+                                     details={"demo_offenders_loaded": done})
                 if progress is not None:
                     progress(done, offenders)
         s.execute(insert(m.Setting.__table__), [{
             "id": builder.ids.take("setting"), "key": DEMO_SETTING, "value_json": "true",
             "version_id": 1, "created_at": now,
         }])
+        record_seal.note_written(s, m.Setting.__tablename__)  # sealed with demo.generate's row
+        _advance_sequences(s)
         audit_chain.append(
             s, occurred_at=now, user_id=None, username="system", role=Role.ADMINISTRATOR.value,
             action="demo.generate", details={"offenders": offenders, "seed": seed},
@@ -292,6 +314,26 @@ def _sqlite_cache(s: Session) -> Iterator[None]:
         yield
     finally:
         conn.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+
+
+def _advance_sequences(s: Session) -> None:
+    """PostgreSQL: the rows went in with ids assigned here, so each id sequence still stands
+    where it was, and the next create would collide with a loaded row. nextval, not setval:
+    the app role may use a sequence but not set it back onto existing ids."""
+    conn = s.connection()
+    if conn.dialect.name != "postgresql":
+        return
+    for table in m.Base.metadata.sorted_tables:
+        if "id" not in table.c:
+            continue
+        sequence = conn.scalar(select(func.pg_get_serial_sequence(table.name, "id")))
+        if sequence is None:  # ids not from a sequence (the audit trail numbers its own)
+            continue
+        loaded = conn.scalar(select(func.max(table.c.id))) or 0
+        at = conn.scalar(select(func.nextval(sequence)))
+        if at < loaded:
+            conn.scalar(select(func.max(func.nextval(sequence)))
+                        .select_from(func.generate_series(1, loaded - at)))
 
 
 def _refuse_unless_empty(s: Session) -> None:
@@ -414,6 +456,7 @@ class _Builder:
         self._stamps: dict[date, datetime] = {}
         self._offsets: dict[date, timedelta] = {}
         self._converters: dict[tuple[str, str], Callable[[Any], Any] | None] = {}
+        self._digester = record_seal.Digester(audit_key.load())
         self._crime_seq = 0
         self._phone_seq = 0
 
@@ -456,11 +499,13 @@ class _Builder:
         return rid
 
     def insert(self, rows: dict[str, list[dict[str, Any]]]) -> None:
-        """Write one chunk's rows, parents first."""
+        """Write one chunk's rows, parents first, and digest them for the batch's seal from the
+        very values written (re-reading a million rows would cost more than writing them)."""
         for model in _INSERT_ORDER:
             table_rows = rows.get(model.__tablename__)
             if table_rows:
                 _bulk_insert(self.s, model.__table__, table_rows, self._converters)
+                record_seal.add_bulk_digests(self.s, self._digester, model.__table__, table_rows)
 
     def _between(self, start: date, end: date) -> date:
         span = (end - start).days
@@ -486,7 +531,8 @@ class _Builder:
                 "display_name": f"{_forename(rng, female)} {_surname(rng)}",
                 "role": role.value, "team_id": team_id, "trained": trained, "active": True,
                 "password_hash": password_hash, "failed_logins": 0, "version_id": 1,
-                "created_at": now,
+                "created_at": now, "totp_secret": DEMO_TOTP_SECRETS.get(username),
+                "totp_enrolled_at": now if username in DEMO_TOTP_SECRETS else None,
             })
             return uid
 

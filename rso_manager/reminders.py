@@ -13,6 +13,7 @@ from sqlalchemy import and_, or_, select
 
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.persistence import models as m
+from rso_manager.services import access
 from rso_manager.services.caseload import _scope_filter
 from rso_manager.services.unit_of_work import Actor, Services
 
@@ -62,7 +63,7 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
                    or_(and_(m.Offender.next_visit_due.is_not(None), m.Offender.next_visit_due <= horizon),
                        and_(m.Offender.next_notification_due.is_not(None), m.Offender.next_notification_due <= horizon))))
     items = []
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         for oid, ref, surname, forenames, visit_due, note_due in s.execute(stmt):
             name = f"{surname.upper()}, {forenames}"
             if visit_due is not None and visit_due <= horizon:

@@ -1,6 +1,12 @@
 import os
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")  # before anything imports Qt
+# Test databases are encrypted like real ones, with a fixed raw key: a raw key (64 hex) skips
+# SQLCipher's per-connection PBKDF2, which would cost ~0.1 s on each of thousands of connections.
+os.environ["RSO_DB_KEY"] = "5eed" * 16  # before anything opens a database
+# The audit chain, record seals and checkpoints are keyed with a fixed test key (never a key file
+# in the user's data directory).
+os.environ["RSO_AUDIT_KEY"] = "a0d1" * 16
 
 import queue
 import shutil
@@ -18,6 +24,8 @@ from rso_manager.database import seed_reference_data
 from rso_manager.domain.roles import Role
 from rso_manager.persistence.engine import make_engine, make_session_factory
 from rso_manager.persistence.models import Team, User
+from rso_manager.persistence.pg_roles import DEFAULT_APP_ROLE as APP_ROLE
+from rso_manager.persistence.pg_roles import DEFAULT_OWNER_ROLE as OWNER_ROLE
 from rso_manager.persistence.schema import upgrade
 from rso_manager.services.passwords import hash_password
 from rso_manager.services.unit_of_work import Actor, Services
@@ -104,18 +112,17 @@ def postgres_server():
             pytest.fail(f"PostgreSQL tests cannot run under CI: {reason}", pytrace=False)
         pytest.skip(f"!!! PostgreSQL tests SKIPPED: {reason}. Install PostgreSQL 15 to run them. !!!")
     server = pg_server.start()
-    clock = FixedClock()
-    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as c:
-        c.execute(text("CREATE DATABASE rso_template"))
-    admin.dispose()
-    engine = make_engine(server.url("rso_template"))
-    upgrade(engine, now=clock.now())
-    seed_reference_data(engine, clock)
-    _seed_world(engine, clock)
-    engine.dispose()
-    yield server
-    server.stop()
+    try:  # a set-up that fails must not leave the server running after the test run
+        clock = FixedClock()
+        # Migrated by the owner role, seeded and then used by the app role, as in production:
+        # a clone keeps the grants (roles are cluster-wide, privileges live in the database).
+        engine = make_engine(pg_server.create_app_database(server, "rso_template", clock.now()))
+        seed_reference_data(engine, clock)
+        _seed_world(engine, clock)
+        engine.dispose()
+        yield server
+    finally:
+        server.stop()
 
 
 class _DatabaseFactory:
@@ -136,6 +143,9 @@ class _DatabaseFactory:
             try:
                 with self.admin.connect() as c:
                     c.execute(text(f"CREATE DATABASE {name} TEMPLATE rso_template"))
+                    # Database-level privileges are not cloned: only the two roles connect.
+                    c.execute(text(f"REVOKE ALL ON DATABASE {name} FROM PUBLIC"))
+                    c.execute(text(f"GRANT CONNECT ON DATABASE {name} TO {APP_ROLE}, {OWNER_ROLE}"))
             except Exception as exc:  # surfaced in the test that asks for the database
                 self.ready.put(exc)
                 return
@@ -154,7 +164,7 @@ class _DatabaseFactory:
         got = self.ready.get(timeout=60)
         if isinstance(got, Exception):
             raise got
-        return self.server.url(got)
+        return self.server.url(got, APP_ROLE)
 
     def give_back(self, url: str) -> None:
         self.finished.put(url.rsplit("/", 1)[1])

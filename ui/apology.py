@@ -1,4 +1,7 @@
-"""Errors users cannot cause: log with a trace, show a short apology saying where the log is."""
+"""Errors users cannot cause: log them, show a short apology saying where the log is.
+
+The log file's formatter (rso_manager/log_privacy.py, set up in ui/app.py) writes such an error
+by its type and the place of each frame only: its message can hold personal data."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
 """The composition root: arguments, logging, the database, first start, login, main window.
 
-`main(["audit", "verify"])` (any of rso_manager.cli.COMMANDS, optionally after --db URL) runs the
-headless CLI and creates no Qt application. Anything else starts the GUI.
+`main(["audit", "verify"])` (any positional argument, optionally after --db URL) runs the
+headless CLI and creates no Qt application; an unknown command is a usage error there. Options
+alone (--db URL, --demo, Qt's own) start the GUI.
 """
 
 from __future__ import annotations
@@ -31,13 +32,17 @@ from rso_manager.database import (
     open_database,
     resolve_url,
 )
-from rso_manager.persistence.engine import DatabaseLocationError, sqlite_url_for
+from rso_manager.log_privacy import TypeAndPlaceFormatter
+from rso_manager.persistence import audit_checkpoints
+from rso_manager.persistence.engine import DatabaseOpenError, sqlite_url_for
+from rso_manager.persistence.keys import set_passphrase_prompt
 from rso_manager.persistence.schema import SchemaTooNewError
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import UserInfo, needs_first_admin
 from ui.apology import apologise, apology_text, set_log_file
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow, build_main_window
+from ui.passphrase_dialog import ask_database_passphrase
 from ui.prompter import Prompter, QtPrompter
 from ui.qtcompat import emit
 from ui.worker import Worker
@@ -53,21 +58,27 @@ DEMO_SEED = 1
 # --- command line ------------------------------------------------------------------------------
 
 
-def cli_command(argv: Sequence[str]) -> str | None:
-    """The CLI sub-command in argv, if any: the first positional after an optional --db URL."""
-    from rso_manager.cli import COMMANDS
+# Options that take a value (ours, and Qt's own, which QApplication reads from argv).
+_OPTIONS_WITH_VALUE = frozenset({"--db", "-platform", "-platformpluginpath", "-platformtheme", "-plugin",
+                                 "-style", "-stylesheet", "-session", "-display", "-geometry",
+                                 "-qwindowgeometry", "-qwindowicon", "-qwindowtitle", "-qmljsdebugger"})
 
+
+def cli_command(argv: Sequence[str]) -> str | None:
+    """The CLI sub-command in argv, if any: the first positional, skipping options and their
+    values. Any positional is a command line, even an unknown one: the CLI then says it is not a
+    command, rather than the GUI opening on a mistyped `main.py bakup`."""
     tokens = list(argv)
     i = 0
     while i < len(tokens):
         token = tokens[i]
-        if token == "--db":
+        if token in _OPTIONS_WITH_VALUE:
             i += 2
             continue
         if token.startswith("-"):
             i += 1
             continue
-        return token if token in COMMANDS else None
+        return token
     return None
 
 
@@ -92,10 +103,12 @@ def database_url(args: argparse.Namespace) -> str:
 # --- process set-up ------------------------------------------------------------------------------
 
 
-def setup_logging() -> Path:
-    path = log_dir() / "rso-manager.log"
+def setup_logging(directory: Path | None = None) -> Path:
+    """The log file. Errors in it are logged by type and place only: no message text, SQL
+    parameters or locals, which can hold names, PNC numbers and dates of birth."""
+    path = (directory or log_dir()) / "rso-manager.log"
     handler = RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(threadName)s: %(message)s"))
+    handler.setFormatter(TypeAndPlaceFormatter())
     root = logging.getLogger()
     root.addHandler(handler)
     root.setLevel(logging.INFO)
@@ -104,7 +117,8 @@ def setup_logging() -> Path:
 
 
 def install_excepthook(prompter: Prompter) -> None:
-    """Errors nobody caught: logged with a trace, then a short apology naming the log file."""
+    """Errors nobody caught: logged by type and place (the log file's formatter keeps their
+    text out), then a short apology naming the log file."""
     showing = threading.Lock()
 
     def hook(exc_type, exc, tb) -> None:
@@ -252,9 +266,12 @@ class Startup(QObject):
     def show_login(self, username: str = "") -> None:
         demo = is_demo(self.services)
         module = _demo_module() if demo else None
+        codes_hint = getattr(module, "demo_codes_hint", None)
         self.login_dialog = LoginDialog(self.services, self.worker, self.prompter, database=self.database,
                                         demo=demo, demo_hint=getattr(module, "DEMO_PASSWORD_HINT", None),
-                                        username=username)
+                                        username=username,
+                                        demo_codes=(lambda: codes_hint(self.services.clock.now()))
+                                        if codes_hint else None)
         self.login_dialog.logged_in.connect(self.show_main)
         self.login_dialog.rejected.connect(lambda: emit(self.finished, 0))
         self.login_dialog.show()
@@ -263,6 +280,7 @@ class Startup(QObject):
         self.main_window = build_main_window(self.services, actor, prompter=self.prompter, worker=self.worker,
                                              database=self.database, demo=is_demo(self.services))
         self.main_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.main_window.sign_in_again.connect(self._sign_in_again)
         # From here the main window reports failures on the shared worker; one message each.
         self.worker.unhandled_error.disconnect(self._unhandled)
         self.main_window.show()
@@ -270,6 +288,17 @@ class Startup(QObject):
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(True)
         emit(self.main_window_shown, self.main_window)
+
+    def _sign_in_again(self, username: str) -> None:
+        """The account changed under the open session: back to the login, with a fresh Actor
+        (and a fresh main window) if the account can still sign in. The old window closes
+        itself after this; the app must not end when it does."""
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            app.setQuitOnLastWindowClosed(False)
+        self.worker.unhandled_error.connect(self._unhandled)
+        self.main_window = None
+        self.show_login(username)
 
     def shutdown(self) -> None:
         self.worker.wait_for_done(10_000)
@@ -304,9 +333,11 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
     install_excepthook(prompter)
     clock = clock or SystemClock()
     url = database_url(args)
+    set_passphrase_prompt(ask_database_passphrase)
     try:
-        engine, services = open_database(url, clock)
-    except (SchemaTooNewError, DatabaseLocationError) as exc:
+        # A damaged file opens read-only with a red banner (ui/workflows/backups.py).
+        engine, services = open_database(url, clock, read_only_if_damaged=True)
+    except (SchemaTooNewError, DatabaseOpenError) as exc:
         log.error("Cannot open %s: %s", describe(url), exc)
         prompter.error("The database cannot be opened", str(exc))
         return 2
@@ -323,4 +354,6 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
         return app.exec()
     finally:
         startup.shutdown()
+        # A signed checkpoint of the audit chain's head, outside the database, at every close.
+        audit_checkpoints.write_on_close(services.session_factory, services.clock.now().isoformat())
         engine.dispose()

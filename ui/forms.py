@@ -28,6 +28,7 @@ from rso_manager.services.errors import ConcurrentEditError, ServiceError, Valid
 from ui.formatting import fmt_date, parse_date
 from ui.prompter import Prompter
 from ui.qtcompat import qvalue
+from ui.worker import SessionLocked
 
 
 def set_invalid(widget: QWidget, invalid: bool) -> None:
@@ -200,6 +201,9 @@ def report_failure(prompter: Prompter, exc: BaseException, *, title: str,
     service errors as a message, anything else to the apology handler."""
     if isinstance(exc, ValidationFailed) and errors is not None:
         errors.show(exc)
+    elif isinstance(exc, SessionLocked) and errors is not None:
+        # Said in the form, which the lock hides and brings back with everything typed in it.
+        errors.show_general(str(exc))
     elif isinstance(exc, ConcurrentEditError):
         if prompter.confirm("Changed by someone else", str(exc), ok="Reload", cancel="Not now") and on_reload:
             on_reload()

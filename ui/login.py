@@ -6,7 +6,9 @@ service's messages next to the fields.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -18,19 +20,35 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.services import passwords
-from rso_manager.services.errors import AuthenticationFailed, FieldProblem, ValidationFailed
+from rso_manager.services.errors import (
+    AuthenticationFailed,
+    FieldProblem,
+    SecondFactorEnrolmentRequired,
+    SecondFactorRequired,
+    ValidationFailed,
+    WrongSecondFactor,
+)
+from rso_manager.services.second_factor import is_totp_code
 from rso_manager.services.unit_of_work import Services
-from rso_manager.services.users import UserInfo, create_first_admin, login
+from rso_manager.services.users import (
+    MAX_USERNAME_LENGTH,
+    UserInfo,
+    create_first_admin,
+    login,
+    normalise_username,
+)
 from ui.apology import apologise
 from ui.forms import FieldErrors, add_row, report_failure
 from ui.prompter import Prompter
 from ui.qtcompat import emit
+from ui.second_factor import EnrolmentDialog
 from ui.worker import Worker
 
 PASSWORD_RULES = (
     f"Use at least {passwords.MIN_LENGTH} characters; a phrase of several ordinary words is easiest "
-    "to remember. No symbols or digits are required. It must not contain the username or be a "
-    "commonly used or breached password. It never expires."
+    "to remember. No symbols or digits are required. It must not be easy to guess: not a common or "
+    "breached password, not the username or the person's name, and not made of words about the "
+    "work such as police or RSO. If it is refused, the reason shows under the field. It never expires."
 )
 
 
@@ -76,7 +94,7 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(self.errors.general)
         form = QFormLayout()
         self.username = QLineEdit()
-        self.username.setMaxLength(60)
+        self.username.setMaxLength(MAX_USERNAME_LENGTH)
         self.username.setPlaceholderText("e.g. j.smith")
         add_row(form, "&Username", self.errors, "username", self.username)
         self.display_name = QLineEdit()
@@ -126,13 +144,17 @@ class FirstAdminDialog(QDialog):
 
 
 class LoginDialog(QDialog):
+    """The password, then (for an account with one) the sign-in code. An account that must have a
+    code and has none is taken through setting one up, which signs it in."""
+
     logged_in = Signal(object)  # Actor
 
     def __init__(self, services: Services, worker: Worker, prompter: Prompter, *, database: str = "",
                  demo: bool = False, demo_hint: str | None = None, username: str = "",
-                 parent: QWidget | None = None) -> None:
+                 demo_codes: Callable[[], str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services, self._worker, self._prompter = services, worker, prompter
+        self.enrolment_dialog: EnrolmentDialog | None = None
         self.setWindowTitle(("[DEMO] " if demo else "") + "RSO Manager: log in")
         self.setMinimumWidth(460)
         layout = QVBoxLayout(self)
@@ -152,11 +174,22 @@ class LoginDialog(QDialog):
         layout.addWidget(self.demo_label)
         form = QFormLayout()
         self.username = QLineEdit(username)
-        self.username.setMaxLength(60)
+        self.username.setMaxLength(MAX_USERNAME_LENGTH)
         form.addRow("&Username", self.username)
         self.password = _password_edit()
         form.addRow("&Password", self.password)
+        self.code = QLineEdit()
+        self.code.setMaxLength(20)
+        self.code.setPlaceholderText("6 digits, or a recovery code")
+        self.code_caption = QLabel("Sign-in &code")
+        self.code_caption.setBuddy(self.code)
+        form.addRow(self.code_caption, self.code)
+        self.code_caption.setVisible(False)
+        self.code.setVisible(False)
         layout.addLayout(form)
+        self.code_hint = _hint("")
+        self.code_hint.setVisible(False)
+        layout.addWidget(self.code_hint)
         self.message = QLabel()
         self.message.setObjectName("fieldError")
         self.message.setWordWrap(True)
@@ -164,17 +197,58 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addStretch(1)  # spare height below the fields, not between wrapped labels
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.back_button = self.buttons.addButton("Start again", QDialogButtonBox.ButtonRole.ResetRole)
+        self.back_button.setVisible(False)
+        self.back_button.clicked.connect(self._password_step)
         self.login_button = self.buttons.addButton("Log in", QDialogButtonBox.ButtonRole.AcceptRole)
         self.login_button.setDefault(True)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
         (self.password if username else self.username).setFocus()
+        self._demo_text = ""
+        self._demo_codes = demo_codes if demo else None
         if demo:
             hint = (demo_hint or "").strip()
-            self.demo_label.setText(
-                "This is a demonstration database with fictional people."
-                + (f"\n{hint[0].upper()}{hint[1:]}" if hint else ""))
+            self._demo_text = ("This is a demonstration database with fictional people."
+                               + (f"\n{hint[0].upper()}{hint[1:]}" if hint else ""))
+            self._show_demo_hint()
+            if self._demo_codes is not None:
+                # The codes change every 30 seconds; a second's lag at most.
+                self._demo_timer = QTimer(self)
+                self._demo_timer.setInterval(1000)
+                self._demo_timer.timeout.connect(self._show_demo_hint)
+                self._demo_timer.start()
+
+    def _show_demo_hint(self) -> None:
+        codes = self._demo_codes() if self._demo_codes is not None else ""
+        self.demo_label.setText(self._demo_text + (f"\n{codes}" if codes else ""))
+
+    @property
+    def asking_for_code(self) -> bool:
+        return not self.code.isHidden()
+
+    def _code_step(self) -> None:
+        self.username.setReadOnly(True)
+        self.password.setReadOnly(True)
+        self.code_caption.setVisible(True)
+        self.code.setVisible(True)
+        self.code_hint.setText(
+            "Enter the 6-digit code your authenticator app shows for RSO Manager now. Without your "
+            "phone, use one of your recovery codes; each works once.")
+        self.code_hint.setVisible(True)
+        self.back_button.setVisible(True)
+        self.code.clear()
+        self.code.setFocus()
+
+    def _password_step(self) -> None:
+        self.username.setReadOnly(False)
+        self.password.setReadOnly(False)
+        self.password.clear()
+        self.code.clear()
+        for widget in (self.code_caption, self.code, self.code_hint, self.back_button, self.message):
+            widget.setVisible(False)
+        self.password.setFocus()
 
     def submit(self) -> None:
         if not self.login_button.isEnabled():
@@ -182,22 +256,54 @@ class LoginDialog(QDialog):
         self.message.setVisible(False)
         self.login_button.setEnabled(False)
         self.login_button.setText("Checking...")
-        self._worker.submit(login, self._services, self.username.text().strip(), self.password.text(),
+        code = self.code.text().strip() if self.asking_for_code else None
+        self._worker.submit(login, self._services, self.username.text().strip(), self.password.text(), code,
                             owner=self, on_success=self._ok, on_error=self._failed)
 
     def _ok(self, actor) -> None:
+        used_recovery = self.asking_for_code and not is_totp_code(self.code.text())
         self.password.clear()
+        self.code.clear()
+        if used_recovery:
+            self._prompter.info(
+                "Recovery code used",
+                "You signed in with a recovery code; it cannot be used again. If your phone is lost, "
+                "set up a new sign-in code (File > Set up sign-in code) or ask your administrator to "
+                "reset it.")
         emit(self.logged_in, actor)
         self.accept()
+
+    def _say(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(True)
 
     def _failed(self, exc: BaseException) -> None:
         self.login_button.setEnabled(True)
         self.login_button.setText("Log in")
-        if isinstance(exc, AuthenticationFailed):
-            self.message.setText(str(exc))
-            self.message.setVisible(True)
+        if isinstance(exc, SecondFactorRequired):
+            self._code_step()
+        elif isinstance(exc, WrongSecondFactor):
+            self._say(str(exc))
+            self.code.clear()
+            self.code.setFocus()
+        elif isinstance(exc, SecondFactorEnrolmentRequired):
+            self._enrol()
+        elif isinstance(exc, AuthenticationFailed):
+            if self.asking_for_code:
+                self._password_step()
+            self._say(str(exc))
             self.password.clear()
             self.password.setFocus()
-            return
-        report_failure(self._prompter, exc, title="Could not log in",
-                       unexpected=lambda e: apologise(self._prompter, e))
+        else:
+            report_failure(self._prompter, exc, title="Could not log in",
+                           unexpected=lambda e: apologise(self._prompter, e))
+
+    def _enrol(self) -> None:
+        # The password was right a moment ago; it is handed on, not asked for again.
+        self.enrolment_dialog = EnrolmentDialog(self._services, self._worker, self._prompter,
+                                                normalise_username(self.username.text()) or "",
+                                                password=self.password.text(),
+                                                parent=self)
+        self.enrolment_dialog.enrolled.connect(self._ok)
+        self.enrolment_dialog.rejected.connect(self._password_step)
+        self.enrolment_dialog.open()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -75,6 +76,8 @@ _MAX_COLUMN_CHARS = {COL_NAME: 34, COL_MANAGER: 26, COL_TEAM: 20}
 class MainWindow(QMainWindow):
     caseload_loaded = Signal(int)  # rows; tests and the status bar listen
     record_window_opened = Signal(object)  # RecordWindow
+    # The account changed under this session: the app signs it in again (username).
+    sign_in_again = Signal(str)
 
     def __init__(self, services: Services, actor: Actor, *, prompter: Prompter | None = None,
                  worker: Worker | None = None, database: str = "", demo: bool = False,
@@ -84,6 +87,9 @@ class MainWindow(QMainWindow):
         self.prompter: Prompter = prompter or QtPrompter(lambda: self)
         self.worker = worker or Worker(self)
         self.worker.unhandled_error.connect(self._report)
+        self.worker.account_changed.connect(self.require_sign_in)
+        self.worker.handles_account_changes = True
+        self.signing_out = False
         self.database, self.demo = database, demo
         self.scopes = caseload_scopes(actor.role) if actor.can(Permission.READ_CASES) else ()
         self.scope: CaseloadScope | None = self.scopes[0] if self.scopes else None
@@ -468,7 +474,8 @@ class MainWindow(QMainWindow):
         if row is not None:
             self.open_offender(row.offender_id, f"{row.name} ({row.reference})")
 
-    def open_offender(self, offender_id: int, title: str) -> OpenReasonDialog | RecordWindow:
+    def open_offender(self, offender_id: int, title: str, *,
+                      outside_link: bool = False) -> OpenReasonDialog | RecordWindow:
         """Ask the reason (no reason, no view), then open. A record already open in this session
         is brought to the front instead of being opened again."""
         window = self.record_windows.get(offender_id)
@@ -480,7 +487,8 @@ class MainWindow(QMainWindow):
         if self.reason_dialog is not None and self.reason_dialog.isVisible():
             self.reason_dialog.reject()
         self.reason_dialog = OpenReasonDialog(self.services, self.actor, self.worker, self.prompter,
-                                              offender_id, title, parent=self)
+                                              offender_id, title, parent=self,
+                                              outside_link=outside_link)
         self.reason_dialog.record_opened.connect(self.show_record)
         self.reason_dialog.open()
         return self.reason_dialog
@@ -554,14 +562,36 @@ class MainWindow(QMainWindow):
             f"Signed in as {self.actor.display_name} ({self.actor.role.label})."
             + ("\n\nThis is a DEMO database: every person in it is fictional." if self.demo else ""))
 
+    def case_windows(self) -> list[QWidget]:
+        """Every other window of the app on screen: record windows, dialogs, messages. Menus and
+        tooltips are not windows a user works in."""
+        return [w for w in QApplication.topLevelWidgets()
+                if w is not self and w.isVisible()
+                and w.windowType() not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip)]
+
+    def require_sign_in(self, exc: BaseException) -> None:
+        """The account is not what it was at sign-in (closed, locked, role, team or training):
+        what it shows and can do was decided for the old account, so every case window goes,
+        the user is told why, once, and the app asks for a fresh sign-in."""
+        if self.signing_out:
+            return
+        self.signing_out = True
+        for window in self.case_windows():
+            window.hide()
+        self.hide()
+        emit(self.sign_in_again, self.actor.username)  # the app shows the login behind the message
+        self.prompter.warning("Sign in again", f"{exc}\n\nAnything not yet saved could not be kept.")
+        self.close()
+
     def _report(self, exc: BaseException, title: str = "That could not be done") -> None:
         report_failure(self.prompter, exc, title=title, unexpected=lambda e: apologise(self.prompter, e))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for window in list(self.record_windows.values()):
-            if not window.close():
+            if not window.close() and not self.signing_out:
                 event.ignore()
                 return
+        self.worker.handles_account_changes = False
         self.worker.wait_for_done(10_000)  # let a save in flight finish before the app goes
         super().closeEvent(event)
 

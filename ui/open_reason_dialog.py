@@ -1,7 +1,8 @@
 """Ask why a record is being opened, then open it: every view is audited with its reason.
 
-The rule (a reason code plus at least 10 characters) belongs to the service; this dialog calls
-open_record and shows whatever ValidationFailed says next to the field it names.
+The rule (a listed purpose plus words that say something; more outside the user's caseload)
+belongs to the service; this dialog calls open_record and shows whatever ValidationFailed says
+next to the field it names.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ class OpenReasonDialog(QDialog):
     record_opened = Signal(object)  # OffenderRecord
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
-                 offender_id: int, title: str, parent: QWidget | None = None) -> None:
+                 offender_id: int, title: str, parent: QWidget | None = None, *,
+                 outside_link: bool = False) -> None:
         super().__init__(parent)
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
         self.offender_id = offender_id
@@ -54,6 +56,13 @@ class OpenReasonDialog(QDialog):
         note.setWordWrap(True)
         note.setObjectName("hint")
         layout.addWidget(note)
+        self.outside_note = QLabel(
+            "This case is outside your caseload. Give the purpose and, in at least ten words, why "
+            "you need it: the opening goes to the case's supervisor for review.")
+        self.outside_note.setWordWrap(True)
+        self.outside_note.setObjectName("warning")
+        self.outside_note.setVisible(outside_link)
+        layout.addWidget(self.outside_note)
 
         self.errors = FieldErrors()
         layout.addWidget(self.errors.general)

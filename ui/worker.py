@@ -9,13 +9,20 @@ One helper for the whole UI (design.md 6; Anki's taskman, Picard's run_task):
   living on) the GUI thread, connected to the Worker's own slot. Qt therefore queues the call
   into the GUI thread, where the Task's public signals are emitted. Callbacks - even lambdas,
   which have no receiver thread of their own - consequently run on the GUI thread and may
-  touch widgets. Nothing in the worker thread ever touches a widget.
+  touch widgets. Nothing in the worker thread ever touches a widget;
+* a WriteGate, closed while the screen is locked, refuses every SQL write a job makes (whatever
+  dialog or page submitted it, queued before the lock or not): the one place that keeps a
+  dialog hidden behind the lock from committing. Reads go on, so pages can refresh;
+* an AccountChanged failure (the signed-in account was closed, locked or changed) goes to
+  `account_changed` instead of to the caller, once a window has said it handles it: the main
+  window then tells the user once and asks for a fresh sign-in, whichever job met it first.
 """
 
 from __future__ import annotations
 
 import itertools
 import logging
+import re
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
@@ -23,10 +30,57 @@ from typing import Any
 
 import shiboken6
 from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
+from sqlalchemy import Engine, event
 
+from rso_manager.services.errors import AccountChanged, ServiceError
 from ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
+
+
+class SessionLocked(ServiceError):
+    """A job tried to write while the screen was locked; nothing it did was committed."""
+
+    def __init__(self) -> None:
+        super().__init__("The screen is locked: unlock to save; your entries are kept.")
+
+
+class WriteGate:
+    """Open while the user is at the screen; closed by the session lock.
+
+    Read from the worker thread at every SQL write, set from the GUI thread, hence an Event.
+    """
+
+    def __init__(self) -> None:
+        self._closed = threading.Event()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed.is_set()
+
+    def close(self) -> None:
+        self._closed.set()
+
+    def open(self) -> None:
+        self._closed.clear()
+
+
+# The gate of the job running on this thread (None: not a worker job, or one allowed while
+# locked, such as the unlock itself).
+_job = threading.local()
+# Statements compiled from text() carry no insert/update/delete flags: judged by their verb.
+_WRITE_VERB = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|UPSERT)\b", re.IGNORECASE)
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _refuse_writes_while_locked(_conn, _cursor, statement, _params, context, _executemany) -> None:
+    gate: WriteGate | None = getattr(_job, "gate", None)
+    if gate is None or not gate.closed:
+        return
+    if (context is not None and (context.isinsert or context.isupdate or context.isdelete)) \
+            or _WRITE_VERB.match(statement):
+        # Raised before the statement runs; the unit of work rolls the whole transaction back.
+        raise SessionLocked()
 
 
 class Task(QObject):
@@ -56,6 +110,8 @@ class Worker(QObject):
     # A failure nobody asked to handle: the app shows an apology and logs it.
     unhandled_error = Signal(object)
     busy_changed = Signal(bool)
+    # The account signed in is no longer as it was: sign in again (see handles_account_changes).
+    account_changed = Signal(object)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -67,6 +123,10 @@ class Worker(QObject):
         self._next_id = itertools.count(1)
         self._delivered.connect(self._deliver)
         self._progress.connect(self._deliver_progress)
+        self.gate = WriteGate()
+        # Set by the window that connects account_changed; until then an AccountChanged goes to
+        # the caller's on_error like any other service error.
+        self.handles_account_changes = False
 
     def submit(
         self,
@@ -76,6 +136,7 @@ class Worker(QObject):
         on_error: Callable[[BaseException], None] | None = None,
         on_progress: Callable[[int, int], None] | None = None,
         owner: QObject | None = None,
+        allowed_while_locked: bool = False,
         **kwargs: Any,
     ) -> Task:
         """Call fn(*args, **kwargs) in the background.
@@ -84,7 +145,9 @@ class Worker(QObject):
         `progress=callable(done, total)` that is safe to call from the background thread.
         Without on_error, a failure goes to `unhandled_error`. With an owner (the window or
         dialog that asked), the result is dropped if the owner has been closed and deleted
-        meanwhile, instead of calling back into a deleted widget.
+        meanwhile, instead of calling back into a deleted widget. While the gate is closed (the
+        screen locked) any SQL write fn makes raises SessionLocked, unless allowed_while_locked
+        (the unlock's own audited login).
         """
         task = Task(getattr(fn, "__name__", "task"), owner)
         task_id = next(self._next_id)
@@ -101,7 +164,8 @@ class Worker(QObject):
         self._live[task_id] = task
         if len(self._live) == 1:
             emit(self.busy_changed, True)
-        future = self._executor.submit(self._run, self._delivered, task_id, fn, args, kwargs)
+        gate = None if allowed_while_locked else self.gate
+        future = self._executor.submit(self._run, self._delivered, task_id, fn, args, kwargs, gate)
         with self._futures_lock:
             self._futures.add(future)
         future.add_done_callback(self._forget)
@@ -109,14 +173,17 @@ class Worker(QObject):
 
     @staticmethod
     def _run(deliver: SignalInstance, task_id: int, fn: Callable[..., Any], args: tuple,
-             kwargs: dict) -> None:
+             kwargs: dict, gate: WriteGate | None) -> None:
         """The worker thread's whole job: call, then emit the outcome. Touches no widget."""
+        _job.gate = gate
         try:
             value = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI
             emit(deliver, task_id, 0, exc)
         else:
             emit(deliver, task_id, 1, value)
+        finally:
+            _job.gate = None
 
     def _forget(self, future: Future) -> None:
         with self._futures_lock:
@@ -153,7 +220,10 @@ class Worker(QObject):
                 assert isinstance(value, BaseException)
                 task.error = value
                 log.debug("task %s failed", task.name, exc_info=(type(value), value, value.__traceback__))
-                emit(task.failed, value)
+                if isinstance(value, AccountChanged) and self.handles_account_changes:
+                    emit(self.account_changed, value)
+                else:
+                    emit(task.failed, value)
         finally:
             emit(task.finished)
             if not self._live:

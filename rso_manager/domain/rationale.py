@@ -158,6 +158,10 @@ def assess_rationale(
         return RationaleVerdict(False, (
             f'"{stripped}" is a stock phrase, not a rationale: it does not show what was '
             "considered, why the decision was reached or what happens next.",))
+    if is_filler(stripped):
+        return RationaleVerdict(False, (
+            "The rationale is not in words a reader could check later: say what was considered, "
+            "why the decision was reached and what happens next.",))
     problems: list[str] = []
     words = word_count(stripped)
     if words < policy.min_words:
@@ -238,3 +242,36 @@ def route_sign_off(
 def escalation_due(created_on: date, today: date, limit_working_days: int = 5) -> bool:
     """True once LIMIT full working days after CREATED_ON have passed without sign-off."""
     return today > add_working_days(created_on, limit_working_days)
+
+
+_VOWEL = re.compile(r"[aeiouy]", re.IGNORECASE)
+
+
+def is_filler(text: str) -> bool:
+    """True when TEXT has no words a reader could act on: one character held down
+    ("xxxxxxxxxx"), keyboard mash with no vowels ("sdfghjkl"), or one word said over and over."""
+    words = [w.lower() for w in _WORD.findall(text)]
+    if not words:
+        return True
+    real = [w for w in words if len(set(w)) > 1 and (_VOWEL.search(w) or len(w) <= 3)]
+    if len(real) * 2 < len(words):
+        return True
+    return len(words) >= 3 and len(set(words)) * 3 < len(words)
+
+
+def reason_problems(text: str, min_words: int,
+                    phrases: Sequence[str] = DEFAULT_BOILERPLATE) -> tuple[str, ...]:
+    """Why a reason for opening a record (or any short justification) says nothing: the same
+    stock-phrase and filler rules as a sign-off rationale, with its own word count."""
+    stripped = text.strip()
+    if not stripped:
+        return ("Say why you need this record.",)
+    if is_boilerplate(stripped, phrases):
+        return (f'"{stripped}" is a stock phrase, not a reason: say what you need the record for.',)
+    if is_filler(stripped):
+        return ("That is not a reason anyone could check later: say in words what you need the "
+                "record for (e.g. \"preparing the home visit on Thursday\").",)
+    words = word_count(stripped)
+    if words < min_words:
+        return (f"Say in at least {min_words} words why you need this record; you wrote {words}.",)
+    return ()

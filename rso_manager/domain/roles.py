@@ -22,36 +22,103 @@ class Role(StrEnum):
 
 
 class Permission(StrEnum):
-    READ_CASES = "read_cases"
+    READ_CASES = "read_cases"            # read a record the user is linked to
+    READ_OUTSIDE_LINK = "read_outside"   # open a record outside the link, with a reason, reviewed
     WRITE_CASES = "write_cases"
-    SIGN_OFF = "sign_off"
+    SIGN_OFF = "sign_off"                # every supervisory decision, breach no-crime included
+    REASSIGN_CASE = "reassign_case"
+    NAME_COVER = "name_cover"            # who takes an absent supervisor's queue and cases
     PRINT_REPORTS = "print_reports"
     MANAGE_USERS = "manage_users"
     VERIFY_AUDIT = "verify_audit"
 
 
-_GRANTS: dict[Role, frozenset[Permission]] = {
-    Role.OFFENDER_MANAGER: frozenset({Permission.READ_CASES, Permission.WRITE_CASES}),
-    Role.SUPERVISOR: frozenset(
-        {Permission.READ_CASES, Permission.WRITE_CASES, Permission.SIGN_OFF, Permission.PRINT_REPORTS}
-    ),
-    Role.OMU_LEAD: frozenset(
-        {Permission.READ_CASES, Permission.WRITE_CASES, Permission.SIGN_OFF,
-         Permission.PRINT_REPORTS, Permission.VERIFY_AUDIT}
-    ),
+class Link(StrEnum):
+    """How a user stands to a case (need-to-know). FORCE is the OMU lead's whole-force view."""
+
+    OWN = "own"
+    TEAM = "team"
+    COVER = "cover"
+    FORCE = "force"
+    NONE = "none"
+
+    @property
+    def label(self) -> str:
+        return {
+            Link.OWN: "your own case", Link.TEAM: "a case in your team",
+            Link.COVER: "a case you cover", Link.FORCE: "a case in the force (OMU lead)",
+            Link.NONE: "a case you have no link to",
+        }[self]
+
+
+_CASE_LINKS = frozenset({Link.OWN, Link.TEAM, Link.COVER})
+_ANY = frozenset(Link)
+
+# role -> permission -> the links to a case under which it is granted. A permission that is not
+# about one case (reports, accounts, the audit trail) is asked with link=None and is granted when
+# the role holds it at all. This table is the only statement of who may do what; the services
+# ask it through one path (UnitOfWork.authorise) and tests/services/test_access_matrix.py spells
+# every cell of it out, so it cannot change silently.
+_GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
+    Role.OFFENDER_MANAGER: {
+        Permission.READ_CASES: _CASE_LINKS,
+        Permission.READ_OUTSIDE_LINK: frozenset({Link.NONE}),
+        Permission.WRITE_CASES: _CASE_LINKS,
+    },
+    Role.SUPERVISOR: {
+        Permission.READ_CASES: _CASE_LINKS,
+        Permission.READ_OUTSIDE_LINK: frozenset({Link.NONE}),
+        Permission.WRITE_CASES: _CASE_LINKS,
+        Permission.SIGN_OFF: _CASE_LINKS,
+        Permission.REASSIGN_CASE: frozenset({Link.OWN, Link.TEAM}),
+        Permission.PRINT_REPORTS: _ANY,
+    },
+    Role.OMU_LEAD: {
+        Permission.READ_CASES: _ANY,
+        Permission.WRITE_CASES: _ANY,
+        Permission.SIGN_OFF: _ANY,
+        Permission.REASSIGN_CASE: _ANY,
+        Permission.NAME_COVER: _ANY,
+        Permission.PRINT_REPORTS: _ANY,
+        Permission.VERIFY_AUDIT: _ANY,
+    },
     # The administrator manages accounts and the audit trail but does not read case records:
     # DPA 2018 s.57 asks that data is not exposed beyond those who need it.
-    Role.ADMINISTRATOR: frozenset({Permission.MANAGE_USERS, Permission.VERIFY_AUDIT}),
+    Role.ADMINISTRATOR: {
+        Permission.MANAGE_USERS: _ANY,
+        Permission.VERIFY_AUDIT: _ANY,
+    },
 }
 
-# Case entries are evidence: only ViSOR/MOSOVO-trained staff may create them.
-_NEEDS_TRAINING = frozenset({Permission.WRITE_CASES, Permission.SIGN_OFF})
+# Case entries are evidence: only ViSOR/MOSOVO-trained staff may create, decide or move them.
+_NEEDS_TRAINING = frozenset({Permission.WRITE_CASES, Permission.SIGN_OFF, Permission.REASSIGN_CASE,
+                             Permission.NAME_COVER})
 
 
-def allows(role: Role, trained: bool, permission: Permission) -> bool:
+def allows(role: Role, trained: bool, permission: Permission, link: Link | None = None) -> bool:
+    """Whether ROLE (TRAINED or not) may use PERMISSION on a case it stands to through LINK;
+    LINK None asks whether the role holds the permission at all."""
     if permission in _NEEDS_TRAINING and not trained:
         return False
-    return permission in _GRANTS[role]
+    links = _GRANTS[role].get(permission)
+    if links is None:
+        return False
+    return link is None or link in links
+
+
+def link_to_case(*, user_id: int, role: Role, team_id: int | None, case_manager_id: int | None,
+                 case_team_id: int | None, covers_team: bool) -> Link:
+    """The closest link USER has to a case; COVERS_TEAM: a recorded cover arrangement names the
+    user for the case team's supervisor today."""
+    if case_manager_id is not None and case_manager_id == user_id:
+        return Link.OWN
+    if team_id is not None and case_team_id == team_id:
+        return Link.TEAM
+    if covers_team:
+        return Link.COVER
+    if role is Role.OMU_LEAD:
+        return Link.FORCE
+    return Link.NONE
 
 
 class CaseloadScope(StrEnum):
@@ -65,7 +132,8 @@ def caseload_scopes(role: Role) -> tuple[CaseloadScope, ...]:
     if role is Role.OFFENDER_MANAGER:
         return (CaseloadScope.MINE, CaseloadScope.TEAM)
     if role is Role.SUPERVISOR:
-        return (CaseloadScope.TEAM, CaseloadScope.MINE, CaseloadScope.ALL)
+        # Need-to-know: a supervisor lists their team; other cases open only with a reason.
+        return (CaseloadScope.TEAM, CaseloadScope.MINE)
     if role is Role.OMU_LEAD:
         return (CaseloadScope.ALL, CaseloadScope.TEAM)
     return ()

@@ -106,6 +106,12 @@ class User(Versioned, Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None]
     last_login_at: Mapped[datetime | None]
+    # Second factor (RFC 6238). The secret is kept only in the encrypted database; recovery
+    # codes only as Argon2 hashes, each struck out once used.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_enrolled_at: Mapped[datetime | None]
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is never accepted twice
+    recovery_codes_json: Mapped[str | None] = mapped_column(Text)
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 
@@ -524,6 +530,25 @@ class Setting(Authored, Base):
     value_json: Mapped[str] = mapped_column(Text)
 
 
+class Consultation(Base):
+    """One opening of an offender's record (DPA 2018 s.62 consultation log): who, when, why, and
+    through which link to the case. It covers the parts of the record read while it lasts; an
+    opening outside the user's link is put to the case supervisor for review."""
+
+    __tablename__ = "consultation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    offender_id: Mapped[int] = mapped_column(ForeignKey("offender.id"))
+    opened_at: Mapped[datetime]
+    link: Mapped[str] = mapped_column(String(20))        # domain.roles.Link: own | team | cover | force | none
+    purpose: Mapped[str] = mapped_column(String(40))
+    reason: Mapped[str] = mapped_column(Text)
+    review_sign_off_id: Mapped[int | None] = mapped_column(ForeignKey("sign_off.id"))
+
+
+Index("ix_consultation_user_offender", Consultation.user_id, Consultation.offender_id, Consultation.opened_at)
+
+
 class RecordRevision(Base):
     """The values a record held before a correction: history that is never overwritten."""
 
@@ -561,6 +586,10 @@ class AuditEvent(Base):
     details_json: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # NULL on rows from before the audit key (plain SHA-256); else the key's id (HMAC-SHA256).
+    key_id: Mapped[str | None] = mapped_column(String(16))
+    # Digests of the case-table rows written in this row's transaction (record_seal).
+    seal: Mapped[str | None] = mapped_column(Text)
 
 
 class AuditHead(Base):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -12,6 +11,9 @@ from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
+
+from rso_manager.persistence.backup import backup_target, copy_sqlite
+from rso_manager.persistence.engine import key_of
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -43,7 +45,8 @@ class UpgradeResult:
 
 
 def backup_sqlite(engine: Engine, when: datetime) -> Path | None:
-    """A consistent copy through SQLite's online backup API (safe while WAL is in use)."""
+    """A consistent copy through SQLite's online backup API (safe while WAL is in use), keyed
+    like the database: an encrypted database never leaves a plain copy behind."""
     database = engine.url.database
     if engine.dialect.name != "sqlite" or not database or database == ":memory:":
         return None
@@ -51,10 +54,9 @@ def backup_sqlite(engine: Engine, when: datetime) -> Path | None:
     if not source.exists() or source.stat().st_size == 0:
         return None
     target_dir = source.parent / "backups"
-    target_dir.mkdir(exist_ok=True)
-    target = target_dir / f"{source.stem}-{when.strftime('%Y%m%dT%H%M%S')}{source.suffix}"
-    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
-        src.backup(dst)
+    target_dir.mkdir(exist_ok=True, mode=0o700)
+    target = backup_target(source.stem, source.suffix, target_dir, when)
+    copy_sqlite(source, target, key_of(engine))
     return target
 
 
@@ -77,5 +79,6 @@ def upgrade(engine: Engine, *, now: datetime) -> UpgradeResult:
         backup = backup_sqlite(engine, now) if current is not None else None
         with engine.begin() as conn:
             cfg.attributes["connection"] = conn
+            cfg.attributes["now"] = now  # the injected clock, for rows a migration writes
             command.upgrade(cfg, "head")
     return UpgradeResult(current, head, backup)

@@ -26,7 +26,7 @@ from rso_manager.domain.rationale import (
 from rso_manager.domain.roles import CaseloadScope, Permission, Role, caseload_scopes
 from rso_manager.persistence import models as m
 from rso_manager.reports.warning_letter import warning_letter_pdf
-from rso_manager.services import case_events, case_summary, settings
+from rso_manager.services import access, case_events, case_summary, settings
 from rso_manager.services.caseload import _scope_filter  # one definition of who sees which cases
 from rso_manager.services.errors import (
     FieldProblem,
@@ -41,7 +41,6 @@ from rso_manager.services.unit_of_work import (
     Services,
     UnitOfWork,
     find_offender,
-    require,
     unit_of_work,
 )
 
@@ -184,18 +183,22 @@ def notification_breaches(uow: UnitOfWork, notification_id: int) -> list[m.Breac
 
 def check_notification(services: Services, actor: Actor, notification_id: int) -> list[BreachView]:
     """Open any breach the notification shows (late, missed, biometrics refused)."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor) as uow:
+        n = uow.session.get(m.StatutoryNotification, notification_id)
+        if n is None:
+            raise NotFound(f"No notification {notification_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=n.offender_id)
         today = services.clock.today()
         return [_view(uow.session, b, today) for b in notification_breaches(uow, notification_id)]
 
 
 def open_missed_notification_breaches(services: Services, actor: Actor = SYSTEM) -> int:
     """Daily sweep: a missed notification leaves no event behind, so look for the absence."""
-    if actor is not SYSTEM:
-        require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
-    with services.session_factory() as s:
+    with unit_of_work(services, actor) as uow:
+        s = uow.session
+        if actor is not SYSTEM:
+            uow.authorise(Permission.WRITE_CASES)
         ids = list(s.scalars(select(m.StatutoryNotification.id).where(
             m.StatutoryNotification.notified_at.is_(None), m.StatutoryNotification.voided_at.is_(None),
             m.StatutoryNotification.due_on < today,
@@ -227,8 +230,8 @@ def _breach_input_problems(s: Session, offender_id: int, data: BreachInput, toda
 
 def open_manual_breach(services: Services, actor: Actor, offender_id: int, data: BreachInput) -> BreachView:
     """A breach that no automatic rule caught (intelligence, a licence condition, anything else)."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         today = services.clock.today()
         problems = _breach_input_problems(uow.session, offender_id, data, today)
@@ -244,9 +247,9 @@ def open_manual_breach(services: Services, actor: Actor, offender_id: int, data:
 def record_order_breach(services: Services, actor: Actor, offender_id: int, order_requirement_id: int,
                         occurred_on: date | None, description: str) -> BreachView:
     """A recorded breach of an order's prohibition (or positive requirement)."""
-    require(actor, Permission.WRITE_CASES)
     data = BreachInput("order", occurred_on, description, order_requirement_id)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         today = services.clock.today()
         problems = _breach_input_problems(uow.session, offender_id, data, today)
@@ -265,10 +268,12 @@ def record_order_breach(services: Services, actor: Actor, offender_id: int, orde
 
 
 
-def _load_breach(uow: UnitOfWork, breach_id: int, version_id: int | None = None) -> m.Breach:
+def _load_breach(uow: UnitOfWork, breach_id: int, version_id: int | None = None,
+                 permission: Permission = Permission.WRITE_CASES) -> m.Breach:
     b = uow.session.get(m.Breach, breach_id)
     if b is None or b.voided_at is not None:
         raise NotFound(f"No breach {breach_id} (it may have been marked as entered in error).")
+    uow.authorise(permission, offender_id=b.offender_id)
     if version_id is not None and b.version_id != version_id:
         raise StaleDataError("breach changed since it was loaded")
     return b
@@ -300,7 +305,6 @@ def _close(uow: UnitOfWork, b: m.Breach) -> None:
 
 def close_breach(services: Services, actor: Actor, breach_id: int, version_id: int) -> BreachView:
     """Close a breach; refused unless a crime reference or an approved no-crime decision exists."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor, stale_entity=("breach", m.Breach, breach_id)) as uow:
         b = _load_breach(uow, breach_id, version_id)
         if b.status != "closed":
@@ -311,7 +315,6 @@ def close_breach(services: Services, actor: Actor, breach_id: int, version_id: i
 def record_crime_reference(services: Services, actor: Actor, breach_id: int, version_id: int,
                            crime_reference: str) -> BreachView:
     """Record the crime the breach was recorded as; this closes the breach."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor, stale_entity=("breach", m.Breach, breach_id)) as uow:
         s = uow.session
         problem = crime_reference_problem(crime_reference, settings.get(s, "crime_reference_pattern"),
@@ -351,7 +354,6 @@ def _rationale_problem(text: str, recent: list[str], policy: RationalePolicy) ->
 def propose_no_crime(services: Services, actor: Actor, breach_id: int, version_id: int,
                      rationale: str) -> BreachView:
     """Propose not recording a crime, with reasons; a supervisor must sign before it closes."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor, stale_entity=("breach", m.Breach, breach_id)) as uow:
         s = uow.session
         problem = _rationale_problem(rationale, [], _policy(s))
@@ -380,7 +382,6 @@ def decide_no_crime(services: Services, actor: Actor, sign_off_id: int, decision
     sits in routes work, it does not limit who may sign it. A refused rationale is kept
     (SignOffRefusal) for the supervision summary.
     """
-    require(actor, Permission.SIGN_OFF)
     try:
         choice = SignOffDecision(decision)
     except ValueError:
@@ -393,6 +394,7 @@ def decide_no_crime(services: Services, actor: Actor, sign_off_id: int, decision
         so = s.get(m.SignOff, sign_off_id)
         if so is None or so.entity != NO_CRIME:
             raise NotFound(f"No decision not to record a crime is waiting as sign-off {sign_off_id}.")
+        uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
         if so.status != "pending":
             raise ValidationFailed(FieldProblem("decision", f"This has already been decided ({so.status})."))
         who = can_sign_off(so.author_id, actor.user_id, actor.role in (Role.SUPERVISOR, Role.OMU_LEAD), actor.trained)
@@ -403,7 +405,7 @@ def decide_no_crime(services: Services, actor: Actor, sign_off_id: int, decision
             m.SignOff.signed_by_id == actor.user_id, m.SignOff.rationale.is_not(None))
             .order_by(m.SignOff.signed_at.desc(), m.SignOff.id.desc()).limit(policy.recent_window)))
         problem = _rationale_problem(rationale, recent, policy)
-        b = _load_breach(uow, so.entity_id)
+        b = _load_breach(uow, so.entity_id, permission=Permission.SIGN_OFF)
         if problem:
             s.add(m.SignOffRefusal(sign_off_id=so.id, user_id=actor.user_id, attempted_at=uow.now,
                                    text=rationale, reason=problem.message))
@@ -439,9 +441,9 @@ def decide_no_crime(services: Services, actor: Actor, sign_off_id: int, decision
 def give_warning(services: Services, actor: Actor, offender_id: int, data: WarningInput) -> WarningView:
     """Record an oral or written warning with its rationale. It never closes a breach: a breach
     the law treats as an offence still needs a crime reference or a signed decision."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         s = uow.session
         find_offender(s, offender_id)
         problems = []
@@ -476,12 +478,12 @@ def give_warning(services: Services, actor: Actor, offender_id: int, data: Warni
 
 def print_warning_letter(services: Services, actor: Actor, warning_id: int) -> bytes:
     """The written warning as a PDF letter; printing is audited."""
-    require(actor, Permission.PRINT_REPORTS)
     with unit_of_work(services, actor) as uow:
         s = uow.session
         w = s.get(m.FormalWarning, warning_id)
         if w is None or w.voided_at is not None:
             raise NotFound(f"No warning {warning_id}.")
+        uow.authorise(Permission.PRINT_REPORTS, offender_id=w.offender_id)
         if w.kind != "written":
             raise ValidationFailed(FieldProblem("kind", "Only a written warning is printed as a letter."))
         o = find_offender(s, w.offender_id)
@@ -544,9 +546,8 @@ def _view(s: Session, b: m.Breach, as_of: date) -> BreachView:
 
 def breaches_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[BreachView]:
     """The offender's breaches, newest first, with their age, state and warnings."""
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         find_offender(s, offender_id)
         rows = s.scalars(select(m.Breach).where(m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None))
                          .order_by(m.Breach.occurred_on.desc(), m.Breach.id.desc()))
@@ -554,8 +555,7 @@ def breaches_for(services: Services, actor: Actor, offender_id: int, as_of: date
 
 
 def warnings_for(services: Services, actor: Actor, offender_id: int) -> list[WarningView]:
-    require(actor, Permission.READ_CASES)
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         rows = s.scalars(select(m.FormalWarning).where(
             m.FormalWarning.offender_id == offender_id, m.FormalWarning.voided_at.is_(None))
             .order_by(m.FormalWarning.given_on.desc(), m.FormalWarning.id.desc()))
@@ -566,7 +566,6 @@ def open_breaches(services: Services, actor: Actor, as_of: date | None = None,
                   scope: CaseloadScope | None = None) -> list[OpenBreachRow]:
     """Open breaches across the actor's caseload, oldest first: each still lacks a crime
     reference or a signed decision."""
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     scope = scope or caseload_scopes(actor.role)[0]
     pending = (select(m.SignOff.id).where(m.SignOff.entity == NO_CRIME, m.SignOff.entity_id == m.Breach.id,
@@ -576,7 +575,7 @@ def open_breaches(services: Services, actor: Actor, as_of: date | None = None,
             .join(m.Breach, m.Breach.offender_id == m.Offender.id)
             .where(m.Breach.status == "open", m.Breach.voided_at.is_(None), _scope_filter(actor, scope))
             .order_by(m.Breach.occurred_on, m.Breach.id))
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         return [OpenBreachRow(oid, ref, f"{sur.upper()}, {fore}", bid, on, max(0, (as_of - on).days), desc, bool(wait))
                 for oid, ref, sur, fore, bid, on, desc, wait in s.execute(stmt)]
 
@@ -642,9 +641,8 @@ def _open_first(views: list[BreachView]) -> list[BreachView]:
 
 def breach_register(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> BreachRegister:
     """Breaches (open first), warnings and pending proposals: the record's breaches page in one read."""
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         find_offender(s, offender_id)
         rows = list(s.scalars(select(m.Breach).where(m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None))
                               .order_by(m.Breach.occurred_on.desc(), m.Breach.id.desc())))
@@ -658,10 +656,11 @@ def breach_register(services: Services, actor: Actor, offender_id: int, as_of: d
 
 def breach_decision(services: Services, actor: Actor, breach_id: int) -> BreachDecision:
     """One breach with its pending proposal and the force's crime reference example."""
-    require(actor, Permission.READ_CASES)
-    with services.session_factory() as s:
+    with unit_of_work(services, actor) as uow:
+        s = uow.session
         b = s.get(m.Breach, breach_id)
         if b is None or b.voided_at is not None:
             raise NotFound(f"No breach {breach_id} (it may have been marked as entered in error).")
+        uow.consulted(b.offender_id)
         return BreachDecision(_view(s, b, services.clock.today()), _proposal(s, actor, b),
                               settings.get(s, "crime_reference_example"))

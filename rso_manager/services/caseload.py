@@ -11,9 +11,9 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
-from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
+from rso_manager.domain.roles import CaseloadScope, Permission, Role, caseload_scopes
 from rso_manager.persistence import models as m
-from rso_manager.services import case_summary
+from rso_manager.services import access, case_summary
 from rso_manager.services.errors import (
     FieldProblem,
     NotFound,
@@ -21,7 +21,7 @@ from rso_manager.services.errors import (
     ValidationFailed,
     past_date_problem,
 )
-from rso_manager.services.unit_of_work import Actor, Services, find_offender, require, unit_of_work
+from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
 
 MIN_REASON_CHARS = 10  # security.md R2: a reason code plus at least 10 characters of text
 
@@ -160,8 +160,6 @@ def validate_draft(draft: OffenderDraft, today: date) -> list[FieldProblem]:
 def _reason_problem(code: AccessReason | None, text: str) -> FieldProblem | None:
     if code is None:
         return FieldProblem("reason", "Choose why you are opening this record.")
-    if len(text.strip()) < MIN_REASON_CHARS:
-        return FieldProblem("reason_text", f"Say in a few words why you need this record (at least {MIN_REASON_CHARS} characters).")
     return None
 
 
@@ -196,7 +194,6 @@ def _flags(risk: str | None, visit_due: date | None, note_due: date | None, brea
 
 def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> list[CaseloadRow]:
     """Every active case in SCOPE in one query: the caseload must list 100,000 rows quickly."""
-    require(actor, Permission.READ_CASES)
     today = services.clock.today()
     manager = m.User.__table__.alias("manager")
     stmt = (
@@ -208,7 +205,7 @@ def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> lis
         .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
         .where(and_(m.Offender.status != "ended", _scope_filter(actor, scope)))
     )
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         return [
             CaseloadRow(oid, ref, f"{sur.upper()}, {fore}", dob, risk, om, team, vdue, ndue,
                         _flags(risk, vdue, ndue, breaches, level, today))
@@ -348,22 +345,24 @@ def _record(s: Session, o: m.Offender) -> OffenderRecord:
 
 def open_record(services: Services, actor: Actor, offender_id: int, reason: AccessReason | None,
                 reason_text: str) -> OffenderRecord:
-    """Every opening is audited with its reason (DPA 2018 s.62 consultation log). No reason, no view."""
-    require(actor, Permission.READ_CASES)
+    """Every opening is a consultation (DPA 2018 s.62), audited with its reason: no reason, no
+    view. Outside the user's link the reason is held to more and the opening is reviewed."""
     problem = _reason_problem(reason, reason_text)
     if problem:
         raise ValidationFailed(problem)
     with unit_of_work(services, actor) as uow:
         o = find_offender(uow.session, offender_id)
+        c = access.open_consultation(uow, o.id, reason.value, reason_text)
         uow.audit("record.open", entity="offender", entity_id=o.id, offender_id=o.id,
-                  reason=f"{reason.value}: {reason_text.strip()}")
+                  reason=f"{reason.value}: {reason_text.strip()}",
+                  details={"consultation_id": c.id, "link": c.link,
+                           "review_sign_off_id": c.review_sign_off_id})
         return _record(uow.session, o)
 
 
 def reload_record(services: Services, actor: Actor, offender_id: int) -> OffenderRecord:
-    """Re-read a record already opened in this window (after a save): not a new consultation."""
-    require(actor, Permission.READ_CASES)
-    with services.session_factory() as s:
+    """Re-read a record already opened in this window (after a save): covered by that opening."""
+    with access.reading(services, actor, offender_id) as s:
         return _record(s, find_offender(s, offender_id))
 
 
@@ -373,18 +372,25 @@ def _next_reference(s: Session) -> str:
 
 
 def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> OffenderRecord:
-    require(actor, Permission.WRITE_CASES)
     draft = _clean(draft)
     problems = validate_draft(draft, services.clock.today())
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES)
+        _check_placing(uow, draft)
         o = uow.stamp_created(m.Offender(reference=_next_reference(uow.session), status="active",
                                          open_breaches=0, **_draft_columns(draft)))
         uow.session.add(o)
         uow.session.flush()
+        # Whoever creates a record has it open: the creation is their consultation of it.
+        c = m.Consultation(user_id=uow.actor.user_id, offender_id=o.id, opened_at=uow.now,
+                           link="own" if o.offender_manager_id == uow.actor.user_id else "team",
+                           purpose=AccessReason.CASE_MANAGEMENT.value, reason="Created the record.")
+        uow.session.add(c)
+        uow.session.flush()
         uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id,
-                  details=_draft_columns(draft))
+                  details={**_draft_columns(draft), "consultation_id": c.id})
         case_summary.refresh(uow.session, o.id, services.clock.today())
         return _record(uow.session, o)
 
@@ -392,7 +398,6 @@ def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> O
 def correct_offender(services: Services, actor: Actor, offender_id: int, version_id: int,
                      draft: OffenderDraft, reason: str) -> OffenderRecord:
     """Change personal details as a correction: the old values stay in the record's history."""
-    require(actor, Permission.WRITE_CASES)
     draft = _clean(draft)
     problems = validate_draft(draft, services.clock.today())
     if len(reason.strip()) < MIN_REASON_CHARS:
@@ -400,9 +405,14 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor, stale_entity=("offender record", m.Offender, offender_id)) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         o = find_offender(uow.session, offender_id)
         if o.version_id != version_id:
             raise StaleDataError("offender changed since it was loaded")
+        if (draft.offender_manager_id, draft.team_id) != (o.offender_manager_id, o.team_id):
+            # Moving a case is the team supervisor's or the OMU lead's decision, with a reason.
+            uow.authorise(Permission.REASSIGN_CASE, offender_id=offender_id)
+            _check_placing(uow, draft)
         new = _draft_columns(draft)
         before = {k: getattr(o, k) for k in new}
         changed = {k: v for k, v in new.items() if before[k] != v}
@@ -416,6 +426,23 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
         uow.audit("record.correct", entity="offender", entity_id=o.id, offender_id=o.id, reason=reason.strip(),
                   details={"before": {k: before[k] for k in changed}, "after": changed})
         return _record(uow.session, o)
+
+
+def _check_placing(uow, draft: OffenderDraft) -> None:
+    """Outside the OMU lead, a case is placed only in the user's own team."""
+    actor = uow.actor
+    if actor.role is Role.OMU_LEAD:
+        return
+    if draft.team_id is not None and draft.team_id != actor.team_id:
+        raise ValidationFailed(FieldProblem(
+            "team_id", "You can place a case only in your own team; the OMU lead moves cases "
+                       "between teams."))
+    if draft.offender_manager_id is not None:
+        team = uow.session.scalar(select(m.User.team_id).where(m.User.id == draft.offender_manager_id))
+        if team != actor.team_id:
+            raise ValidationFailed(FieldProblem(
+                "offender_manager_id", "Choose an offender manager in your own team; the OMU "
+                                       "lead moves cases between teams."))
 
 
 def _clean(draft: OffenderDraft) -> OffenderDraft:
@@ -436,11 +463,10 @@ def _draft_columns(draft: OffenderDraft) -> dict:
 
 
 def add_alias(services: Services, actor: Actor, offender_id: int, name: str, kind: str = "alias") -> EntryRow:
-    require(actor, Permission.WRITE_CASES)
     if not name.strip():
         raise ValidationFailed(FieldProblem("name", "Enter the other name used."))
     with unit_of_work(services, actor) as uow:
-        find_offender(uow.session, offender_id)
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         a = uow.stamp_created(m.Alias(offender_id=offender_id, name=name.strip(), kind=kind))
         uow.session.add(a)
         uow.session.flush()
@@ -451,7 +477,6 @@ def add_alias(services: Services, actor: Actor, offender_id: int, name: str, kin
 def add_address(services: Services, actor: Actor, offender_id: int, *, kind: str, line1: str,
                 town: str | None, postcode: str | None, from_date: date | None) -> EntryRow:
     """A new home address ends the previous one: the history keeps every address and its dates."""
-    require(actor, Permission.WRITE_CASES)
     problems = []
     if not line1.strip():
         problems.append(FieldProblem("line1", "Enter the first line of the address."))
@@ -461,7 +486,7 @@ def add_address(services: Services, actor: Actor, offender_id: int, *, kind: str
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        find_offender(uow.session, offender_id)
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         if kind == "home":
             for prev in uow.session.scalars(select(m.Address).where(
                     m.Address.offender_id == offender_id, m.Address.kind == "home",
@@ -483,7 +508,6 @@ VOIDABLE = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
 
 def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, version_id: int, reason: str) -> None:
     """Mark an entry as entered in error. It stays on the record, struck through, with the reason."""
-    require(actor, Permission.WRITE_CASES)
     model = VOIDABLE.get(entity)
     if model is None:
         raise NotFound(f"Entries of kind {entity} cannot be marked as entered in error.")
@@ -493,6 +517,7 @@ def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, ver
         row = uow.session.get(model, entry_id)
         if row is None:
             raise NotFound(f"No {entity} {entry_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=row.offender_id)
         if row.version_id != version_id:
             raise StaleDataError("entry changed")
         if row.voided_at is not None:
@@ -501,3 +526,45 @@ def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, ver
         row.voided_at, row.voided_by_id, row.void_reason = uow.now, actor.user_id, reason.strip()
         uow.stamp_updated(row)
         uow.audit("entry.void", entity=entity, entity_id=entry_id, offender_id=row.offender_id, reason=reason.strip())
+
+
+@dataclass(frozen=True)
+class CaseHeader:
+    """What anyone who may read cases is shown of a case before opening it: enough to know it is
+    the one they mean and whose it is, nothing of the record itself."""
+
+    offender_id: int
+    reference: str
+    name: str
+    offender_manager: str | None
+    link: str            # domain.roles.Link value
+    needs_review: bool   # outside the user's link: opening is reviewed by the case supervisor
+
+
+def find_by_reference(services: Services, actor: Actor, reference: str) -> CaseHeader:
+    """A case by its RSO reference, anywhere in the force. The look-up is audited."""
+    from rso_manager.domain.roles import Link, allows
+
+    ref = (reference or "").strip().upper()
+    if not ref:
+        raise ValidationFailed(FieldProblem("reference", "Enter the case reference, e.g. RSO-000123."))
+    if len(ref) > 20 or not ref.replace("-", "").isalnum():
+        raise ValidationFailed(FieldProblem("reference", "A case reference is letters, digits and "
+                                                         "dashes, e.g. RSO-000123."))
+    with unit_of_work(services, actor) as uow:
+        if not (uow.actor.can(Permission.READ_CASES) or uow.actor.can(Permission.READ_OUTSIDE_LINK)):
+            uow.authorise(Permission.READ_CASES)  # raises, naming who may
+        o = uow.session.scalar(select(m.Offender).where(func.upper(m.Offender.reference) == ref))
+        uow.audit("record.lookup", entity="offender", entity_id=o.id if o else None,
+                  offender_id=o.id if o else None, outcome="ok" if o else "not_found",
+                  details={"reference": ref})
+        header = None
+        if o is not None:
+            here = uow.link(o.id)
+            inside = allows(uow.actor.role, uow.actor.trained, Permission.READ_CASES, here)
+            header = CaseHeader(o.id, o.reference, f"{o.surname.upper()}, {o.forenames}",
+                                _user_name(uow.session, o.offender_manager_id), here.value,
+                                needs_review=not inside and here is Link.NONE)
+    if header is None:  # raised after the commit, so the failed look-up stays audited
+        raise NotFound(f"No case has the reference {ref}. Check it and try again.")
+    return header

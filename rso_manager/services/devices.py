@@ -24,7 +24,7 @@ from rso_manager.domain.dates import within_days_beginning_with
 from rso_manager.domain.device_identifiers import device_check_flags, imei_problem, normalise_imei
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
-from rso_manager.services import case_events, settings
+from rso_manager.services import access, case_events, settings
 from rso_manager.services.caseload import MIN_REASON_CHARS
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
 from rso_manager.services.unit_of_work import (
@@ -32,7 +32,6 @@ from rso_manager.services.unit_of_work import (
     Services,
     UnitOfWork,
     find_offender,
-    require,
     unit_of_work,
 )
 
@@ -178,7 +177,6 @@ def _clean_requirement(r: RequirementInput) -> RequirementInput:
 def record_order(services: Services, actor: Actor, offender_id: int, data: OrderInput,
                  requirements: Sequence[RequirementInput] = ()) -> OrderView:
     """An SHPO or SRO with its prohibitions and positive requirements as separate items."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     order_term = co.Term(data.made_on, data.ends_on, data.indefinite)
     requirements = [_clean_requirement(r) for r in requirements]
@@ -191,6 +189,7 @@ def record_order(services: Services, actor: Actor, offender_id: int, data: Order
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         o = uow.stamp_created(m.CivilOrder(offender_id=offender_id, kind=data.kind, court=_clean_text(data.court),
                                            made_on=data.made_on, ends_on=data.ends_on, indefinite=data.indefinite,
@@ -217,12 +216,12 @@ def _add_requirement(uow: UnitOfWork, o: m.CivilOrder, r: RequirementInput) -> m
 
 
 def add_order_requirement(services: Services, actor: Actor, order_id: int, data: RequirementInput) -> RequirementView:
-    require(actor, Permission.WRITE_CASES)
     data = _clean_requirement(data)
     with unit_of_work(services, actor) as uow:
         o = uow.session.get(m.CivilOrder, order_id)
         if o is None or o.voided_at is not None:
             raise NotFound(f"No civil order {order_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=o.offender_id)
         problems = _problems(co.requirement_problems(o.kind, _order_term(o), data.kind, data.category,
                                                      co.Term(data.starts_on, data.ends_on, data.indefinite), data.text))
         if problems:
@@ -245,9 +244,8 @@ def _order_view(s: Session, o: m.CivilOrder, on: date) -> OrderView:
 
 
 def orders_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[OrderView]:
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         find_offender(s, offender_id)
         orders = s.scalars(select(m.CivilOrder).where(m.CivilOrder.offender_id == offender_id,
                                                       m.CivilOrder.voided_at.is_(None))
@@ -328,9 +326,9 @@ def _late_device_notification(uow: UnitOfWork, d: m.Device, acquired_on: date) -
 def declare_device(services: Services, actor: Actor, offender_id: int, data: DeviceInput) -> DeviceView:
     """Register a device the offender declared. Declared later than an order allows, a
     breach opens with it."""
-    require(actor, Permission.WRITE_CASES)
     data = _clean_device(data)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         s = uow.session
         find_offender(s, offender_id)
         problems = _device_problems(s, offender_id, data, services.clock.today(), declared=True)
@@ -397,12 +395,12 @@ def _visit_day(v: m.Visit, today: date) -> date:
 
 def record_checks(services: Services, actor: Actor, visit_id: int, results: Sequence[DeviceCheckInput]) -> list[DeviceView]:
     """Record each device's check at a visit; every problem is named by its row."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     with unit_of_work(services, actor) as uow:
         v = uow.session.get(m.Visit, visit_id)
         if v is None or v.voided_at is not None:
             raise NotFound(f"No visit {visit_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=v.offender_id)
         problems: list[FieldProblem] = []
         for i, r in enumerate(results):
             try:
@@ -446,8 +444,8 @@ def record_undeclared_device(uow: UnitOfWork, offender_id: int, visit_id: int | 
 def report_undeclared_device(services: Services, actor: Actor, offender_id: int, visit_id: int | None,
                              data: DeviceInput, found_on: date) -> DeviceView:
     """record_undeclared_device as its own action (a device found outside the visit form)."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         d = record_undeclared_device(uow, offender_id, visit_id, data, found_on)
         return _device_views(uow.session, offender_id, services.clock.today(), only=d.id)[0]
 
@@ -455,7 +453,6 @@ def report_undeclared_device(services: Services, actor: Actor, offender_id: int,
 def change_device_status(services: Services, actor: Actor, device_id: int, version_id: int, status: str,
                          reason: str) -> DeviceView:
     """Disposed or seized (or back to active, if that was a mistake): the old values are kept."""
-    require(actor, Permission.WRITE_CASES)
     problems = []
     if status not in DEVICE_STATUSES:
         problems.append(FieldProblem("status", "Choose active, disposed or seized."))
@@ -468,6 +465,7 @@ def change_device_status(services: Services, actor: Actor, device_id: int, versi
         d = uow.session.get(m.Device, device_id)
         if d is None or d.voided_at is not None:
             raise NotFound(f"No device {device_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=d.offender_id)
         if d.version_id != version_id:
             raise StaleDataError("device changed since it was loaded")
         if d.status == status:
@@ -520,8 +518,7 @@ def _device_views(s: Session, offender_id: int, as_of: date, only: int | None = 
 
 def devices_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[DeviceView]:
     """The register with each device's last check and its flag (never checked / stale)."""
-    require(actor, Permission.READ_CASES)
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         find_offender(s, offender_id)
         return _device_views(s, offender_id, as_of or services.clock.today())
 
@@ -562,9 +559,8 @@ def _visit_text(v: m.Visit | None) -> str | None:
 
 def device_register(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> DeviceRegister:
     """devices_for plus each device's check history: the record's devices page in one read."""
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         find_offender(s, offender_id)
         views = _device_views(s, offender_id, as_of)
         rows = s.scalars(select(m.DeviceCheck).where(m.DeviceCheck.offender_id == offender_id,
@@ -591,6 +587,5 @@ def record_found_device(services: Services, actor: Actor, offender_id: int, data
                         found_on: date | None, visit_id: int | None = None) -> DeviceView:
     """report_undeclared_device from a form: an empty date is named like any other field."""
     if found_on is None:
-        require(actor, Permission.WRITE_CASES)
         raise ValidationFailed(FieldProblem("found_on", "Enter the date the device was found (DD/MM/YYYY)."))
     return report_undeclared_device(services, actor, offender_id, visit_id, data, found_on)

@@ -61,6 +61,21 @@ class AuthenticationFailed(ServiceError):
     pass
 
 
+class SecondFactorRequired(ServiceError):
+    """The password was right; this account also needs its one-time code (or a recovery code).
+    Nothing is signed in yet: ask for the code and call login again with it."""
+
+
+class WrongSecondFactor(AuthenticationFailed):
+    """The password was right but the one-time or recovery code was not; it counts as a failed
+    sign-in for the lockout."""
+
+
+class SecondFactorEnrolmentRequired(ServiceError):
+    """The password was right, and this account must sign in with a one-time code but has none
+    set up yet: it must enrol (users.confirm_enrolment) before it can sign in."""
+
+
 class AccountChanged(ServiceError):
     """The signed-in account no longer holds the powers it had at sign-in (closed, locked, role,
     team or training changed). The user must sign in again; nothing was written."""
@@ -73,3 +88,13 @@ class NeedsReason(PermissionDenied):
 class DatabaseBusy(ServiceError):
     def __init__(self) -> None:
         super().__init__("The database is busy with another user's change. Wait a moment and try again.")
+
+
+class StorageFull(ServiceError):
+    """The database could not grow (disk full, or SQLite's page limit): nothing was saved."""
+
+    def __init__(self, cause: str) -> None:
+        self.cause = cause
+        super().__init__(
+            f"Nothing was saved: the disk holding the database is full ({cause}). Free some space "
+            "on that disk, or ask IT to, then try again.")

@@ -33,7 +33,7 @@ from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.domain.visit_window import TriggerKind
 from rso_manager.persistence import models as m
 from rso_manager.reports.acknowledgement import acknowledgement_pdf
-from rso_manager.services import case_events, case_summary, settings
+from rso_manager.services import access, case_events, case_summary, settings
 from rso_manager.services.breaches import notification_breaches
 from rso_manager.services.caseload import MIN_REASON_CHARS, _scope_filter
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
@@ -42,7 +42,6 @@ from rso_manager.services.unit_of_work import (
     Services,
     UnitOfWork,
     find_offender,
-    require,
     unit_of_work,
 )
 
@@ -577,7 +576,6 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
     (s.83(6)). A threshold offence awaiting sentence shows "depends on sentence" (s.82, Sch 3)
     and its initial notification is created once the sentence is entered.
     """
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     problems = []
     if data.kind not in CONVICTION_KINDS:
@@ -599,6 +597,7 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         o = find_offender(uow.session, offender_id)
         if o.date_of_birth > data.convicted_on:
             raise ValidationFailed(FieldProblem("convicted_on", "The date is before the offender's date of birth."))
@@ -627,7 +626,6 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
     """Enter or correct the sentence (a correction: the old values are kept) and recompute the
     s.82 period. A threshold offence's initial notification starts here, due within 3 days
     beginning with the sentence date, when the Sch 3 condition is met (assumption, see s.132)."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     sentenced_on = sentenced_on or today
     problems = []
@@ -643,6 +641,7 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
         c = uow.session.get(m.Conviction, conviction_id)
         if c is None or c.voided_at is not None:
             raise NotFound(f"No conviction {conviction_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=c.offender_id)
         if c.version_id != version_id:
             raise StaleDataError("conviction changed since it was loaded")
         d, problems = _disposal_problems(c.kind, disposal, sentence_months, discharge_months)
@@ -714,11 +713,11 @@ def record_disregarded_period(services: Services, actor: Actor, offender_id: int
     """Custody, hospital detention or time abroad (s.83(6), s.84(5), s.85(3)): those days do
     not count towards a deadline. `ends_on` is the day of release or return; leave it empty
     while the period goes on, and close it with end_disregarded_period."""
-    require(actor, Permission.WRITE_CASES)
     problems = _period_problems(kind, starts_on, ends_on, services.clock.today())
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         p = uow.stamp_created(m.DisregardedPeriod(offender_id=offender_id, kind=kind, starts_on=starts_on,
                                                   ends_on=ends_on))
@@ -733,11 +732,11 @@ def record_disregarded_period(services: Services, actor: Actor, offender_id: int
 def end_disregarded_period(services: Services, actor: Actor, period_id: int, version_id: int,
                            ends_on: date) -> PeriodView:
     """Release from custody or hospital (s.84(1)(d)) or return to the UK."""
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor, stale_entity=("period", m.DisregardedPeriod, period_id)) as uow:
         p = uow.session.get(m.DisregardedPeriod, period_id)
         if p is None or p.voided_at is not None:
             raise NotFound(f"No custody, hospital or abroad period {period_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=p.offender_id)
         if p.version_id != version_id:
             raise StaleDataError("period changed since it was loaded")
         if p.ends_on is not None:
@@ -800,7 +799,6 @@ def record_event(services: Services, actor: Actor, offender_id: int, kind: str, 
     - financial: new bank, card or passport details, due with the next notification (2012 Regs).
     - did_not_occur (event_on = the date given in an advance notice): s.84(4)(b).
     """
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     details = dict(details or {})
     problems = []
@@ -825,6 +823,7 @@ def record_event(services: Services, actor: Actor, offender_id: int, kind: str, 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         s = uow.session
         find_offender(uow.session, offender_id)
         policy, periods = _policy(s), _periods(s, offender_id)
@@ -884,7 +883,6 @@ def record_stay(services: Services, actor: Actor, offender_id: int, starts_on: d
                 postcode: str | None = None) -> StayResult:
     """A stay at premises the offender has not notified. When stays there reach 7 days in any
     12 months (s.84(6)) the app flags it and a change notification falls due (s.84(1)(c))."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     problems = []
     if address_id is None and not (line1 or "").strip():
@@ -896,6 +894,7 @@ def record_stay(services: Services, actor: Actor, offender_id: int, starts_on: d
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         s = uow.session
         find_offender(uow.session, offender_id)
         if address_id is not None:
@@ -1042,7 +1041,6 @@ def take_notification(services: Services, actor: Actor, offender_id: int, inp: N
     of fingerprints or photographs opens a breach too (s.87(4)). A notification that restarts
     the annual clock (s.85(2)) sets the next periodic or weekly one.
     """
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     with services.session_factory() as s:
         refused = _s87_problems(s, inp)
@@ -1053,8 +1051,8 @@ def take_notification(services: Services, actor: Actor, offender_id: int, inp: N
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         s = uow.session
-        find_offender(uow.session, offender_id)
         station = s.get(m.PoliceStation, inp.station_id)
         at = inp.notified_at or uow.now
         on = _local_date(at)
@@ -1118,7 +1116,6 @@ def print_acknowledgement(services: Services, actor: Actor, notification_id: int
                           reason: str = "Written acknowledgement of notification (s.87(3))") -> bytes:
     """The s.87(3) written acknowledgement as a PDF, for everything given at that attendance.
     Printing is audited with its recipient and reason (security R1, R2)."""
-    require(actor, Permission.WRITE_CASES)  # the trained officer who took it prints it
     if len(reason.strip()) < MIN_REASON_CHARS:
         raise ValidationFailed(FieldProblem("reason", f"Say why this is printed (at least {MIN_REASON_CHARS} characters)."))
     with unit_of_work(services, actor) as uow:
@@ -1126,6 +1123,8 @@ def print_acknowledgement(services: Services, actor: Actor, notification_id: int
         n = s.get(m.StatutoryNotification, notification_id)
         if n is None or n.voided_at is not None:
             raise NotFound(f"No notification {notification_id}.")
+        # The trained officer who took it prints it.
+        uow.authorise(Permission.WRITE_CASES, offender_id=n.offender_id)
         if n.notified_at is None:
             raise ValidationFailed(FieldProblem("notification_id", "This notification has not been given yet; there is nothing to acknowledge."))
         same_visit = [x for x in _taken_rows(s, n.offender_id)
@@ -1148,11 +1147,10 @@ def overdue_and_due(services: Services, actor: Actor, as_of: date | None = None,
                     scope: CaseloadScope | None = None) -> list[DueNotification]:
     """Reminders: notifications due within DAYS_AHEAD and those overdue (from the day after the
     due date), oldest first, across the actor's caseload scope."""
-    require(actor, Permission.READ_CASES)
     today = as_of or services.clock.today()
     scope = scope or caseload_scopes(actor.role)[0]
     n, o = m.StatutoryNotification, m.Offender
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         ahead = _days_ahead(s) if days_ahead is None else days_ahead
         rows = s.execute(
             select(n.id, n.offender_id, o.reference, o.surname, o.forenames, n.kind, n.event_on, n.due_on)
@@ -1168,9 +1166,8 @@ def overdue_and_due(services: Services, actor: Actor, as_of: date | None = None,
 def notifications_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> NotificationsView:
     """The record's notifications tab. Not audited as a consultation: the record was opened
     (and audited) by caseload.open_record before its tabs are read."""
-    require(actor, Permission.READ_CASES)
     today = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         if s.get(m.Offender, offender_id) is None:
             raise NotFound(f"No offender record {offender_id}.")
         ahead, policy = _days_ahead(s), _policy(s)
@@ -1199,9 +1196,8 @@ def notifications_for(services: Services, actor: Actor, offender_id: int, as_of:
 def convictions_for(services: Services, actor: Actor, offender_id: int) -> list[ConvictionView]:
     """The record's convictions, cautions and findings (newest first), each with the
     notification requirement it started and the initial notification's due date."""
-    require(actor, Permission.READ_CASES)
     c = m.Conviction
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         if s.get(m.Offender, offender_id) is None:
             raise NotFound(f"No offender record {offender_id}.")
         return [_conviction_view(s, x) for x in s.scalars(
@@ -1225,7 +1221,6 @@ def list_stations(services: Services) -> list[StationView]:
 def save_station(services: Services, actor: Actor, code: str, name: str, designated: bool) -> StationView:
     """Add a station or change one (matched by code). Stations are never deleted: past
     notifications name them; one no longer on the list is saved as not designated."""
-    require(actor, Permission.MANAGE_USERS)
     code, name = (code or "").strip().upper(), (name or "").strip()
     problems = []
     if not code or len(code) > 20:
@@ -1235,6 +1230,7 @@ def save_station(services: Services, actor: Actor, code: str, name: str, designa
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.MANAGE_USERS)
         st = uow.session.scalar(select(m.PoliceStation).where(m.PoliceStation.code == code))
         if st is None:
             st = uow.stamp_created(m.PoliceStation(code=code, name=name, designated=designated))

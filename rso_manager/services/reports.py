@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import and_, or_, select, text
+from sqlalchemy import and_, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from rso_manager.domain.dates import add_months
@@ -25,8 +25,9 @@ from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.reports import compliance_figures, compliance_pdf
 from rso_manager.reports.compliance_figures import ComplianceFigures, ExceptionRow, Scope, Share
-from rso_manager.services.errors import FieldProblem, ValidationFailed
-from rso_manager.services.unit_of_work import Actor, Services, require, unit_of_work
+from rso_manager.services import access
+from rso_manager.services.errors import FieldProblem, PermissionDenied, ValidationFailed
+from rso_manager.services.unit_of_work import Actor, Services, unit_of_work
 
 FORMATS = ("pdf", "json")
 
@@ -50,10 +51,36 @@ def _snapshot(services: Services) -> Iterator[Session]:
             session.rollback()
 
 
+def authorise_scope(services: Services, actor: Actor, scope: Scope) -> None:
+    """Reports name cases, so they stay inside the reader's link: the OMU lead any scope, a
+    supervisor their own team or an officer in it. The account is read as it is now."""
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.PRINT_REPORTS)
+        reader = uow.actor
+        if reader.role is Role.OMU_LEAD:
+            return
+        s = uow.session
+        own_team = s.scalar(select(m.Team.name).where(m.Team.id == reader.team_id)) if reader.team_id else None
+        if scope.kind == "team" and own_team and scope.name.strip().lower() == own_team.lower():
+            return
+        if scope.kind == "officer":
+            name = scope.name.strip().lower()
+            officer = s.scalar(select(m.User).where(or_(func.lower(m.User.username) == name,
+                                                        func.lower(m.User.display_name) == name)))
+            if officer is not None and (officer.id == reader.user_id
+                                        or (reader.team_id and officer.team_id == reader.team_id)):
+                return
+            if officer is None:
+                return  # compute() names the unknown officer as a field problem
+        raise PermissionDenied(
+            "A report names cases, so a supervisor prints it for their own team or an officer in "
+            "it; the OMU lead prints it for the force or another team.")
+
+
 def compliance_figures_for(services: Services, actor: Actor, scope: Scope, period_from: date,
                            period_to: date, as_of: date) -> ComplianceFigures:
     """The figures alone (for the dashboard): not an export, so not audited as one."""
-    require(actor, Permission.PRINT_REPORTS)
+    authorise_scope(services, actor, scope)
     with _snapshot(services) as session:
         try:
             return compliance_figures.compute(session, scope, period_from, period_to, as_of)
@@ -75,7 +102,6 @@ def compliance_report(services: Services, actor: Actor, scope: Scope, period_fro
     Raises PermissionDenied for roles without PRINT_REPORTS (supervisors and OMU leads have it)
     and ValidationFailed for an unknown format, team or officer, or a bad period.
     """
-    require(actor, Permission.PRINT_REPORTS)
     if fmt not in FORMATS:
         raise ValidationFailed(FieldProblem("format", f"Choose a format: {' or '.join(FORMATS)}."))
     figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
@@ -135,8 +161,7 @@ def default_scope(actor: Actor, team_name: str | None) -> Scope:
 
 
 def compliance_report_options(services: Services, actor: Actor) -> ReportOptions:
-    require(actor, Permission.PRINT_REPORTS)
-    with services.session_factory() as s:
+    with access.listing(services, actor, Permission.PRINT_REPORTS) as s:
         teams = tuple(s.scalars(select(m.Team.name).where(m.Team.active).order_by(m.Team.name)))
         own_team = s.scalar(select(m.Team.name).where(m.Team.id == actor.team_id)) if actor.team_id else None
         holders = select(m.Offender.offender_manager_id).where(m.Offender.offender_manager_id.is_not(None))
@@ -249,7 +274,7 @@ def save_compliance_report(services: Services, actor: Actor, scope: Scope, perio
     Raises ValidationFailed naming the field (period_from, period_to, as_of, format, path or
     scope), ReportFileExists when PATH exists and REPLACE is false, PermissionDenied.
     """
-    require(actor, Permission.PRINT_REPORTS)
+    authorise_scope(services, actor, scope)
     step = progress or (lambda done, total: None)
     problems = request_problems(period_from, period_to, as_of, services.clock.today(), fmt)
     if problems:
@@ -450,7 +475,6 @@ def _check_dates(services: Services, period_from: date | None, period_to: date |
 def compliance_dashboard(services: Services, actor: Actor, scope: Scope, period_from: date | None,
                          period_to: date | None, as_of: date | None) -> Dashboard:
     """The compliance figures as dashboard tiles (not an export: not audited as one)."""
-    require(actor, Permission.PRINT_REPORTS)
     _check_dates(services, period_from, period_to, as_of)
     assert period_from and period_to and as_of
     figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
@@ -460,7 +484,7 @@ def compliance_dashboard(services: Services, actor: Actor, scope: Scope, period_
 def dashboard_cases(services: Services, actor: Actor, scope: Scope, key: str, period_from: date,
                     period_to: date, as_of: date) -> tuple[ExceptionRow, ...]:
     """The list behind a dashboard figure that does not carry its rows (see Tile)."""
-    require(actor, Permission.PRINT_REPORTS)
+    authorise_scope(services, actor, scope)
     _check_dates(services, period_from, period_to, as_of)
     with _snapshot(services) as session:
         try:

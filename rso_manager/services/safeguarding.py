@@ -21,14 +21,13 @@ from rso_manager.domain.rationale import RationalePolicy, assess_rationale
 from rso_manager.domain.roles import Permission, Role, allows
 from rso_manager.domain.visit_window import TriggerKind
 from rso_manager.persistence import models as m
-from rso_manager.services import case_events, case_summary, settings
+from rso_manager.services import access, case_events, case_summary, settings
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
     UnitOfWork,
     find_offender,
-    require,
     unit_of_work,
 )
 
@@ -211,6 +210,7 @@ def _referral(uow: UnitOfWork, referral_id: int, version_id: int | None) -> m.Sa
     r = uow.session.get(m.SafeguardingReferral, referral_id)
     if r is None or r.voided_at is not None:
         raise NotFound(f"No safeguarding referral {referral_id}.")
+    uow.authorise(Permission.WRITE_CASES, offender_id=r.offender_id)
     if version_id is not None and r.version_id != version_id:
         raise StaleDataError("referral changed since it was loaded")
     return r
@@ -223,7 +223,6 @@ def record_relationship(services: Services, actor: Actor, offender_id: int,
                         rel: RelationshipInput) -> RelationshipResult:
     """A relationship giving access to children is a safeguarding concern from the moment it is
     known: it opens a referral prompt and pulls the next home visit forward."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     problems = []
     if not rel.person_name.strip():
@@ -236,6 +235,7 @@ def record_relationship(services: Services, actor: Actor, offender_id: int,
         raise ValidationFailed(problems)
     name = rel.person_name.strip()
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         r = uow.stamp_created(m.Relationship(
             offender_id=offender_id, person_name=name, kind=rel.kind, has_children=rel.has_children,
@@ -262,7 +262,6 @@ def record_relationship(services: Services, actor: Actor, offender_id: int,
 def record_concern(services: Services, actor: Actor, offender_id: int, concern: str,
                    concern_at: datetime | None = None, relationship_id: int | None = None) -> ReferralView:
     """A concern for a child. Unreferred by the end of its London day, it is flagged."""
-    require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     concern_at = concern_at or now
     problems = [p for p in (_aware_problem("concern_at", concern_at, now, "time of the concern"),) if p]
@@ -271,6 +270,7 @@ def record_concern(services: Services, actor: Actor, offender_id: int, concern: 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         if relationship_id is not None:
             rel = uow.session.get(m.Relationship, relationship_id)
@@ -282,7 +282,6 @@ def record_concern(services: Services, actor: Actor, offender_id: int, concern: 
 
 def record_referral(services: Services, actor: Actor, referral_id: int, referred_at: datetime,
                     agency: str, reference: str | None, version_id: int | None = None) -> ReferralView:
-    require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     problems = [p for p in (_aware_problem("referred_at", referred_at, now, "referral time"),) if p]
     if referred_at is None:
@@ -307,7 +306,6 @@ def record_referral(services: Services, actor: Actor, referral_id: int, referred
 def record_referral_decision(services: Services, actor: Actor, referral_id: int, decision: str,
                              decision_at: datetime, version_id: int | None = None) -> ReferralView:
     """The local authority's decision; due within one working day of the referral."""
-    require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     problems = [p for p in (_aware_problem("decision_at", decision_at, now, "decision time"),) if p]
     if decision_at is None:
@@ -379,9 +377,9 @@ def _disclosure_problems(s: Session, offender_id: int, d: DisclosureInput, now: 
 
 def record_disclosure(services: Services, actor: Actor, offender_id: int, d: DisclosureInput) -> DisclosureView:
     """s.327A presumption or CSODS application. A decision goes to a supervisor for sign-off."""
-    require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         problems = _disclosure_problems(uow.session, offender_id, d, now)
         if problems:
@@ -400,12 +398,12 @@ def update_disclosure(services: Services, actor: Actor, disclosure_id: int, vers
                       d: DisclosureInput) -> DisclosureView:
     """Move a CSODS application on (checks, interview, decision, disclosure, completion).
     The earlier values stay in the record's history."""
-    require(actor, Permission.WRITE_CASES)
     now = services.clock.now()
     with unit_of_work(services, actor, stale_entity=("disclosure", m.Disclosure, disclosure_id)) as uow:
         row = uow.session.get(m.Disclosure, disclosure_id)
         if row is None or row.voided_at is not None:
             raise NotFound(f"No disclosure {disclosure_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=row.offender_id)
         if row.version_id != version_id:
             raise StaleDataError("disclosure changed since it was loaded")
         problems = _disclosure_problems(uow.session, row.offender_id, d, now)
@@ -501,9 +499,8 @@ def _flag_lines(referrals: Iterable[ReferralView], disclosures: Iterable[Disclos
 
 def safeguarding_for(services: Services, actor: Actor, offender_id: int, now: datetime | None = None) -> SafeguardingView:
     """The record's safeguarding tab: referrals and disclosures with their clocks and flags."""
-    require(actor, Permission.READ_CASES)
     now = now or services.clock.now()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         if s.get(m.Offender, offender_id) is None:
             raise NotFound(f"No offender record {offender_id}.")
         disclosures = s.scalars(select(m.Disclosure).where(
@@ -520,10 +517,9 @@ def safeguarding_exceptions(services: Services, actor: Actor, now: datetime | No
                             team_id: int | None = None) -> list[SafeguardingException]:
     """Open problems across the caseload for the compliance summary, oldest first: decisions
     overdue, concerns still unreferred after their day, CSODS stages past their deadline."""
-    require(actor, Permission.READ_CASES)
     now = now or services.clock.now()
     out: list[SafeguardingException] = []
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         def scoped(stmt, model):
             stmt = stmt.join(m.Offender, m.Offender.id == model.offender_id).where(model.voided_at.is_(None))
             return stmt.where(m.Offender.team_id == team_id) if team_id is not None else stmt
@@ -556,10 +552,9 @@ def timeliness(services: Services, actor: Actor, period_from: date, period_to: d
                team_id: int | None = None) -> Timeliness:
     """Median and worst time from concern to referral and to disclosure, for concerns raised
     on London days PERIOD_FROM to PERIOD_TO inclusive."""
-    require(actor, Permission.READ_CASES)
     start = sc.end_of_london_day(period_from - timedelta(days=1))
     end = sc.end_of_london_day(period_to)
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         stmt = (select(m.SafeguardingReferral).join(m.Offender, m.Offender.id == m.SafeguardingReferral.offender_id)
                 .where(m.SafeguardingReferral.voided_at.is_(None), m.SafeguardingReferral.concern_at > start,
                        m.SafeguardingReferral.concern_at <= end))
@@ -588,7 +583,6 @@ def _action_view(a: m.Action, owner: str | None, as_of: date) -> ActionView:
 def add_action(services: Services, actor: Actor, offender_id: int, description: str, owner_id: int | None,
                due_on: date | None) -> ActionView:
     """An action on the current risk management plan, with an owner and a due date."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     problems = []
     if not description.strip():
@@ -602,6 +596,7 @@ def add_action(services: Services, actor: Actor, offender_id: int, description: 
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         owner = uow.session.get(m.User, owner_id)
         if owner is None or not owner.active:
@@ -618,7 +613,6 @@ def add_action(services: Services, actor: Actor, offender_id: int, description: 
 
 def record_action_result(services: Services, actor: Actor, action_id: int, version_id: int, result: str,
                          completed_on: date) -> ActionView:
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     problems = []
     if not result.strip():
@@ -633,6 +627,7 @@ def record_action_result(services: Services, actor: Actor, action_id: int, versi
         a = uow.session.get(m.Action, action_id)
         if a is None or a.voided_at is not None:
             raise NotFound(f"No action {action_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=a.offender_id)
         if a.version_id != version_id:
             raise StaleDataError("action changed since it was loaded")
         if a.completed_on is not None:
@@ -648,7 +643,6 @@ def record_action_result(services: Services, actor: Actor, action_id: int, versi
 def overdue_actions(services: Services, actor: Actor, as_of: date | None = None, *, offender_id: int | None = None,
                     team_id: int | None = None) -> list[ActionView]:
     """Open actions past their due date, most overdue first: for the record and the summary."""
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     stmt = (select(m.Action, m.User.display_name).join(m.User, m.User.id == m.Action.owner_id)
             .join(m.Offender, m.Offender.id == m.Action.offender_id)
@@ -658,7 +652,8 @@ def overdue_actions(services: Services, actor: Actor, as_of: date | None = None,
         stmt = stmt.where(m.Action.offender_id == offender_id)
     if team_id is not None:
         stmt = stmt.where(m.Offender.team_id == team_id)
-    with services.session_factory() as s:
+    with access.reading_or_listing(services, actor, offender_id) as s:
+        stmt = stmt.where(access.visible_cases(s, actor, services.clock.today()))
         return [_action_view(a, owner, as_of) for a, owner in s.execute(stmt)]
 
 
@@ -718,9 +713,8 @@ def relationships_for(services: Services, actor: Actor, offender_id: int,
                       now: datetime | None = None) -> list[RelationshipView]:
     """The record's relationships (not those entered in error), newest first, each with where
     its safeguarding referral stands."""
-    require(actor, Permission.READ_CASES)
     now = now or services.clock.now()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         if s.get(m.Offender, offender_id) is None:
             raise NotFound(f"No offender record {offender_id}.")
         referrals: dict[int, m.SafeguardingReferral] = {}
@@ -743,20 +737,18 @@ def relationships_for(services: Services, actor: Actor, offender_id: int,
 
 def actions_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[ActionView]:
     """Every action on the record (not those entered in error): open ones first, soonest due."""
-    require(actor, Permission.READ_CASES)
     as_of = as_of or services.clock.today()
     stmt = (select(m.Action, m.User.display_name).join(m.User, m.User.id == m.Action.owner_id)
             .where(m.Action.offender_id == offender_id, m.Action.voided_at.is_(None))
             .order_by(m.Action.completed_on.is_not(None), m.Action.due_on, m.Action.id))
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         return [_action_view(a, owner, as_of) for a, owner in s.execute(stmt)]
 
 
 def disclosure_deciders(services: Services, actor: Actor) -> list[Person]:
     """Who may be named as having made a disclosure decision: active, trained supervisors and
     the OMU lead (a decision goes to a supervisor for sign-off as well)."""
-    require(actor, Permission.READ_CASES)
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         return [Person(u.id, u.display_name) for u in s.scalars(
             select(m.User).where(m.User.active, m.User.trained,
                                  m.User.role.in_((Role.SUPERVISOR.value, Role.OMU_LEAD.value)))
@@ -765,8 +757,7 @@ def disclosure_deciders(services: Services, actor: Actor) -> list[Person]:
 
 def action_owners(services: Services, actor: Actor) -> list[Person]:
     """Who may own an action: active staff who hold cases (trained, with write access)."""
-    require(actor, Permission.READ_CASES)
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         return [Person(u.id, u.display_name) for u in s.scalars(
             select(m.User).where(m.User.active).order_by(m.User.display_name))
             if allows(Role(u.role), bool(u.trained), Permission.WRITE_CASES)]

@@ -38,7 +38,7 @@ from rso_manager.services.errors import (
     ServiceError,
     ValidationFailed,
 )
-from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, require, unit_of_work
+from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, unit_of_work
 
 SIGNING_ROLES = frozenset({Role.SUPERVISOR, Role.OMU_LEAD})
 OPEN_STATUSES = ("pending", "escalated")  # escalated: decided "escalate", now with the OMU lead
@@ -46,6 +46,9 @@ _STATUS_FOR = {SignOffDecision.APPROVE: "approved", SignOffDecision.RETURN: "ret
                SignOffDecision.ESCALATE: "escalated"}
 # Entries a user may send for sign-off themselves; the named workflows request their own.
 SIGNABLE_ENTITIES = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
+# What a sign-off can be about: case entries, and openings of a record outside the opener's
+# caseload (put to the case supervisor for review).
+REVIEWABLE_ENTITIES = {**SIGNABLE_ENTITIES, "consultation": m.Consultation}
 
 
 @dataclass(frozen=True)
@@ -231,7 +234,7 @@ def record_absence(services: Services, actor: Actor, user_id: int, starts_on: da
 
 def _cover_problems(lead_actor: Actor, supervisor_id: int, cover_supervisor_id: int, starts_on: date | None,
                     ends_on: date | None) -> list[FieldProblem]:
-    if lead_actor.role is not Role.OMU_LEAD:
+    if not lead_actor.can(Permission.NAME_COVER):
         raise PermissionDenied("Only the OMU lead names cover for a supervisor's sign-off queue.")
     problems = []
     if ends_on is not None and starts_on is not None and ends_on < starts_on:
@@ -272,6 +275,7 @@ def name_cover(services: Services, lead_actor: Actor, supervisor_id: int, cover_
     if problems:
         raise ValidationFailed(problems[0])
     with unit_of_work(services, lead_actor) as uow:
+        uow.authorise(Permission.NAME_COVER)
         return _add_cover(uow, supervisor_id, cover_supervisor_id, starts_on, ends_on)
 
 
@@ -288,6 +292,8 @@ def record_absence_and_cover(services: Services, actor: Actor, user_id: int, sta
         raise ValidationFailed(problems)
     assert starts_on is not None and ends_on is not None
     with unit_of_work(services, actor) as uow:
+        if cover_supervisor_id is not None:
+            uow.authorise(Permission.NAME_COVER)
         absence = _add_absence(uow, user_id, starts_on, ends_on, reason)
         cover = (_add_cover(uow, user_id, cover_supervisor_id, starts_on, ends_on)
                  if cover_supervisor_id is not None else None)
@@ -326,11 +332,12 @@ def cover_options(services: Services, actor: Actor) -> CoverOptions:
     their own absence. Cover goes only to an active, trained supervisor."""
     if actor.role not in SIGNING_ROLES:
         raise PermissionDenied("Only supervisors and the OMU lead record absences from the sign-off queue.")
-    with services.session_factory() as s:
+    with unit_of_work(services, actor) as uow:
+        s = uow.session
         supervisors = [Person(u.id, u.display_name) for u in s.scalars(
             select(m.User).where(m.User.role == Role.SUPERVISOR.value, m.User.active).order_by(m.User.display_name))]
         trained = {uid for uid, in s.execute(select(m.User.id).where(m.User.trained))}
-    is_lead = actor.role is Role.OMU_LEAD
+    is_lead = actor.can(Permission.NAME_COVER)
     absentees = tuple(supervisors) if is_lead else (Person(actor.user_id, actor.display_name),)
     return CoverOptions(absentees, tuple(p for p in supervisors if p.id in trained) if is_lead else (), is_lead)
 
@@ -341,7 +348,8 @@ def absences_from(services: Services, actor: Actor, as_of: date | None = None) -
     if actor.role not in SIGNING_ROLES:
         raise PermissionDenied("Only supervisors and the OMU lead see absences and cover.")
     as_of = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with unit_of_work(services, actor) as uow:
+        s = uow.session
         names = dict(s.execute(select(m.User.id, m.User.display_name)).all())
         stmt = (select(m.Absence).where(m.Absence.voided_at.is_(None), m.Absence.ends_on >= as_of)
                 .order_by(m.Absence.starts_on, m.Absence.id))
@@ -366,7 +374,8 @@ def queue_for(services: Services, actor: Actor, as_of: date | None = None) -> li
     """What ACTOR must decide on AS_OF, oldest first: their own queue, the queues of absent
     supervisors they cover, and (for the OMU lead) everything escalated."""
     as_of = as_of or services.clock.today()
-    with services.session_factory() as s:
+    with unit_of_work(services, actor) as uow:
+        s = uow.session
         is_supervisor, trained, role = _signer(s, actor)
         if not (is_supervisor and trained):
             return []  # never routed to an untrained or junior user
@@ -456,13 +465,13 @@ def _readable(key: str, value: object) -> object:
 def sign_off_entry(services: Services, actor: Actor, sign_off_id: int) -> SignOffEntry:
     """Read the entry behind a queue item. Audited: reading it is a consultation of the record,
     its purpose the sign-off."""
-    require(actor, Permission.SIGN_OFF)
     with unit_of_work(services, actor) as uow:
         s = uow.session
         so = s.get(m.SignOff, sign_off_id)
         if so is None:
             raise NotFound(f"No sign-off request {sign_off_id}.")
-        model = SIGNABLE_ENTITIES.get(so.entity)
+        uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
+        model = REVIEWABLE_ENTITIES.get(so.entity)
         row = s.get(model, so.entity_id) if model is not None else None
         fields: list[tuple[str, object]] = []
         if row is not None:
@@ -470,7 +479,7 @@ def sign_off_entry(services: Services, actor: Actor, sign_off_id: int) -> SignOf
                 key, value = column.key, getattr(row, column.key)
                 if key in _ENTRY_HIDDEN or value is None or value == "":
                     continue
-                if key.endswith("_by_id") or key == "owner_id":
+                if key.endswith("_by_id") or key in ("owner_id", "user_id"):
                     value = s.scalar(select(m.User.display_name).where(m.User.id == value)) or value
                 elif key.endswith("_id"):
                     continue  # a link to another row, not something to read
@@ -521,6 +530,10 @@ def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOf
     so = s.get(m.SignOff, sign_off_id)
     if so is None:
         raise NotFound(f"No sign-off request {sign_off_id}.")
+    try:
+        uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
+    except PermissionDenied as exc:
+        raise _Refused(exc, so, None) from None
     is_supervisor, trained, role = _signer(s, actor)
     allowed = can_sign_off(so.author_id, actor.user_id, is_supervisor, trained)
     if not allowed.allowed:
@@ -570,7 +583,6 @@ def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOf
 def request_entry_sign_off(services: Services, actor: Actor, entity: str, entity_id: int,
                            offender_id: int | None, summary: str) -> SignOffResult:
     """Send any case entry for sign-off: the "other entries an OMU configures"."""
-    require(actor, Permission.WRITE_CASES)
     model = SIGNABLE_ENTITIES.get(entity)
     if model is None:
         raise ValidationFailed(FieldProblem("entity", f"Entries of kind {entity} cannot be sent for sign-off."))
@@ -580,6 +592,7 @@ def request_entry_sign_off(services: Services, actor: Actor, entity: str, entity
         row = uow.session.get(model, entity_id)
         if row is None or row.voided_at is not None:
             raise NotFound(f"No {entity.replace('_', ' ')} {entity_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=row.offender_id)
         if offender_id is not None and row.offender_id != offender_id:
             raise ValidationFailed(FieldProblem("entity_id", "That entry belongs to another offender's record."))
         waiting = uow.session.scalar(select(m.SignOff.id).where(

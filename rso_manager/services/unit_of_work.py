@@ -15,10 +15,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.clock import Clock
-from rso_manager.domain.roles import Permission, Role, allows
+from rso_manager.domain.roles import Link, Permission, Role, allows
 from rso_manager.persistence import audit_chain
+from rso_manager.persistence.input_guard import NAIVE_TIME_MESSAGE, InputRefused, naive_time_field
 from rso_manager.persistence.models import RecordRevision, User
 from rso_manager.services.errors import (
+    AccountChanged,
     ConcurrentEditError,
     DatabaseBusy,
     NotFound,
@@ -62,15 +64,41 @@ def find_offender(session: Session, offender_id: int):
     return o
 
 
-def require(actor: Actor, permission: Permission) -> None:
-    if actor.can(permission):
-        return
-    if not actor.trained and allows(actor.role, True, permission):
-        raise PermissionDenied(
+_WHAT = {
+    Permission.READ_CASES: "read this record",
+    Permission.READ_OUTSIDE_LINK: "open a record outside your caseload",
+    Permission.WRITE_CASES: "make entries on this record",
+    Permission.SIGN_OFF: "sign off entries on this record",
+    Permission.REASSIGN_CASE: "reassign this case",
+    Permission.NAME_COVER: "name cover for an absent supervisor",
+    Permission.PRINT_REPORTS: "print reports",
+    Permission.MANAGE_USERS: "manage accounts and settings",
+    Permission.VERIFY_AUDIT: "read the audit trail",
+}
+
+
+def refusal(actor: Actor, permission: Permission, link: Link | None) -> PermissionDenied:
+    """Why ACTOR may not: the missing piece named, and how to get it."""
+    if not actor.trained and allows(actor.role, True, permission, link):
+        return PermissionDenied(
             "Only ViSOR/MOSOVO-trained staff can make case entries. Your account is not marked "
             "trained; ask your supervisor to record your accreditation."
         )
-    raise PermissionDenied(f"A {actor.role.label.lower()} cannot do this ({permission.value}).")
+    if link is not None and allows(actor.role, actor.trained, permission):
+        if permission is Permission.READ_CASES and allows(actor.role, actor.trained,
+                                                          Permission.READ_OUTSIDE_LINK, link):
+            from rso_manager.services.errors import NeedsReason
+            return NeedsReason(
+                f"This is {link.label}. Open it from the caseload or search with a purpose and a "
+                "reason; the opening is recorded and put to the case supervisor for review.")
+        return PermissionDenied(
+            f"This is {link.label}: you cannot {_WHAT[permission]}. Ask the case's offender "
+            "manager or team supervisor, or the OMU lead to reassign it or name you as cover.")
+    holders = [r.label.lower() for r in Role if allows(r, True, permission)]
+    who = " or ".join(holders) if holders else "nobody"
+    article = "An" if actor.role.label[0] in "AEIOU" else "A"
+    return PermissionDenied(f"{article} {actor.role.label.lower()} cannot {_WHAT[permission]}: "
+                            f"that is for a {who}.")
 
 
 def snapshot(obj: Any) -> dict[str, Any]:
@@ -93,6 +121,45 @@ class UnitOfWork:
         self.services, self.actor = services, actor
         self.session: Session = services.session_factory()
         self.now = services.clock.now()
+
+    def current_actor(self) -> Actor:
+        """The account as it stands now, read in this transaction. A session keeps no power the
+        account has lost since sign-in: closed, locked, or a changed role, team or training."""
+        if self.actor.user_id == 0 and self.actor is SYSTEM:
+            return self.actor
+        user = self.session.get(User, self.actor.user_id) if self.actor.user_id else None
+        if user is None or user.username != self.actor.username:
+            raise AccountChanged("Your account is not known to this database. Sign in again.")
+        if not user.active:
+            raise AccountChanged("Your account has been closed. Ask your administrator.")
+        if user.locked_until is not None and user.locked_until > self.now:
+            raise AccountChanged("Your account has been locked. Sign in again once it is unlocked.")
+        now = Actor(user.id, user.username, user.display_name, Role(user.role), user.team_id,
+                    bool(user.trained))
+        if (now.role, now.team_id, now.trained) != (self.actor.role, self.actor.team_id,
+                                                    self.actor.trained):
+            raise AccountChanged(
+                "Your account was changed since you signed in (role, team or ViSOR/MOSOVO "
+                "training). Sign in again to carry on with the access you have now.")
+        return now
+
+    def link(self, offender_id: int) -> Link:
+        from rso_manager.services import access
+        return access.link(self.session, self.actor, offender_id, self.services.clock.today())
+
+    def authorise(self, permission: Permission, *, offender_id: int | None = None) -> Link | None:
+        """The one authorisation path: the account as it is now, the permission matrix in
+        domain/roles.py, and (for a case) the user's link to it."""
+        link = self.link(offender_id) if offender_id is not None else None
+        if not allows(self.actor.role, self.actor.trained, permission, link):
+            raise refusal(self.actor, permission, link)
+        return link
+
+    def consulted(self, offender_id: int) -> None:
+        """Reading part of a record needs an opening of it by this user that is still current
+        (the consultation covers what is read during it). Checks the link as it is now, too."""
+        from rso_manager.services import access
+        access.require_consultation(self, offender_id)
 
     def audit(self, action: str, *, entity: str | None = None, entity_id: int | None = None,
               offender_id: int | None = None, reason: str | None = None,
@@ -141,6 +208,7 @@ def unit_of_work(services: Services, actor: Actor, *, stale_entity: tuple[str, t
     """Commit on success, roll back on any error; translate lock conflicts into messages."""
     uow = UnitOfWork(services, actor)
     try:
+        uow.actor = uow.current_actor()
         yield uow
         uow.session.commit()
     except StaleDataError as exc:
@@ -152,7 +220,22 @@ def unit_of_work(services: Services, actor: Actor, *, stale_entity: tuple[str, t
         uow.session.rollback()
         if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():
             raise DatabaseBusy() from exc
+        from rso_manager.services.errors import StorageFull
+        # SQLite says SQLITE_FULL for a full disk and for its page limit; PostgreSQL 53100.
+        if "database or disk is full" in str(exc.orig) or getattr(exc.orig, "sqlstate", None) == "53100":
+            raise StorageFull(str(exc.orig).splitlines()[0]) from exc
         raise
+    except InputRefused as exc:
+        uow.session.rollback()
+        from rso_manager.services.errors import FieldProblem, ValidationFailed
+        raise ValidationFailed([FieldProblem(f, m) for f, m in exc.problems]) from exc
+    except TypeError as exc:
+        uow.session.rollback()
+        field = naive_time_field(exc)
+        if field is None:
+            raise
+        from rso_manager.services.errors import FieldProblem, ValidationFailed
+        raise ValidationFailed(FieldProblem(field, NAIVE_TIME_MESSAGE)) from exc
     except BaseException:
         uow.session.rollback()
         raise

@@ -24,7 +24,7 @@ from rso_manager.domain.visit_proposal import (
     plan,
 )
 from rso_manager.persistence import models as m
-from rso_manager.services import case_events, case_summary, devices, settings
+from rso_manager.services import access, case_events, case_summary, devices, settings
 from rso_manager.services.caseload import RISK_ORDER, _scope_filter
 from rso_manager.services.devices import DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
@@ -33,7 +33,6 @@ from rso_manager.services.unit_of_work import (
     Services,
     UnitOfWork,
     find_offender,
-    require,
     unit_of_work,
 )
 
@@ -57,7 +56,6 @@ def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *
                            review_by: date | None = None) -> int:
     """A new assessment changes the interval and pulls the next visit forward; it also ends
     reactive management until a supervisor signs it off again. It goes for sign-off itself."""
-    require(actor, Permission.WRITE_CASES)
     problems = []
     if tool not in RISK_TOOLS:
         problems.append(FieldProblem("tool", f"Choose the assessment tool: {', '.join(RISK_TOOLS)}."))
@@ -69,6 +67,7 @@ def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         ra = uow.stamp_created(m.RiskAssessment(offender_id=offender_id, tool=tool, level=level,
                                                 assessed_on=assessed_on, assessor_id=actor.user_id,
@@ -91,11 +90,11 @@ def set_plan(services: Services, actor: Actor, offender_id: int, *, visit_interv
              contingency: str | None = None, reason: str = "") -> PlanOutcome:
     """A new risk management plan. A shorter interval applies at once; a longer one, or
     reactive management, applies only once a supervisor signs it off."""
-    require(actor, Permission.WRITE_CASES)
     today = services.clock.today()
     if visit_interval_months is not None and not 1 <= visit_interval_months <= 24:
         raise ValidationFailed(FieldProblem("visit_interval_months", "Enter an interval between 1 and 24 months, or leave it empty to use the risk level's default."))
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         policy = settings.visit_policy(uow.session)
         risk = case_summary.current_risk(uow.session, offender_id)
@@ -131,12 +130,12 @@ def set_plan(services: Services, actor: Actor, offender_id: int, *, visit_interv
 
 
 def record_intelligence(services: Services, actor: Actor, offender_id: int, text: str, occurred_on: date) -> int:
-    require(actor, Permission.WRITE_CASES)
     if not text.strip():
         raise ValidationFailed(FieldProblem("text", "Describe the intelligence received."))
     if occurred_on > services.clock.today():
         raise ValidationFailed(FieldProblem("occurred_on", "The date is in the future; enter when it was received."))
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         note = uow.stamp_created(m.CaseNote(offender_id=offender_id, kind="intelligence", text=text.strip(),
                                             occurred_on=occurred_on))
@@ -149,10 +148,10 @@ def record_intelligence(services: Services, actor: Actor, offender_id: int, text
 
 def record_trigger(services: Services, actor: Actor, offender_id: int, kind: vw.TriggerKind, on: date) -> None:
     """A trigger recorded by hand (e.g. release from custody learned from a prison)."""
-    require(actor, Permission.WRITE_CASES)
     if on > services.clock.today():
         raise ValidationFailed(FieldProblem("on", "The date is in the future; record the event when it happens."))
     with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
         case_events.record_trigger(uow, offender_id, kind, on)
 
@@ -240,9 +239,8 @@ def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
 
 
 def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult:
-    require(actor, Permission.WRITE_CASES)
     with unit_of_work(services, actor) as uow:
-        find_offender(uow.session, v.offender_id)
+        uow.authorise(Permission.WRITE_CASES, offender_id=v.offender_id)
         problems = _validate_visit(uow, v)
         if problems:
             raise ValidationFailed(problems)
@@ -311,13 +309,13 @@ def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput) -> list[int]
 
 def record_warrant_decision(services: Services, actor: Actor, visit_id: int, decision: str) -> None:
     """s.96B: after two failed entry attempts, record whether a warrant is applied for and why."""
-    require(actor, Permission.WRITE_CASES)
     if len(decision.strip()) < MIN_REASON_CHARS:
         raise ValidationFailed(FieldProblem("warrant_decision", "Record the decision on a s.96B warrant application and the reason (at least 10 characters)."))
     with unit_of_work(services, actor) as uow:
         visit = uow.session.get(m.Visit, visit_id)
         if visit is None:
             raise NotFound(f"No visit {visit_id}.")
+        uow.authorise(Permission.WRITE_CASES, offender_id=visit.offender_id)
         visit.warrant_decision = decision.strip()
         uow.stamp_updated(visit)
         uow.audit("visit.warrant_decision", entity="visit", entity_id=visit_id, offender_id=visit.offender_id,
@@ -396,10 +394,9 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
             seed: int = 0) -> PlannerView:
     """Proposals for every case in scope whose window closes within DAYS of AS_OF, overdue first,
     plus the visits already booked in that period."""
-    require(actor, Permission.READ_CASES)
     scope = scope or (CaseloadScope.MINE if actor.role is Role.OFFENDER_MANAGER else CaseloadScope.TEAM)
     horizon = as_of + timedelta(days=days)
-    with services.session_factory() as s:
+    with access.listing(services, actor) as s:
         policy = settings.visit_policy(s)
         booked_rows = s.execute(
             select(m.Visit, m.Offender).join(m.Offender, m.Offender.id == m.Visit.offender_id)
@@ -453,7 +450,6 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date |
                version_id: int | None = None) -> int:
     """Book (or rebook) a visit. Inside the due window it just books; outside it needs a reason
     and goes to a supervisor."""
-    require(actor, Permission.WRITE_CASES)
     problems = []
     if time_band not in {b.value for b in vw.TimeBand}:
         problems.append(FieldProblem("time_band", "Choose morning, afternoon or evening."))
@@ -464,6 +460,7 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date |
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor, stale_entity=("visit", m.Visit, visit_id or 0)) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         o = find_offender(uow.session, offender_id)
         window = case_summary.visit_window(uow.session, o, services.clock.today())
         for uid in officer_ids:
@@ -529,9 +526,8 @@ class VisitDefaults:
 
 
 def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitDefaults:
-    require(actor, Permission.READ_CASES)
     today = services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         o = s.get(m.Offender, offender_id)
         if o is None:
             raise NotFound(f"No offender record {offender_id}.")
@@ -620,9 +616,8 @@ class RiskPlanView:
 def risk_plan_view(services: Services, actor: Actor, offender_id: int) -> RiskPlanView:
     """What the risk & plan page shows above its list: the interval in force, the due window,
     and the current plan (to start a changed plan from)."""
-    require(actor, Permission.READ_CASES)
     today = services.clock.today()
-    with services.session_factory() as s:
+    with access.reading(services, actor, offender_id) as s:
         o = s.get(m.Offender, offender_id)
         if o is None:
             raise NotFound(f"No offender record {offender_id}.")

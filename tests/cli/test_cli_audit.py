@@ -1,10 +1,10 @@
 import json
-import sqlite3
+from contextlib import closing
 
 from rso_manager.cli import run
 from rso_manager.clock import FixedClock
 from rso_manager.persistence import audit_chain
-from rso_manager.persistence.engine import make_engine, make_session_factory
+from rso_manager.persistence.engine import make_engine, make_session_factory, raw_sqlite_connection
 
 
 def _add_activity(url, clock, count):
@@ -31,14 +31,21 @@ def test_demo_then_verify_then_tamper(tmp_path, capsys):
     _add_activity(url, clock, 2)
 
     assert run(["--db", url, "audit", "verify"]) == 0
-    assert json.loads(capsys.readouterr().out) | {"head_hash": None} == {
-        "ok": True, "rows": 3, "head_hash": None}
+    report = json.loads(capsys.readouterr().out)
+    # The keyed start, the stations' seal, one seal per demo batch, demo.generate, two openings;
+    # the demo run wrote a signed checkpoint as it closed the database.
+    assert report | {"head_hash": None, "records": None} == {
+        "ok": True, "rows": 6, "head_hash": None, "checkpoints": 1, "records": None}
+    # Reading the trail is itself audited.
+    with closing(raw_sqlite_connection(path)) as db:
+        assert db.execute("SELECT count(*) FROM audit_event WHERE action = 'audit.read'").fetchone()[0] == 1
+    assert report["records"]["checked"] > 200 and report["records"]["unsealed_from_before_seals"] == 0
 
     # An attacker with the file: drop the guard, then quietly rewrite history.
-    with sqlite3.connect(path) as db:
+    with closing(raw_sqlite_connection(path)) as db:
         db.execute("DROP TRIGGER audit_event_no_update")
         db.execute("UPDATE audit_event SET username = 'someone_else' WHERE id = 2")
-    db.close()
+        db.commit()
 
     assert run(["--db", url, "audit", "verify"]) == 1
     captured = capsys.readouterr()
@@ -55,7 +62,7 @@ def test_files_the_app_creates_are_private(tmp_path):
 
     old = os.umask(0o022)
     try:
-        assert run(["--db", f"sqlite:///{tmp_path / 'new.db'}", "audit", "verify"]) == 0
+        assert run(["--db", f"sqlite:///{tmp_path / 'new.db'}", "demo", "--offenders", "1"]) == 0
     finally:
         os.umask(old)
     mode = stat.S_IMODE((tmp_path / "new.db").stat().st_mode)

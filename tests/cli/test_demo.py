@@ -3,7 +3,7 @@ import json
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from rso_manager import demo
 from rso_manager.database import is_demo, open_database
@@ -11,6 +11,7 @@ from rso_manager.domain.dates import add_months
 from rso_manager.persistence import audit_chain
 from rso_manager.persistence import models as m
 from rso_manager.services.passwords import verify_password
+from tests import pg_server
 
 _names = itertools.count(1)
 
@@ -26,13 +27,7 @@ def fresh_services(request, tmp_path, clock):
             url = f"sqlite:///{tmp_path / f'demo{n}.db'}"
         else:
             server = request.getfixturevalue("postgres_server")
-            name = f"rso_demo_{n}"
-            admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
-            with admin.connect() as c:
-                c.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-                c.execute(text(f"CREATE DATABASE {name}"))
-            admin.dispose()
-            url = server.url(name)
+            url = pg_server.create_app_database(server, f"rso_demo_{n}", clock.now())
         engine, services = open_database(url, clock)
         engines.append(engine)
         return services
@@ -80,8 +75,11 @@ def test_demo_database_is_fictional_consistent_and_audited(fresh_services, clock
     today = clock.today()
     with services.session_factory() as s:
         report = audit_chain.verify(s)
-        assert report.ok and report.rows == 1
-        event = s.scalars(select(m.AuditEvent)).one()
+        assert report.ok and report.records_checked > 0 and not report.record_problems
+        # One audited event; the other rows only seal what was written (audit.keyed, records.seal).
+        assert {a for (a,) in s.execute(select(m.AuditEvent.action))} <= {
+            "demo.generate", "audit.keyed", "records.seal"}
+        event = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "demo.generate")).one()
         assert (event.action, event.username, event.user_id) == ("demo.generate", "system", None)
         assert json.loads(event.details_json) == {"offenders": 60, "seed": 3}
 
@@ -135,7 +133,8 @@ def test_running_again_on_a_demo_database_changes_nothing(fresh_services):
     assert again == first
     with services.session_factory() as s:
         assert s.scalar(select(func.count(m.Offender.id))) == 60
-        assert audit_chain.verify(s).rows == 1
+        assert s.scalar(select(func.count(m.AuditEvent.id)).where(
+            m.AuditEvent.action == "demo.generate")) == 1
 
 
 def test_refuses_a_database_that_is_not_a_demo_one(services):

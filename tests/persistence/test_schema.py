@@ -1,11 +1,9 @@
-import sqlite3
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import text
 
-from rso_manager.persistence.engine import DatabaseLocationError, make_engine
+from rso_manager.persistence.engine import DatabaseLocationError, make_engine, raw_sqlite_connection
 from rso_manager.persistence.models import Base
 from rso_manager.persistence.schema import SchemaTooNewError, head_revision, upgrade
 
@@ -46,7 +44,7 @@ def test_upgrading_an_older_database_backs_it_up_first(empty_sqlite_url, clock, 
     with engine.begin() as c:
         c.execute(text("DELETE FROM alembic_version"))
     engine.dispose()
-    con = sqlite3.connect(tmp_path / "empty.db")
+    con = raw_sqlite_connection(tmp_path / "empty.db")
     con.execute("DROP TABLE sign_off_refusal")
     con.commit()
     con.close()

@@ -11,6 +11,7 @@ from rso_manager.services import caseload
 from rso_manager.services import notifications as nt
 from rso_manager.services.caseload import OffenderDraft
 from rso_manager.services.errors import PermissionDenied, ValidationFailed
+from tests.opening import open_case
 
 TODAY = date(2026, 11, 25)  # the FixedClock's default
 
@@ -40,6 +41,7 @@ def _take(services, world, oid, kind, **kw) -> nt.TakenNotification:
 
 
 def _pending(services, world, oid, kind):
+    open_case(services, world.om, oid)
     view = nt.notifications_for(services, world.om, oid)
     return [p for p in view.pending if p.kind == kind]
 

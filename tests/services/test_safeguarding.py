@@ -9,6 +9,7 @@ from rso_manager.services import case_summary, caseload, safeguarding, supervisi
 from rso_manager.services.caseload import OffenderDraft
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.safeguarding import DisclosureInput, RelationshipInput
+from tests.opening import open_case
 
 REASONS = ("The new partner has two children under ten living with her; his offending was against a "
            "child of a previous partner, so the presumption to disclose applies and no reason outweighs it.")
@@ -99,7 +100,8 @@ def test_concern_without_referral_the_same_day(services, world, clock):
     clock.current = next_day
     safeguarding.record_referral(services, world.om, concern.id, next_day, "Northshire MASH", None)
     assert safeguarding.safeguarding_exceptions(services, world.lead, next_day) == []
-    # Still a late referral on the record, and its delay is measured.
+    # Still a late referral on the record, and its delay is measured (a new day: a new opening).
+    open_case(services, world.om, oid)
     ref = safeguarding.safeguarding_for(services, world.om, oid, next_day).referrals[0]
     assert ref.not_referred_same_day and ref.concern_to_referral == timedelta(hours=23)
 

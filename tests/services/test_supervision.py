@@ -1,3 +1,4 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
@@ -7,7 +8,7 @@ from rso_manager.domain.rationale import SignOffDecision
 from rso_manager.persistence import models as m
 from rso_manager.services import case_events, caseload, supervision
 from rso_manager.services.caseload import OffenderDraft
-from rso_manager.services.errors import PermissionDenied, ValidationFailed
+from rso_manager.services.errors import AccountChanged, PermissionDenied, ValidationFailed
 from rso_manager.services.unit_of_work import unit_of_work
 
 GOOD = ("Reviewed the ARMS assessment against the latest home visit and the police intelligence; "
@@ -108,7 +109,10 @@ def test_untrained_user_never_receives_or_signs(services, world):
                                date(2026, 11, 27), "annual leave")
     with services.session_factory.begin() as s:
         s.execute(update(m.User).where(m.User.id == world.supervisor2.user_id).values(trained=False))
-    assert supervision.queue_for(services, world.supervisor2) == []
+    # Her open session has lost its powers; signed in again, nothing is routed to her.
+    with pytest.raises(AccountChanged):
+        supervision.queue_for(services, world.supervisor2)
+    assert supervision.queue_for(services, replace(world.supervisor2, trained=False)) == []
     lead_item = _item(supervision.queue_for(services, world.lead), sid)
     assert not lead_item.via_cover and "not trained" in lead_item.routing
 

@@ -10,6 +10,7 @@ from rso_manager.services import caseload, visits
 from rso_manager.services.caseload import OffenderDraft
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.visits import VisitInput
+from tests.opening import open_case
 
 
 def _offender(services, world):
@@ -27,7 +28,7 @@ def _visit(oid, world, at=datetime(2026, 11, 25, 9, 30, tzinfo=UTC), **kw):
 
 
 def _due(services, world, oid):
-    return caseload.reload_record(services, world.om, oid).next_visit_due
+    return open_case(services, world.om, oid).next_visit_due
 
 
 def test_interval_follows_risk_level_and_plan(services, world):

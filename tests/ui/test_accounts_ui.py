@@ -44,3 +44,58 @@ def test_changing_an_account_needs_a_reason_and_is_audited(qtbot, make_window, s
     assert next(u for u in list_users(sqlite_services, world.admin) if u.username == "newbie").trained
     with sqlite_services.session_factory() as s:
         assert s.scalar(select(AuditEvent.reason).where(AuditEvent.action == "user.change")) == "ViSOR course passed on 20/11/2026"
+
+
+def _open_change(qtbot, window, username):
+    qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
+    row = next(i for i, u in enumerate(window.users_model.rows()) if u.username == username)
+    window.users_table.selectRow(row)
+    window.accounts.change_selected()
+    qtbot.waitUntil(lambda: window.accounts.dialog is not None and window.accounts.dialog.isVisible(), timeout=5000)
+    return window.accounts.dialog
+
+
+def test_administrator_resets_a_lost_sign_in_code(qtbot, make_window, sqlite_services, world):
+    from tests.sign_in import enrol
+
+    secret, _codes = enrol(sqlite_services, "lead")
+    window = make_window(world.admin)
+    assert not _open_change(qtbot, window, "om").reset_code.isEnabled()  # has no code to reset
+    window.accounts.dialog.reject()
+    dialog = _open_change(qtbot, window, "lead")
+    assert dialog.reset_code.isEnabled()
+    dialog.reset_code.setChecked(True)
+    dialog.reason.setText("phone lost on the train, reported 25/11")
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
+    assert not next(u for u in list_users(sqlite_services, world.admin) if u.username == "lead").second_factor
+    with sqlite_services.session_factory() as s:
+        row = s.scalar(select(AuditEvent).where(AuditEvent.action == "second_factor.reset"))
+    assert row.reason == "phone lost on the train, reported 25/11"
+    assert secret not in (row.details_json or "")
+
+
+def test_administrator_cannot_change_their_own_role_in_the_dialog(qtbot, make_window, world, prompter):
+    from rso_manager.domain.roles import Role
+
+    window = make_window(world.admin)
+    dialog = _open_change(qtbot, window, "admin")
+    dialog.role.setCurrentIndex(dialog.role.findData(Role.OMU_LEAD.value))
+    dialog.reason.setText("I need to read the caseload")
+    dialog.save()
+    qtbot.waitUntil(lambda: bool(prompter.texts("warning")), timeout=5000)
+    assert "your own role" in prompter.texts("warning")[0]
+    assert dialog.isVisible()
+
+
+def test_administrator_requires_codes_of_every_account(qtbot, make_window, sqlite_services, world, prompter):
+    from rso_manager.services.second_factor import everyone_required
+
+    window = make_window(world.admin)
+    assert not window.accounts.codes_button.isChecked()
+    prompter.reasons.append("force policy from 1 December 2026")
+    window.accounts.codes_button.click()
+    qtbot.waitUntil(lambda: window.accounts.codes_button.isChecked(), timeout=5000)
+    assert everyone_required(sqlite_services)
+    window.accounts.codes_button.click()  # cancelled: nothing changes
+    assert window.accounts.codes_button.isChecked() and everyone_required(sqlite_services)

@@ -69,12 +69,14 @@ def test_scope_chooser_follows_the_role(qtbot, make_window, sqlite_services, wor
     make_offender(sqlite_services, world.om, "Mine")
     make_offender(sqlite_services, world.om2, "Southern", team_id=world.team2_id)
     window = make_window(world.supervisor)
-    assert [a.text() for a in window.scope_actions.actions()] == ["Team caseload", "My caseload", "All cases"]
+    # Need-to-know: a supervisor lists their team, never the force.
+    assert [a.text() for a in window.scope_actions.actions()] == ["Team caseload", "My caseload"]
     assert _names(window) == ["MINE, Alex"]  # the North team
-    with qtbot.waitSignal(window.caseload_loaded, timeout=5000):
-        window.set_scope(CaseloadScope.ALL)
-    assert sorted(_names(window)) == ["MINE, Alex", "SOUTHERN, Alex"]
-    assert window.scope_combo.currentText() == "All cases"
+    lead = make_window(world.lead)
+    assert [a.text() for a in lead.scope_actions.actions()] == ["All cases", "Team caseload"]
+    lead.set_scope(CaseloadScope.ALL)
+    qtbot.waitUntil(lambda: sorted(_names(lead)) == ["MINE, Alex", "SOUTHERN, Alex"], timeout=5000)
+    assert lead.scope_combo.currentText() == "All cases"
 
 
 def test_administrator_sees_accounts_not_a_caseload(qtbot, make_window, world):
@@ -99,13 +101,17 @@ def test_opening_a_record_asks_a_reason_and_audits_it(qtbot, make_window, sqlite
     dialog = window.reason_dialog
     assert isinstance(dialog, OpenReasonDialog) and dialog.isVisible()
 
-    # Too short: the service's message appears next to the details field; nothing is audited.
+    # Too short, then filler: the service's message appears next to the details field; nothing
+    # is audited.
     dialog.choose(AccessReason.VISIT_PREPARATION, "visit")
     dialog.submit()
     qtbot.waitUntil(lambda: dialog.errors.message("reason_text") != "", timeout=5000)
-    assert "at least 10 characters" in dialog.errors.message("reason_text")
+    assert "at least 3 words" in dialog.errors.message("reason_text")
     assert dialog.errors.is_marked("reason_text")
     assert dialog.details.text() == "visit"  # kept
+    dialog.details.setText("xxxxxxxxxx")
+    dialog.submit()
+    qtbot.waitUntil(lambda: "not a reason" in dialog.errors.message("reason_text"), timeout=5000)
     assert _audit(sqlite_services, "record.open") == []
 
     dialog.details.setText("preparing for Thursday's home visit")

@@ -64,7 +64,7 @@ def test_noted_is_refused_and_kept_then_a_reasoned_sign_off_leaves_the_queue(
     assert page.model.index(0, 2).data() == f"QUILLFEATHER, Arthur ({record.reference})"
     assert page.model.index(0, 4).data() == "Olly Manager"
     assert "A good rationale says what was considered" in page.rationale.guidance.text()
-    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=5000)  # the entry itself
+    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=15000)  # the entry itself
 
     page.rationale.set_text("noted")
     assert page.rationale.counter.text() == "1 word of at least 15"
@@ -227,7 +227,7 @@ def test_screenshot_sign_off_queue(qtbot, styled, make_window, sqlite_services, 
     qtbot.waitUntil(lambda: page.model.rowCount() >= 2 and page.policy is not None and not page.loading,
                     timeout=5000)
     page.select_row(1)
-    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=5000)
+    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=15000)
     page.rationale.set_text("noted")
     page.submit()
     qtbot.waitUntil(lambda: page.refusal() != "", timeout=5000)

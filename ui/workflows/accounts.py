@@ -21,11 +21,16 @@ from PySide6.QtWidgets import (
 
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.services.errors import FieldProblem, ValidationFailed
-from rso_manager.services.passwords import MIN_LENGTH
+from rso_manager.services.second_factor import (
+    ALWAYS_REQUIRED,
+    everyone_required,
+    set_required_for_everyone,
+)
 from rso_manager.services.users import UserInfo, change_user, create_team, create_user, list_teams
 from ui.apology import apologise
 from ui.extensions import main_window_hook
 from ui.forms import FieldErrors, add_row, report_failure
+from ui.login import PASSWORD_RULES
 from ui.qtcompat import qvalue
 
 
@@ -80,8 +85,10 @@ def _team_combo(teams, current: int | None = None, *, none_label: str = "No team
 class NewAccountDialog(_AccountDialog):
     def __init__(self, window, teams) -> None:
         super().__init__(window, "New account")
-        hint = QLabel(f"Passwords are at least {MIN_LENGTH} characters: a phrase of several words is "
-                      "easiest. Only ViSOR/MOSOVO-trained staff can make case entries or hold cases.")
+        codes = " and ".join(r.label.lower() + "s" for r in Role if r in ALWAYS_REQUIRED)
+        hint = QLabel(f"{PASSWORD_RULES}\n\nOnly ViSOR/MOSOVO-trained staff can make case entries or hold "
+                      f"cases. {codes[0].upper()}{codes[1:]} also sign in with a one-time code, set up at "
+                      "their first sign-in.")
         hint.setObjectName("hint")
         hint.setWordWrap(True)
         self.layout_.insertWidget(0, hint)
@@ -127,6 +134,9 @@ class ChangeAccountDialog(_AccountDialog):
         self.active.setChecked(user.active)
         self.unlock = QCheckBox("Unlock after failed logins")
         self.unlock.setEnabled(user.locked_until is not None)
+        self.reset_code = QCheckBox("Reset the sign-in code (lost or replaced phone; a new one is set "
+                                    "up at the next sign-in)")
+        self.reset_code.setEnabled(user.second_factor)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why is this account changing?")
         add_row(self.form, "&Role", self.errors, "role", self.role)
@@ -134,13 +144,15 @@ class ChangeAccountDialog(_AccountDialog):
         add_row(self.form, "", self.errors, "trained", self.trained)
         add_row(self.form, "", self.errors, "active", self.active)
         add_row(self.form, "", self.errors, "unlock", self.unlock)
+        add_row(self.form, "", self.errors, "reset_second_factor", self.reset_code)
         add_row(self.form, "R&eason", self.errors, "reason", self.reason)
 
     def save(self) -> None:
         self._run(change_user, self.window_.services, self.window_.actor, self.user.id, self.user.version_id,
                   reason=self.reason.text(), role=Role(qvalue(self.role.currentData())),
                   team_id=qvalue(self.team.currentData()), trained=self.trained.isChecked(),
-                  active=self.active.isChecked(), unlock=self.unlock.isChecked())
+                  active=self.active.isChecked(), unlock=self.unlock.isChecked(),
+                  reset_second_factor=self.reset_code.isChecked())
 
 
 class NewTeamDialog(_AccountDialog):
@@ -167,7 +179,12 @@ class Accounts:
         self.change_button.clicked.connect(self.change_selected)
         self.team_button = QPushButton("New team...")
         self.team_button.clicked.connect(self.new_team)
-        for button in (self.new_button, self.change_button, self.team_button):
+        self.codes_button = QPushButton("Sign-in codes for everyone")
+        self.codes_button.setCheckable(True)
+        self.codes_button.setToolTip("When on, every account (not only administrators and the OMU lead) "
+                                     "signs in with a one-time code")
+        self.codes_button.clicked.connect(self.toggle_codes_for_everyone)
+        for button in (self.new_button, self.change_button, self.team_button, self.codes_button):
             bar.addWidget(button)
         bar.addStretch(1)
         holder = QWidget()
@@ -178,6 +195,23 @@ class Accounts:
         action = QAction("New &account...", window)
         action.triggered.connect(self.new_account)
         window.add_file_action(action)
+        window.worker.submit(everyone_required, window.services, owner=window,
+                             on_success=self.codes_button.setChecked, on_error=window._report)
+
+    def toggle_codes_for_everyone(self) -> None:
+        wanted = self.codes_button.isChecked()
+        self.codes_button.setChecked(not wanted)  # until saved
+        reason = self.window.prompter.ask_reason(
+            "Sign-in codes for every account",
+            ("Every account will sign in with a one-time code, set up at its next sign-in. "
+             if wanted else "Only administrators and the OMU lead will need a one-time code. ")
+            + "Why is this changing?")
+        if reason is None:
+            return
+        self.window.worker.submit(set_required_for_everyone, self.window.services, self.window.actor, wanted,
+                                  reason, owner=self.window,
+                                  on_success=lambda _r: self.codes_button.setChecked(wanted),
+                                  on_error=self.window._report)
 
     def _with_teams(self, build) -> None:
         self.window.worker.submit(list_teams, self.window.services, owner=self.window,

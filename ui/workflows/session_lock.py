@@ -1,26 +1,55 @@
-"""Lock the screen after a spell without keyboard or mouse use (security.md R11: 15 minutes).
+"""Lock the screen after a spell without keyboard or mouse use (security.md R11: 15 minutes), or
+at once with Ctrl+L.
 
-Locking hides every record window and covers the main window, so case data is not left on an
-unattended screen; unlocking needs the user's password, checked (and audited) by the same login
-service as the login dialog, so the lockout after repeated failures applies here too.
+Locking hides every window that can show case data - record windows and every open dialog (a
+correction half typed, a visit form) - and covers the main window, so nothing is left on an
+unattended screen. It also closes the worker's write gate (ui/worker.py): a save from a dialog
+behind the lock, or one already queued, commits nothing and tells the dialog "unlock to save".
+Hidden dialogs are not closed, so what was typed in them is still there after unlocking, and they
+come back where they were. Unlocking needs the user's password, checked (and audited) by the
+sign-in service (users.reauthenticate), so the lockout after repeated failures applies here too;
+an account whose powers changed meanwhile must sign in again instead.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
-from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+import logging
 
-from rso_manager.services.errors import AuthenticationFailed
-from rso_manager.services.users import login
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.services.errors import AccountChanged, ServiceError
+from rso_manager.services.unit_of_work import Actor
+from rso_manager.services.users import reauthenticate
+from ui.apology import apology_text
 from ui.extensions import main_window_hook
 from ui.qtcompat import emit
 
+log = logging.getLogger(__name__)
+
 IDLE_MINUTES = 15
+LOCK_SHORTCUT = "Ctrl+L"
+_WATCHED = "sessionLockWatchesFinished"  # a dialog's property: connected once, however many locks
 
 _INPUT_EVENTS = frozenset({
     QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel,
     QEvent.Type.TouchBegin,
 })
+
+
+def _same_powers(before: Actor, now: Actor) -> bool:
+    return (before.user_id, before.role, before.team_id, before.trained) == \
+        (now.user_id, now.role, now.team_id, now.trained)
 
 
 class LockScreen(QWidget):
@@ -38,8 +67,9 @@ class LockScreen(QWidget):
         title.setObjectName("pageTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        hint = QLabel(f"Locked after {IDLE_MINUTES} minutes without use, to keep case records off an "
-                      f"unattended screen.\nEnter the password for {display_name} to carry on.")
+        hint = QLabel(f"Locked ({LOCK_SHORTCUT}, or after {IDLE_MINUTES} minutes without use), to keep "
+                      "case records off an unattended screen. Open forms are kept as they were.\n"
+                      f"Enter the password for {display_name} to carry on.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(hint)
         self.password = QLineEdit()
@@ -66,7 +96,7 @@ class LockScreen(QWidget):
 
 
 class SessionLock(QObject):
-    """Watches the application's input; locks the main window when idle."""
+    """Watches the application's input; locks the main window and hides its other windows."""
 
     locked_changed = Signal(bool)
 
@@ -76,52 +106,137 @@ class SessionLock(QObject):
         self.locked = False
         self.screen: LockScreen | None = None
         self._hidden: list[QWidget] = []
+        self._finished_while_locked: set[int] = set()
+        self._places: dict[int, QPoint] = {}
+        self._over = False  # the session ended (sign in again): never locks again
+        self._active: QWidget | None = None
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
         self.timer.timeout.connect(self.lock)
+        self.action = QAction("&Lock screen", window)
+        self.action.setShortcut(QKeySequence(LOCK_SHORTCUT))
+        # From a record window or dialog too, not only while the main window is in front.
+        self.action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
+        self.action.setStatusTip("Hide every record and form until your password is given again")
+        self.action.triggered.connect(self.lock)
+        window.addAction(self.action)
+        window.add_file_action(self.action)
+        window.sign_in_again.connect(self._stand_down)
         QApplication.instance().installEventFilter(self)
         self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        if not self.locked and event.type() in _INPUT_EVENTS:
-            self.timer.start()
-        elif self.screen is not None and watched is self.window and event.type() == QEvent.Type.Resize:
+        kind = event.type()
+        if self._over:
+            return False
+        if not self.locked:
+            if kind == QEvent.Type.KeyPress and QKeySequence(event.keyCombination()) == self.action.shortcut():
+                # The action's shortcut does not fire while a modal form is in front (Qt blocks
+                # the main window then), and that is when the lock matters most.
+                self.lock()
+                return True
+            if kind in _INPUT_EVENTS:
+                self.timer.start()
+        elif kind == QEvent.Type.Show and isinstance(watched, QWidget) and self._is_case_window(watched):
+            # Opened while locked (a record whose load finished, a message): kept back until
+            # unlocked. Hidden now, before it is painted.
+            self._hide(watched, placed=False)
+        elif self.screen is not None and watched is self.window and kind == QEvent.Type.Resize:
             self.screen.setGeometry(self.window.rect())
         return False
 
+    def _is_case_window(self, widget: QWidget) -> bool:
+        return widget.isWindow() and widget is not self.window and widget.windowType() not in (
+            Qt.WindowType.Popup, Qt.WindowType.ToolTip)
+
+    def _hide(self, widget: QWidget, *, placed: bool = True) -> None:
+        if widget not in self._hidden:
+            self._hidden.append(widget)
+            if placed:
+                self._places[id(widget)] = widget.pos()
+            if isinstance(widget, QDialog) and not widget.property(_WATCHED):
+                widget.setProperty(_WATCHED, True)
+                widget.finished.connect(self._dialog_finished)
+        widget.hide()
+
+    def _dialog_finished(self, _result: int) -> None:
+        # Answered or closed while hidden (by a result arriving): not brought back.
+        if self.locked and self.sender() is not None:
+            self._finished_while_locked.add(id(self.sender()))
+
     def lock(self) -> None:
-        if self.locked:
+        if self.locked or self._over:
             return
         self.locked = True
-        self._hidden = [w for w in self.window.record_windows.values() if w.isVisible()]
-        for record_window in self._hidden:
-            record_window.hide()
+        self.window.worker.gate.close()
+        self.timer.stop()
+        active = QApplication.activeWindow()
+        self._active = active if active is not self.window else None
+        popup = QApplication.activePopupWidget()
+        for _ in range(10):  # menus and combo lists open on top: closed, not kept
+            if popup is None:
+                break
+            popup.close()
+            popup = QApplication.activePopupWidget()
+        self._hidden, self._finished_while_locked = [], set()
+        for widget in self.window.case_windows():
+            self._hide(widget)
         self.screen = LockScreen(self.window.actor.display_name, self.window)
         self.screen.unlock_requested.connect(self._try_unlock)
         self.screen.setGeometry(self.window.rect())
-        self.window.menuBar().setEnabled(False)
-        for toolbar in self.window.findChildren(QWidget, "mainToolbar"):
-            toolbar.setEnabled(False)
+        self._set_window_enabled(False)
         self.screen.show()
         self.screen.raise_()
         self.screen.password.setFocus()
         emit(self.locked_changed, True)
 
+    def _set_window_enabled(self, enabled: bool) -> None:
+        # Covered is not enough: Tab would still reach the caseload under the lock screen.
+        for part in (self.window.menuBar(), self.window.centralWidget(), self.window.statusBar(),
+                     *self.window.findChildren(QWidget, "mainToolbar")):
+            if part is not None:
+                part.setEnabled(enabled)
+
     def _try_unlock(self, password: str) -> None:
-        self.window.worker.submit(login, self.window.services, self.window.actor.username, password,
-                                  owner=self.window, on_success=lambda _actor: self.unlock(),
-                                  on_error=self._refused)
+        # The password alone: the session was opened with the second factor where one applies.
+        self.window.worker.submit(reauthenticate, self.window.services, self.window.actor, password,
+                                  owner=self.window, on_success=self._signed_in, on_error=self._refused,
+                                  allowed_while_locked=True)
+
+    def _signed_in(self, actor: Actor) -> None:
+        if not self.locked:
+            return
+        if not _same_powers(self.window.actor, actor):
+            # The forms behind the lock were built for the old powers: the window is rebuilt.
+            self.window.require_sign_in(AccountChanged(
+                "Your account was changed while the screen was locked (its role, team or "
+                "training). Sign in again to carry on with what the account now allows."))
+            return
+        self.unlock()
 
     def _refused(self, exc: BaseException) -> None:
         if self.screen is None:
             return
         self.screen.unlock_button.setEnabled(True)
         self.screen.password.clear()
-        if isinstance(exc, AuthenticationFailed):
+        if isinstance(exc, ServiceError):
             self.screen.problem.setText(str(exc))
         else:
-            self.window._report(exc, "Could not unlock")
+            # Said on the lock screen: a message box would be hidden like every other window.
+            log.error("Unlock failed", exc_info=(type(exc), exc, exc.__traceback__))
+            self.screen.problem.setText(apology_text())
+
+    def _stand_down(self, _username: str = "") -> None:
+        """The session is over (sign in again): nothing comes back, and the login that follows
+        is neither hidden nor refused its audit row."""
+        self._over = True
+        self.timer.stop()
+        self.locked = False
+        self._hidden = []
+        if self.screen is not None:
+            self.screen.hide()
+        self.window.worker.gate.open()
 
     def unlock(self) -> None:
         if not self.locked:
@@ -131,12 +246,20 @@ class SessionLock(QObject):
             self.screen.hide()
             self.screen.deleteLater()
             self.screen = None
-        self.window.menuBar().setEnabled(True)
-        for toolbar in self.window.findChildren(QWidget, "mainToolbar"):
-            toolbar.setEnabled(True)
-        for record_window in self._hidden:
-            record_window.show()
-        self._hidden = []
+        self._set_window_enabled(True)
+        self.window.worker.gate.open()
+        hidden, self._hidden = self._hidden, []
+        for widget in hidden:
+            if shiboken6.isValid(widget) and id(widget) not in self._finished_while_locked:
+                if id(widget) in self._places:
+                    # Moved before showing: a dialog is otherwise re-centred on its parent.
+                    widget.move(self._places[id(widget)])
+                widget.show()
+        self._places = {}
+        if self._active is not None and shiboken6.isValid(self._active) and self._active.isVisible():
+            self._active.raise_()
+            self._active.activateWindow()
+        self._active = None
         self.timer.start()
         emit(self.locked_changed, False)
 

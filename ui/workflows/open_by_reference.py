@@ -1,0 +1,50 @@
+"""File > Open a record by reference (Ctrl+Shift+O): any case in the force by its reference.
+
+Inside the user's link the record opens with the usual reason. Outside it the header shows only
+the reference, the name and the offender manager, and the opening takes a fuller reason that the
+case supervisor reviews (services.access).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QInputDialog
+
+from rso_manager.domain.roles import Permission
+from rso_manager.services.caseload import CaseHeader, find_by_reference
+from ui.apology import apologise
+from ui.extensions import main_window_hook
+from ui.forms import report_failure
+
+
+def open_by_reference(window, reference: str | None = None) -> None:
+    """Ask for a reference (unless given), look it up off the GUI thread, then open it."""
+    if reference is None:
+        text, ok = QInputDialog.getText(window, "Open a record by reference",
+                                        "Case reference (e.g. RSO-000123):")
+        if not ok:
+            return
+        reference = text
+
+    def found(header: CaseHeader) -> None:
+        title = f"{header.name} ({header.reference})"
+        if header.needs_review:
+            title += f", managed by {header.offender_manager or 'no one yet'}"
+        window.open_offender(header.offender_id, title, outside_link=header.needs_review)
+
+    def failed(exc: BaseException) -> None:
+        report_failure(window.prompter, exc, title="No record opened",
+                       unexpected=lambda e: apologise(window.prompter, e))
+
+    window.worker.submit(find_by_reference, window.services, window.actor, reference,
+                         owner=window, on_success=found, on_error=failed)
+
+
+@main_window_hook
+def _install(window) -> None:
+    if not (window.actor.can(Permission.READ_CASES) or window.actor.can(Permission.READ_OUTSIDE_LINK)):
+        return
+    action = QAction("Open a record by &reference...", window)
+    action.setShortcut(QKeySequence("Ctrl+Shift+O"))
+    action.triggered.connect(lambda: open_by_reference(window))
+    window.add_file_action(action)
