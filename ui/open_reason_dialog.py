@@ -113,3 +113,4 @@ class OpenReasonDialog(QDialog):
         self.open_button.setText("Open record")
         report_failure(self._prompter, exc, title="The record could not be opened", errors=self.errors,
                        unexpected=lambda e: apologise(self._prompter, e))
+        self.adjustSize()  # a wrapped field message must not run under the buttons

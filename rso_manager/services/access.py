@@ -96,9 +96,7 @@ def open_consultation(uow: UnitOfWork, offender_id: int, purpose: str, reason: s
     key = "open_reason_min_words" if inside else "outside_link_reason_min_words"
     problems = reason_problems(reason, int(settings.get(s, key)))
     if problems:
-        hint = "" if inside else (" This case is outside your caseload, so the reason is reviewed "
-                                  "by its supervisor.")
-        raise ValidationFailed(FieldProblem("reason_text", " ".join(problems) + hint))
+        raise ValidationFailed(FieldProblem("reason_text", " ".join(problems)))
     c = m.Consultation(user_id=actor.user_id, offender_id=offender_id, opened_at=uow.now,
                        link=here.value, purpose=purpose, reason=reason.strip())
     s.add(c)

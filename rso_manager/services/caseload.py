@@ -20,6 +20,7 @@ from rso_manager.services.errors import (
     PermissionDenied,
     ValidationFailed,
     past_date_problem,
+    reason_problem,
 )
 from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
 
@@ -400,8 +401,7 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
     """Change personal details as a correction: the old values stay in the record's history."""
     draft = _clean(draft)
     problems = validate_draft(draft, services.clock.today())
-    if len(reason.strip()) < MIN_REASON_CHARS:
-        problems.append(FieldProblem("reason", f"Say why the details are being corrected (at least {MIN_REASON_CHARS} characters)."))
+    problems += filter(None, [reason_problem("reason", reason, "Say why the details are being corrected.")])
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor, stale_entity=("offender record", m.Offender, offender_id)) as uow:
@@ -511,8 +511,9 @@ def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, ver
     model = VOIDABLE.get(entity)
     if model is None:
         raise NotFound(f"Entries of kind {entity} cannot be marked as entered in error.")
-    if len(reason.strip()) < MIN_REASON_CHARS:
-        raise ValidationFailed(FieldProblem("reason", f"Say why this entry was wrong (at least {MIN_REASON_CHARS} characters)."))
+    problem = reason_problem("reason", reason, "Say why this entry was wrong.")
+    if problem:
+        raise ValidationFailed(problem)
     with unit_of_work(services, actor, stale_entity=(entity.replace("_", " "), model, entry_id)) as uow:
         row = uow.session.get(model, entry_id)
         if row is None:

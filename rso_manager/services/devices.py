@@ -25,8 +25,7 @@ from rso_manager.domain.device_identifiers import device_check_flags, imei_probl
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
 from rso_manager.services import access, case_events, settings
-from rso_manager.services.caseload import MIN_REASON_CHARS
-from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, reason_problem
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -456,9 +455,8 @@ def change_device_status(services: Services, actor: Actor, device_id: int, versi
     problems = []
     if status not in DEVICE_STATUSES:
         problems.append(FieldProblem("status", "Choose active, disposed or seized."))
-    if len((reason or "").strip()) < MIN_REASON_CHARS:
-        problems.append(FieldProblem("reason", f"Say why the status changed, for example who seized it and the "
-                                               f"exhibit reference (at least {MIN_REASON_CHARS} characters)."))
+    problems += filter(None, [reason_problem(
+        "reason", reason, "Say why the status changed, for example who seized it and the exhibit reference.")])
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor, stale_entity=("device", m.Device, device_id)) as uow:

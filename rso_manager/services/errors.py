@@ -34,6 +34,20 @@ def past_date_problem(field: str, value: date | None, today: date, *, missing: s
     return None
 
 
+MIN_REASON_WORDS = 3  # a reason for a change says what happened, not "noted" or "xxxxxxxxxx"
+
+
+def reason_problem(field: str, text: str | None, ask: str) -> FieldProblem | None:
+    """The one rule for every reason a user is asked for (a correction, a void, a status change,
+    an account change): the sign-off filler rules, with ASK saying what the reason is for."""
+    from rso_manager.domain.rationale import reason_problems
+
+    problems = reason_problems(text or "", MIN_REASON_WORDS)
+    if not problems:
+        return None
+    return FieldProblem(field, f"{ask} {' '.join(problems)}")
+
+
 class ValidationFailed(ServiceError):
     """One or more fields are wrong. Each problem names the field and says how to fix it."""
 

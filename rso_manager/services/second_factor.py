@@ -26,7 +26,12 @@ from sqlalchemy.orm import Session
 
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence.models import Setting, User
-from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from rso_manager.services.errors import (
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    reason_problem,
+)
 from rso_manager.services.unit_of_work import Actor, Services, unit_of_work
 
 ISSUER = "RSO Manager"
@@ -167,8 +172,9 @@ def status(services: Services, actor: Actor) -> SecondFactorStatus:
 
 
 def _need_reason(reason: str) -> str:
-    if len(reason.strip()) < 10:
-        raise ValidationFailed(FieldProblem("reason", "Say why (at least 10 characters)."))
+    problem = reason_problem("reason", reason, "Say why.")
+    if problem:
+        raise ValidationFailed(problem)
     return reason.strip()
 
 

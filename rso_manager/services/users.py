@@ -30,6 +30,7 @@ from rso_manager.services.errors import (
     ServiceError,
     ValidationFailed,
     WrongSecondFactor,
+    reason_problem,
 )
 from rso_manager.services.unit_of_work import SYSTEM, Actor, Services, UnitOfWork, unit_of_work
 
@@ -352,8 +353,9 @@ def change_user(services: Services, actor: Actor, user_id: int, version_id: int,
                 reset_second_factor: bool = False) -> UserInfo:
     """RESET_SECOND_FACTOR: clear the account's sign-in code (a lost phone); the person sets up a
     new one at their next sign-in."""
-    if len(reason.strip()) < 10:
-        raise ValidationFailed(FieldProblem("reason", "Say why this account is changing (at least 10 characters)."))
+    problem = reason_problem("reason", reason, "Say why this account is changing.")
+    if problem:
+        raise ValidationFailed(problem)
     with unit_of_work(services, actor, stale_entity=("user account", User, user_id)) as uow:
         uow.authorise(Permission.MANAGE_USERS)
         user = uow.session.get(User, user_id)
