@@ -10,27 +10,54 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import aliased
 
+from rso_manager.domain import safeguarding_clocks as sc
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import access
 from rso_manager.services.caseload import _scope_filter
 from rso_manager.services.unit_of_work import Actor, Services
 
+# The part of the record a reminder opens, by the kind of entry a sign-off was about.
+_SIGN_OFF_SECTION = {
+    "visit": "visits", "visit_warrant": "visits", "breach_no_crime": "breaches", "warning": "breaches",
+    "risk_assessment": "risk", "risk_management_plan": "risk", "disclosure": "safeguarding",
+}
+_SIGN_OFF_WHAT = {
+    "visit": "visit", "visit_warrant": "s.96B warrant decision", "breach_no_crime": "no-crime decision",
+    "warning": "warning", "risk_assessment": "risk assessment", "risk_management_plan": "risk management plan",
+    "disclosure": "disclosure decision",
+}
+_BREACH_SOURCE = {
+    "late_notification": "late notification", "missed_notification": "missed notification",
+    "undeclared_device": "undeclared device", "refused_biometrics": "fingerprints or photographs refused",
+    "order_prohibition": "order prohibition breached", "manual": "breach",
+}
+
 
 @dataclass(frozen=True)
 class Reminder:
+    """One thing waiting on the user. DUE is the deadline, or for work that has none (a sign-off
+    returned, a breach decision) the day it began waiting; SECTION names the part of the record
+    that opens (record_window SECTIONS keys)."""
+
     offender_id: int
     reference: str
     name: str
-    what: str          # "Home visit" | "Notification"
+    what: str          # Home visit | Notification | Breach decision | Plan action | Returned sign-off | Referral decision
     due: date
     overdue: bool
+    section: str = ""
+    detail: str = ""   # what is waiting, in a few words
+    waiting: bool = False
+    key: str = ""      # one reminder's identity from scan to scan
 
     @property
     def text(self) -> str:
-        state = "overdue since" if self.overdue else "due"
-        return f"{self.what} {state} {self.due:%d/%m/%Y}: {self.name} ({self.reference})"
+        state = "waiting since" if self.waiting else "overdue since" if self.overdue else "due"
+        detail = f" ({self.detail})" if self.detail else ""
+        return f"{self.what}{detail} {state} {self.due:%d/%m/%Y}: {self.name} ({self.reference})"
 
 
 @dataclass(frozen=True)
@@ -43,8 +70,12 @@ class ReminderDigest:
         return sum(r.overdue for r in self.items)
 
     @property
+    def waiting(self) -> int:
+        return sum(r.waiting and not r.overdue for r in self.items)
+
+    @property
     def due_soon(self) -> int:
-        return len(self.items) - self.overdue
+        return len(self.items) - self.overdue - self.waiting
 
 
 def default_scope(actor: Actor) -> CaseloadScope:
@@ -52,23 +83,90 @@ def default_scope(actor: Actor) -> CaseloadScope:
     return CaseloadScope.MINE if actor.role is Role.OFFENDER_MANAGER else CaseloadScope.TEAM
 
 
+def _name(surname: str, forenames: str) -> str:
+    return f"{surname.upper()}, {forenames}"
+
+
 def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDigest:
+    """Everything due within DAYS_AHEAD or overdue on the user's own caseload scope: home visits
+    and notifications (from the caseload summary), plan actions, breaches with no crime
+    reference or reasoned decision yet, referrals with no decision from children's social care
+    past its working day, and the user's own entries a supervisor returned."""
     today = services.clock.today()
+    now = services.clock.now()
     if not actor.can(Permission.READ_CASES) or (actor.team_id is None and default_scope(actor) is CaseloadScope.TEAM):
         return ReminderDigest(today, ())
     horizon = today + timedelta(days=days_ahead)
-    stmt = (select(m.Offender.id, m.Offender.reference, m.Offender.surname, m.Offender.forenames,
-                   m.Offender.next_visit_due, m.Offender.next_notification_due)
-            .where(m.Offender.status == "active", _scope_filter(actor, default_scope(actor)),
-                   or_(and_(m.Offender.next_visit_due.is_not(None), m.Offender.next_visit_due <= horizon),
-                       and_(m.Offender.next_notification_due.is_not(None), m.Offender.next_notification_due <= horizon))))
+    Off = m.Offender
+    mine = and_(Off.status == "active", _scope_filter(actor, default_scope(actor)))
+    who = (Off.id, Off.reference, Off.surname, Off.forenames)
     items = []
     with access.listing(services, actor) as s:
+        stmt = (select(*who, Off.next_visit_due, Off.next_notification_due)
+                .where(mine, or_(and_(Off.next_visit_due.is_not(None), Off.next_visit_due <= horizon),
+                                 and_(Off.next_notification_due.is_not(None), Off.next_notification_due <= horizon))))
         for oid, ref, surname, forenames, visit_due, note_due in s.execute(stmt):
-            name = f"{surname.upper()}, {forenames}"
+            name = _name(surname, forenames)
             if visit_due is not None and visit_due <= horizon:
-                items.append(Reminder(oid, ref, name, "Home visit", visit_due, visit_due < today))
+                items.append(Reminder(oid, ref, name, "Home visit", visit_due, visit_due < today,
+                                      section="visits", key=f"visit:{oid}"))
             if note_due is not None and note_due <= horizon:
-                items.append(Reminder(oid, ref, name, "Notification", note_due, note_due < today))
-    items.sort(key=lambda r: (not r.overdue, r.due, r.reference))
+                items.append(Reminder(oid, ref, name, "Notification", note_due, note_due < today,
+                                      section="notifications", key=f"notification:{oid}"))
+
+        A = m.Action
+        for r in s.execute(select(*who, A.id.label("action_id"), A.description, A.due_on)
+                           .join(Off, Off.id == A.offender_id)
+                           .where(mine, A.voided_at.is_(None), A.completed_on.is_(None), A.due_on <= horizon)):
+            items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), "Plan action", r.due_on,
+                                  r.due_on < today, section="actions", detail=_clip(r.description),
+                                  key=f"action:{r.action_id}"))
+
+        # A breach waits on a crime reference or a reasoned no-crime decision put to a supervisor.
+        B, S = m.Breach, m.SignOff
+        proposed = (select(S.id).where(S.entity == "breach_no_crime", S.entity_id == B.id,
+                                       S.status.in_(("pending", "escalated", "approved")))
+                    .correlate(B).exists())
+        for r in s.execute(select(*who, B.id.label("breach_id"), B.source, B.occurred_on)
+                           .join(Off, Off.id == B.offender_id)
+                           .where(mine, B.voided_at.is_(None), B.status == "open", B.crime_reference.is_(None),
+                                  ~proposed)):
+            items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), "Breach decision",
+                                  r.occurred_on, False, section="breaches", waiting=True,
+                                  detail=f"{_BREACH_SOURCE.get(r.source, r.source.replace('_', ' '))}: "
+                                         "crime reference or reasoned no-crime decision",
+                                  key=f"breach:{r.breach_id}"))
+
+        # Referrals: flagged once the working day for children's social care's decision is over.
+        F = m.SafeguardingReferral
+        for r in s.execute(select(*who, F.id.label("referral_id"), F.referred_at, F.agency)
+                           .join(Off, Off.id == F.offender_id)
+                           .where(mine, F.voided_at.is_(None), F.referred_at.is_not(None), F.decision_at.is_(None))):
+            flag = sc.referral_flag(r.referred_at, None, now)
+            due = sc.london_day(sc.referral_decision_due(r.referred_at))
+            if flag is sc.ReferralFlag.DECISION_OVERDUE or due <= horizon:
+                items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), "Referral decision", due,
+                                      flag is sc.ReferralFlag.DECISION_OVERDUE, section="safeguarding",
+                                      detail=f"no decision yet from {r.agency or 'children’s social care'}",
+                                      key=f"referral:{r.referral_id}"))
+
+        # The user's own entries a supervisor sent back, until sent again (a later request).
+        later = aliased(S)
+        resent = (select(later.id).where(later.entity == S.entity, later.entity_id == S.entity_id,
+                                         later.id > S.id).correlate(S).exists())
+        linked = access.visible_cases(s, actor, today)
+        for r in s.execute(select(*who, S.id.label("sign_off_id"), S.entity, S.signed_at)
+                           .join(Off, Off.id == S.offender_id)
+                           .where(S.author_id == actor.user_id, S.status == "returned", S.signed_at.is_not(None),
+                                  S.entity.in_(list(_SIGN_OFF_SECTION)), Off.status != "ended", linked, ~resent)):
+            items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), "Returned sign-off",
+                                  sc.london_day(r.signed_at), False, section=_SIGN_OFF_SECTION[r.entity],
+                                  waiting=True, detail=f"{_SIGN_OFF_WHAT[r.entity]} returned for more work",
+                                  key=f"sign_off:{r.sign_off_id}"))
+    items.sort(key=lambda r: (not r.overdue, r.waiting, r.due, r.reference, r.what))
     return ReminderDigest(today, tuple(items))
+
+
+def _clip(text: str, limit: int = 60) -> str:
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -2,15 +2,17 @@
 
 The one place that knows what "within N days beginning with" means, how months are added
 across month ends and 29 February, and which days are working days. Pure functions: no clock
-is read here; callers pass the dates.
+is read here; callers pass the dates (and london_day turns a stored instant into its date).
 """
 
 from __future__ import annotations
 
 import calendar
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
+
+from rso_manager.clock import LONDON
 
 # Bank holidays that no rule produces: moved or extra days proclaimed for one year.
 _ONE_OFF_HOLIDAYS = {
@@ -139,15 +141,32 @@ def age_on(birth: date, on: date) -> int:
 
 
 def within_months_beginning_with(start: date, months: int) -> date:
-    """Last day of "the period of N months beginning with" START.
+    """Last day of "the period of N months beginning with" START (domain.md section 6).
 
-    Counted as the period after the day before START, so the corresponding-date rule
-    (Dodds v Walker [1981]) applies: 5 years beginning with 1 Jan 2020 ends 31 Dec 2024, and
-    one beginning with 29 Feb 2024 ends 28 Feb 2029 rather than being clamped and cut a day short.
+    The corresponding-date rule (Dodds v Walker [1981]; SI 2018/1082 art. 1.4): the period ends
+    on the day before the date in the Nth month after START that corresponds to START, or on that
+    month's last day where it has no such date. One month beginning with 1 March ends 31 March,
+    12 months beginning with 1 March 2027 end 29 February 2028, and 5 years beginning with
+    29 February 2024 end 28 February 2029. Stepping back a day and adding months instead would end
+    a period beginning on the 1st a day early whenever the month before it is the shorter one.
     """
     if months < 1:
         raise ValueError("a period beginning with a day is at least 1 month long")
-    return add_months(start - timedelta(days=1), months)
+    year, month = divmod(start.year * 12 + (start.month - 1) + months, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    if start.day > last:
+        return date(year, month, last)
+    return date(year, month, start.day) - timedelta(days=1)
+
+
+def london_day(moment: datetime) -> date:
+    """The calendar day in England and Wales of an aware instant. Stored times are UTC, so a
+    visit at 00:30 on a summer night is on the London day after its UTC date; every date shown
+    or counted from a stored time comes through here."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("a stored moment must be timezone-aware to have a London day")
+    return moment.astimezone(LONDON).date()
 
 
 def within_days_beginning_with_skipping(

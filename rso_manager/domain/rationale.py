@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -180,10 +180,17 @@ def assess_rationale(
 
 
 def can_sign_off(
-    author_id: UserId, signer_id: UserId, signer_is_supervisor: bool, signer_trained: bool
+    author_id: UserId, signer_id: UserId, signer_is_supervisor: bool, signer_trained: bool,
+    took_part: Collection[UserId] = (),
 ) -> Decision:
+    """Whether SIGNER may decide an entry. TOOK_PART is everyone recorded as taking part in it
+    (a visit's officers, the assessor, whoever gave the warning): reviewing one's own work is no
+    review, whoever wrote the entry up."""
     if author_id == signer_id:
         return Decision(False, "You cannot sign off your own entry; another supervisor must review it.")
+    if signer_id in took_part:
+        return Decision(False, "You took part in this entry, so you cannot sign it off; a supervisor "
+                               "who did not take part must review it.")
     if not signer_is_supervisor:
         return Decision(False, "Only a supervisor can sign off this entry.")
     if not signer_trained:

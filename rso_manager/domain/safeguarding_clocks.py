@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from rso_manager.domain.dates import add_working_days
+from rso_manager.domain.dates import add_working_days, london_day
 
 LONDON = ZoneInfo("Europe/London")
 UTC = ZoneInfo("UTC")
@@ -27,8 +27,6 @@ def _aware(moment: datetime, name: str) -> datetime:
     return moment
 
 
-def london_day(moment: datetime) -> date:
-    return _aware(moment, "moment").astimezone(LONDON).date()
 
 
 def end_of_london_day(day: date) -> datetime:

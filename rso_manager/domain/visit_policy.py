@@ -9,21 +9,23 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from importlib.resources import files
 from types import MappingProxyType
 from typing import Any
 
-from rso_manager.domain.visit_window import RiskLevel, TimeBand
+from rso_manager.domain.visit_window import RISK_TOOLS, RiskLevel, TimeBand
 
 WEEKDAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 _KEYS = frozenset({
     "interval_months", "trigger_working_days", "overdue_working_days", "reactive_min_years",
     "earliest_fraction", "daily_capacity", "allowed_weekdays", "time_bands", "pattern_run",
-    "failed_entries_for_warrant",
+    "failed_entries_for_warrant", "assessment_review_months",
 })
+# Keys a policy saved by an older release may lack: they read the shipped file's value.
+_OPTIONAL = frozenset({"assessment_review_months"})
 
 
 class PolicyError(ValueError):
@@ -42,6 +44,14 @@ class VisitPolicy:
     time_bands: Mapping[TimeBand, tuple[time, time]]  # [start, end)
     pattern_run: int
     failed_entries_for_warrant: int
+    # Months from an assessment to its review, by tool ("default" for any tool not named) and level.
+    assessment_review_months: Mapping[str, Mapping[RiskLevel, int]] = field(
+        default_factory=lambda: _review_months(_shipped("assessment_review_months")))
+
+    def review_months(self, tool: str, level: RiskLevel | str) -> int:
+        """How long a risk assessment with TOOL and LEVEL stands before it is due for review."""
+        by_level = self.assessment_review_months.get(tool) or self.assessment_review_months["default"]
+        return by_level[RiskLevel(level)]
 
     def band_of(self, at: time) -> TimeBand | None:
         """The band AT falls in; None outside every band (e.g. a 06:00 visit)."""
@@ -106,6 +116,28 @@ def _bands(raw: Any) -> Mapping[TimeBand, tuple[time, time]]:
     return MappingProxyType(bands)
 
 
+def _review_months(raw: Any) -> Mapping[str, Mapping[RiskLevel, int]]:
+    key = "assessment_review_months"
+    if not isinstance(raw, Mapping) or "default" not in raw:
+        raise _fail(key, "must be an object with a \"default\" entry (and optionally one per tool)", raw)
+    if unknown := sorted(set(raw) - {"default", *RISK_TOOLS}):
+        raise _fail(f"{key}.{unknown[0]}", f"is not a risk tool; use \"default\" or one of {list(RISK_TOOLS)}",
+                    raw[unknown[0]])
+    out: dict[str, Mapping[RiskLevel, int]] = {}
+    for tool, levels in raw.items():
+        if not isinstance(levels, Mapping) or set(levels) != {r.value for r in RiskLevel}:
+            raise _fail(f"{key}.{tool}", f"must give exactly {sorted(r.value for r in RiskLevel)}", levels)
+        months = {r: _whole(f"{key}.{tool}.{r.value}", levels[r.value], 1) for r in RiskLevel}
+        if too_long := [r for r, n in months.items() if n > 60]:
+            raise _fail(f"{key}.{tool}.{too_long[0].value}", "must be at most 60 months", months[too_long[0]])
+        out[tool] = MappingProxyType(months)
+    return MappingProxyType(out)
+
+
+def _shipped(key: str) -> Any:
+    return json.loads(files("resources").joinpath("visit_policy.json").read_text(encoding="utf-8"))[key]
+
+
 def _weekdays(raw: Any) -> frozenset[int]:
     if (not isinstance(raw, list) or not raw or len(set(map(str, raw))) != len(raw)
             or not set(map(str, raw)) <= set(WEEKDAY_NAMES)):
@@ -117,7 +149,7 @@ def policy_from_dict(d: Mapping[str, Any]) -> VisitPolicy:
     """Validate a parsed policy file; raises PolicyError naming the first bad key."""
     if not isinstance(d, Mapping):
         raise PolicyError(f"visit policy: expected a JSON object, got {type(d).__name__}")
-    if missing := sorted(_KEYS - d.keys()):
+    if missing := sorted(_KEYS - _OPTIONAL - d.keys()):
         raise PolicyError(f"visit policy: missing key '{missing[0]}'")
     if unknown := sorted(d.keys() - _KEYS):
         # A misspelt key would otherwise be ignored while the planner used the old value.
@@ -140,4 +172,6 @@ def policy_from_dict(d: Mapping[str, Any]) -> VisitPolicy:
         time_bands=_bands(d["time_bands"]),
         pattern_run=_whole("pattern_run", d["pattern_run"], 2),
         failed_entries_for_warrant=_whole("failed_entries_for_warrant", warrant, 2),
+        assessment_review_months=_review_months(
+            d["assessment_review_months"] if "assessment_review_months" in d else _shipped("assessment_review_months")),
     )

@@ -13,10 +13,15 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, NamedTuple
 
+from rso_manager.clock import LONDON
 from rso_manager.domain.dates import add_months, add_working_days, add_years
 
 if TYPE_CHECKING:
     from rso_manager.domain.visit_policy import VisitPolicy
+
+
+# Police risk tools (domain.md 2.3): the static RM2000 and OSP predictors and the dynamic ARMS.
+RISK_TOOLS = ("ARMS", "RM2000", "OSP/C", "OSP/I", "other")
 
 
 class RiskLevel(StrEnum):
@@ -184,19 +189,27 @@ def due_window(
     triggers: Iterable[Trigger],
     as_of: date,
     policy: VisitPolicy,
+    *,
+    case_start_is: str = "the case start",
+    restarts_clock: bool = False,
 ) -> DueWindow:
     """The next home visit's window. INTERVAL_MONTHS None means reactive management.
 
     Without a home visit the first is due within the trigger period of CASE_START (registration,
-    release). Earliest sits a fraction of the interval before latest, so a visit is not
-    predictable from the last one yet not wasted straight after it.
+    release, the police taking the case over from probation); CASE_START_IS names it in the
+    reason. When CASE_START RESTARTS_CLOCK (a release, a hand-over), a home visit before it does
+    not set the clock either: the case would otherwise be overdue on the day it began. Earliest
+    sits a fraction of the interval before latest, so a visit is not predictable from the last
+    one yet not wasted straight after it.
     """
     n = policy.trigger_working_days
     earliest: date | None
     latest: date | None
-    if last_home_visit is None:
+    if last_home_visit is None or (restarts_clock and last_home_visit < case_start):
         earliest, latest = case_start, add_working_days(case_start, n)
-        reason = f"no home visit yet: first visit due within {n} working days of the case start on {case_start}"
+        since = "yet" if last_home_visit is None else "since then"
+        reason = (f"no home visit {since}: first visit due within {n} working days of "
+                  f"{case_start_is} on {case_start}")
         relevant = [Trigger(*t) for t in triggers if case_start <= t[0] <= as_of]
     else:
         # A trigger on the day of the visit may have come after it, but a visit that day is
@@ -222,6 +235,36 @@ def due_window(
     return DueWindow(earliest, latest, reason)
 
 
+def catch_up_by(window: DueWindow, today: date, policy: VisitPolicy) -> date | None:
+    """For a visit already overdue on TODAY, the last day that still counts as booking it as soon
+    as possible (the planner proposes overdue visits within the same working days); None when
+    the visit is not overdue."""
+    if window.latest is None or today <= window.latest:
+        return None
+    return add_working_days(today, policy.overdue_working_days)
+
+
+def booking_departure(window: DueWindow, on: date, today: date, policy: VisitPolicy) -> str | None:
+    """How booking the home visit for ON departs from the plan, or None when it does not.
+
+    Inside the due window is the plan. A visit already overdue cannot be booked inside its window
+    any more: booking it as soon as possible is catching up, not a departure (asking for a reason
+    and a sign-off would penalise the officer who catches up), while booking it later than that
+    still is. A visit not yet overdue booked after its window is a departure as before.
+    """
+    if window.latest is None:
+        return None
+    by = catch_up_by(window, today, policy)
+    if by is not None:
+        if on <= by:
+            return None
+        return (f"overdue since {window.latest + timedelta(days=1)} and booked for {on}, later than "
+                f"catching up within {policy.overdue_working_days} working days (by {by})")
+    if (window.earliest or on) <= on <= window.latest:
+        return None
+    return f"outside the due window ({window.earliest or window.latest} to {window.latest})"
+
+
 def is_overdue(window: DueWindow, as_of: date) -> bool:
     return window.latest is not None and as_of > window.latest
 
@@ -233,7 +276,9 @@ def days_overdue(window: DueWindow, as_of: date) -> int:
 def visit_stamp(visit: VisitStamp, policy: VisitPolicy) -> tuple[date, TimeBand | None]:
     # datetime is a date subclass, so it must be tested before tuple unpacking.
     if isinstance(visit, datetime):
-        return visit.date(), policy.band_of(visit.time())
+        # A stored (UTC) time is judged as the officers lived it: the London day and hour.
+        local = visit.astimezone(LONDON) if visit.tzinfo is not None else visit
+        return local.date(), policy.band_of(local.time())
     on, band = visit
     return on, TimeBand(band)
 

@@ -209,7 +209,12 @@ class Conviction(CaseEntry, Base):
     schedule3: Mapped[bool] = mapped_column(Boolean, default=True)
     threshold_depends_on_sentence: Mapped[bool] = mapped_column(Boolean, default=False)
     disposal: Mapped[str | None] = mapped_column(String(40))
+    # Whole months, one term: what sentences were before 0005 (kept for those rows). New rows
+    # hold the terms, each in years/months/weeks/days and how it runs with the one before
+    # (consecutive, concurrent, partly concurrent), in sentence_terms_json; sentence_months is
+    # then set only when they are a single whole-month term.
     sentence_months: Mapped[int | None] = mapped_column(Integer)
+    sentence_terms_json: Mapped[str | None] = mapped_column(Text)
     discharge_months: Mapped[int | None] = mapped_column(Integer)
     sentenced_on: Mapped[date | None] = mapped_column(Date)
     age_at_conviction: Mapped[int | None] = mapped_column(Integer)
@@ -236,6 +241,19 @@ class DisregardedPeriod(CaseEntry, Base):
     kind: Mapped[str] = mapped_column(String(20))  # custody | hospital | abroad
     starts_on: Mapped[date] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
+
+
+class PoliceHandover(CaseEntry, Base):
+    """The case passed into police-only management when another agency's supervision ended
+    (a licence expiring, the seed's first case study): the first police home visit is due
+    from the take-over, not from a release years before. Corrected with its history kept."""
+
+    __tablename__ = "police_handover"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_agency: Mapped[str] = mapped_column(String(30))  # probation | youth_justice | other
+    licence_ended_on: Mapped[date] = mapped_column(Date)
+    police_from: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str | None] = mapped_column(Text)
 
 
 class CivilOrder(CaseEntry, Base):
@@ -606,5 +624,5 @@ CASE_ENTRY_MODELS: tuple[type[Base], ...] = (
     Alias, Address, AddressStay, Conviction, NotificationRequirement, DisregardedPeriod,
     CivilOrder, OrderRequirement, RiskAssessment, RiskManagementPlan, CaseNote, VisitTrigger,
     Visit, Device, DeviceCheck, StatutoryNotification, Breach, FormalWarning, Relationship,
-    SafeguardingReferral, Disclosure, Action,
+    SafeguardingReferral, Disclosure, Action, PoliceHandover,
 )

@@ -2,7 +2,8 @@
 
 Built in core as bytes; the UI only saves or prints them. The protective marking is drawn by
 the canvas at the top and bottom of every page, never in the story, so no page can lose it
-(security R19), and the footer names who printed it, when, and "Page n of N".
+(security R19), and the footer names who printed it, when, and "Page n of N". Set in the
+bundled DejaVu Sans (reports.fonts), so any name prints as typed.
 """
 
 from __future__ import annotations
@@ -15,12 +16,12 @@ from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from rso_manager.clock import LONDON
+from rso_manager.reports.fonts import FONT, FONT_BOLD, sample_styles
 
 if TYPE_CHECKING:  # the service imports this module; only the type flows back
     from rso_manager.services.notifications import TakenNotification
@@ -52,10 +53,10 @@ class NumberedCanvas(Canvas):
     def _decorate(self, number: int, total: int) -> None:
         width, height = self._pagesize
         self.saveState()
-        self.setFont("Helvetica-Bold", 11)
+        self.setFont(FONT_BOLD, 11)
         self.drawCentredString(width / 2, height - 12 * mm, MARKING)
         self.drawCentredString(width / 2, 8 * mm, MARKING)
-        self.setFont("Helvetica", 8)
+        self.setFont(FONT, 8)
         self.drawString(MARGIN, 14 * mm, self._footer)
         self.drawRightString(width - MARGIN, 14 * mm, f"Page {number} of {total}")
         self.restoreState()
@@ -69,7 +70,7 @@ def acknowledgement_pdf(taken: TakenNotification, *, offender_name: str, offende
                         station_name: str, generated_by: str, generated_at: datetime) -> bytes:
     """A4 acknowledgement of what was notified, where, when and to whom (s.87(3)), with the
     s.87(4) fingerprints and photographs record."""
-    styles = getSampleStyleSheet()
+    styles = sample_styles()
     body, small = styles["BodyText"], styles["BodyText"].clone("small", fontSize=8, leading=10)
     at = taken.notified_at.astimezone(LONDON)
     printed = generated_at.astimezone(LONDON)
@@ -97,6 +98,7 @@ def acknowledgement_pdf(taken: TakenNotification, *, offender_name: str, offende
         ("GRID", (0, 0), (-1, -1), 0.5, colors.grey),
         ("BACKGROUND", (0, 0), (0, -1), colors.whitesmoke),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("FONTNAME", (0, 0), (-1, -1), FONT),  # a table sets its cells' font even around Paragraphs
     ]))
     story = [
         Paragraph("Acknowledgement of notification", styles["Title"]),
@@ -122,6 +124,6 @@ def acknowledgement_pdf(taken: TakenNotification, *, offender_name: str, offende
     doc = SimpleDocTemplate(
         out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=25 * mm, bottomMargin=25 * mm,
         title=f"Acknowledgement of notification: {offender_reference}", author=generated_by,
-        subject=MARKING)
+        subject=MARKING, initialFontName=FONT)  # else every page also names Helvetica
     doc.build(story, canvasmaker=partial(NumberedCanvas, footer=footer))
     return out.getvalue()

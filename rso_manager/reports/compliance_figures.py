@@ -5,15 +5,24 @@ over a period and as of a date, and returns a frozen tree of plain values. The P
 and (later) the dashboard all draw from the same tree, so they cannot disagree.
 
 Conventions:
-- Voided rows never count.
+- Every figure is the record as it stood at the END of the as-of day, so a report re-run later
+  for the same day is the same report (issue 12): rows entered after it do not count (cases,
+  visits, notifications, breaches, assessments...), a row voided after it still counts, and a
+  step entered after it (notified, decided, signed, completed, a crime reference) is still
+  outstanding, even when its date was typed in as earlier (_Ctx.recorded reads the audit row
+  of the step for rows changed since the day). Voided rows never count otherwise.
+- Nothing is read from the caseload summary columns (risk_level, next_visit_due,
+  next_notification_due, open_breaches), which follow today's record: the risk is the latest
+  assessment by the day, the home-visit window is worked out by domain.visit_window from the
+  visits, plan, assessments, triggers, releases and hand-overs known then, and a pending
+  notification changed since the day has its due date worked out again by the notification
+  rules (domain.notification_due) from the record of that day.
+- Still as they are now: each case's team, officer, name and status (a case moved after the
+  day is reported where it is now), and a device's status.
 - "Open cases" are those not ended (active or in custody). Home visits, pattern checks and
   device checks look only at active cases: a person in custody cannot be visited at home.
 - Period counts are by the date of the event, on the London calendar (the period is a range of
   days as lived in England and Wales, not UTC days).
-- Outstanding items are judged at the END of the as-of day: a step completed after that day
-  (notified, decided, signed, completed) still counts as outstanding, so a report re-run later
-  for the same as-of date gives the same lists. Home-visit due dates come from the caseload
-  summary columns, which the services keep true to the record.
 - Every exception row names the case, the officer and what is needed, with its age in days.
 - Work is done in SQL aggregates and a handful of narrowly filtered queries; Python only walks
   rows that are already exceptions (or a period's worth of rows where SQL cannot portably do
@@ -33,13 +42,18 @@ from sqlalchemy import and_, case, extract, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from rso_manager.clock import LONDON
+from rso_manager.domain import notification_due as nd
 from rso_manager.domain import safeguarding_clocks as sc
+from rso_manager.domain import visit_window as vw
 from rso_manager.domain.dates import add_months, add_working_days
+from rso_manager.domain.notification_period import DisregardedPeriod, DisregardReason
+from rso_manager.domain.police_handover import take_over_text
 from rso_manager.domain.visit_policy import VisitPolicy
 from rso_manager.domain.visit_window import FAILED_ENTRY, TimeBand, pattern_warning
 from rso_manager.persistence import models as m
 from rso_manager.services import settings as settings_service
 from rso_manager.services.caseload import RISK_LABEL
+from rso_manager.services.notifications import DOMAIN_KIND
 
 SCOPE_KINDS = ("force", "team", "officer")
 DUE_SOON_DAYS = 14
@@ -57,6 +71,7 @@ _BREACH_SOURCE_LABEL = {
     "undeclared_device": "undeclared device", "refused_biometrics": "fingerprints or photographs refused",
     "order_prohibition": "order prohibition breached", "manual": "breach",
 }
+_NO_CRIME = "breach_no_crime"  # the sign-off entity of a proposed no-crime decision
 _SIGN_OFF_LABEL = {
     "visit": "visit departing from the defaults", "visit_warrant": "s.96B warrant decision",
     "breach_no_crime": "decision not to record a crime", "warning": "written warning",
@@ -416,6 +431,46 @@ class _Ctx:
         self.end = _start_of(period_to + timedelta(days=1))  # exclusive
         self.as_of_end = _start_of(as_of + timedelta(days=1))  # exclusive: the day has ended
         self.manager = aliased(m.User, name="manager")
+        # A case opened after the as-of day was not on the caseload then.
+        self.in_scope = and_(scope.clause, m.Offender.created_at < self.as_of_end)
+
+    def live(self, model):
+        """The row existed at the end of the as-of day and was not yet voided then."""
+        return and_(model.created_at < self.as_of_end,
+                    or_(model.voided_at.is_(None), model.voided_at >= self.as_of_end))
+
+    def recorded(self, model, entity: str, action: str):
+        """The row's event had been recorded by the end of the as-of day. A row changed after
+        that day may have been completed then with an earlier date typed in (a booked visit
+        recorded late, a notification entered afterwards): the audit row of the recording says
+        when it was entered. Only rows changed after the day pay for that lookup."""
+        A = m.AuditEvent
+        entered = (select(A.id).where(A.offender_id == model.offender_id, A.entity == entity,
+                                      A.entity_id == model.id, A.action == action,
+                                      A.occurred_at < self.as_of_end)
+                   .correlate(model).exists())
+        return or_(model.updated_at.is_(None), model.updated_at < self.as_of_end, entered)
+
+    def visit_done(self):
+        """A completed visit as the record stood at the end of the as-of day."""
+        V = m.Visit
+        return and_(self.live(V), V.status == "completed", V.visited_at < self.as_of_end,
+                    self.recorded(V, "visit", "visit.record"))
+
+    def notified(self, N=None):
+        """A notification taken (and entered) by the end of the as-of day."""
+        N = N or m.StatutoryNotification
+        return and_(N.notified_at.is_not(None), N.notified_at < self.as_of_end,
+                    self.recorded(N, "statutory_notification", "notification.take"))
+
+    def risk_level(self):
+        """Each case's risk level from its latest assessment as of the day (correlated to
+        m.Offender), not the summary column, which follows today's record."""
+        RA = m.RiskAssessment
+        return (select(RA.level).where(RA.offender_id == m.Offender.id, self.live(RA),
+                                       RA.assessed_on <= self.as_of)
+                .order_by(RA.assessed_on.desc(), RA.id.desc()).limit(1)
+                .correlate(m.Offender).scalar_subquery())
 
     # The columns that name a case in an exception row, and the joins that supply them.
     def case_cols(self) -> tuple:
@@ -441,7 +496,7 @@ _ACTIVE_CASE = m.Offender.status == "active"
 
 
 def _open_cases(c: _Ctx):
-    return and_(c.scope.clause, _OPEN_CASE)
+    return and_(c.in_scope, _OPEN_CASE)
 
 
 def _visit_crew():
@@ -457,28 +512,45 @@ _UNANNOUNCED = m.Visit.announced.is_(False)
 def _home_attempts(c: _Ctx):
     """Home visits in the period where someone went to the door: seen or failed entry."""
     V = m.Visit
-    return and_(c.scope.clause, V.voided_at.is_(None), V.kind == "home", V.status == "completed",
+    return and_(c.in_scope, c.visit_done(), V.kind == "home",
                 or_(V.outcome == "seen", _FAILED), c.in_period(V.visited_at))
 
 
 def _office_interviews(c: _Ctx):
     V = m.Visit
-    return and_(c.scope.clause, V.voided_at.is_(None), V.kind == "office", V.status == "completed",
-                c.in_period(V.visited_at))
+    return and_(c.in_scope, c.visit_done(), V.kind == "office", c.in_period(V.visited_at))
 
 
 def _notifications_made(c: _Ctx):
     N = m.StatutoryNotification
-    return and_(c.scope.clause, N.voided_at.is_(None), c.in_period(N.notified_at))
+    return and_(c.in_scope, c.live(N), c.notified(), c.in_period(N.notified_at))
 
 
 def _breach_live(c: _Ctx):
-    return and_(c.scope.clause, m.Breach.voided_at.is_(None))
+    return and_(c.in_scope, c.live(m.Breach))
 
 
 def _breach_open_at(c: _Ctx):
     B = m.Breach
     return and_(B.occurred_on <= c.as_of, or_(B.status == "open", B.closed_at >= c.as_of_end))
+
+
+def _decision_proposed(c: _Ctx):
+    """A reasoned no-crime decision had been put to a supervisor by the end of the as-of day
+    and not returned by then (correlated to m.Breach). The sign-off request dates the proposal;
+    the breach's rationale column only says what it is now."""
+    S = m.SignOff
+    return (select(S.id).where(S.entity == _NO_CRIME, S.entity_id == m.Breach.id,
+                               S.requested_at < c.as_of_end,
+                               ~and_(S.status == "returned", S.signed_at < c.as_of_end))
+            .correlate(m.Breach).exists())
+
+
+def _crime_reference_as_of(c: _Ctx):
+    """The crime reference the breach had at the end of the as-of day: recording one closes
+    the breach, so one closed later was not there yet (an imported open breach keeps its own)."""
+    B = m.Breach
+    return and_(B.crime_reference.is_not(None), or_(B.closed_at.is_(None), B.closed_at < c.as_of_end))
 
 
 def _breach_opened(c: _Ctx):
@@ -500,24 +572,46 @@ def _breach_no_crime(c: _Ctx):
 
 def _warnings_given(c: _Ctx):
     W = m.FormalWarning
-    return and_(c.scope.clause, W.voided_at.is_(None), c.in_period_days(W.given_on))
+    return and_(c.in_scope, c.live(W), c.in_period_days(W.given_on))
 
 
 def _live_devices(c: _Ctx):
     D = m.Device
-    return and_(D.voided_at.is_(None), D.status == "active", c.scope.clause, _ACTIVE_CASE,
+    return and_(c.live(D), D.status == "active", c.in_scope, _ACTIVE_CASE,
                 or_(D.declared_on.is_(None), D.declared_on <= c.as_of), D.created_at < c.as_of_end)
+
+
+def _sign_off_scope(c: _Ctx):
+    # Outer-joined to the case: a sign-off on no case (rare) counts for the whole force only,
+    # because a team or officer clause over the missing case is never true.
+    if c.scope.info.kind == "force":
+        return or_(m.SignOff.offender_id.is_(None), c.in_scope)
+    return c.in_scope
 
 
 def _sign_offs_decided(c: _Ctx):
     S = m.SignOff
-    return and_(c.scope.clause, S.signed_at.is_not(None), c.in_period(S.signed_at),
+    return and_(_sign_off_scope(c), S.signed_at.is_not(None), c.in_period(S.signed_at),
                 S.status.in_(("approved", "returned", "escalated")))
+
+
+def _referred(c: _Ctx):
+    """The referral had been made, and entered, by the end of the as-of day."""
+    F = m.SafeguardingReferral
+    return and_(F.referred_at.is_not(None), F.referred_at < c.as_of_end,
+                c.recorded(F, "safeguarding_referral", "safeguarding.refer"))
+
+
+def _decided(c: _Ctx):
+    """Children's social care's decision was in, and entered, by the end of the as-of day."""
+    F = m.SafeguardingReferral
+    return and_(F.decision_at.is_not(None), F.decision_at < c.as_of_end,
+                c.recorded(F, "safeguarding_referral", "safeguarding.decision"))
 
 
 def _referrals_made(c: _Ctx):
     F = m.SafeguardingReferral
-    return and_(c.scope.clause, F.voided_at.is_(None), c.in_period(F.referred_at))
+    return and_(c.in_scope, c.live(F), _referred(c), c.in_period(F.referred_at))
 
 
 # --- sections ----------------------------------------------------------------------------------
@@ -527,8 +621,9 @@ def _caseload(c: _Ctx) -> CaseloadFigures:
     where = _open_cases(c)
     by_status = dict(c.s.execute(select(m.Offender.status, func.count()).where(where)
                                  .group_by(m.Offender.status)).all())
-    by_risk_raw = dict(c.s.execute(select(m.Offender.risk_level, func.count()).where(where)
-                                   .group_by(m.Offender.risk_level)).all())
+    # Risk as assessed by the as-of day (a derived table: not every backend groups by a subquery).
+    risk = select(c.risk_level().label("level")).select_from(m.Offender).where(where).subquery()
+    by_risk_raw = dict(c.s.execute(select(risk.c.level, func.count()).group_by(risk.c.level)).all())
     by_mappa_raw = dict(c.s.execute(select(m.Offender.mappa_level, func.count()).where(where)
                                     .group_by(m.Offender.mappa_level)).all())
     per_officer = dict(c.s.execute(select(m.Offender.offender_manager_id, func.count()).where(where)
@@ -567,21 +662,102 @@ def _caseload(c: _Ctx) -> CaseloadFigures:
     )
 
 
+def _grouped(c: _Ctx, model, *cols, where=()) -> list:
+    """Rows of MODEL for the active cases in scope, as the record stood on the as-of day."""
+    return c.s.execute(select(model.offender_id, *cols).join(m.Offender, m.Offender.id == model.offender_id)
+                       .where(c.in_scope, _ACTIVE_CASE, *where)).all()
+
+
+def _visit_windows(c: _Ctx) -> list[tuple[Any, vw.DueWindow]]:
+    """Every active case's home-visit window as the record stood at the end of the as-of day,
+    from the domain rules (domain.visit_window), not the summary column, which follows today's
+    record: a visit, assessment or plan entered later must not move a past day's answer.
+
+    A handful of set queries feed one pure call per case; the inputs are those
+    services.case_summary.visit_window reads, each cut at the as-of day.
+    """
+    V, C, P, T, H = m.Visit, m.Conviction, m.DisregardedPeriod, m.VisitTrigger, m.PoliceHandover
+    RMP, S, RA = m.RiskManagementPlan, m.SignOff, m.RiskAssessment
+    cases = c.s.execute(
+        select(*c.case_cols(), m.Offender.created_at, c.risk_level().label("risk"), m.Team.name.label("team"))
+        .select_from(m.Offender).outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
+        .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
+        .where(c.in_scope, _ACTIVE_CASE)).all()
+    seen = {oid: _london_day(at) for oid, at in c.s.execute(
+        select(V.offender_id, func.max(V.visited_at)).join(m.Offender, m.Offender.id == V.offender_id)
+        .where(c.in_scope, _ACTIVE_CASE, c.visit_done(), V.kind == "home", V.outcome == "seen")
+        .group_by(V.offender_id))}
+    first = dict(c.s.execute(
+        select(C.offender_id, func.min(C.convicted_on)).join(m.Offender, m.Offender.id == C.offender_id)
+        .where(c.in_scope, _ACTIVE_CASE, c.live(C), C.convicted_on <= c.as_of).group_by(C.offender_id)).all())
+    released: dict[int, Any] = {}  # the last release by the day, and from what
+    for r in sorted(_grouped(c, P, P.ends_on, P.kind, where=(
+            c.live(P), P.kind.in_(("custody", "hospital")), P.ends_on.is_not(None), P.ends_on <= c.as_of)),
+            key=lambda r: r.ends_on):
+        released[r.offender_id] = r
+    handed_over: dict[int, Any] = {}  # the latest police take-over in effect by the day
+    for r in sorted(_grouped(c, H, H.id, H.police_from, H.from_agency,
+                             where=(c.live(H), H.police_from <= c.as_of)), key=lambda r: (r.police_from, r.id)):
+        handed_over[r.offender_id] = r
+    triggers: dict[int, list[vw.Trigger]] = defaultdict(list)
+    for oid, on, kind in _grouped(c, T, T.occurred_on, T.kind, where=(c.live(T), T.occurred_on <= c.as_of)):
+        triggers[oid].append(vw.Trigger(on, vw.TriggerKind(kind)))
+    latest: dict[int, Any] = {}  # the plan in force: the last by effective date, then by entry
+    for r in sorted(_grouped(c, RMP, RMP.id, RMP.effective_from, RMP.visit_interval_months, RMP.reactive,
+                             where=(c.live(RMP),)),
+                    key=lambda r: (r.effective_from, r.id)):
+        latest[r.offender_id] = r
+    approved = {pid: _london_day(at) for pid, at in c.s.execute(
+        select(S.entity_id, func.min(S.signed_at)).where(
+            S.entity == "risk_management_plan", S.status == "approved", S.signed_at < c.as_of_end,
+            S.entity_id.in_([p.id for p in latest.values()] or [-1]) if len(latest) <= _IN_CHUNK else true())
+        .group_by(S.entity_id))}
+    reactive = [oid for oid, p in latest.items() if p.reactive]
+    history: dict[int, list[tuple[date, vw.RiskLevel]]] = defaultdict(list)
+    for ids in _chunks(reactive):
+        for oid, on, level in c.s.execute(select(RA.offender_id, RA.assessed_on, RA.level).where(
+                RA.offender_id.in_(ids), c.live(RA), RA.assessed_on <= c.as_of)):
+            history[oid].append((on, vw.RiskLevel(level)))
+
+    out = []
+    for r in cases:
+        plan = latest.get(r.case_id)
+        signed_on = approved.get(plan.id) if plan is not None else None
+        months: int | None
+        if plan is not None and plan.reactive and vw.reactive_management_allowed(
+                history[r.case_id], c.as_of, c.policy, signed_off_on=signed_on,
+                triggers=triggers[r.case_id]).allowed:
+            months = None
+        else:
+            # Unassessed cases are treated as the highest risk until someone assesses them.
+            level = vw.RiskLevel(r.risk) if r.risk else vw.RiskLevel.VERY_HIGH
+            asked = plan.visit_interval_months if plan is not None and not plan.reactive else None
+            months = vw.home_visit_interval(level, asked, c.policy, signed_off=signed_on is not None).months
+        # As services.case_summary.case_start_of: the first conviction, a later release, or a
+        # later police take-over, whichever is latest (the last two restart the clock).
+        start, what, restarts = first.get(r.case_id) or _london_day(r.created_at), "the case start", False
+        if (release := released.get(r.case_id)) is not None and release.ends_on > start:
+            start, what, restarts = release.ends_on, f"the release from {release.kind}", True
+        if (handover := handed_over.get(r.case_id)) is not None and handover.police_from >= start:
+            start, what, restarts = handover.police_from, take_over_text(handover.from_agency), True
+        out.append((r, vw.due_window(seen.get(r.case_id), start, months, triggers[r.case_id], c.as_of, c.policy,
+                                     case_start_is=what, restarts_clock=restarts)))
+    return out
+
+
 def _visits(c: _Ctx) -> VisitFigures:
-    # Overdue: from the summary column the visit services keep, oldest first.
-    stmt = (select(*c.case_cols(), m.Offender.next_visit_due, m.Offender.risk_level, m.Team.name.label("team"))
-            .select_from(m.Offender)
-            .outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
-            .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
-            .where(c.scope.clause, _ACTIVE_CASE, m.Offender.next_visit_due < c.as_of))
+    # Overdue: each case's window as of the day, oldest first.
     overdue, groups = [], defaultdict(int)
     label = {"force": "team", "team": "officer", "officer": "risk level"}[c.scope.info.kind]
-    for r in c.s.execute(stmt):
+    for r, window in _visit_windows(c):
+        due = window.latest
+        if due is None or due >= c.as_of:
+            continue
         overdue.append(ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
-                                    f"Home visit: due by {r.next_visit_due:%d/%m/%Y}",
-                                    (c.as_of - r.next_visit_due).days, r.next_visit_due, offender_id=r.case_id))
+                                    f"Home visit: due by {due:%d/%m/%Y}",
+                                    (c.as_of - due).days, due, offender_id=r.case_id))
         key = {"team": r.team or "No team", "officer": r.officer or "Unallocated",
-               "risk level": RISK_LABEL.get(r.risk_level, "Not assessed")}[label]
+               "risk level": RISK_LABEL.get(r.risk, "Not assessed")}[label]
         groups[key] += 1
     overdue_by = tuple(Count(k, k, n) for k, n in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -640,8 +816,7 @@ def _repeated_pattern(c: _Ctx) -> tuple[ExceptionRow, ...]:
         rn = func.row_number().over(partition_by=V.offender_id, order_by=(V.visited_at.desc(), V.id.desc()))
         return (select(V.offender_id, V.visited_at, V.time_band, rn.label("rn"))
                 .join(m.Offender, m.Offender.id == V.offender_id)
-                .where(V.voided_at.is_(None), V.kind == "home", V.status == "completed",
-                       V.visited_at.is_not(None), V.visited_at < c.as_of_end, c.scope.clause, _ACTIVE_CASE,
+                .where(c.visit_done(), V.kind == "home", c.in_scope, _ACTIVE_CASE,
                        *where)
                 .subquery())
 
@@ -680,25 +855,92 @@ def _repeated_pattern(c: _Ctx) -> tuple[ExceptionRow, ...]:
     return tuple(sorted(rows, key=lambda r: (r.reference or "")))
 
 
+_OPEN_END = date(9999, 1, 1)  # a period not ended by the as-of day: the clock stays paused
+
+
+def _notification_policy(session: Session) -> nd.NotificationPolicy:
+    try:
+        raw = settings_service.get(session, "notification_policy")
+    except KeyError:
+        return nd.DEFAULT_POLICY
+    return nd.NotificationPolicy(**{k: v for k, v in raw.items() if isinstance(v, int)})
+
+
+def _statutory_due(kind: str, event_on: date | None, periods: list, policy) -> date | None:
+    """The due date of one notification from its event and the disregarded time known then."""
+    if event_on is None:
+        return None
+    if kind in ("periodic", "weekly"):
+        due = (nd.weekly_due if kind == "weekly" else nd.periodic_due)(event_on, periods, policy)
+    elif kind == "initial":
+        due = nd.initial_due(event_on, periods, policy)
+    elif kind == "travel":
+        due = nd.travel_due(event_on, policy)
+    elif kind == "household":
+        due = nd.household_stay_due(event_on, periods, policy)
+    elif kind == "did_not_occur":
+        due = nd.did_not_occur_due(event_on, None, periods, policy)
+    else:
+        due = nd.change_due(event_on, periods, policy)
+    return None if due is None or due >= _OPEN_END else due
+
+
+def _dues_as_of(c: _Ctx, rows: list) -> dict[int, date | None]:
+    """Due dates of the outstanding notifications changed after the as-of day, recomputed from
+    the record as it stood then: the services move a pending due date when its inputs change (a
+    new custody period, an annual clock restarted by a later notification), and the stored
+    value is today's. Rows unchanged since the day keep their own date."""
+    changed = [r for r in rows if r.updated_at is not None and r.updated_at >= c.as_of_end
+               and r.kind != "financial"]  # 2012 details follow the other dues: kept as stored
+    if not changed:
+        return {}
+    N, P = m.StatutoryNotification, m.DisregardedPeriod
+    policy = _notification_policy(c.s)
+    ids = sorted({r.offender_id for r in changed})
+    periods: dict[int, list] = defaultdict(list)
+    anchors: dict[int, date] = {}
+    for chunk in _chunks(ids):
+        for p in c.s.execute(select(P.offender_id, P.kind, P.starts_on, P.ends_on).where(
+                P.offender_id.in_(chunk), c.live(P), P.starts_on <= c.as_of)):
+            end = p.ends_on if p.ends_on is not None and p.ends_on <= c.as_of else _OPEN_END
+            periods[p.offender_id].append(DisregardedPeriod(p.starts_on, end, DisregardReason(p.kind)))
+        for oid, kind, at in c.s.execute(select(N.offender_id, N.kind, N.notified_at).where(
+                N.offender_id.in_(chunk), c.live(N), c.notified(N))):
+            domain_kind = DOMAIN_KIND.get(kind)
+            if domain_kind in policy.resets_periodic:  # s.85(2): what restarts the annual clock
+                day = _london_day(at)
+                anchors[oid] = max(anchors.get(oid, day), day)
+    out = {}
+    for r in changed:
+        event_on = anchors.get(r.offender_id, r.event_on) if r.kind in ("periodic", "weekly") else r.event_on
+        out[r.id] = _statutory_due(r.kind, event_on, periods[r.offender_id], policy)
+    return out
+
+
 def _notifications(c: _Ctx) -> NotificationFigures:
     N = m.StatutoryNotification
-    outstanding = or_(N.notified_at.is_(None), N.notified_at >= c.as_of_end)
     soon_until = c.as_of + timedelta(days=c.cfg.due_soon_days)
-    stmt = c.join_case(select(N.kind, N.due_on, *c.case_cols()), N.offender_id).where(
-        c.scope.clause, _OPEN_CASE, N.voided_at.is_(None), outstanding, N.due_on.is_not(None),
-        N.due_on <= soon_until)
+    pending = c.s.execute(c.join_case(select(N.id, N.offender_id, N.kind, N.event_on, N.due_on, N.updated_at,
+                                             *c.case_cols()), N.offender_id).where(
+        c.in_scope, _OPEN_CASE, c.live(N), ~c.notified(),
+        # Those due by the horizon, and any changed since the day (their date then may differ).
+        or_(N.due_on <= soon_until, N.updated_at >= c.as_of_end))).all()
+    dues = _dues_as_of(c, pending)
     due_soon, overdue = [], []
-    for r in c.s.execute(stmt):
+    for r in pending:
+        due_on = dues.get(r.id, r.due_on)
+        if due_on is None or due_on > soon_until:
+            continue
         what = _NOTIFICATION_LABEL.get(r.kind, r.kind.replace("_", " ").capitalize())
         name = _name(r.surname, r.forenames)
-        if r.due_on < c.as_of:
+        if due_on < c.as_of:
             overdue.append(ExceptionRow(r.reference, name, r.officer,
-                                        f"{what} notification: was due by {r.due_on:%d/%m/%Y}",
-                                        (c.as_of - r.due_on).days, r.due_on, offender_id=r.case_id))
+                                        f"{what} notification: was due by {due_on:%d/%m/%Y}",
+                                        (c.as_of - due_on).days, due_on, offender_id=r.case_id))
         else:
             due_soon.append(ExceptionRow(r.reference, name, r.officer,
-                                         f"{what} notification: due by {r.due_on:%d/%m/%Y}",
-                                         (r.due_on - c.as_of).days, r.due_on, offender_id=r.case_id))
+                                         f"{what} notification: due by {due_on:%d/%m/%Y}",
+                                         (due_on - c.as_of).days, due_on, offender_id=r.case_id))
     due_soon.sort(key=lambda r: (r.since, r.reference))
 
     # Late in the period. "Late" is the recorded flag or a London notification day after the
@@ -712,18 +954,20 @@ def _notifications(c: _Ctx) -> NotificationFigures:
     for ids in _chunks(late_ids):
         breaches: dict[int, m.Breach] = {}
         for b in c.s.scalars(select(m.Breach).where(
-                m.Breach.notification_id.in_(ids), m.Breach.voided_at.is_(None),
+                m.Breach.notification_id.in_(ids), c.live(m.Breach),
                 m.Breach.source.in_(("late_notification", "missed_notification")))
                 .order_by(m.Breach.id)):
             breaches.setdefault(b.notification_id, b)
+        proposed = set(c.s.scalars(select(m.Breach.id).where(
+            m.Breach.id.in_([b.id for b in breaches.values()] or [-1]), _decision_proposed(c))))
         warned = dict(c.s.execute(
             select(m.FormalWarning.breach_id, func.count()).where(
                 m.FormalWarning.breach_id.in_([b.id for b in breaches.values()] or [-1]),
-                m.FormalWarning.voided_at.is_(None)).group_by(m.FormalWarning.breach_id)).all())
+                c.live(m.FormalWarning)).group_by(m.FormalWarning.breach_id)).all())
         for r in c.s.execute(c.join_case(select(N.id, N.kind, N.due_on, N.notified_at, *c.case_cols()),
                                          N.offender_id).where(N.id.in_(ids))):
             b = breaches.get(r.id)
-            outcome, text = _breach_outcome(b)
+            outcome, text = _breach_outcome(c, b, b is not None and b.id in proposed)
             warnings = warned.get(b.id, 0) if b else 0
             if warnings:
                 text += f"; {warnings} warning{'s' if warnings > 1 else ''} given"
@@ -732,20 +976,27 @@ def _notifications(c: _Ctx) -> NotificationFigures:
                 r.reference, _name(r.surname, r.forenames), r.officer,
                 _NOTIFICATION_LABEL.get(r.kind, r.kind.replace("_", " ").capitalize()),
                 r.due_on, notified_on, (notified_on - r.due_on).days if r.due_on else None,
-                outcome, b.crime_reference if b else None, warnings, text, offender_id=r.case_id))
+                outcome, _crime_reference_on(c, b), warnings, text, offender_id=r.case_id))
     late.sort(key=lambda n: (n.notified_on, n.reference))
     return NotificationFigures(due_soon=tuple(due_soon), overdue=_oldest_first(overdue),
                                made_in_period=len(made), late_in_period=tuple(late))
 
 
-def _breach_outcome(b: m.Breach | None) -> tuple[str, str]:
+def _crime_reference_on(c: _Ctx, b: m.Breach | None) -> str | None:
+    if b is None or not b.crime_reference or (b.closed_at is not None and b.closed_at >= c.as_of_end):
+        return None
+    return b.crime_reference
+
+
+def _breach_outcome(c: _Ctx, b: m.Breach | None, proposed: bool) -> tuple[str, str]:
+    """What had become of the breach by the end of the as-of day."""
     if b is None:
         return "no_breach", "No breach recorded"
-    if b.crime_reference:
-        return "crime_recorded", f"Crime recorded: {b.crime_reference}"
-    if b.status == "closed":
+    if crime := _crime_reference_on(c, b):
+        return "crime_recorded", f"Crime recorded: {crime}"
+    if b.status == "closed" and b.closed_at is not None and b.closed_at < c.as_of_end:
         return "no_crime_decision", "No crime: reasoned decision signed off"
-    if b.no_crime_rationale:
+    if proposed:
         return "decision_awaiting_sign_off", "Decision not to record a crime awaiting sign-off"
     return "breach_open", "Breach open: no crime reference or decision yet"
 
@@ -756,15 +1007,21 @@ def _breaches(c: _Ctx) -> BreachFigures:
     open_at = _breach_open_at(c)
     open_total = c.s.scalar(select(func.count(B.id)).join(m.Offender, m.Offender.id == B.offender_id)
                             .where(base, _OPEN_CASE, open_at)) or 0
-    # Undecided: neither a crime reference nor a proposed decision. A crime reference recorded
-    # after the as-of day closed the breach then, so on the as-of day it had none.
-    undecided = and_(open_at, B.no_crime_rationale.is_(None),
-                     or_(B.crime_reference.is_(None), B.closed_at >= c.as_of_end))
-    stmt = c.join_case(select(B.source, B.occurred_on, *c.case_cols()), B.offender_id).where(
-        base, _OPEN_CASE, undecided)
-    rows = [ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer,
-                         f"Crime reference or reasoned no-crime decision: "
-                         f"{_BREACH_SOURCE_LABEL.get(r.source, r.source.replace('_', ' '))}",
+    # Undecided: no crime reference and no signed decision. A proposal not to record a crime
+    # is not a decision until a supervisor signs it, so it stays here (named as waiting). A
+    # crime reference recorded after the as-of day closed the breach then, so on the as-of day
+    # it had none.
+    undecided = and_(open_at, ~_crime_reference_as_of(c))
+    stmt = c.join_case(select(B.source, B.occurred_on, _decision_proposed(c).label("proposed"),
+                              *c.case_cols()), B.offender_id).where(base, _OPEN_CASE, undecided)
+
+    def needed(r) -> str:
+        what = _BREACH_SOURCE_LABEL.get(r.source, r.source.replace('_', ' '))
+        if r.proposed:
+            return f"Sign the proposed no-crime decision, or record a crime: {what}"
+        return f"Crime reference or reasoned no-crime decision: {what}"
+
+    rows = [ExceptionRow(r.reference, _name(r.surname, r.forenames), r.officer, needed(r),
                          (c.as_of - r.occurred_on).days, r.occurred_on, offender_id=r.case_id)
             for r in c.s.execute(stmt)]
     counted = (select(func.sum(case((_breach_opened(c), 1), else_=0)),
@@ -785,7 +1042,7 @@ def _devices(c: _Ctx) -> DeviceFigures:
     D, K = m.Device, m.DeviceCheck
     n = c.cfg.device_check_visits
     last_check = (select(K.device_id, func.max(K.checked_on).label("last"))
-                  .where(K.voided_at.is_(None), K.result == "checked", K.checked_on <= c.as_of)
+                  .where(c.live(K), K.result == "checked", K.checked_on <= c.as_of)
                   .group_by(K.device_id).subquery())
     live = _live_devices(c)
     active_devices = c.s.scalar(select(func.count(D.id)).join(m.Offender, m.Offender.id == D.offender_id)
@@ -795,7 +1052,7 @@ def _devices(c: _Ctx) -> DeviceFigures:
     # device; a window over every visit in the force costs more (measured on SQLite, 100k cases).
     V = m.Visit
     cut = (select(V.visited_at)
-           .where(V.offender_id == D.offender_id, V.status == "completed", V.voided_at.is_(None),
+           .where(V.offender_id == D.offender_id, c.visit_done(),
                   V.kind == "home", V.outcome == "seen", V.visited_at < c.as_of_end)
            .order_by(V.visited_at.desc(), V.id.desc()).limit(1).offset(n - 1)
            .correlate(D).scalar_subquery())
@@ -834,12 +1091,10 @@ def _devices(c: _Ctx) -> DeviceFigures:
 def _supervision(c: _Ctx) -> SupervisionFigures:
     S = m.SignOff
     supervisor, author = aliased(m.User, name="supervisor"), aliased(m.User, name="author")
-    # Outer-joined to the case: a sign-off on no case (rare) counts for the whole force only,
-    # because a team or officer clause over the missing case is never true.
-    in_scope = c.scope.clause
+    in_scope = _sign_off_scope(c)
     waiting = and_(S.requested_at < c.as_of_end,
                    or_(S.status.in_(("pending", "escalated")), S.signed_at >= c.as_of_end))
-    stmt = (select(S.entity, S.summary, S.status, S.requested_at, m.Offender.reference, m.Offender.surname,
+    stmt = (select(S.entity, S.summary, S.status, S.requested_at, S.signed_at, m.Offender.reference, m.Offender.surname,
                    m.Offender.forenames, m.Offender.id.label("case_id"), supervisor.display_name.label("supervisor"),
                    author.display_name.label("author"))
             .select_from(S).outerjoin(m.Offender, m.Offender.id == S.offender_id)
@@ -850,7 +1105,8 @@ def _supervision(c: _Ctx) -> SupervisionFigures:
     awaiting, escalated = [], 0
     for r in c.s.execute(stmt):
         requested_on = _london_day(r.requested_at)
-        late = r.status == "escalated" or c.as_of > add_working_days(requested_on, limit)
+        escalated_then = r.status == "escalated" and r.signed_at is not None and r.signed_at < c.as_of_end
+        late = escalated_then or c.as_of > add_working_days(requested_on, limit)
         escalated += late
         what = _SIGN_OFF_LABEL.get(r.entity, r.entity.replace("_", " "))
         awaiting.append(ExceptionRow(
@@ -887,10 +1143,10 @@ def _supervision(c: _Ctx) -> SupervisionFigures:
 def _safeguarding(c: _Ctx) -> SafeguardingFigures:
     F = m.SafeguardingReferral
     end_of_as_of = c.as_of_end - timedelta(microseconds=1)  # the day's last instant
-    live = and_(c.scope.clause, F.voided_at.is_(None))
+    live = and_(c.in_scope, c.live(F))
     overdue = []
     for r in c.s.execute(c.join_case(select(F.referred_at, F.agency, *c.case_cols()), F.offender_id).where(
-            live, F.referred_at < c.as_of_end, or_(F.decision_at.is_(None), F.decision_at >= c.as_of_end))):
+            live, _referred(c), ~_decided(c))):
         if sc.referral_flag(r.referred_at, None, end_of_as_of) is sc.ReferralFlag.DECISION_OVERDUE:
             due = _london_day(sc.referral_decision_due(r.referred_at))
             referred_on = _london_day(r.referred_at)
@@ -901,7 +1157,7 @@ def _safeguarding(c: _Ctx) -> SafeguardingFigures:
                 (c.as_of - referred_on).days, referred_on, offender_id=r.case_id))
     not_referred = []
     for r in c.s.execute(c.join_case(select(F.concern_at, F.concern, *c.case_cols()), F.offender_id).where(
-            live, F.concern_at < c.as_of_end, or_(F.referred_at.is_(None), F.referred_at >= c.as_of_end))):
+            live, F.concern_at < c.as_of_end, ~_referred(c))):
         if sc.concern_without_referral(r.concern_at, None, end_of_as_of):
             day = _london_day(r.concern_at)
             not_referred.append(ExceptionRow(
@@ -911,13 +1167,13 @@ def _safeguarding(c: _Ctx) -> SafeguardingFigures:
 
     in_scope = select(F.concern_at, F.referred_at, F.decision_at).join(m.Offender, m.Offender.id == F.offender_id)
     referred = c.s.execute(in_scope.where(_referrals_made(c))).all()
-    decided = c.s.execute(in_scope.where(live, F.referred_at.is_not(None), c.in_period(F.decision_at))).all()
+    decided = c.s.execute(in_scope.where(live, _referred(c), _decided(c), c.in_period(F.decision_at))).all()
     late = sum(1 for r in decided if _decision_late(r.referred_at, r.decision_at))
     to_referral = sc.summary(sc.durations(r.concern_at, r.referred_at, None)[0] for r in referred)
     disclosed = c.s.execute(
         select(F.concern_at, m.Disclosure.disclosed_at).select_from(m.Disclosure)
         .join(F, F.id == m.Disclosure.referral_id).join(m.Offender, m.Offender.id == F.offender_id)
-        .where(live, m.Disclosure.voided_at.is_(None), c.in_period(m.Disclosure.disclosed_at))).all()
+        .where(live, c.live(m.Disclosure), c.in_period(m.Disclosure.disclosed_at))).all()
     to_disclosure = sc.summary(sc.durations(r.concern_at, None, r.disclosed_at)[1] for r in disclosed)
     return SafeguardingFigures(
         decision_overdue=_oldest_first(overdue), not_referred=_oldest_first(not_referred),
@@ -941,8 +1197,10 @@ def _actions_overdue(c: _Ctx) -> tuple[ExceptionRow, ...]:
                    m.Offender.id.label("case_id"), owner.display_name.label("owner"))
             .select_from(A).join(m.Offender, m.Offender.id == A.offender_id)
             .outerjoin(owner, owner.id == A.owner_id)
-            .where(c.scope.clause, _OPEN_CASE, A.voided_at.is_(None), A.due_on < c.as_of,
-                   or_(A.completed_on.is_(None), A.completed_on > c.as_of)))
+            .where(c.in_scope, _OPEN_CASE, c.live(A), A.due_on < c.as_of,
+                   # Not done by the day, or its result entered only afterwards.
+                   or_(A.completed_on.is_(None), A.completed_on > c.as_of,
+                       ~c.recorded(A, "plan_action", "entry.update"))))
     return _oldest_first(
         ExceptionRow(r.reference, _name(r.surname, r.forenames), r.owner,
                      f"Plan action: {_clip(r.description, 120)} (due {r.due_on:%d/%m/%Y})",
@@ -953,14 +1211,14 @@ def _risk_assessments_overdue(c: _Ctx) -> tuple[ExceptionRow, ...]:
     RA = m.RiskAssessment
     # Each case's latest assessment by a correlated LIMIT 1 on the assessment index.
     latest_id = (select(RA.id)
-                 .where(RA.offender_id == m.Offender.id, RA.voided_at.is_(None), RA.assessed_on <= c.as_of)
+                 .where(RA.offender_id == m.Offender.id, c.live(RA), RA.assessed_on <= c.as_of)
                  .order_by(RA.assessed_on.desc(), RA.id.desc()).limit(1)
                  .correlate(m.Offender).scalar_subquery())
     stmt = (select(*c.case_cols(), m.Offender.created_at, RA.tool, RA.review_by, RA.id.label("assessed"))
             .select_from(m.Offender)
             .outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
             .outerjoin(RA, RA.id == latest_id)
-            .where(c.scope.clause, _OPEN_CASE, m.Offender.created_at < c.as_of_end,
+            .where(c.in_scope, _OPEN_CASE, m.Offender.created_at < c.as_of_end,
                    or_(RA.id.is_(None), RA.review_by < c.as_of)))
     rows = []
     for r in c.s.execute(stmt):
@@ -1035,7 +1293,7 @@ def _by_reference(rows: Iterable[ExceptionRow]) -> tuple[ExceptionRow, ...]:
 
 def _offenders_where(c: _Ctx, *where) -> list:
     return c.s.execute(
-        select(*c.case_cols(), m.Offender.status, m.Offender.risk_level, m.Offender.mappa_level,
+        select(*c.case_cols(), m.Offender.status, c.risk_level().label("risk_level"), m.Offender.mappa_level,
                m.Offender.created_at)
         .select_from(m.Offender).outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
         .where(*where)).all()
@@ -1067,15 +1325,17 @@ def _visit_rows(c: _Ctx, *where) -> tuple[ExceptionRow, ...]:
 def _breach_rows(c: _Ctx, *where) -> tuple[ExceptionRow, ...]:
     B = m.Breach
     rows = []
-    for r in c.s.execute(c.join_case(select(B.source, B.occurred_on, B.status, B.crime_reference,
-                                            B.no_crime_rationale, B.closed_at, *c.case_cols()),
+    # As the breach stood at the end of the as-of day.
+    for r in c.s.execute(c.join_case(select(B.source, B.occurred_on, case((_crime_reference_as_of(c), B.crime_reference)).label("crime"),
+                                            case((B.closed_at < c.as_of_end, 1), else_=0).label("closed"),
+                                            _decision_proposed(c).label("proposed"), *c.case_cols()),
                                      B.offender_id).where(*where)):
         what = _BREACH_SOURCE_LABEL.get(r.source, r.source.replace("_", " "))
-        if r.crime_reference:
-            state = f"crime recorded: {r.crime_reference}"
-        elif r.status == "closed":
+        if r.crime:
+            state = f"crime recorded: {r.crime}"
+        elif r.closed:
             state = "closed: no crime, reasoned decision signed off"
-        elif r.no_crime_rationale:
+        elif r.proposed:
             state = "open: decision not to record a crime awaiting sign-off"
         else:
             state = "open: no crime reference or decision yet"
@@ -1114,9 +1374,9 @@ def cases_behind(session: Session, scope: Scope, key: str, period_from: date, pe
             level = key.split(":", 1)[1]
             known = [k for k in RISK_KEYS if k]
             if level == "not_assessed":
-                where.append(Off.risk_level.is_(None))
+                where.append(c.risk_level().is_(None))
             elif level in known:
-                where.append(Off.risk_level == level)
+                where.append(c.risk_level() == level)
             else:
                 raise ValueError(f"no risk level '{level}'")
         elif key.startswith("caseload.mappa:"):
@@ -1191,11 +1451,11 @@ def cases_behind(session: Session, scope: Scope, key: str, period_from: date, pe
     # safeguarding.referrals
     F = m.SafeguardingReferral
     rows = []
-    for r in c.s.execute(c.join_case(select(F.referred_at, F.decision_at, F.agency, F.concern, *c.case_cols()),
+    for r in c.s.execute(c.join_case(select(F.referred_at, F.decision_at, case((_decided(c), 1), else_=0).label("known"),
+                                            F.agency, F.concern, *c.case_cols()),
                                      F.offender_id).where(_referrals_made(c))):
         day = _london_day(r.referred_at)
-        decided = (f"decision {_london_day(r.decision_at):%d/%m/%Y}" if r.decision_at and r.decision_at < c.as_of_end
-                   else "decision awaited")
+        decided = f"decision {_london_day(r.decision_at):%d/%m/%Y}" if r.decision_at and r.known else "decision awaited"
         rows.append(_case_row(r, f"Referred to {r.agency or 'children’s social care'} on {day:%d/%m/%Y} "
                               f"({decided}): {_clip(r.concern, 90)}", (as_of - day).days, day))
     return _newest_first(rows)

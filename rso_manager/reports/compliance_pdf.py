@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from functools import cache
-from importlib.resources import files
 from io import BytesIO
 from xml.sax.saxutils import escape
 
@@ -23,7 +21,6 @@ from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     CondPageBreak,
@@ -44,10 +41,11 @@ from rso_manager.reports.compliance_figures import (
     ExceptionRow,
     Share,
 )
+from rso_manager.reports.fonts import FONT, FONT_BOLD
+from rso_manager.reports.fonts import register_fonts as _register_fonts
 
 MARKING = "OFFICIAL-SENSITIVE"
 TITLE = "OMU compliance summary"
-FONT, FONT_BOLD = "DejaVuSans", "DejaVuSans-Bold"
 ROWS_PER_TABLE = 50  # page-sized tables: splitting one huge table costs far more (design.md 10)
 
 PAGE_W, PAGE_H = A4
@@ -67,15 +65,6 @@ BAR_ALERT = colors.HexColor("#B03A2E")
 
 
 # --- fonts and styles ------------------------------------------------------------------------
-
-
-@cache
-def _register_fonts() -> None:
-    """The standard 14 fonts are Latin-1 only; DejaVu Sans prints any name a record holds."""
-    fonts = files("resources").joinpath("fonts")
-    for name, file in ((FONT, "DejaVuSans.ttf"), (FONT_BOLD, "DejaVuSans-Bold.ttf")):
-        pdfmetrics.registerFont(TTFont(name, BytesIO(fonts.joinpath(file).read_bytes())))
-    pdfmetrics.registerFontFamily(FONT, normal=FONT, bold=FONT_BOLD, italic=FONT, boldItalic=FONT_BOLD)
 
 
 def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None,

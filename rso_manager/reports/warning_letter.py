@@ -1,6 +1,7 @@
 """A written warning as a one-page A4 letter, marked OFFICIAL-SENSITIVE top and bottom.
 
-Pure: the caller passes the text, so the letter shows exactly what the record holds.
+Pure: the caller passes the text, so the letter shows exactly what the record holds. Set in
+the bundled DejaVu Sans (reports.fonts), so any name prints as typed.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from io import BytesIO
 from xml.sax.saxutils import escape
 
 from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer
+
+from rso_manager.reports.fonts import FONT, FONT_BOLD, sample_styles
 
 MARKING = "OFFICIAL-SENSITIVE"
 
@@ -39,10 +41,10 @@ class _NumberedCanvas(Canvas):
 
     def _decorate(self, total: int) -> None:
         width, height = A4
-        self.setFont("Helvetica-Bold", 10)
+        self.setFont(FONT_BOLD, 10)
         self.drawCentredString(width / 2, height - 12 * mm, MARKING)
         self.drawCentredString(width / 2, 10 * mm, MARKING)
-        self.setFont("Helvetica", 8)
+        self.setFont(FONT, 8)
         self.drawRightString(width - 20 * mm, 15 * mm, f"Page {self._pageNumber} of {total}")
 
 
@@ -53,7 +55,7 @@ def _para(text: str, style) -> Paragraph:
 def warning_letter_pdf(*, offender_name: str, offender_reference: str, date_of_birth: date | None,
                        given_on: date, given_by: str, rationale: str, breach: str | None = None,
                        unit: str = "Offender Management Unit") -> bytes:
-    styles = getSampleStyleSheet()
+    styles = sample_styles()
     body, heading = styles["BodyText"], styles["Heading1"]
     story = [
         _para(unit, styles["Heading3"]),
@@ -81,6 +83,7 @@ def warning_letter_pdf(*, offender_name: str, offender_reference: str, date_of_b
     out = BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, topMargin=22 * mm, bottomMargin=25 * mm,
                             leftMargin=20 * mm, rightMargin=20 * mm,
-                            title="Written warning", author=given_by)
+                            title="Written warning", author=given_by,
+                            initialFontName=FONT)  # else every page also names Helvetica
     doc.build(story, canvasmaker=_NumberedCanvas)
     return out.getvalue()

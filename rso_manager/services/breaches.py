@@ -8,7 +8,7 @@ are not boilerplate. A warning is recorded beside a breach and never closes it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -17,24 +17,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.clock import LONDON
 from rso_manager.domain.device_identifiers import crime_reference_problem, normalise_crime_reference
-from rso_manager.domain.rationale import (
-    RationalePolicy,
-    SignOffDecision,
-    assess_rationale,
-    can_sign_off,
-)
-from rso_manager.domain.roles import CaseloadScope, Permission, Role, caseload_scopes
+from rso_manager.domain.rationale import RationalePolicy, SignOffDecision, assess_rationale
+from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.persistence import models as m
 from rso_manager.reports.warning_letter import warning_letter_pdf
 from rso_manager.services import access, case_events, case_summary, settings
 from rso_manager.services.caseload import _scope_filter  # one definition of who sees which cases
-from rso_manager.services.errors import (
-    FieldProblem,
-    NotFound,
-    PermissionDenied,
-    ValidationFailed,
-    past_date_problem,
-)
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
 from rso_manager.services.unit_of_work import (
     SYSTEM,
     Actor,
@@ -113,6 +102,12 @@ class BreachView:
     signed_by: str | None
     closed_at: datetime | None
     warnings: tuple[WarningView, ...]
+    already_open: bool = False  # opening it found this breach of the same duty and date already open
+
+    @property
+    def needs_decision(self) -> bool:
+        """Open with neither a crime reference nor a signed decision not to record one."""
+        return self.status == "open" and not self.crime_reference and self.signed_by is None
 
 
 @dataclass(frozen=True)
@@ -147,21 +142,31 @@ def _notification_duty(kind: str) -> str:
 def notification_breaches(uow: UnitOfWork, notification_id: int) -> list[m.Breach]:
     """Open the breaches a notification shows: made late, not made by its due date, or
     fingerprints/photographs refused. Idempotent, so the notifications service can call it on
-    every save and a daily sweep can call it for missed ones."""
+    every save and a daily sweep can call it for missed ones. A breach of the same duty and
+    date already open (one opened by hand, say) is returned rather than opened again."""
+    return _notification_breaches(uow, notification_id)[0]
+
+
+def _notification_breaches(uow: UnitOfWork, notification_id: int) -> tuple[list[m.Breach], int]:
+    """The breaches the notification shows, and how many of them were opened just now."""
     s = uow.session
     n = s.get(m.StatutoryNotification, notification_id)
     if n is None or n.voided_at is not None:
-        return []
+        return [], 0
     have = set(s.scalars(select(m.Breach.source).where(
         m.Breach.notification_id == n.id, m.Breach.voided_at.is_(None))))
     today = uow.services.clock.today()
     label = n.kind.replace("_", " ")
     due = f" due {n.due_on:%d/%m/%Y}" if n.due_on else ""
-    opened = []
+    opened: list[m.Breach] = []
+    new = 0
 
     def open_one(source: str, duty: str, on: date, text: str) -> None:
+        nonlocal new
+        new += case_events.matching_open_breach(s, offender_id=n.offender_id, kind="statutory_duty", duty=duty,
+                                                occurred_on=on, notification_id=n.id) is None
         opened.append(case_events.open_breach(uow, offender_id=n.offender_id, kind="statutory_duty", source=source,
-                                   duty=duty, occurred_on=on, description=text, notification_id=n.id))
+                                              duty=duty, occurred_on=on, description=text, notification_id=n.id))
 
     notified_on = n.notified_at.astimezone(LONDON).date() if n.notified_at else None
     first_late_day = n.due_on + timedelta(days=1) if n.due_on else None
@@ -178,7 +183,7 @@ def notification_breaches(uow: UnitOfWork, notification_id: int) -> list[m.Breac
     if refused and "refused_biometrics" not in have:
         open_one("refused_biometrics", "biometrics", notified_on or today,
                  f"Refused to allow {' and '.join(refused)} to be taken at the {label} notification.")
-    return opened
+    return opened, new
 
 
 def check_notification(services: Services, actor: Actor, notification_id: int) -> list[BreachView]:
@@ -206,7 +211,7 @@ def open_missed_notification_breaches(services: Services, actor: Actor = SYSTEM)
     opened = 0
     for nid in ids:  # one transaction per notification: one bad row does not stop the rest
         with unit_of_work(services, actor) as uow:
-            opened += len(notification_breaches(uow, nid))
+            opened += _notification_breaches(uow, nid)[1]
     return opened
 
 
@@ -237,10 +242,15 @@ def open_manual_breach(services: Services, actor: Actor, offender_id: int, data:
         problems = _breach_input_problems(uow.session, offender_id, data, today)
         if problems:
             raise ValidationFailed(problems)
+        duty = data.duty if data.kind == "statutory_duty" else None
+        requirement_id = data.order_requirement_id if data.kind == "order" else None
+        existing = case_events.matching_open_breach(uow.session, offender_id=offender_id, kind=data.kind, duty=duty,
+                                                    occurred_on=data.occurred_on, order_requirement_id=requirement_id)
+        if existing is not None:
+            return replace(_view(uow.session, existing, today), already_open=True)
         b = case_events.open_breach(uow, offender_id=offender_id, kind=data.kind, source="manual",
-                         occurred_on=data.occurred_on, description=data.description.strip(),
-                         duty=data.duty if data.kind == "statutory_duty" else None,
-                         order_requirement_id=data.order_requirement_id if data.kind == "order" else None)
+                                    occurred_on=data.occurred_on, description=data.description.strip(),
+                                    duty=duty, order_requirement_id=requirement_id)
         return _view(uow.session, b, today)
 
 
@@ -258,9 +268,13 @@ def record_order_breach(services: Services, actor: Actor, offender_id: int, orde
             problems.append(FieldProblem("occurred_on", "The order item was not in force on that date; check the date or the item chosen."))
         if problems:
             raise ValidationFailed(problems)
+        existing = case_events.matching_open_breach(uow.session, offender_id=offender_id, kind="order", duty=None,
+                                                    occurred_on=occurred_on, order_requirement_id=order_requirement_id)
+        if existing is not None:
+            return replace(_view(uow.session, existing, today), already_open=True)
         b = case_events.open_breach(uow, offender_id=offender_id, kind="order", source="order_prohibition",
-                         occurred_on=occurred_on, description=description.strip(),
-                         order_requirement_id=order_requirement_id)
+                                    occurred_on=occurred_on, description=description.strip(),
+                                    order_requirement_id=order_requirement_id)
         return _view(uow.session, b, today)
 
 
@@ -375,64 +389,57 @@ def propose_no_crime(services: Services, actor: Actor, breach_id: int, version_i
 
 
 def decide_no_crime(services: Services, actor: Actor, sign_off_id: int, decision: str,
-                    rationale: str) -> BreachView:
+                    rationale: str, version_id: int | None = None) -> BreachView:
     """A supervisor approves (the breach closes) or returns (it stays open) a no-crime proposal.
 
-    Any trained supervisor or the OMU lead other than the author may decide: the queue a request
-    sits in routes work, it does not limit who may sign it. A refused rationale is kept
-    (SignOffRefusal) for the supervision summary.
+    The decision is made by supervision.sign_off, the one path for every sign-off, so the rules
+    (a reasoned rationale, not one's own entry, escalation) are the same as in the queue; this
+    returns the breach as the decision left it. Without VERSION_ID the proposal as it now stands
+    is decided.
     """
+    from rso_manager.services import supervision  # supervision imports this module for its handlers
+
     try:
         choice = SignOffDecision(decision)
     except ValueError:
-        choice = None
-    if choice not in (SignOffDecision.APPROVE, SignOffDecision.RETURN):
-        raise ValidationFailed(FieldProblem("decision", "Choose approve or return."))
-    refused: ValidationFailed | None = None
-    with unit_of_work(services, actor, stale_entity=("sign-off", m.SignOff, sign_off_id)) as uow:
-        s = uow.session
+        raise ValidationFailed(FieldProblem("decision", "Choose approve or return.")) from None
+    with services.session_factory() as s:
         so = s.get(m.SignOff, sign_off_id)
         if so is None or so.entity != NO_CRIME:
             raise NotFound(f"No decision not to record a crime is waiting as sign-off {sign_off_id}.")
-        uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
-        if so.status != "pending":
-            raise ValidationFailed(FieldProblem("decision", f"This has already been decided ({so.status})."))
-        who = can_sign_off(so.author_id, actor.user_id, actor.role in (Role.SUPERVISOR, Role.OMU_LEAD), actor.trained)
-        if not who.allowed:
-            raise PermissionDenied(who.reason)
-        policy = _policy(s)
-        recent = list(s.scalars(select(m.SignOff.rationale).where(
-            m.SignOff.signed_by_id == actor.user_id, m.SignOff.rationale.is_not(None))
-            .order_by(m.SignOff.signed_at.desc(), m.SignOff.id.desc()).limit(policy.recent_window)))
-        problem = _rationale_problem(rationale, recent, policy)
-        b = _load_breach(uow, so.entity_id, permission=Permission.SIGN_OFF)
-        if problem:
-            s.add(m.SignOffRefusal(sign_off_id=so.id, user_id=actor.user_id, attempted_at=uow.now,
-                                   text=rationale, reason=problem.message))
-            uow.audit("sign_off.refused", entity=NO_CRIME, entity_id=b.id, offender_id=b.offender_id,
-                      outcome="refused", reason=problem.message, details={"sign_off_id": so.id})
-            refused = ValidationFailed(problem)
-        else:
-            so.status = "approved" if choice is SignOffDecision.APPROVE else "returned"
-            so.decision, so.rationale = choice.value, rationale.strip()
-            so.signed_by_id, so.signed_at = actor.user_id, uow.now
-            uow.stamp_updated(so)
-            s.flush()
-            uow.audit("sign_off.decide", entity=NO_CRIME, entity_id=b.id, offender_id=b.offender_id,
-                      reason=so.rationale, details={"sign_off_id": so.id, "decision": so.decision})
-            if choice is SignOffDecision.APPROVE:
-                _close(uow, b)
-            else:
-                # The returned reasons stay in the breach's history and in the sign-off summary.
-                uow.keep_revision(b, entity="breach", offender_id=b.offender_id,
-                                  reason="Decision not to record a crime returned by the supervisor.")
-                b.no_crime_rationale = None
-                uow.stamp_updated(b)
-                s.flush()
-        view = _view(s, b, services.clock.today())
-    if refused is not None:
-        raise refused
-    return view
+        breach_id, current = so.entity_id, so.version_id
+    supervision.sign_off(services, actor, sign_off_id, current if version_id is None else version_id, choice,
+                         rationale)
+    with services.session_factory() as s:  # the actor was authorised to decide it just now
+        return _view(s, s.get(m.Breach, breach_id), services.clock.today())
+
+
+def _approve_no_crime(uow: UnitOfWork, so: m.SignOff, b: m.Breach | None) -> None:
+    """Approval closes the breach: a signed, reasoned decision not to record a crime."""
+    if b is None or b.voided_at is not None:
+        raise NotFound(f"No breach {so.entity_id} (it may have been marked as entered in error).")
+    if b.status != "closed":
+        _close(uow, b)
+
+
+def _return_no_crime(uow: UnitOfWork, so: m.SignOff, b: m.Breach | None) -> None:
+    """A returned proposal leaves the breach open with no reasons: the officer records a crime
+    or proposes again. The returned reasons stay in the breach's history and the summary."""
+    if b is None or b.voided_at is not None or b.status == "closed":
+        return
+    uow.keep_revision(b, entity="breach", offender_id=b.offender_id,
+                      reason="Decision not to record a crime returned by the supervisor.")
+    b.no_crime_rationale = None
+    uow.stamp_updated(b)
+    uow.session.flush()
+
+
+def _no_crime_title(b: m.Breach) -> str:
+    return f"Decision not to record a crime: {b.description}, {b.occurred_on:%d/%m/%Y}"
+
+
+case_events.on_decision(NO_CRIME, model=m.Breach, title=_no_crime_title, approve=_approve_no_crime,
+                        return_=_return_no_crime)
 
 
 # --- warnings ----------------------------------------------------------------------------
@@ -627,7 +634,7 @@ def _proposal(s: Session, actor: Actor, b: m.Breach) -> NoCrimeProposal | None:
     if not actor.can(Permission.SIGN_OFF):
         allowed, why = False, "Only a supervisor can sign off this decision."
     else:
-        who = can_sign_off(so.author_id, actor.user_id, actor.role in (Role.SUPERVISOR, Role.OMU_LEAD), actor.trained)
+        who = case_events.sign_off_allowed(s, so, actor.user_id)
         allowed, why = who.allowed, (None if who.allowed else who.reason)
     return NoCrimeProposal(so.id, b.id, _name(s, so.author_id) or "?", so.requested_at,
                            b.no_crime_rationale or "", allowed, why)

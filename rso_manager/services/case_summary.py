@@ -4,13 +4,16 @@ same transaction, so the summary columns are never a second source of truth."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from rso_manager.domain import visit_window as vw
+from rso_manager.domain.dates import london_day
+from rso_manager.domain.police_handover import take_over_text
 from rso_manager.persistence import models as m
 from rso_manager.services import settings
 
@@ -32,32 +35,86 @@ def current_risk(session: Session, offender_id: int) -> m.RiskAssessment | None:
 
 
 def last_home_visit(session: Session, offender_id: int) -> date | None:
-    """The last home visit where the offender was seen: office interviews and failed
-    entries never satisfy a home visit."""
+    """The London day of the last home visit where the offender was seen: office interviews
+    and failed entries never satisfy a home visit."""
     visited = session.scalar(
         select(func.max(m.Visit.visited_at)).where(
             m.Visit.offender_id == offender_id, m.Visit.voided_at.is_(None), m.Visit.kind == "home",
             m.Visit.status == "completed", m.Visit.outcome == "seen"))
-    return visited.date() if visited else None
+    return london_day(visited) if visited else None
+
+
+HOME_KINDS = ("home", "no_fixed_abode")
+
+
+def has_current_home(offender_id):
+    """SQL truth of "the offender has a current home address" (a notified home, or no fixed
+    abode with where they can be found): none once the current one is entered in error."""
+    a = m.Address
+    return exists().where(a.offender_id == offender_id, a.voided_at.is_(None), a.to_date.is_(None),
+                          a.kind.in_(HOME_KINDS))
+
+
+def current_home(session: Session, offender_id: int) -> m.Address | None:
+    a = m.Address
+    return session.scalar(select(a).where(a.offender_id == offender_id, a.voided_at.is_(None),
+                                          a.to_date.is_(None), a.kind.in_(HOME_KINDS))
+                          .order_by(a.from_date.desc(), a.id.desc()).limit(1))
+
+
+def address_text(a: m.Address) -> str:
+    """One line, as an officer reads it on the way to the door."""
+    parts = ", ".join(p for p in (a.line1, a.line2, a.town) if p)
+    text = f"{parts} {a.postcode}" if a.postcode else parts
+    return f"No fixed abode: {text}" if a.kind == "no_fixed_abode" else text
+
+
+def current_handover(session: Session, offender_id: int, today: date | None = None) -> m.PoliceHandover | None:
+    """The latest hand-over into police-only management in effect by TODAY (not entered in error)."""
+    return session.scalar(
+        select(m.PoliceHandover)
+        .where(m.PoliceHandover.offender_id == offender_id, m.PoliceHandover.voided_at.is_(None),
+               m.PoliceHandover.police_from <= (today or date.max))
+        .order_by(m.PoliceHandover.police_from.desc(), m.PoliceHandover.id.desc()).limit(1))
+
+
+@dataclass(frozen=True)
+class CaseStart:
+    on: date
+    what: str             # how a due window's reason names it
+    restarts_clock: bool  # a home visit before it does not count (a release, a hand-over)
+
+
+def case_start_of(session: Session, o: m.Offender, today: date | None = None) -> CaseStart:
+    """When police home visits could first begin: the first conviction, the last release from
+    custody or hospital after it (nobody can be visited at home while detained), or the police
+    taking the case over when another agency's supervision ended, whichever is latest."""
+    first = session.scalar(select(func.min(m.Conviction.convicted_on)).where(
+        m.Conviction.offender_id == o.id, m.Conviction.voided_at.is_(None))) or london_day(o.created_at)
+    start = CaseStart(first, "the case start", False)
+    release = session.execute(
+        select(m.DisregardedPeriod.ends_on, m.DisregardedPeriod.kind).where(
+            m.DisregardedPeriod.offender_id == o.id, m.DisregardedPeriod.voided_at.is_(None),
+            m.DisregardedPeriod.kind.in_(("custody", "hospital")),
+            m.DisregardedPeriod.ends_on.is_not(None),
+            m.DisregardedPeriod.ends_on <= (today or date.max))
+        .order_by(m.DisregardedPeriod.ends_on.desc()).limit(1)).first()
+    if release is not None and release.ends_on > start.on:
+        start = CaseStart(release.ends_on, f"the release from {release.kind}", True)
+    handover = current_handover(session, o.id, today)
+    if handover is not None and handover.police_from >= start.on:
+        start = CaseStart(handover.police_from, take_over_text(handover.from_agency), True)
+    return start
 
 
 def case_start(session: Session, o: m.Offender, today: date | None = None) -> date:
-    """When home visits could first begin: the first conviction, or the last release from
-    custody or hospital after it (nobody can be visited at home while detained)."""
-    first = session.scalar(select(func.min(m.Conviction.convicted_on)).where(
-        m.Conviction.offender_id == o.id, m.Conviction.voided_at.is_(None))) or o.created_at.date()
-    released = session.scalar(select(func.max(m.DisregardedPeriod.ends_on)).where(
-        m.DisregardedPeriod.offender_id == o.id, m.DisregardedPeriod.voided_at.is_(None),
-        m.DisregardedPeriod.kind.in_(("custody", "hospital")),
-        m.DisregardedPeriod.ends_on.is_not(None),
-        m.DisregardedPeriod.ends_on <= (today or date.max)))
-    return max(first, released) if released else first
+    return case_start_of(session, o, today).on
 
 
 def _approved_on(session: Session, entity: str, entity_id: int) -> date | None:
     signed = session.scalar(select(m.SignOff.signed_at).where(
         m.SignOff.entity == entity, m.SignOff.entity_id == entity_id, m.SignOff.status == "approved"))
-    return signed.date() if signed else None
+    return london_day(signed) if signed else None
 
 
 def triggers(session: Session, offender_id: int) -> list[vw.Trigger]:
@@ -92,9 +149,11 @@ def interval_in_force(session: Session, offender_id: int, today: date) -> vw.Int
 
 def visit_window(session: Session, o: m.Offender, today: date) -> vw.DueWindow:
     interval = interval_in_force(session, o.id, today)
-    return vw.due_window(last_home_visit(session, o.id), case_start(session, o, today),
+    start = case_start_of(session, o, today)
+    return vw.due_window(last_home_visit(session, o.id), start.on,
                          interval.months if interval else None, triggers(session, o.id), today,
-                         settings.visit_policy(session))
+                         settings.visit_policy(session), case_start_is=start.what,
+                         restarts_clock=start.restarts_clock)
 
 
 def refresh(session: Session, offender_id: int, today: date) -> None:

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
+from rso_manager.domain.dates import london_day
 from rso_manager.domain.roles import CaseloadScope, Permission, Role, caseload_scopes
 from rso_manager.persistence import models as m
 from rso_manager.services import access, case_summary
@@ -178,8 +179,11 @@ def _scope_filter(actor: Actor, scope: CaseloadScope):
 
 
 def _flags(risk: str | None, visit_due: date | None, note_due: date | None, breaches: int,
-           mappa_level: int, today: date) -> tuple[str, ...]:
+           mappa_level: int, today: date, has_home: bool = True) -> tuple[str, ...]:
     flags = []
+    if not has_home:
+        # E.g. the current address marked entered in error: nobody knows where to visit.
+        flags.append("No current home address")
     if visit_due and visit_due < today:
         flags.append("Visit overdue")
     if note_due and note_due < today:
@@ -201,7 +205,8 @@ def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> lis
         select(m.Offender.id, m.Offender.reference, m.Offender.surname, m.Offender.forenames,
                m.Offender.date_of_birth, m.Offender.risk_level, manager.c.display_name, m.Team.name,
                m.Offender.next_visit_due, m.Offender.next_notification_due, m.Offender.open_breaches,
-               m.Offender.mappa_level)
+               m.Offender.mappa_level,
+               or_(m.Offender.status != "active", case_summary.has_current_home(m.Offender.id)))
         .outerjoin(manager, manager.c.id == m.Offender.offender_manager_id)
         .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
         .where(and_(m.Offender.status != "ended", _scope_filter(actor, scope)))
@@ -209,8 +214,8 @@ def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> lis
     with access.listing(services, actor) as s:
         return [
             CaseloadRow(oid, ref, f"{sur.upper()}, {fore}", dob, risk, om, team, vdue, ndue,
-                        _flags(risk, vdue, ndue, breaches, level, today))
-            for oid, ref, sur, fore, dob, risk, om, team, vdue, ndue, breaches, level in s.execute(stmt)
+                        _flags(risk, vdue, ndue, breaches, level, today, bool(home)))
+            for oid, ref, sur, fore, dob, risk, om, team, vdue, ndue, breaches, level, home in s.execute(stmt)
         ]
 
 
@@ -263,7 +268,7 @@ def _sections(s: Session, oid: int) -> dict[str, tuple[EntryRow, ...]]:
         ],
         "risk": [
             _entry("risk_assessment", r, r.assessed_on, f"{r.tool}: {RISK_LABEL.get(r.level, r.level)}",
-                   f"review by {r.review_by:%d/%m/%Y}" if r.review_by else "")
+                   f"review by {r.review_by:%d/%m/%Y}" if r.review_by else "NO REVIEW DATE")
             for r in rows(m.RiskAssessment, m.RiskAssessment.assessed_on)
         ] + [
             _entry("risk_management_plan", p, p.effective_from,
@@ -273,7 +278,7 @@ def _sections(s: Session, oid: int) -> dict[str, tuple[EntryRow, ...]]:
             for p in rows(m.RiskManagementPlan, m.RiskManagementPlan.effective_from)
         ],
         "visits": [
-            _entry("visit", v, v.visited_at.date() if v.visited_at else v.planned_on,
+            _entry("visit", v, london_day(v.visited_at) if v.visited_at else v.planned_on,
                    f"{'Home visit' if v.kind == 'home' else 'Office interview'}"
                    f"{' (announced)' if v.announced else ''}: {(v.outcome or v.status).replace('_', ' ')}",
                    v.status)
@@ -286,7 +291,7 @@ def _sections(s: Session, oid: int) -> dict[str, tuple[EntryRow, ...]]:
             for d in rows(m.Device, m.Device.id)
         ],
         "notifications": [
-            _entry("statutory_notification", n, n.notified_at.date() if n.notified_at else n.due_on,
+            _entry("statutory_notification", n, london_day(n.notified_at) if n.notified_at else n.due_on,
                    f"{n.kind.replace('_', ' ').title()}" + (f" due {n.due_on:%d/%m/%Y}" if n.due_on else ""),
                    "late" if n.late else ("notified" if n.notified_at else "due"))
             for n in rows(m.StatutoryNotification, m.StatutoryNotification.id)
@@ -305,11 +310,11 @@ def _sections(s: Session, oid: int) -> dict[str, tuple[EntryRow, ...]]:
             for r in rows(m.Relationship, m.Relationship.id)
         ],
         "safeguarding": [
-            _entry("safeguarding_referral", r, r.concern_at.date(), r.concern,
+            _entry("safeguarding_referral", r, london_day(r.concern_at), r.concern,
                    "decision recorded" if r.decision else ("referred" if r.referred_at else "not yet referred"))
             for r in rows(m.SafeguardingReferral, m.SafeguardingReferral.concern_at)
         ] + [
-            _entry("disclosure", d, (d.disclosed_at or d.applied_at).date() if (d.disclosed_at or d.applied_at) else None,
+            _entry("disclosure", d, london_day(d.disclosed_at or d.applied_at) if (d.disclosed_at or d.applied_at) else None,
                    f"{'s.327A' if d.route == 's327a' else 'Disclosure scheme'}: {d.decision or 'undecided'}"
                    + (f" to {d.disclosed_to}" if d.disclosed_to else ""), "complete" if d.completed_at else "open")
             for d in rows(m.Disclosure, m.Disclosure.id)
@@ -527,6 +532,8 @@ def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, ver
         row.voided_at, row.voided_by_id, row.void_reason = uow.now, actor.user_id, reason.strip()
         uow.stamp_updated(row)
         uow.audit("entry.void", entity=entity, entity_id=entry_id, offender_id=row.offender_id, reason=reason.strip())
+        # A voided visit, assessment or hand-over no longer counts: the next visit due follows.
+        case_summary.refresh(uow.session, row.offender_id, services.clock.today())
 
 
 @dataclass(frozen=True)

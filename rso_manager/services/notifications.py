@@ -13,6 +13,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
@@ -23,11 +24,20 @@ from rso_manager.clock import LONDON
 from rso_manager.domain import notification_due as nd
 from rso_manager.domain.dates import add_months, age_on
 from rso_manager.domain.notification_period import (
+    TERM_DISPOSALS,
     DisposalKind,
     DisregardedPeriod,
     DisregardReason,
+    Duration,
     NotificationPeriod,
+    OrderInForce,
+    ReviewEligibility,
+    SentenceTerm,
+    TermRuns,
+    counting_term,
     notification_period,
+    review_eligibility,
+    term_problems,
 )
 from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.domain.visit_window import TriggerKind
@@ -108,10 +118,11 @@ class ConvictionInput:
     schedule3: bool = True
     threshold_depends_on_sentence: bool = False
     disposal: DisposalKind | str | None = None
-    sentence_months: int | None = None
+    sentence_months: int | None = None  # the older whole-months entry: one term
     discharge_months: int | None = None
     source: str | None = None
     learned_on: date | None = None
+    sentence_terms: tuple[SentenceTerm, ...] = ()  # years/months/weeks/days, consecutive or concurrent
 
 
 @dataclass(frozen=True)
@@ -125,13 +136,21 @@ class RequirementView:
     depends_on_sentence: bool
     basis: str
     review_eligible_on: date | None
+    # s.91A(2)(b): the order (SHPO, SOPO...) that stops or delays a review, and why.
+    review_barred_by: str | None = None
+    review_note: str = ""
 
     @property
     def summary(self) -> str:
         if self.depends_on_sentence:
             return "Depends on sentence"
         if self.indefinite:
-            review = f"; review may be applied for from {self.review_eligible_on:%d/%m/%Y}" if self.review_eligible_on else ""
+            if self.review_eligible_on:
+                review = f"; review may be applied for from {self.review_eligible_on:%d/%m/%Y}"
+            elif self.review_barred_by:
+                review = f"; no review while the {self.review_barred_by} has effect (s.91A(2)(b))"
+            else:
+                review = ""
             return f"Indefinite{review}"
         return f"{self.starts_on:%d/%m/%Y} to {self.ends_on:%d/%m/%Y}"
 
@@ -157,6 +176,8 @@ class ConvictionView:
     requirement: RequirementView | None
     initial_notification_id: int | None
     initial_due_on: date | None
+    sentence_terms: tuple[SentenceTerm, ...] = ()
+    sentence_text: str | None = None  # the terms and the one term they count as (s.82(3)-(4))
 
 
 @dataclass(frozen=True)
@@ -208,9 +229,33 @@ class StayResult:
 
 
 @dataclass(frozen=True)
+class NewHome:
+    """A change of home address (s.84(1)(b)): the new address, or no fixed abode."""
+
+    line1: str = ""
+    town: str | None = None
+    postcode: str | None = None
+    no_fixed_abode: bool = False
+
+    @classmethod
+    def from_details(cls, details: Mapping[str, Any], *, no_fixed_abode: bool = False) -> NewHome:
+        return cls(_text(details, "line1"), _text(details, "town") or None,
+                   _text(details, "postcode").upper() or None, no_fixed_abode)
+
+    def problems(self) -> list[FieldProblem]:
+        if self.no_fixed_abode or self.line1.strip():
+            return []
+        return [FieldProblem("line1", "Enter the new home address (house number and street), or say the "
+                                      "offender has no fixed abode.")]
+
+
+@dataclass(frozen=True)
 class NotificationInput:
     """A notification as given at the station. `kind` picks the pending item(s) it answers
-    unless `pending_ids` names them; `event_on` dates a change nobody had recorded yet."""
+    unless `pending_ids` names them; `event_on` dates a change nobody had recorded yet, and
+    `new_home` is the address such a change of home address gives. `notified_at` is when the
+    offender actually notified (a front-desk notification typed in later): it decides lateness,
+    on its London date."""
 
     kind: str
     station_id: int | None
@@ -222,7 +267,8 @@ class NotificationInput:
     details: Mapping[str, Any] | None = None  # bank, card, passport/ID (2012 Regs)
     pending_ids: tuple[int, ...] = ()
     event_on: date | None = None
-    notified_at: datetime | None = None  # default: now
+    notified_at: datetime | None = None  # default: now; never in the future or before the event
+    new_home: NewHome | None = None
 
 
 @dataclass(frozen=True)
@@ -450,9 +496,55 @@ def _period(session: Session, c: m.Conviction, dob: date) -> NotificationPeriod:
     shpo_end, shpo_indefinite = _shpo(session, c.offender_id)
     return notification_period(
         DisposalKind(c.disposal) if c.disposal else None, c.convicted_on, dob,
-        sentence_months=c.sentence_months, discharge_months=c.discharge_months,
+        sentence_terms=_terms(c), sentenced_on=c.sentenced_on, discharge_months=c.discharge_months,
         threshold_offence=c.threshold_depends_on_sentence, shpo_end=shpo_end,
         shpo_indefinite=shpo_indefinite)
+
+
+# --- sentence terms, stored as JSON on the conviction (kept whole by its revisions) -------------
+
+
+def _months_term(months: int | None) -> tuple[SentenceTerm, ...]:
+    return (SentenceTerm(Duration(months=months)),) if months else ()
+
+
+def _duration_json(d: Duration) -> dict[str, int]:
+    return {"years": d.years, "months": d.months, "weeks": d.weeks, "days": d.days}
+
+
+def _terms_json(terms: tuple[SentenceTerm, ...]) -> str | None:
+    if not terms:
+        return None
+    return json.dumps([{**_duration_json(t.length), "runs": t.runs.value, "overlap": _duration_json(t.overlap)}
+                       for t in terms], sort_keys=True)
+
+
+def _terms(c: m.Conviction) -> tuple[SentenceTerm, ...]:
+    """The conviction's terms; a row from before exact terms holds whole months, one term."""
+    if not c.sentence_terms_json:
+        return _months_term(c.sentence_months)
+    def duration(d: Mapping[str, Any]) -> Duration:
+        return Duration(int(d.get("years", 0)), int(d.get("months", 0)), int(d.get("weeks", 0)),
+                        int(d.get("days", 0)))
+    return tuple(SentenceTerm(duration(t), TermRuns(t.get("runs", "consecutive")), duration(t.get("overlap", {})))
+                 for t in json.loads(c.sentence_terms_json))
+
+
+def _whole_months(terms: tuple[SentenceTerm, ...]) -> int | None:
+    """sentence_months for readers of the older column: set only when it says it all."""
+    if len(terms) != 1 or terms[0].length.weeks or terms[0].length.days:
+        return None
+    return 12 * terms[0].length.years + terms[0].length.months
+
+
+def _sentence_text(c: m.Conviction) -> str | None:
+    terms = _terms(c)
+    if not terms or c.disposal not in {d.value for d in TERM_DISPOSALS}:
+        return None
+    try:
+        return counting_term(terms, c.sentenced_on or c.convicted_on).explanation
+    except ValueError:
+        return "; ".join(t.describe() for t in terms)
 
 
 def _review_date(session: Session, c: m.Conviction, under_18: bool) -> date:
@@ -469,6 +561,19 @@ def _review_date(session: Session, c: m.Conviction, under_18: bool) -> date:
     return nd.review_qualifying_date(first, under_18, _policy(session))
 
 
+def _review(session: Session, c: m.Conviction, under_18: bool, today: date) -> ReviewEligibility:
+    """s.91B's qualifying date, moved or withheld while an order s.91A(2)(b) names has effect.
+    Read again whenever the requirement is shown: orders are made and end without the
+    requirement being recomputed."""
+    orders = [OrderInForce(o.kind, o.made_on, o.ends_on, o.indefinite) for o in session.scalars(
+        select(m.CivilOrder).where(m.CivilOrder.offender_id == c.offender_id, _live(m.CivilOrder)))]
+    return review_eligibility(_review_date(session, c, under_18), orders, today)
+
+
+def _reviewable(p: NotificationPeriod) -> bool:
+    return p.indefinite and p.length_months is None  # s.91A: not an SHPO-only extension
+
+
 def _sync_requirement(uow: UnitOfWork, c: m.Conviction, dob: date,
                       correction: str | None = None) -> m.NotificationRequirement | None:
     """Create or bring up to date the conviction's requirement. A correction keeps the old
@@ -476,9 +581,9 @@ def _sync_requirement(uow: UnitOfWork, c: m.Conviction, dob: date,
     if not c.schedule3:
         return None  # s.80: only Schedule 3 offences make a relevant offender
     p = _period(uow.session, c, dob)
-    reviewable = p.indefinite and p.length_months is None  # s.91A: not an SHPO-only extension
+    review = _review(uow.session, c, p.under_18, uow.services.clock.today()) if _reviewable(p) else None
     values = dict(starts_on=c.convicted_on, ends_on=p.end, indefinite=p.indefinite, basis=p.explanation,
-                  review_eligible_on=_review_date(uow.session, c, p.under_18) if reviewable else None)
+                  review_eligible_on=review.eligible_on if review else None)
     r = _requirement_for(uow.session, c.id)
     if r is None:
         r = uow.stamp_created(m.NotificationRequirement(offender_id=c.offender_id, conviction_id=c.id, **values))
@@ -510,10 +615,17 @@ def recompute_requirements(uow: UnitOfWork, offender_id: int) -> None:
         _sync_requirement(uow, c, o.date_of_birth)
 
 
-def _requirement_view(session: Session, r: m.NotificationRequirement) -> RequirementView:
-    offence = session.scalar(select(m.Conviction.offence).where(m.Conviction.id == r.conviction_id)) if r.conviction_id else None
-    return RequirementView(r.id, r.conviction_id, offence, r.starts_on, r.ends_on, r.indefinite,
-                           not r.indefinite and r.ends_on is None, r.basis or "", r.review_eligible_on)
+def _requirement_view(session: Session, r: m.NotificationRequirement, today: date) -> RequirementView:
+    c = session.get(m.Conviction, r.conviction_id) if r.conviction_id else None
+    eligible_on, barred_by, note = r.review_eligible_on, None, ""
+    if c is not None and r.indefinite and c.voided_at is None:
+        o = session.get(m.Offender, c.offender_id)
+        p = _period(session, c, o.date_of_birth)
+        if _reviewable(p):
+            review = _review(session, c, p.under_18, today)
+            eligible_on, barred_by, note = review.eligible_on, review.barred_by, review.explanation
+    return RequirementView(r.id, r.conviction_id, c.offence if c else None, r.starts_on, r.ends_on, r.indefinite,
+                           not r.indefinite and r.ends_on is None, r.basis or "", eligible_on, barred_by, note)
 
 
 def _already_subject(session: Session, offender_id: int, conviction_id: int, on: date) -> bool:
@@ -535,7 +647,7 @@ def _ensure_initial(uow: UnitOfWork, c: m.Conviction, event_on: date) -> m.Statu
     return _new_pending(uow, c.offender_id, "initial", event_on, due, {"conviction_id": c.id})
 
 
-def _conviction_view(session: Session, c: m.Conviction) -> ConvictionView:
+def _conviction_view(session: Session, c: m.Conviction, today: date) -> ConvictionView:
     r = _requirement_for(session, c.id)
     initial = session.scalar(select(m.StatutoryNotification).where(
         m.StatutoryNotification.offender_id == c.offender_id, m.StatutoryNotification.kind == "initial",
@@ -543,12 +655,13 @@ def _conviction_view(session: Session, c: m.Conviction) -> ConvictionView:
     return ConvictionView(
         c.id, c.version_id, c.offender_id, c.kind, c.court, c.convicted_on, c.offence, c.schedule3,
         c.threshold_depends_on_sentence, c.disposal, c.sentence_months, c.discharge_months, c.sentenced_on,
-        c.age_at_conviction, c.source, c.learned_on, _requirement_view(session, r) if r else None,
-        initial.id if initial else None, initial.due_on if initial else None)
+        c.age_at_conviction, c.source, c.learned_on, _requirement_view(session, r, today) if r else None,
+        initial.id if initial else None, initial.due_on if initial else None, _terms(c), _sentence_text(c))
 
 
-def _disposal_problems(kind: str, disposal: DisposalKind | str | None, sentence_months: int | None,
-                       discharge_months: int | None) -> tuple[DisposalKind | None, list[FieldProblem]]:
+def _disposal_problems(kind: str, disposal: DisposalKind | str | None, terms: tuple[SentenceTerm, ...],
+                       discharge_months: int | None, sentenced_on: date | None
+                       ) -> tuple[DisposalKind | None, list[FieldProblem]]:
     problems: list[FieldProblem] = []
     if disposal is None:
         return (DisposalKind.CAUTION if kind == "caution" else None), problems
@@ -558,8 +671,14 @@ def _disposal_problems(kind: str, disposal: DisposalKind | str | None, sentence_
         return None, [FieldProblem("disposal", "Choose the disposal from the list, or leave it empty until sentence.")]
     if (kind == "caution") != (d is DisposalKind.CAUTION):
         problems.append(FieldProblem("disposal", "A caution's disposal is a caution, and only a caution's is."))
-    if d in (DisposalKind.IMPRISONMENT, DisposalKind.DTO) and (sentence_months is None or sentence_months < 1):
-        problems.append(FieldProblem("sentence_months", "Enter the term in whole months (for consecutive terms, the total: s.82(3))."))
+    if d in TERM_DISPOSALS:
+        found = [FieldProblem(f, message) for f, message in term_problems(terms)]
+        if not found and sentenced_on is not None:
+            try:
+                counting_term(terms, sentenced_on)
+            except ValueError as exc:  # a partly concurrent overlap as long as the term before
+                found.append(FieldProblem("sentence_terms", f"{str(exc)[0].upper()}{str(exc)[1:]}."))
+        problems += found
     if d is DisposalKind.CONDITIONAL_DISCHARGE and (discharge_months is None or discharge_months < 1):
         problems.append(FieldProblem("discharge_months", "Enter the length of the conditional discharge in months."))
     return d, problems
@@ -592,8 +711,11 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
         problems.append(FieldProblem("learned_on", "The date learned is in the future."))
     elif data.convicted_on and learned < data.convicted_on:
         problems.append(FieldProblem("learned_on", "The date learned is before the conviction."))
-    disposal, more = _disposal_problems(data.kind, data.disposal, data.sentence_months, data.discharge_months)
+    terms = tuple(data.sentence_terms) or _months_term(data.sentence_months)
+    disposal, more = _disposal_problems(data.kind, data.disposal, terms, data.discharge_months, data.convicted_on)
     problems += more
+    if disposal not in TERM_DISPOSALS:
+        terms = ()
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
@@ -605,8 +727,8 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
             offender_id=offender_id, kind=data.kind, court=(data.court or "").strip() or None,
             convicted_on=data.convicted_on, offence=data.offence.strip(), schedule3=data.schedule3,
             threshold_depends_on_sentence=data.threshold_depends_on_sentence,
-            disposal=disposal.value if disposal else None, sentence_months=data.sentence_months,
-            discharge_months=data.discharge_months, sentenced_on=data.convicted_on if disposal else None,
+            disposal=disposal.value if disposal else None, sentence_months=_whole_months(terms),
+            sentence_terms_json=_terms_json(terms), discharge_months=data.discharge_months, sentenced_on=data.convicted_on if disposal else None,
             age_at_conviction=age_on(o.date_of_birth, data.convicted_on), source=data.source, learned_on=learned))
         uow.session.add(c)
         uow.session.flush()
@@ -617,15 +739,18 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
         if c.schedule3 and not (c.threshold_depends_on_sentence and disposal is None):
             _ensure_initial(uow, c, c.convicted_on)
         case_summary.refresh(uow.session, offender_id, today)
-        return _conviction_view(uow.session, c)
+        return _conviction_view(uow.session, c, today)
 
 
 def enter_sentence(services: Services, actor: Actor, conviction_id: int, version_id: int,
                    disposal: DisposalKind | str, sentence_months: int | None, discharge_months: int | None,
-                   reason: str, *, sentenced_on: date | None = None) -> ConvictionView:
+                   reason: str, *, sentenced_on: date | None = None,
+                   sentence_terms: tuple[SentenceTerm, ...] = ()) -> ConvictionView:
     """Enter or correct the sentence (a correction: the old values are kept) and recompute the
     s.82 period. A threshold offence's initial notification starts here, due within 3 days
-    beginning with the sentence date, when the Sch 3 condition is met (assumption, see s.132)."""
+    beginning with the sentence date, when the Sch 3 condition is met (assumption, see s.132).
+    SENTENCE_TERMS (years/months/weeks/days each, consecutive, concurrent or partly concurrent)
+    are the sentence; SENTENCE_MONTHS is the older whole-months entry of a single term."""
     today = services.clock.today()
     sentenced_on = sentenced_on or today
     problems = []
@@ -644,7 +769,9 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
         uow.authorise(Permission.WRITE_CASES, offender_id=c.offender_id)
         if c.version_id != version_id:
             raise StaleDataError("conviction changed since it was loaded")
-        d, problems = _disposal_problems(c.kind, disposal, sentence_months, discharge_months)
+        terms = tuple(sentence_terms) or _months_term(sentence_months)
+        d, problems = _disposal_problems(c.kind, disposal, terms, discharge_months, sentenced_on)
+        terms = terms if d in TERM_DISPOSALS else ()
         if sentenced_on < c.convicted_on:
             problems.append(FieldProblem("sentenced_on", "The sentence date is before the conviction."))
         if problems:
@@ -652,21 +779,24 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
         o = find_offender(uow.session, c.offender_id)
         was_pending = c.disposal is None
         before = {"disposal": c.disposal, "sentence_months": c.sentence_months,
-                  "discharge_months": c.discharge_months, "sentenced_on": c.sentenced_on}
+                  "sentence_terms": c.sentence_terms_json, "discharge_months": c.discharge_months,
+                  "sentenced_on": c.sentenced_on}
         uow.keep_revision(c, entity="conviction", offender_id=c.offender_id, reason=reason.strip())
-        c.disposal, c.sentence_months, c.discharge_months = d.value, sentence_months, discharge_months
+        c.disposal, c.discharge_months = d.value, discharge_months
+        c.sentence_months, c.sentence_terms_json = _whole_months(terms), _terms_json(terms)
         c.sentenced_on = sentenced_on
         uow.stamp_updated(c)
         uow.session.flush()
         uow.audit("record.correct", entity="conviction", entity_id=c.id, offender_id=c.offender_id,
                   reason=reason.strip(), details={"before": before, "after": {
-                      "disposal": c.disposal, "sentence_months": sentence_months,
-                      "discharge_months": discharge_months, "sentenced_on": sentenced_on}})
+                      "disposal": c.disposal, "sentence_months": c.sentence_months,
+                      "sentence_terms": c.sentence_terms_json, "discharge_months": discharge_months,
+                      "sentenced_on": sentenced_on}})
         _sync_requirement(uow, c, o.date_of_birth, correction=reason.strip())
         if c.schedule3 and c.threshold_depends_on_sentence and was_pending:
             _ensure_initial(uow, c, sentenced_on)
         case_summary.refresh(uow.session, c.offender_id, today)
-        return _conviction_view(uow.session, c)
+        return _conviction_view(uow.session, c, today)
 
 
 # --- custody, hospital, abroad ----------------------------------------------------------------
@@ -766,18 +896,24 @@ def _is_nfa(session: Session, offender_id: int) -> bool:
     return any(a.kind == "no_fixed_abode" for a in _current_homes(session, offender_id))
 
 
-def _move_home(uow: UnitOfWork, offender_id: int, kind: str, on: date, line1: str, town: str | None,
-               postcode: str | None) -> m.Address:
-    """The new home is recorded as not yet notified; taking the change notification marks it."""
+def record_address_change(uow: UnitOfWork, offender_id: int, on: date, home: NewHome) -> m.Address:
+    """A change of home address (s.84(1)(b)), however the OMU learns of it (an event recorded
+    ahead of the notification, or a change first heard of at the station): the current home
+    ends the day the new one begins, the new home is recorded as not yet notified (taking the
+    change notification marks it), and the next home visit is pulled forward."""
     for prev in _current_homes(uow.session, offender_id):
         prev.to_date = on
         uow.stamp_updated(prev)
-    a = uow.stamp_created(m.Address(offender_id=offender_id, kind=kind, line1=line1, town=town,
-                                    postcode=postcode, from_date=on, notified=False))
+    kind = "no_fixed_abode" if home.no_fixed_abode else "home"
+    a = uow.stamp_created(m.Address(
+        offender_id=offender_id, kind=kind, line1="No fixed abode" if home.no_fixed_abode else home.line1.strip(),
+        town=(home.town or "").strip() or None, postcode=(home.postcode or "").strip().upper() or None,
+        from_date=on, notified=False))
     uow.session.add(a)
     uow.session.flush()
     uow.audit("entry.create", entity="address", entity_id=a.id, offender_id=offender_id,
               details={"kind": kind, "from": on, "notified": False})
+    case_events.record_trigger(uow, offender_id, TriggerKind.CHANGE_OF_ADDRESS, on, ("address", a.id))
     return a
 
 
@@ -810,6 +946,8 @@ def record_event(services: Services, actor: Actor, offender_id: int, kind: str, 
         problems.append(FieldProblem("event_on", "The date is in the future; record it when it happens."))
     if kind == "change_name" and not _text(details, "name"):
         problems.append(FieldProblem("name", "Enter the new name."))
+    if kind in ("change_address", "no_fixed_abode"):
+        problems += NewHome.from_details(details, no_fixed_abode=kind == "no_fixed_abode").problems()
     if kind == "household":
         hours, child = details.get("hours"), details.get("child_under_18")
         if not isinstance(hours, int | float) or hours <= 0:
@@ -831,14 +969,10 @@ def record_event(services: Services, actor: Actor, offender_id: int, kind: str, 
         stored, due_kind = kind, kind
         if kind in ("change_address", "no_fixed_abode"):
             stored = due_kind = "change_address"
-            if kind == "no_fixed_abode" or _text(details, "line1"):
-                nfa = kind == "no_fixed_abode"
-                a = _move_home(uow, offender_id, "no_fixed_abode" if nfa else "home", event_on,
-                               "No fixed abode" if nfa else _text(details, "line1"),
-                               _text(details, "town") or None, _text(details, "postcode").upper() or None)
-                address_id = details["address_id"] = a.id
-                details["no_fixed_abode"] = nfa
-            case_events.record_trigger(uow, offender_id, TriggerKind.CHANGE_OF_ADDRESS, event_on)
+            nfa = kind == "no_fixed_abode"
+            a = record_address_change(uow, offender_id, event_on, NewHome.from_details(details, no_fixed_abode=nfa))
+            address_id = details["address_id"] = a.id
+            details["no_fixed_abode"] = nfa
         others = [n.due_on for n in _pending_rows(s, offender_id) if n.due_on is not None]
         n = _new_pending(uow, offender_id, stored, event_on,
                          _due(due_kind, event_on, periods, policy, others), details)
@@ -963,7 +1097,7 @@ def _s87_problems(session: Session, inp: NotificationInput) -> list[FieldProblem
     return []
 
 
-def _input_problems(inp: NotificationInput, today: date) -> list[FieldProblem]:
+def _input_problems(inp: NotificationInput, today: date, now: datetime) -> list[FieldProblem]:
     problems = []
     if inp.method not in METHODS:
         problems.append(FieldProblem("method", "Choose how the notification was given."))
@@ -975,11 +1109,36 @@ def _input_problems(inp: NotificationInput, today: date) -> list[FieldProblem]:
         problems.append(FieldProblem("fingerprints_taken", "Say whether fingerprints were taken (s.87(4))."))
     if inp.photographs_taken is None:
         problems.append(FieldProblem("photographs_taken", "Say whether photographs were taken (s.87(4))."))
-    if inp.notified_at is not None and _local_date(inp.notified_at) > today:
-        problems.append(FieldProblem("notified_at", "The notification time is in the future."))
+    if inp.notified_at is not None and inp.notified_at.utcoffset() is None:
+        problems.append(FieldProblem("notified_at", "Give the date and time the offender notified as UK time."))
+    elif inp.notified_at is not None and inp.notified_at > now:
+        problems.append(FieldProblem("notified_at", "That time is in the future: enter when the offender attended "
+                                                    "the station (now, or earlier for one typed in later)."))
     if inp.event_on is not None and inp.event_on > today and inp.kind != "travel":
         problems.append(FieldProblem("event_on", "The event date is in the future."))
     return problems
+
+
+def _unlisted_problems(inp: NotificationInput, on: date) -> list[FieldProblem]:
+    """A change first heard of at the station carries what an event would have recorded."""
+    problems = []
+    if inp.event_on is not None and inp.kind != "travel" and on < inp.event_on:
+        problems.append(FieldProblem("notified_at", f"The notification is dated {on:%d/%m/%Y}, before the change "
+                                                    f"it notifies ({inp.event_on:%d/%m/%Y}): check both dates."))
+    if inp.kind == "change_address":
+        if inp.event_on is None:
+            problems.append(FieldProblem("event_on", "Enter the date the offender moved in."))
+        problems += (inp.new_home or NewHome()).problems()
+    return problems
+
+
+def _before_event_problems(targets: list[m.StatutoryNotification], on: date) -> list[FieldProblem]:
+    """A notification cannot be made before what it notifies. Travel is the exception: it is
+    notified ahead of the departure it dates (s.86)."""
+    return [FieldProblem("notified_at", f"The notification is dated {on:%d/%m/%Y}, before the "
+                                        f"{LABELS.get(n.kind, n.kind).lower()} it notifies "
+                                        f"({n.event_on:%d/%m/%Y}): check the date it was made.")
+            for n in targets if n.event_on is not None and n.kind != "travel" and on < n.event_on][:1]
 
 
 def _targets(uow: UnitOfWork, offender_id: int, inp: NotificationInput) -> list[m.StatutoryNotification]:
@@ -1047,7 +1206,7 @@ def take_notification(services: Services, actor: Actor, offender_id: int, inp: N
     if refused:
         _audit_refusal(services, actor, offender_id, refused)
         raise ValidationFailed(refused)
-    problems = _input_problems(inp, today)
+    problems = _input_problems(inp, today, services.clock.now())
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
@@ -1058,9 +1217,19 @@ def take_notification(services: Services, actor: Actor, offender_id: int, inp: N
         on = _local_date(at)
         targets = _targets(uow, offender_id, inp)
         if not targets:  # volunteered, or a change nobody had recorded: date it from event_on
+            problems = _unlisted_problems(inp, on)
+            if problems:
+                raise ValidationFailed(problems)
+            details: dict[str, Any] = {}
+            if inp.kind == "change_address" and inp.new_home is not None:
+                a = record_address_change(uow, offender_id, inp.event_on, inp.new_home)
+                details = {"address_id": a.id, "no_fixed_abode": inp.new_home.no_fixed_abode}
             others = [n.due_on for n in _pending_rows(s, offender_id) if n.due_on]
             due = _due(inp.kind, inp.event_on, _periods(s, offender_id), _policy(s), others)
-            targets = [_new_pending(uow, offender_id, inp.kind, inp.event_on, due)]
+            targets = [_new_pending(uow, offender_id, inp.kind, inp.event_on, due, details)]
+        problems = _before_event_problems(targets, on)
+        if problems:
+            raise ValidationFailed(problems)
         captured = dict(inp.details or {})
         breaches = []
         for n in targets:
@@ -1074,7 +1243,8 @@ def take_notification(services: Services, actor: Actor, offender_id: int, inp: N
             s.flush()
             uow.audit("notification.take", entity="statutory_notification", entity_id=n.id,
                       offender_id=offender_id, details={"kind": n.kind, "due_on": n.due_on, "late": n.late,
-                                                        "station": station.code})
+                                                        "station": station.code, "notified_at": at,
+                                                        "entered_later": at < uow.now})
             address_id = d.get("address_id")
             if n.kind in ("change_address", "change_premises") and address_id:
                 a = s.get(m.Address, address_id)
@@ -1140,6 +1310,23 @@ def print_acknowledgement(services: Services, actor: Actor, notification_id: int
         return pdf
 
 
+def save_acknowledgement(services: Services, actor: Actor, notification_id: int, folder: Path) -> Path:
+    """Print the s.87(3) acknowledgement (audited) and save it in FOLDER, readable by its owner
+    only, as the compliance PDFs are: it names the offender and is OFFICIAL-SENSITIVE."""
+    # The compliance PDFs' one owner-only writer; imported here because the reports module
+    # reads this one's notification kinds.
+    from rso_manager.services.reports import _write_owner_only
+
+    pdf = print_acknowledgement(services, actor, notification_id)
+    with services.session_factory() as s:
+        n = s.get(m.StatutoryNotification, notification_id)
+        reference = s.scalar(select(m.Offender.reference).where(m.Offender.id == n.offender_id))
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / f"{reference}-notification-{notification_id}-acknowledgement.pdf"
+    _write_owner_only(str(path), pdf)
+    return path
+
+
 # --- reading ---------------------------------------------------------------------------------
 
 
@@ -1172,7 +1359,7 @@ def notifications_for(services: Services, actor: Actor, offender_id: int, as_of:
             raise NotFound(f"No offender record {offender_id}.")
         ahead, policy = _days_ahead(s), _policy(s)
         r = m.NotificationRequirement
-        reqs = tuple(_requirement_view(s, x) for x in s.scalars(
+        reqs = tuple(_requirement_view(s, x, today) for x in s.scalars(
             select(r).where(r.offender_id == offender_id, _live(r)).order_by(r.starts_on, r.id)))
         pending = tuple(_pending_view(x, today, ahead) for x in _pending_rows(s, offender_id))
         stations = {st.id: st.name for st in s.scalars(select(m.PoliceStation))}
@@ -1200,7 +1387,7 @@ def convictions_for(services: Services, actor: Actor, offender_id: int) -> list[
     with access.reading(services, actor, offender_id) as s:
         if s.get(m.Offender, offender_id) is None:
             raise NotFound(f"No offender record {offender_id}.")
-        return [_conviction_view(s, x) for x in s.scalars(
+        return [_conviction_view(s, x, services.clock.today()) for x in s.scalars(
             select(c).where(c.offender_id == offender_id, _live(c)).order_by(c.convicted_on.desc(), c.id.desc()))]
 
 

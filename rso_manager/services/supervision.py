@@ -23,13 +23,13 @@ from rso_manager.domain.rationale import (
     RoutingDecision,
     SignOffDecision,
     assess_rationale,
-    can_sign_off,
     escalation_due,
     route_sign_off,
 )
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.domain.safeguarding_clocks import london_day
 from rso_manager.persistence import models as m
+from rso_manager.services import breaches as _breaches  # noqa: F401 - registers what a no-crime decision does
 from rso_manager.services import case_events, case_summary, settings
 from rso_manager.services.errors import (
     FieldProblem,
@@ -44,11 +44,12 @@ SIGNING_ROLES = frozenset({Role.SUPERVISOR, Role.OMU_LEAD})
 OPEN_STATUSES = ("pending", "escalated")  # escalated: decided "escalate", now with the OMU lead
 _STATUS_FOR = {SignOffDecision.APPROVE: "approved", SignOffDecision.RETURN: "returned",
                SignOffDecision.ESCALATE: "escalated"}
+_DONE = {"approve": "approved", "return": "returned", "superseded": "superseded by a later entry"}
 # Entries a user may send for sign-off themselves; the named workflows request their own.
 SIGNABLE_ENTITIES = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
-# What a sign-off can be about: case entries, and openings of a record outside the opener's
-# caseload (put to the case supervisor for review).
-REVIEWABLE_ENTITIES = {**SIGNABLE_ENTITIES, "consultation": m.Consultation}
+# A sign-off can also be about an opening of a record outside the opener's caseload, or a kind
+# a workflow registers with case_events.on_decision (a decision not to record a crime is about
+# its breach); case_events.entry_kind says which row each is about.
 
 
 @dataclass(frozen=True)
@@ -171,25 +172,22 @@ def _roster(s: Session, on: date) -> _Roster:
     return _Roster(users, names, absences, cover, _omu_lead_id(s))
 
 
-def _route(r: _Roster, so: m.SignOff, on: date) -> RoutingDecision:
+def _route(r: _Roster, so: m.SignOff, on: date, took_part: frozenset[int]) -> RoutingDecision:
+    """Who signs SO on ON. Anyone who took part in the entry (its author, a visit's officers)
+    cannot sign it, so for this item they count as unavailable: it moves on to the cover, the
+    OMU lead, or, if the lead took part too, another supervisor."""
+    users = {**r.users, **{uid: (False, False, False) for uid in took_part}}
     lead = r.lead_id or 0  # no lead set up: the item routes to no one rather than to a junior
+    if lead in took_part:
+        lead = next((uid for uid in sorted(users) if uid not in took_part and all(users[uid])
+                     and not any(start <= on and (end is None or on <= end) for start, end in r.absences.get(uid, ()))),
+                    0)
     owner = so.supervisor_id or lead
-    users = r.users
-    if so.author_id in (owner, r.cover.get(owner)):
-        # A supervisor's own entry may have been put in their own queue: they cannot sign it,
-        # so for this item they count as unavailable and it moves on to cover or the lead.
-        users = {**users, so.author_id: (False, False, False)}
     return route_sign_off(owner, r.absences, r.cover, users, on, lead)
 
 
 def _signer(s: Session, actor: Actor) -> tuple[bool, bool, Role | None]:
-    """(is_supervisor, trained, role) from the database, not the login-time Actor, so a
-    withdrawn accreditation takes effect at once."""
-    u = s.get(m.User, actor.user_id)
-    if u is None or not u.active:
-        return False, False, None
-    role = Role(u.role)
-    return role in SIGNING_ROLES, bool(u.trained), role
+    return case_events.signer_standing(s, actor.user_id)
 
 
 # --- absence and cover -------------------------------------------------------------------------
@@ -384,17 +382,18 @@ def queue_for(services: Services, actor: Actor, as_of: date | None = None) -> li
         is_lead = role is Role.OMU_LEAD
         stmt = (select(m.SignOff).where(m.SignOff.status.in_(OPEN_STATUSES))
                 .order_by(m.SignOff.requested_at, m.SignOff.id))
-        if not is_lead:
-            # Only the actor's own queue and those they cover can route to them.
-            owners = {actor.user_id} | {sup for sup, cov in r.cover.items() if cov == actor.user_id}
-            stmt = stmt.where(m.SignOff.supervisor_id.in_(owners))
+        # Every open item is routed, not only those put in the actor's queue: one whose owner
+        # took part in the entry passes to the cover, the lead or another supervisor.
+        open_items = list(s.scalars(stmt))
+        took_part = case_events.took_part_many(s, open_items)
         items = []
-        for so in s.scalars(stmt):
-            route = _route(r, so, as_of)
+        for so in open_items:
+            took = took_part[so.id]
+            route = _route(r, so, as_of, took)
             requested_on = london_day(so.requested_at)
             escalated = so.status == "escalated" or escalation_due(requested_on, as_of, limit)
             mine = route.assignee_id == actor.user_id
-            if not (mine or (is_lead and escalated and so.author_id != actor.user_id)):
+            if not (mine or (is_lead and escalated and actor.user_id not in took)):
                 continue
             o = s.get(m.Offender, so.offender_id) if so.offender_id else None
             items.append(QueueItem(
@@ -436,7 +435,7 @@ class SignOffEntry:
 
     sign_off_id: int
     entity: str
-    title: str
+    title: str  # what the entry is, as a heading: "The relationship", "Decision not to record a crime: ..."
     fields: tuple[tuple[str, object], ...]  # (label, value); values are raw (dates, times, text)
     voided: bool
 
@@ -471,7 +470,8 @@ def sign_off_entry(services: Services, actor: Actor, sign_off_id: int) -> SignOf
         if so is None:
             raise NotFound(f"No sign-off request {sign_off_id}.")
         uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
-        model = REVIEWABLE_ENTITIES.get(so.entity)
+        kind = case_events.entry_kind(so.entity)
+        model = kind.model
         row = s.get(model, so.entity_id) if model is not None else None
         fields: list[tuple[str, object]] = []
         if row is not None:
@@ -486,7 +486,11 @@ def sign_off_entry(services: Services, actor: Actor, sign_off_id: int) -> SignOf
                 fields.append((key.removesuffix("_id").replace("_", " ").capitalize(), _readable(key, value)))
         uow.audit("sign_off.view", entity=so.entity, entity_id=so.entity_id, offender_id=so.offender_id,
                   reason="reviewing the entry for sign-off", details={"sign_off_id": so.id})
-        return SignOffEntry(so.id, so.entity, so.entity.replace("_", " ").capitalize(), tuple(fields),
+        if row is not None and kind.title is not None:
+            title = kind.title(row)
+        else:
+            title = f"The {so.entity.replace('_', ' ')}"
+        return SignOffEntry(so.id, so.entity, title, tuple(fields),
                             row is None or getattr(row, "voided_at", None) is not None)
 
 
@@ -534,13 +538,16 @@ def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOf
         uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
     except PermissionDenied as exc:
         raise _Refused(exc, so, None) from None
-    is_supervisor, trained, role = _signer(s, actor)
-    allowed = can_sign_off(so.author_id, actor.user_id, is_supervisor, trained)
+    role = _signer(s, actor)[2]
+    allowed = case_events.sign_off_allowed(s, so, actor.user_id)
     if not allowed.allowed:
         raise _Refused(PermissionDenied(allowed.reason), so, None)
     if so.status not in OPEN_STATUSES:
-        raise ValidationFailed(FieldProblem("decision", f"This entry has already been {so.status}; nothing is waiting."))
-    if so.status == "escalated" and role is not Role.OMU_LEAD:
+        raise ValidationFailed(FieldProblem(
+            "decision", f"This has already been decided ({_DONE.get(so.decision or '', so.status)}); nothing is waiting."))
+    took = case_events.took_part(s, so.entity, so.entity_id, so.author_id)
+    lead_id = _omu_lead_id(s)
+    if so.status == "escalated" and role is not Role.OMU_LEAD and lead_id not in took:
         raise _Refused(PermissionDenied("This entry was escalated to the OMU lead; only the OMU lead can decide it."),
                        so, None)
     if decision is SignOffDecision.ESCALATE and role is Role.OMU_LEAD:
@@ -557,10 +564,11 @@ def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOf
         problems = " ".join(verdict.problems)
         raise _Refused(ValidationFailed(FieldProblem("rationale", f"{problems} {verdict.guidance}")), so, problems)
 
-    lead_id = _omu_lead_id(s)
-    if decision is SignOffDecision.ESCALATE and lead_id is None:
-        raise ValidationFailed(FieldProblem("decision", "No OMU lead is set up to escalate to; ask the administrator."))
-    route = _route(_roster(s, today), so, today)
+    if decision is SignOffDecision.ESCALATE and (lead_id is None or lead_id in took):
+        raise ValidationFailed(FieldProblem("decision", "No OMU lead is set up to escalate to; ask the administrator."
+                                            if lead_id is None else "The OMU lead took part in this entry, so "
+                                            "cannot decide it: approve, or return it with direction."))
+    route = _route(_roster(s, today), so, today, took)
     if so.decision is not None:
         # Deciding an escalated item: keep the supervisor's escalation and rationale in history.
         uow.keep_revision(so, entity="sign_off", offender_id=so.offender_id, reason="decided after escalation")
@@ -574,6 +582,13 @@ def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOf
     uow.audit("sign_off.decide", entity="sign_off", entity_id=so.id, offender_id=so.offender_id, reason=text,
               details={"decision": decision.value, "entity": so.entity, "entity_id": so.entity_id,
                        "via_cover": so.via_cover})
+    # What the decision does to the entry itself (a no-crime approval closes its breach), in
+    # the same transaction: the decision and its effect are saved together or not at all.
+    kind = case_events.entry_kind(so.entity)
+    handler = {SignOffDecision.APPROVE: kind.approve, SignOffDecision.RETURN: kind.return_}.get(decision)
+    if handler is not None:
+        row = s.get(kind.model, so.entity_id) if kind.model is not None else None
+        handler(uow, so, row)
     if so.offender_id is not None:
         # An approved plan interval changes the visit window (case_summary reads approvals).
         case_summary.refresh(s, so.offender_id, today)

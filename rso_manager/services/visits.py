@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from rso_manager.clock import LONDON
 from rso_manager.domain import visit_window as vw
+from rso_manager.domain.dates import add_months, london_day
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.domain.visit_proposal import (
     Booking,
@@ -28,6 +29,8 @@ from rso_manager.services import access, case_events, case_summary, devices, set
 from rso_manager.services.caseload import RISK_ORDER, _scope_filter
 from rso_manager.services.devices import DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
+from rso_manager.services.handover import HandoverView
+from rso_manager.services.handover import view_of as handover_view
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -36,7 +39,7 @@ from rso_manager.services.unit_of_work import (
     unit_of_work,
 )
 
-RISK_TOOLS = ("ARMS", "RM2000", "OSP/C", "OSP/I", "other")
+RISK_TOOLS = vw.RISK_TOOLS
 MIN_REASON_CHARS = 10
 
 
@@ -55,7 +58,9 @@ def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *
                            level: str, assessed_on: date | None, notes: str | None = None,
                            review_by: date | None = None) -> int:
     """A new assessment changes the interval and pulls the next visit forward; it also ends
-    reactive management until a supervisor signs it off again. It goes for sign-off itself."""
+    reactive management until a supervisor signs it off again. It goes for sign-off itself.
+    Without REVIEW_BY it is due for review after the policy's interval for its tool and level,
+    so no assessment is left standing for ever."""
     problems = []
     if tool not in RISK_TOOLS:
         problems.append(FieldProblem("tool", f"Choose the assessment tool: {', '.join(RISK_TOOLS)}."))
@@ -64,18 +69,23 @@ def record_risk_assessment(services: Services, actor: Actor, offender_id: int, *
     problems += filter(None, [past_date_problem(
         "assessed_on", assessed_on, services.clock.today(), missing="Enter the date of the assessment.",
         future="The assessment date is in the future; enter the date it was completed.")])
+    if review_by is not None and assessed_on is not None and review_by <= assessed_on:
+        problems.append(FieldProblem("review_by", "The review date must be after the assessment date; "
+                                                  "leave it empty to use the policy's review interval."))
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
+        if review_by is None:
+            review_by = add_months(assessed_on, settings.visit_policy(uow.session).review_months(tool, level))
         ra = uow.stamp_created(m.RiskAssessment(offender_id=offender_id, tool=tool, level=level,
                                                 assessed_on=assessed_on, assessor_id=actor.user_id,
                                                 notes=notes, review_by=review_by))
         uow.session.add(ra)
         uow.session.flush()
         uow.audit("entry.create", entity="risk_assessment", entity_id=ra.id, offender_id=offender_id,
-                  details={"tool": tool, "level": level, "assessed_on": assessed_on})
+                  details={"tool": tool, "level": level, "assessed_on": assessed_on, "review_by": review_by})
         case_events.request_sign_off(uow, entity="risk_assessment", entity_id=ra.id, offender_id=offender_id,
                                      summary=f"{tool} risk assessment: {level.replace('_', ' ')} risk")
         case_events.record_trigger(uow, offender_id, vw.TriggerKind.RISK_ASSESSMENT, assessed_on,
@@ -221,7 +231,7 @@ def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
         problems.append(FieldProblem("outcome", "Choose the outcome: seen, no answer, refused entry or not at address."))
     if not v.officer_ids:
         problems.append(FieldProblem("officer_ids", "Name the officers present."))
-    on = v.visited_at.date() if v.visited_at else uow.services.clock.today()
+    on = london_day(v.visited_at) if v.visited_at else uow.services.clock.today()
     for uid in v.officer_ids:
         user = uow.session.get(m.User, uid)
         if user is None or not user.active:
@@ -272,7 +282,7 @@ def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult
         if departures:
             so = case_events.request_sign_off(
                 uow, entity="visit", entity_id=visit.id, offender_id=v.offender_id,
-                summary=f"Visit on {v.visited_at:%d/%m/%Y} departs from the default: {'; '.join(departures)}. "
+                summary=f"Visit on {london_day(v.visited_at):%d/%m/%Y} departs from the default: {'; '.join(departures)}. "
                         f"Reason given: {v.override_reason.strip()}")
         history = _visit_history(uow.session, v.offender_id)
         warrant = vw.warrant_prompt_due(history, policy)
@@ -287,7 +297,7 @@ def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput) -> list[int]
     """Device checks at the visit; a device found that was not declared is recorded and opens
     a breach (the breach decision itself belongs to the breaches workflow). Each problem names
     its row ("device_checks[0].outcome", "found_devices[1].imei"), so a form can show it there."""
-    on = v.visited_at.date()
+    on = london_day(v.visited_at)
     problems: list[FieldProblem] = []
     for i, check in enumerate(v.device_checks):
         try:
@@ -325,7 +335,7 @@ def record_warrant_decision(services: Services, actor: Actor, visit_id: int, dec
 
 
 def _visit_history(session, offender_id: int) -> list[vw.Visit]:
-    return [vw.Visit(v.visited_at.date(), vw.VisitKind(v.kind), vw.VisitOutcome(v.outcome))
+    return [vw.Visit(london_day(v.visited_at), vw.VisitKind(v.kind), vw.VisitOutcome(v.outcome))
             for v in session.scalars(select(m.Visit).where(
                 m.Visit.offender_id == offender_id, m.Visit.status == "completed", m.Visit.voided_at.is_(None)))]
 
@@ -336,7 +346,7 @@ def _recent_stamps(session, offender_id: int, n: int = 6) -> list[tuple[date, vw
         .where(m.Visit.offender_id == offender_id, m.Visit.kind == "home", m.Visit.voided_at.is_(None),
                m.Visit.status.in_(("completed", "booked")), m.Visit.time_band.is_not(None))
         .order_by(func.coalesce(m.Visit.planned_on, m.Visit.visited_at).desc()).limit(n)).all()
-    return [((at.astimezone(LONDON).date() if at else planned), vw.TimeBand(band)) for at, planned, band in rows]
+    return [((london_day(at) if at else planned), vw.TimeBand(band)) for at, planned, band in rows]
 
 
 # --- planning -------------------------------------------------------------------------------
@@ -419,17 +429,45 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
                 continue
             requests.append(VisitRequest(str(o.id), window, tuple(_recent_stamps(s, o.id)), str(o.offender_manager_id)))
             meta[str(o.id)] = (o, window)
-        proposals: list[Proposal] = plan(requests, availability, bookings, policy, seed, as_of=as_of)
+        # A team supervisor signs the visits' departures off, and nobody signs off a visit they
+        # went on: a supervisor is paired as second officer only when no other officer is free
+        # and another supervisor of the team is there that day to sign. If she alone is free,
+        # the proposal says so.
+        signers = {str(u.id) for u in users if u.role == Role.SUPERVISOR.value}
+        own = {a.officer_id: a for a in availability}
+
+        def left_to_sign(p: Proposal, team_id: int | None) -> bool:
+            return any(by_id[int(i)].team_id == team_id and own[i].trained and not own[i].absent_on(p.date)
+                       for i in signers - set(p.officer_ids))
+
+        # plan() takes the most overdue first and books each proposal before the next; so here.
+        proposals: list[Proposal] = []
+        for r in sorted(requests, key=lambda r: (-vw.days_overdue(r.window, as_of), r.window.latest, r.offender_id)):
+            taken = [*bookings, *(Booking(oid, p.date) for p in proposals for oid in p.officer_ids)]
+            officers = [a for a in availability if a.officer_id not in signers or a.officer_id == r.offender_manager_id]
+            [p] = plan([r], officers, taken, policy, seed, as_of=as_of)
+            if len(p.officer_ids) < 2:
+                [paired] = plan([r], availability, taken, policy, seed, as_of=as_of)
+                if len(paired.officer_ids) == 2 and left_to_sign(paired, meta[r.offender_id][0].team_id):
+                    p = paired
+            proposals.append(p)
         items = []
         for p in proposals:
             o, window = meta[p.offender_id]
             ids = tuple(int(i) for i in p.officer_ids)
+            warnings = [readable(w, {u.id: u.display_name for u in users}) for w in p.warnings]
+            free_supervisors = [by_id[int(i)].display_name for i in sorted(signers) if len(ids) < 2
+                                and i not in p.officer_ids and by_id[int(i)].team_id == o.team_id
+                                and own[i].trained and not own[i].absent_on(p.date)]
+            if free_supervisors:
+                warnings.append(f"only {free_supervisors[0]}, the team's supervisor, who would sign the visit off, "
+                                f"is free to go as second officer on {p.date:%d/%m/%Y}: if they go, another "
+                                "supervisor or the OMU lead signs it")
             items.append(PlannedVisit(
                 o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
                 by_id[o.offender_manager_id].display_name, window.earliest, window.latest, readable(window.reason),
                 vw.days_overdue(window, as_of), p.date, p.band.value, ids,
-                tuple(by_id[i].display_name for i in ids if i in by_id),
-                tuple(readable(w, {u.id: u.display_name for u in users}) for w in p.warnings)))
+                tuple(by_id[i].display_name for i in ids if i in by_id), tuple(warnings)))
         for v, o in booked_rows:
             if v.planned_on is None or not as_of - timedelta(days=days) <= v.planned_on <= horizon:
                 continue
@@ -448,8 +486,9 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
 def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date | None, time_band: str,
                officer_ids: tuple[int, ...], reason: str = "", visit_id: int | None = None,
                version_id: int | None = None) -> int:
-    """Book (or rebook) a visit. Inside the due window it just books; outside it needs a reason
-    and goes to a supervisor."""
+    """Book (or rebook) a visit. Inside the due window it just books, and so does catching up an
+    overdue visit as soon as possible (vw.booking_departure); otherwise it needs a reason and
+    goes to a supervisor."""
     problems = []
     if time_band not in {b.value for b in vw.TimeBand}:
         problems.append(FieldProblem("time_band", "Choose morning, afternoon or evening."))
@@ -462,17 +501,24 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date |
     with unit_of_work(services, actor, stale_entity=("visit", m.Visit, visit_id or 0)) as uow:
         uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         o = find_offender(uow.session, offender_id)
-        window = case_summary.visit_window(uow.session, o, services.clock.today())
+        today = services.clock.today()
+        window = case_summary.visit_window(uow.session, o, today)
         for uid in officer_ids:
             user = uow.session.get(m.User, uid)
             if user is None or not user.trained:
                 raise ValidationFailed(FieldProblem("officer_ids", "Only trained officers can be booked for a visit."))
             if _absent(uow.session, uid, on):
                 raise ValidationFailed(FieldProblem("officer_ids", f"{user.display_name} is absent on {on:%d/%m/%Y}."))
-        outside = window.latest is not None and not (window.earliest or on) <= on <= window.latest
+        departure = vw.booking_departure(window, on, today, settings.visit_policy(uow.session))
+        outside = departure is not None
         if outside and len(reason.strip()) < MIN_REASON_CHARS:
-            raise ValidationFailed(FieldProblem(
-                "reason", f"{on:%d/%m/%Y} is outside the due window ({window.earliest:%d/%m/%Y} to {window.latest:%d/%m/%Y}): say why (at least 10 characters)."))
+            by = vw.catch_up_by(window, today, settings.visit_policy(uow.session))
+            raise ValidationFailed(FieldProblem("reason", (
+                f"The visit has been overdue since {window.latest + timedelta(days=1):%d/%m/%Y}: book it by "
+                f"{by:%d/%m/%Y} to catch up, or say why it waits until {on:%d/%m/%Y} (at least 10 characters)."
+                if by is not None else
+                f"{on:%d/%m/%Y} is outside the due window ({window.earliest or window.latest:%d/%m/%Y} to "
+                f"{window.latest:%d/%m/%Y}): say why (at least 10 characters).")))
         if visit_id is not None:
             visit = uow.session.get(m.Visit, visit_id)
             if visit is None:
@@ -497,7 +543,7 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date |
                   details={"on": on, "band": time_band, "officers": list(officer_ids), "outside_window": outside})
         if outside:
             case_events.request_sign_off(uow, entity="visit", entity_id=visit.id, offender_id=offender_id,
-                                         summary=f"Visit booked outside its window on {on:%d/%m/%Y}: {reason.strip()}")
+                                         summary=f"Visit booked for {on:%d/%m/%Y}, {readable(departure)}: {reason.strip()}")
         return visit.id
 
 
@@ -523,6 +569,10 @@ class VisitDefaults:
     bookings: tuple[BookedVisit, ...] = ()   # visits booked and not yet recorded, soonest first
     warrant_visit_id: int | None = None      # the failed visit still waiting for its s.96B decision
     time_bands: tuple[tuple[str, str], ...] = ()  # (band, "17:00-21:00") from the visit policy
+    home_address: str | None = None          # where the officers are going; None: no current home address
+    handover: HandoverView | None = None     # the case's hand-over into police-only management, if any
+    catch_up_by: date | None = None          # overdue: book by this day to catch up without a reason
+    second_officer_note: str | None = None   # why no second officer is proposed (only the supervisor is free)
 
 
 def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitDefaults:
@@ -532,7 +582,18 @@ def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitD
         if o is None:
             raise NotFound(f"No offender record {offender_id}.")
         team = [u for u in _officers(s, o.team_id) if u.trained and not _absent(s, u.id, today)]
-        second = next((u.id for u in team if u.id not in (o.offender_manager_id, actor.user_id)), None)
+        # Never the supervisor who would sign the visit's departures off: nobody signs off a
+        # visit they went on. Another officer first; a supervisor only while another one is
+        # left to sign; if the team's only supervisor is the one free, the form says so.
+        others = [u for u in team if u.id not in (o.offender_manager_id, actor.user_id)]
+        supervisors = [u for u in team if u.role == Role.SUPERVISOR.value and u.id != actor.user_id]
+        second = next((u.id for u in others if u.role != Role.SUPERVISOR.value), None)
+        if second is None and len(supervisors) >= 2:
+            second = next((u.id for u in others if u.role == Role.SUPERVISOR.value), None)
+        only = [u.display_name for u in others if u.role == Role.SUPERVISOR.value] if second is None else []
+        second_note = (f"No other trained officer is free today except {only[0]}, the team's supervisor, who "
+                       "would sign this visit off: if they go, another supervisor or the OMU lead signs it."
+                       if only else None)
         devices = tuple((d.id, f"{d.kind.title()} {d.make_model or ''}".strip() + (f" (IMEI {d.imei})" if d.imei else ""))
                         for d in s.scalars(select(m.Device).where(
                             m.Device.offender_id == offender_id, m.Device.voided_at.is_(None),
@@ -555,9 +616,18 @@ def visit_defaults(services: Services, actor: Actor, offender_id: int) -> VisitD
             for v in s.scalars(select(m.Visit).where(
                 m.Visit.offender_id == offender_id, m.Visit.status == "booked", m.Visit.voided_at.is_(None),
                 m.Visit.planned_on.is_not(None)).order_by(m.Visit.planned_on, m.Visit.id)))
+        window = case_summary.visit_window(s, o, today)
+        home = case_summary.current_home(s, offender_id)
+        handover = s.scalar(select(m.PoliceHandover).where(
+            m.PoliceHandover.offender_id == offender_id, m.PoliceHandover.voided_at.is_(None))
+            .order_by(m.PoliceHandover.police_from.desc(), m.PoliceHandover.id.desc()).limit(1))
         return VisitDefaults(o.offender_manager_id, second, tuple((u.id, u.display_name) for u in team),
-                             devices, failed, case_summary.visit_window(s, o, today), bookings,
-                             warrant_visit, time_bands(policy))
+                             devices, failed, window, bookings,
+                             warrant_visit, time_bands(policy),
+                             home_address=case_summary.address_text(home) if home else None,
+                             handover=handover_view(handover) if handover else None,
+                             catch_up_by=vw.catch_up_by(window, today, policy),
+                             second_officer_note=second_note)
 
 
 def time_bands(policy) -> tuple[tuple[str, str], ...]:
@@ -611,6 +681,8 @@ class RiskPlanView:
     plan: PlanText | None
     default_months: dict[str, int]  # the OMU default interval by risk level
     risk_tools: tuple[str, ...] = RISK_TOOLS
+    review_by: date | None = None   # when the current assessment is due for review
+    review_flag: str | None = None  # the current assessment has no review date, or its review is overdue
 
 
 def risk_plan_view(services: Services, actor: Actor, offender_id: int) -> RiskPlanView:
@@ -643,6 +715,23 @@ def risk_plan_view(services: Services, actor: Actor, offender_id: int) -> RiskPl
         return RiskPlanView(risk.level if risk else None, risk.tool if risk else None,
                             risk.assessed_on if risk else None, readable(interval), window,
                             case_summary.last_home_visit(s, offender_id), plan,
-                            {r.value: n for r, n in policy.interval_months.items()})
+                            {r.value: n for r, n in policy.interval_months.items()},
+                            review_by=risk.review_by if risk else None,
+                            review_flag=review_flag(risk, today, policy))
+
+
+def review_flag(risk: m.RiskAssessment | None, today: date, policy) -> str | None:
+    """What is wrong with the current assessment's review: none set (it would never fall due),
+    or the date has passed."""
+    if risk is None:
+        return None
+    if risk.review_by is None:
+        months = policy.review_months(risk.tool, risk.level)
+        return (f"No review date: the {risk.tool} assessment of {risk.assessed_on:%d/%m/%Y} was saved without one. "
+                f"The policy reviews it after {months} month{'s' if months != 1 else ''}, by "
+                f"{add_months(risk.assessed_on, months):%d/%m/%Y}: record the review as a new assessment.")
+    if risk.review_by < today:
+        return f"Review overdue: the {risk.tool} assessment was due for review by {risk.review_by:%d/%m/%Y}."
+    return None
 
 

@@ -32,6 +32,7 @@ def at(y, mo, d, h=10, mi=0) -> datetime:
 
 
 CREATED = at(2026, 1, 5)
+SEEN = at(2026, 8, 20)  # before any period here: the last home visit of cases without their own
 
 
 class Builder:
@@ -48,15 +49,20 @@ class Builder:
         return obj
 
     def offender(self, ref, surname, *, om=None, team=None, status="active", risk="low", mappa=1,
-                 visit_due=date(2027, 3, 1), assessed=True, created=CREATED):
+                 visit_due=date(2027, 3, 1), assessed=True, created=CREATED, seen=SEEN):
+        # next_visit_due is today's summary column, deliberately wrong here: the report must
+        # work the window out from the visits (SEEN, before the period, is the last home visit
+        # seen unless the case has later ones) and the risk as assessed on the day.
         o = self.add(m.Offender(
             reference=ref, surname=surname, forenames="Test", date_of_birth=date(1980, 1, 1),
-            status=status, open_breaches=0, mappa_category=1, mappa_level=mappa, risk_level=risk,
+            status=status, open_breaches=0, mappa_category=1, mappa_level=mappa, risk_level="medium",
             offender_manager_id=self.w.om.user_id if om is None else om or None,
             team_id=team or self.w.team_id, next_visit_due=visit_due, created_at=created))
         if assessed:
             self.add(m.RiskAssessment(offender_id=o.id, tool="ARMS", level=risk or "low",
                                       assessed_on=date(2026, 6, 1), review_by=LATER_REVIEW))
+        if seen is not None:
+            self.visit(o, seen, band="morning")
         return o
 
     def visit(self, o, when, *, band, kind="home", outcome="seen", announced=False, officers=2,
@@ -77,8 +83,16 @@ def build_caseload(services, world) -> None:
         # The OMU set its own ceiling: Olly's 14 open cases are 4 over it.
         s.add(m.Setting(key="caseload_ceiling", value_json="10", created_at=CREATED))
 
-        # T01: home visit overdue (due 01/11, 24 days); one failed entry in the period.
-        t01 = b.offender("RSO-T01", "Aardvark", risk="very_high", mappa=3, visit_due=date(2026, 11, 1))
+        # T01: home visit overdue (due 01/11, 24 days: seen 01/08, on a signed-off plan of
+        # 3-monthly visits); one failed entry in the period.
+        t01 = b.offender("RSO-T01", "Aardvark", risk="very_high", mappa=3, visit_due=date(2026, 11, 1),
+                         seen=at(2026, 8, 1))
+        plan = b.add(m.RiskManagementPlan(offender_id=t01.id, effective_from=date(2026, 7, 1),
+                                          visit_interval_months=3))
+        b.add(m.SignOff(offender_id=t01.id, entity="risk_management_plan", entity_id=plan.id, summary="Plan",
+                        author_id=w.om.user_id, supervisor_id=w.supervisor.user_id,
+                        requested_at=at(2026, 7, 10), status="approved", signed_by_id=w.supervisor.user_id,
+                        signed_at=at(2026, 7, 15)))
         b.visit(t01, at(2026, 11, 10, 11), band="morning", outcome="no_answer")
         b.add(m.Action(offender_id=t01.id, description="Voided action", owner_id=w.om.user_id,
                        due_on=date(2026, 9, 1), voided_at=at(2026, 9, 2)))
@@ -94,7 +108,7 @@ def build_caseload(services, world) -> None:
         b.visit(t02, at(2026, 11, 5, 12), band="afternoon", voided=True)  # entered in error
 
         # T03: devices. Seen at home 10/08 (laptop checked), 20/10 and 17/11 (tablet checked).
-        t03 = b.offender("RSO-T03", "Crow", risk="high")
+        t03 = b.offender("RSO-T03", "Crow", risk="high", seen=None)
         old = b.visit(t03, at(2026, 8, 10, 9), band="morning")
         b.visit(t03, at(2026, 10, 20, 9), band="morning")
         last = b.visit(t03, at(2026, 11, 17, 13), band="afternoon")
@@ -212,7 +226,9 @@ def build_caseload(services, world) -> None:
         t13 = b.offender("RSO-T13", "Mole", assessed=False)
         b.add(m.RiskAssessment(offender_id=t13.id, tool="ARMS", level="low", assessed_on=date(2025, 10, 1),
                                review_by=date(2026, 10, 1)))
-        b.offender("RSO-T14", "Newt", risk=None, assessed=False, created=at(2026, 11, 1))
+        # Convicted on 20/11: its first home visit is due within 10 working days of that.
+        t14 = b.offender("RSO-T14", "Newt", risk=None, assessed=False, created=at(2026, 11, 1), seen=None)
+        b.add(m.Conviction(offender_id=t14.id, convicted_on=date(2026, 11, 20), offence="Test offence"))
 
         # T15 in custody: counted in the caseload, not as an overdue home visit.
         b.offender("RSO-T15", "Otter", status="custody", visit_due=date(2026, 10, 1))
@@ -288,9 +304,13 @@ EXPECTED = {
     },
     "breaches": {
         "open_total": 2,
+        # A proposal awaiting sign-off is not yet a decision (T08).
         "open_without_decision": [row(
             "RSO-T07", "GECKO, Test", "Olly Manager",
-            "Crime reference or reasoned no-crime decision: late notification", 20, "2026-11-05")],
+            "Crime reference or reasoned no-crime decision: late notification", 20, "2026-11-05"), row(
+            "RSO-T08", "HERON, Test", "Olly Manager",
+            "Sign the proposed no-crime decision, or record a crime: order prohibition breached",
+            13, "2026-11-12")],
         "opened_in_period": 4, "crimes_recorded": 1, "no_crime_decisions": 1,
         "warnings_oral": 1, "warnings_written": 1, "warnings_given": 2,
     },
@@ -430,7 +450,7 @@ def test_a_long_report_repeats_the_table_header_and_marking_on_every_page(sqlite
     with sqlite_services.session_factory.begin() as s:
         b = Builder(s, world)
         for i in range(150):
-            b.offender(f"RSO-B{i:03d}", f"Überlong-Name-{i:03d} & <Sons>", visit_due=date(2026, 6, 1 + i % 28))
+            b.offender(f"RSO-B{i:03d}", f"Überlong-Name-{i:03d} & <Sons>", seen=at(2025, 6, 1 + i % 28))
     with sqlite_services.session_factory() as s:
         figures = compute(s, Scope(), *PERIOD, AS_OF)
     assert len(figures.visits.overdue) == 150

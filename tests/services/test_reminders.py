@@ -1,8 +1,10 @@
 from datetime import UTC, date, datetime
 
 from rso_manager import reminders
-from rso_manager.services import caseload, visits
+from rso_manager.domain.rationale import SignOffDecision
+from rso_manager.services import breaches, caseload, safeguarding, supervision, visits
 from rso_manager.services.caseload import OffenderDraft
+from tests.opening import open_case
 
 
 def test_scan_lists_due_and_overdue_for_the_users_caseload(services, world, clock):
@@ -25,3 +27,65 @@ def test_scan_lists_due_and_overdue_for_the_users_caseload(services, world, cloc
     assert digest.overdue == 1 and digest.due_soon == 1
     assert "overdue since" in digest.items[0].text
     assert reminders.scan(services, world.admin).items == ()
+
+
+RATIONALE = ("Returned: the record does not say why this visit was announced and made by one officer "
+             "only; add what was known of the risk at the address and who agreed the change.")
+
+
+def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(services, world, clock):
+    """Issue 12: not only visits and notifications wait on an officer. Each reminder says what
+    waits and names the part of the record that opens."""
+    oid = caseload.create_offender(services, world.om, OffenderDraft(
+        surname="Waiting", forenames="Test", date_of_birth=date(1970, 1, 1),
+        offender_manager_id=world.om.user_id, team_id=world.team_id)).offender_id
+    clock.current = datetime(2026, 11, 20, 10, tzinfo=UTC)
+    safeguarding.add_action(services, world.om, oid, "Check the new address with the landlord",
+                            world.om.user_id, date(2026, 11, 24))
+    clock.current = datetime(2026, 11, 25, 10, tzinfo=UTC)
+    # Seen at home today: no home-visit reminder in the way. Announced and alone, so it goes to
+    # the supervisor, who returns it.
+    visits.record_visit(services, world.om, visits.VisitInput(
+        oid, datetime(2026, 11, 25, 9, tzinfo=UTC), "seen", announced=True, officer_ids=(world.om.user_id,),
+        override_reason="Appointment agreed with the offender because of a hospital stay"))
+    item = next(i for i in supervision.queue_for(services, world.supervisor) if i.offender_id == oid)
+    supervision.sign_off(services, world.supervisor, item.sign_off_id, item.version_id,
+                         SignOffDecision.RETURN, RATIONALE)
+    breach = breaches.open_manual_breach(services, world.om, oid, breaches.BreachInput(
+        occurred_on=date(2026, 11, 20), duty="biometrics", description="Refused photographs at the visit"))
+    safeguarding.add_action(services, world.om, oid, "Later action", world.om.user_id, date(2026, 12, 30))
+    concern = safeguarding.record_concern(services, world.om, oid, "Seen with a child at the park",
+                                          datetime(2026, 11, 23, 9, tzinfo=UTC))
+    safeguarding.record_referral(services, world.om, concern.id, datetime(2026, 11, 23, 10, tzinfo=UTC),
+                                 "Northam children's services", None)
+
+    got = {r.what: r for r in reminders.scan(services, world.om).items if r.offender_id == oid}
+    assert set(got) == {"Returned sign-off", "Breach decision", "Plan action", "Referral decision"}
+    assert (got["Plan action"].due, got["Plan action"].overdue, got["Plan action"].section) == (
+        date(2026, 11, 24), True, "actions")
+    assert "Check the new address" in got["Plan action"].text
+    assert got["Breach decision"].waiting and got["Breach decision"].section == "breaches"
+    assert got["Breach decision"].due == date(2026, 11, 20)
+    assert "crime reference or reasoned no-crime decision" in got["Breach decision"].text
+    # Referred Monday 23/11: the decision was due by the end of Tuesday 24/11.
+    assert (got["Referral decision"].due, got["Referral decision"].overdue,
+            got["Referral decision"].section) == (date(2026, 11, 24), True, "safeguarding")
+    assert got["Returned sign-off"].waiting and got["Returned sign-off"].section == "visits"
+    assert "visit returned for more work" in got["Returned sign-off"].text
+    digest = reminders.scan(services, world.om)
+    assert digest.waiting == 2 and digest.overdue == 2
+
+    # Each goes once its work is done: a decision proposed, the action done, the decision in.
+    open_case(services, world.om, oid)
+    view = breaches.breaches_for(services, world.om, oid)[0]
+    breaches.record_crime_reference(services, world.om, breach.breach_id, view.version_id, "NY-26-004321")
+    action = next(a for a in safeguarding.actions_for(services, world.om, oid) if a.due_on == date(2026, 11, 24))
+    safeguarding.record_action_result(services, world.om, action.id, action.version_id,
+                                      "Landlord confirmed the tenancy", date(2026, 11, 25))
+    safeguarding.record_referral_decision(services, world.om, concern.id,
+                                          "Strategy meeting arranged", datetime(2026, 11, 25, 9, tzinfo=UTC))
+    left = {r.what for r in reminders.scan(services, world.om).items if r.offender_id == oid}
+    assert left == {"Returned sign-off"}
+    # Another officer's returned entry is not this officer's reminder; the supervisor's team
+    # scan shows the team's waiting work but not the officer's own returned entries.
+    assert {r.what for r in reminders.scan(services, world.supervisor).items if r.offender_id == oid} == set()

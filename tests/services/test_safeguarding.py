@@ -120,7 +120,9 @@ def test_disclosures_need_reasons_request_sign_off_and_run_csods_clocks(services
     assert "stock phrase" in err.value.for_field("reasons")
     d = safeguarding.record_disclosure(services, world.om, oid, replace(s327a, reasons=REASONS))
     assert d.sign_off_status == "pending" and d.decided_by == world.supervisor.display_name
-    queue = supervision.queue_for(services, world.supervisor)
+    # Sam decided it, so he does not sign it off: it goes to the other team supervisor.
+    assert supervision.queue_for(services, world.supervisor) == []
+    queue = supervision.queue_for(services, world.supervisor2)
     assert [(i.entity, i.entity_id) for i in queue] == [("disclosure", d.id)]
 
     csods = safeguarding.record_disclosure(services, world.om, oid, DisclosureInput(

@@ -78,8 +78,12 @@ def test_self_sign_off_refused(services, world):
     sid, owner = _request(services, world.supervisor, oid)
     with pytest.raises(PermissionDenied, match="own entry"):
         supervision.sign_off(services, world.supervisor, sid, 1, SignOffDecision.APPROVE, OTHER)
-    # Sam's own entry never sits in Sam's queue, even if it was put there.
-    assert owner == world.supervisor.user_id
+    # Sam's own entry is put in the other team supervisor's queue, never in Sam's...
+    assert owner == world.supervisor2.user_id
+    assert [i.sign_off_id for i in supervision.queue_for(services, world.supervisor2)] == [sid]
+    # ...and even if it was put there (before he joined the team, say), it routes on.
+    with services.session_factory.begin() as s:
+        s.execute(update(m.SignOff).where(m.SignOff.id == sid).values(supervisor_id=world.supervisor.user_id))
     assert supervision.queue_for(services, world.supervisor) == []
     assert [i.sign_off_id for i in supervision.queue_for(services, world.lead)] == [sid]
     with services.session_factory() as s:

@@ -172,9 +172,9 @@ def test_conviction_dialog_creates_the_requirement_and_the_initial_due_shows(
     dialog.offence.setText("Sexual assault (s.3 SOA 2003)")
     dialog.court.setText("Northam Crown Court")
     dialog.disposal.disposal.setCurrentIndex(dialog.disposal.disposal.findData("imprisonment"))
-    assert dialog.disposal.sentence_months.parentWidget().isVisibleTo(dialog)
+    assert dialog.disposal.terms.parentWidget().isVisibleTo(dialog)
     assert not dialog.disposal.discharge_months.parentWidget().isVisibleTo(dialog)
-    dialog.disposal.sentence_months.setValue(18)
+    dialog.disposal.terms.rows[0].length.boxes["months"].setValue(18)
     dialog.submit()  # no source chosen: the service says so beside the field
     qtbot.waitUntil(lambda: dialog.errors.message("source") != "", timeout=5000)
     assert "court list" in dialog.errors.message("source")
@@ -209,7 +209,7 @@ def test_sentence_for_a_threshold_offence_and_custody_periods(qtbot, sqlite_serv
     assert tab.sentence_button.isEnabled()
     dialog = tab.open_sentence()
     dialog.disposal.disposal.setCurrentIndex(dialog.disposal.disposal.findData("imprisonment"))
-    dialog.disposal.sentence_months.setValue(36)
+    dialog.disposal.terms.rows[0].length.boxes["months"].setValue(36)
     dialog.reason.setPlainText("Court result from Northam Crown Court")
     before = tab.loads
     dialog.submit()
@@ -318,6 +318,85 @@ def test_a_change_nobody_recorded_can_be_taken_with_its_date(qtbot, sqlite_servi
     assert page.print_button.isEnabled()
     page.print_button.click()
     qtbot.waitUntil(lambda: len(window.opened) == 1, timeout=5000)
+
+
+def test_a_notification_typed_in_later_keeps_the_time_it_was_made(qtbot, sqlite_services, world, prompter,
+                                                                   record_window, clock):
+    record = make_offender(sqlite_services, world.om, "Ødegård", "Łukasz")
+    _convict(sqlite_services, world, record.offender_id, date(2026, 11, 20))  # initial due by 22/11
+    window = record_window(record)
+    page = _notifications(window)
+    dialog = page.open_take()
+    assert dialog.notified_at.value() == clock.now()  # defaults to now
+    dialog.print_ack.setChecked(False)
+    dialog.notified_at.set_value(clock.now() + timedelta(hours=3))
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.errors.message("notified_at") != "", timeout=5000)
+    assert "future" in dialog.errors.message("notified_at")
+    dialog.notified_at.date.edit.setText("22/11/2026")
+    dialog.notified_at.time.setText("17:45")
+    before = page.loads
+    dialog.submit()
+    _wait_loaded(qtbot, page, before)
+    qtbot.waitUntil(lambda: page.taken_model.rowCount() == 1, timeout=5000)
+    taken = page.taken_model.row_at(0)
+    assert not taken.late and taken.notified_at == datetime(2026, 11, 22, 17, 45, tzinfo=UTC)
+    assert breaches_for(sqlite_services, world.om, record.offender_id) == []
+
+
+def test_a_change_of_address_not_listed_asks_for_the_new_home(qtbot, sqlite_services, world, prompter,
+                                                               record_window):
+    record = make_offender(sqlite_services, world.om, "Kettleby", "Frank")
+    window = record_window(record)
+    page = _notifications(window)
+    dialog = page.open_take()
+    dialog.print_ack.setChecked(False)
+    assert not dialog.line1.parentWidget().isVisibleTo(dialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("change_address"))
+    assert dialog.line1.parentWidget().isVisibleTo(dialog)
+    dialog.event_on.edit.setText("24/11/2026")
+    dialog.submit()
+    qtbot.waitUntil(lambda: dialog.errors.message("line1") != "", timeout=5000)
+    assert "address" in dialog.errors.message("line1")
+    dialog.line1.setText("7 Low Street")
+    dialog.town.setText("Northam")
+    before = page.loads
+    dialog.submit()
+    _wait_loaded(qtbot, page, before)
+    with sqlite_services.session_factory() as s:
+        home = s.scalar(select(m.Address).where(m.Address.offender_id == record.offender_id))
+        assert (home.line1, home.from_date, home.notified) == ("7 Low Street", date(2026, 11, 24), True)
+        assert s.scalar(select(m.VisitTrigger.kind).where(m.VisitTrigger.offender_id == record.offender_id)) \
+            == "change_of_address"
+
+
+def test_a_sentence_of_several_terms_in_days_and_weeks(qtbot, sqlite_services, world, prompter, record_window):
+    record = make_offender(sqlite_services, world.om, "Thistlewood", "Darren")
+    _convict(sqlite_services, world, record.offender_id, TODAY - timedelta(days=20), disposal=None,
+             sentence_months=None, threshold_depends_on_sentence=True)
+    window = record_window(record)
+    tab = _convictions(window)
+    tab.select_conviction(0)
+    dialog = tab.open_sentence()
+    dialog.disposal.disposal.setCurrentIndex(dialog.disposal.disposal.findData("imprisonment"))
+    dialog.reason.setPlainText("Court result from Northam Crown Court")
+    terms = dialog.disposal.terms
+    terms.rows[0].length.boxes["months"].setValue(15)
+    second = terms.add()
+    second.length.boxes["weeks"].setValue(65)
+    assert not second.overlap.isVisibleTo(dialog)
+    second.runs.setCurrentIndex(second.runs.findData("partly_concurrent"))
+    assert second.overlap.isVisibleTo(dialog)
+    dialog.submit()  # no overlap given: the service says so under the terms, numbered
+    qtbot.waitUntil(lambda: dialog.errors.message("sentence_terms") != "", timeout=5000)
+    assert dialog.errors.message("sentence_terms").startswith("Term 2:")
+    second.runs.setCurrentIndex(second.runs.findData("consecutive"))
+    before = tab.loads
+    dialog.submit()
+    _wait_loaded(qtbot, tab, before)
+    qtbot.waitUntil(lambda: tab.requirement_value.text() == "Indefinite", timeout=5000)
+    cells = [tab.conviction_model.index(0, col).data() or "" for col in range(tab.conviction_model.columnCount())]
+    assert any("counted as one term of 2 years 6 months" in cell for cell in cells)  # the sentence column
 
 
 # --- screenshots (RSO_SCREENSHOTS=1) --------------------------------------------------------

@@ -10,7 +10,8 @@ import pytest
 from apscheduler.triggers.interval import IntervalTrigger
 from PySide6.QtWidgets import QLabel
 
-from rso_manager.services import visits
+from rso_manager.services import breaches, visits
+from rso_manager.services.caseload import AccessReason
 from rso_manager.services.visits import VisitInput
 from tests.ui.conftest import make_offender
 from ui.open_reason_dialog import OpenReasonDialog
@@ -86,7 +87,7 @@ def test_the_interval_job_fires_and_notifies_new_overdue_items(qtbot, make_windo
     qtbot.waitUntil(lambda: controller.badge.text() == "1 overdue", timeout=5000)
     qtbot.waitUntil(lambda: len(notifier.calls) == 1, timeout=5000)
     title, text = notifier.calls[0]
-    assert title == "RSO Manager: overdue" and "1 home visit or notification has become overdue" in text
+    assert title == "RSO Manager: overdue" and "1 reminder has become overdue" in text
     assert "QUILLFEATHER" not in text  # no names on a desktop notification
     scans = controller.scans
     qtbot.waitUntil(lambda: controller.scans >= scans + 2, timeout=5000)  # it keeps running ...
@@ -106,8 +107,40 @@ def test_badge_text():
     assert badge_text(ReminderDigest(date(2026, 11, 25), ())) == "Nothing due this week"
     assert badge_text(ReminderDigest(date(2026, 11, 25), (r(True),) * 3 + (r(False),) * 5)) == \
         "3 overdue, 5 due this week"
+    waiting = Reminder(1, "R1", "A, B", "Breach decision", date(2026, 11, 20), False, waiting=True)
+    assert badge_text(ReminderDigest(date(2026, 11, 25), (r(True), waiting, waiting))) == "1 overdue, 2 waiting"
 
 
 def test_no_reminders_for_an_administrator(make_window, world):
     window = make_window(world.admin)
     assert controller_of(window) is None
+
+
+def test_a_breach_waiting_for_a_decision_reminds_and_opens_the_breaches(qtbot, make_window, sqlite_services,
+                                                                      world, notifier):
+    """Issue 12: a breach with no crime reference or decision is in the list, says what waits,
+    and opens the record at its breaches."""
+    record = make_offender(sqlite_services, world.om, "Rowanberry", "Beth")
+    visits.record_visit(sqlite_services, world.om, VisitInput(
+        record.offender_id, datetime(2026, 11, 25, 9, tzinfo=UTC), "seen",
+        officer_ids=(world.om.user_id, world.om2.user_id)))
+    breaches.open_manual_breach(sqlite_services, world.om, record.offender_id, breaches.BreachInput(
+        occurred_on=date(2026, 11, 23), duty="biometrics", description="Refused photographs at the visit"))
+    window = make_window(world.om)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.badge.text() == "1 waiting", timeout=5000)
+    assert controller.badge.property("level") == "none" and notifier.calls == []
+
+    dialog = controller.show_list()
+    assert dialog.table.rowCount() == 1
+    assert dialog.table.item(0, 0).text() == "Waiting since 23/11/2026"
+    assert dialog.table.item(0, 1).text() == ("Breach decision: breach: crime reference or reasoned "
+                                              "no-crime decision")
+    dialog.table.cellDoubleClicked.emit(0, 1)
+    reason = window.reason_dialog
+    assert isinstance(reason, OpenReasonDialog) and reason.offender_id == record.offender_id
+    reason.choose(AccessReason.CASE_MANAGEMENT, "deciding the breach of 23 November")
+    with qtbot.waitSignal(window.record_window_opened, timeout=5000) as opened:
+        reason.submit()
+    record_window = opened.args[0]
+    assert record_window.tabs.tabText(record_window.tabs.currentIndex()).startswith("Breaches")

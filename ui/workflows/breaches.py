@@ -452,6 +452,14 @@ class OpenBreachDialog(WorkflowDialog):
             order_requirement_id=requirement_id if kind == "order" else None,
             duty=qvalue(self.duty.currentData()) if kind == "statutory_duty" else None))
 
+    def after_success(self, result: Any) -> None:
+        if isinstance(result, BreachView) and result.already_open:
+            self.ctx.prompter.warning(
+                "Breach already open",
+                f"A breach for this duty and date is already open (breach on {fmt_date(result.occurred_on)}: "
+                f"{result.description}). One failure is one breach, so no second one was opened; add what you "
+                "found to the open breach's decision or give a warning against it.")
+
 
 class WarningDialog(WorkflowDialog):
     """An oral or written warning with the officer's rationale; it never closes a breach."""
@@ -600,12 +608,14 @@ class BreachesPage(WorkflowPage):
         self.warnings_model.set_rows(register.warnings)
         self.breaches_stack.setCurrentWidget(self.breaches_view if register.breaches else self.breaches_empty)
         self.warnings_stack.setCurrentWidget(self.warnings_view if register.warnings else self.warnings_empty)
-        open_ = [b for b in register.breaches if b.status == "open"]
-        old = [b for b in open_ if breach_is_old(b)]
+        # Only the breaches still needing a decision: one with a crime reference or a signed
+        # decision has its answer, whatever its status says.
+        undecided = [b for b in register.breaches if b.needs_decision]
+        old = [b for b in undecided if breach_is_old(b)]
         text = ""
-        if open_:
-            text = (f"{len(open_)} open breach{'es' if len(open_) != 1 else ''}: each needs a crime reference or "
-                    "a signed decision not to record a crime.")
+        if undecided:
+            text = (f"{len(undecided)} open breach{'es' if len(undecided) != 1 else ''} without a crime reference "
+                    "or a signed decision: each needs one or the other.")
             if old:
                 text += f" {len(old)} {'has' if len(old) == 1 else 'have'} been open for more than a week."
         self.alert.setText(text)

@@ -38,7 +38,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rso_manager.domain.notification_period import TERM_DISPOSALS, DisposalKind
+from rso_manager.domain.notification_period import (
+    TERM_DISPOSALS,
+    DisposalKind,
+    Duration,
+    SentenceTerm,
+    TermRuns,
+)
 from rso_manager.services import notifications as nt
 from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.errors import FieldProblem, ValidationFailed
@@ -50,6 +56,7 @@ from ui.prompter import Prompter
 from ui.qtcompat import emit, qvalue
 from ui.table_models import Column, RowsModel
 from ui.worker import Worker
+from ui.workflows.supervision import DateTimeField, typed_problems
 
 # --- display labels (words only: the codes and what they mean are the services') ---------------
 
@@ -234,6 +241,130 @@ class ServiceDialog(QDialog):
 # --- convictions ---------------------------------------------------------------------------------
 
 
+RUNS_LABELS = {
+    TermRuns.CONSECUTIVE: "Consecutive to the term above",
+    TermRuns.CONCURRENT: "Concurrent with the term above",
+    TermRuns.PARTLY_CONCURRENT: "Partly concurrent: overlapping the term above by",
+}
+
+
+class _DurationBox(QWidget):
+    """Years, months, weeks and days, as the court states a term."""
+
+    UNITS = (("years", 0, 99), ("months", 0, 1200), ("weeks", 0, 5200), ("days", 0, 36500))
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(4)
+        self.boxes: dict[str, QSpinBox] = {}
+        for unit, low, high in self.UNITS:
+            box = QSpinBox()
+            box.setRange(low, high)
+            box.setSuffix(f" {unit}")
+            box.setAccessibleName(f"{what}: {unit}")
+            box.setMinimumWidth(92)
+            layout.addWidget(box)
+            self.boxes[unit] = box
+        layout.addStretch(1)
+        self.setFocusProxy(self.boxes["years"])
+
+    def value(self) -> Duration:
+        return Duration(*(self.boxes[u].value() for u, _low, _high in self.UNITS))
+
+    def set_value(self, d: Duration) -> None:
+        for unit, _low, _high in self.UNITS:
+            self.boxes[unit].setValue(getattr(d, unit))
+
+
+class _TermRow(QWidget):
+    def __init__(self, editor: _TermsEditor, first: bool) -> None:
+        super().__init__(editor)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 4)
+        layout.setSpacing(2)
+        top = QHBoxLayout()
+        self.length = _DurationBox("Term")
+        top.addWidget(self.length, 1)
+        self.remove = QPushButton("Remove")
+        self.remove.setVisible(not first)
+        self.remove.clicked.connect(lambda: editor.remove(self))
+        top.addWidget(self.remove)
+        layout.addLayout(top)
+        bottom = QHBoxLayout()
+        self.runs = _combo(RUNS_LABELS)
+        self.runs.setAccessibleName("How this term runs with the one above")
+        self.overlap = _DurationBox("Overlap")
+        bottom.addWidget(self.runs)
+        bottom.addWidget(self.overlap, 1)
+        self.runs_row = QWidget()
+        self.runs_row.setLayout(bottom)
+        self.runs_row.setVisible(not first)
+        layout.addWidget(self.runs_row)
+        self.runs.currentIndexChanged.connect(self._runs_changed)
+        self._runs_changed()
+
+    def _runs_changed(self, *_args: object) -> None:
+        self.overlap.setVisible(qvalue(self.runs.currentData()) == TermRuns.PARTLY_CONCURRENT.value)
+
+    def term(self) -> SentenceTerm:
+        runs = TermRuns(qvalue(self.runs.currentData()))
+        return SentenceTerm(self.length.value(), runs,
+                            self.overlap.value() if runs is TermRuns.PARTLY_CONCURRENT else Duration())
+
+
+class _TermsEditor(QWidget):
+    """The terms for the Schedule 3 offences, each in years, months, weeks and days, and how
+    each runs with the one above; the service counts them as one term (s.82(3)-(4))."""
+
+    changed = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.layout_ = QVBoxLayout(self)
+        self.layout_.setContentsMargins(0, 0, 0, 0)
+        self.rows: list[_TermRow] = []
+        self.add_button = QPushButton("Add another term")
+        self.add_button.setToolTip("A further term for another Schedule 3 offence, consecutive, concurrent or "
+                                   "partly concurrent")
+        self.add_button.clicked.connect(lambda: self.add())
+        self.layout_.addWidget(self.add_button, 0, Qt.AlignmentFlag.AlignLeft)
+        self.add()
+        self.setFocusProxy(self.rows[0].length)
+
+    def add(self, term: SentenceTerm | None = None) -> _TermRow:
+        row = _TermRow(self, first=not self.rows)
+        if term is not None:
+            row.length.set_value(term.length)
+            _select(row.runs, term.runs.value)
+            row.overlap.set_value(term.overlap)
+        self.rows.append(row)
+        self.layout_.insertWidget(len(self.rows) - 1, row)
+        row.show()  # a row added once the dialog is showing is not shown with it
+        emit(self.changed)
+        return row
+
+    def remove(self, row: _TermRow) -> None:
+        self.rows.remove(row)
+        row.hide()
+        row.deleteLater()
+        emit(self.changed)
+
+    def terms(self) -> tuple[SentenceTerm, ...]:
+        """Every term typed; an empty first term alone means nothing entered."""
+        terms = tuple(r.term() for r in self.rows)
+        return () if len(terms) == 1 and terms[0].length.is_zero else terms
+
+    def set_terms(self, terms: Sequence[SentenceTerm]) -> None:
+        for row in self.rows[1:]:
+            self.remove(row)
+        if terms:
+            self.rows[0].length.set_value(terms[0].length)
+        for t in terms[1:]:
+            self.add(t)
+
+
 class _DisposalRows:
     """Disposal with the term or discharge length it needs, shown only when it needs them."""
 
@@ -241,10 +372,12 @@ class _DisposalRows:
         self.dialog = dialog
         self.disposal = _combo(DISPOSAL_LABELS, "Not yet sentenced" if allow_unsentenced else "Choose...")
         dialog.row("&Disposal", "disposal", self.disposal)
-        self.sentence_months = _months_box("Sentence in months")
-        self.sentence_months.setToolTip("For consecutive terms, the total (s.82(3)); for a detention and "
-                                        "training order, the whole order.")
-        dialog.row("&Term", "sentence_months", self.sentence_months)
+        self.terms = _TermsEditor()
+        self.terms.setToolTip("The term for each Schedule 3 offence as the court passed it; for a detention and "
+                              "training order, the whole order. Consecutive terms add, concurrent ones count the "
+                              "longest, partly concurrent ones add less the overlap (s.82(3)-(4)).")
+        self.terms.changed.connect(lambda: dialog.fit() if dialog.isVisible() else None)
+        dialog.row("&Term", "sentence_terms", self.terms)
         self.discharge_months = _months_box("Conditional discharge in months")
         dialog.row("Discharge &length", "discharge_months", self.discharge_months)
         self.disposal.currentIndexChanged.connect(self.update)
@@ -256,14 +389,28 @@ class _DisposalRows:
     def update(self, *_args: object) -> None:
         code = self.value()
         kind = DisposalKind(code) if code else None
-        self.dialog.set_row_visible(self.sentence_months, kind in TERM_DISPOSALS)
+        self.dialog.set_row_visible(self.terms, kind in TERM_DISPOSALS)
         self.dialog.set_row_visible(self.discharge_months, kind is DisposalKind.CONDITIONAL_DISCHARGE)
 
-    def months(self) -> tuple[int | None, int | None]:
+    def values(self) -> tuple[tuple[SentenceTerm, ...], int | None]:
+        """(the terms, the discharge length), each only where the disposal needs it."""
         code = self.value()
         kind = DisposalKind(code) if code else None
-        return (_months(self.sentence_months) if kind in TERM_DISPOSALS else None,
+        return (self.terms.terms() if kind in TERM_DISPOSALS else (),
                 _months(self.discharge_months) if kind is DisposalKind.CONDITIONAL_DISCHARGE else None)
+
+    @staticmethod
+    def fold(exc: BaseException) -> BaseException:
+        """A problem with one term (sentence_terms[1].overlap) goes under the terms, numbered."""
+        if not isinstance(exc, ValidationFailed):
+            return exc
+        problems = []
+        for p in exc.problems:
+            if p.field.startswith("sentence_terms["):
+                index = int(p.field[len("sentence_terms["):].split("]")[0])
+                p = FieldProblem("sentence_terms", f"Term {index + 1}: {p.message}")
+            problems.append(p)
+        return ValidationFailed(problems)
 
 
 class ConvictionDialog(ServiceDialog):
@@ -311,14 +458,17 @@ class ConvictionDialog(ServiceDialog):
             self.disposal.disposal.setCurrentIndex(0)
 
     def submit(self) -> None:
-        sentence, discharge = self.disposal.months()
+        terms, discharge = self.disposal.values()
         data = nt.ConvictionInput(
             kind=qvalue(self.kind.currentData()), court=self.court.text(), convicted_on=self.convicted_on.date(),
             offence=self.offence.text(), schedule3=self.schedule3.isChecked(),
             threshold_depends_on_sentence=self.threshold.isChecked(), disposal=self.disposal.value(),
-            sentence_months=sentence, discharge_months=discharge, source=qvalue(self.source.currentData()),
+            sentence_terms=terms, discharge_months=discharge, source=qvalue(self.source.currentData()),
             learned_on=self.learned_on.date())
         self.call(nt.record_conviction, self._services, self._actor, self.record.offender_id, data)
+
+    def _failed(self, exc: BaseException) -> None:
+        super()._failed(_DisposalRows.fold(exc))
 
 
 class SentenceDialog(ServiceDialog):
@@ -337,7 +487,7 @@ class SentenceDialog(ServiceDialog):
         self.disposal = _DisposalRows(self, allow_unsentenced=False)
         if conviction.disposal:
             _select(self.disposal.disposal, conviction.disposal)
-            self.disposal.sentence_months.setValue(conviction.sentence_months or 0)
+            self.disposal.terms.set_terms(conviction.sentence_terms)
             self.disposal.discharge_months.setValue(conviction.discharge_months or 0)
         self.sentenced_on = self.row("&Sentenced on", "sentenced_on", DateField(calendar_start=services.clock.today))
         self.sentenced_on.set_date(conviction.sentenced_on or services.clock.today())
@@ -351,11 +501,14 @@ class SentenceDialog(ServiceDialog):
         self.disposal.disposal.setFocus()
 
     def submit(self) -> None:
-        sentence, discharge = self.disposal.months()
+        terms, discharge = self.disposal.values()
         c = self.conviction
         self.call(nt.enter_sentence, self._services, self._actor, c.conviction_id, c.version_id,
-                  self.disposal.value(), sentence, discharge, self.reason.toPlainText(),
-                  sentenced_on=self.sentenced_on.date())
+                  self.disposal.value(), None, discharge, self.reason.toPlainText(),
+                  sentenced_on=self.sentenced_on.date(), sentence_terms=terms)
+
+    def _failed(self, exc: BaseException) -> None:
+        super()._failed(_DisposalRows.fold(exc))
 
 
 class PeriodDialog(ServiceDialog):
@@ -650,7 +803,28 @@ class TakeNotificationDialog(ServiceDialog):
         self.kind = _combo({k: v for k, v in nt.LABELS.items() if k != "did_not_occur"})
         self.row("&Which", "kind", self.kind)
         self.event_on = self.row("&Event date", "event_on", DateField(calendar_start=services.clock.today))
+        # A change of home nobody had recorded: the new address, as the event would have given it.
+        self.no_fixed_abode = QCheckBox("No fixed abode (no sole or main residence)")
+        self.row("New &home", "no_fixed_abode", self.no_fixed_abode)
+        self.line1 = QLineEdit()
+        self.line1.setMaxLength(200)
+        self.line1.setPlaceholderText("House number and street")
+        self.row("&Address", "line1", self.line1)
+        self.town = QLineEdit()
+        self.town.setMaxLength(100)
+        self.row("&Town", "town", self.town)
+        self.postcode = QLineEdit()
+        self.postcode.setMaxLength(10)
+        self.postcode.setPlaceholderText("e.g. NM1 2AB")
+        self.row("P&ostcode", "postcode", self.postcode)
+        self.kind.currentIndexChanged.connect(lambda _i: self._items_changed())
+        self.no_fixed_abode.toggled.connect(lambda _on: self._items_changed())
         self.pending.itemChanged.connect(self._items_changed)
+        self.notified_at = DateTimeField(calendar_start=services.clock.today)
+        self.notified_at.set_value(services.clock.now())
+        self.notified_at.setToolTip("When the offender attended. Change it only for a notification typed in "
+                                    "after it was made: lateness is judged on this date.")
+        self.row("&Notified at", "notified_at", self.notified_at)
 
         self.method = self.row("&How given", "method", _combo(METHOD_LABELS))
         self.station = QComboBox()
@@ -727,6 +901,10 @@ class TakeNotificationDialog(ServiceDialog):
         unlisted = OTHER_ITEM in self._checked()
         self.set_row_visible(self.kind, unlisted)
         self.set_row_visible(self.event_on, unlisted)
+        moving = unlisted and qvalue(self.kind.currentData()) == "change_address"
+        self.set_row_visible(self.no_fixed_abode, moving)
+        for widget in (self.line1, self.town, self.postcode):
+            self.set_row_visible(widget, moving and not self.no_fixed_abode.isChecked())
         if self.isVisible():
             self.fit()
 
@@ -760,17 +938,25 @@ class TakeNotificationDialog(ServiceDialog):
         fingerprints, photographs = self.fingerprints.value(), self.photographs.value()
         first = self._pending.get(checked[0]) if checked and not unlisted else None
         kind = first.kind if first is not None else qvalue(self.kind.currentData())
+        new_home = nt.NewHome(self.line1.text(), self.town.text(), self.postcode.text(),
+                              self.no_fixed_abode.isChecked()) if unlisted and kind == "change_address" else None
         return nt.NotificationInput(
             kind=kind, station_id=qvalue(self.station.currentData(Qt.ItemDataRole.UserRole)),
             method=method, in_person=method == nt.IN_PERSON, fingerprints_taken=fingerprints,
             photographs_taken=photographs, refused_biometrics=False in (fingerprints, photographs),
             details=self.details(), pending_ids=() if unlisted else tuple(checked),
-            event_on=self.event_on.date() if unlisted else None)
+            event_on=self.event_on.date() if unlisted else None, notified_at=self.notified_at.value(),
+            new_home=new_home)
 
     def submit(self) -> None:
-        if not self._checked():
+        problems = [] if self._checked() else [FieldProblem("pending_ids", "Tick what the offender is notifying.")]
+        problems += typed_problems({"notified_at": self.notified_at})
+        if self.notified_at.is_empty():
+            problems.append(FieldProblem("notified_at", "Enter when the offender notified (now, unless it is "
+                                                        "being typed in later)."))
+        if problems:
             self.errors.clear()
-            self.errors.show(ValidationFailed(FieldProblem("pending_ids", "Tick what the offender is notifying.")))
+            self.errors.show(ValidationFailed(problems))
             self.fit()
             return
         self.call(nt.take_notification, self._services, self._actor, self.record.offender_id,

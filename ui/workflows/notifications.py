@@ -78,14 +78,6 @@ def documents_folder() -> Path:
     return Path(docs) / "RSO Manager" if docs else Path(tempfile.gettempdir()) / "rso-manager"
 
 
-def save_acknowledgement(services: Services, actor: Actor, notification_id: int, folder: Path,
-                         reference: str) -> Path:
-    """Worker thread: the s.87(3) acknowledgement from the service (which audits it), saved."""
-    pdf = nt.print_acknowledgement(services, actor, notification_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{reference}-notification-{notification_id}-acknowledgement.pdf"
-    path.write_bytes(pdf)
-    return path
 
 
 def go_to_breach_decision(ctx: RecordContext, breach_id: int) -> Any:
@@ -242,7 +234,12 @@ def _by_relevance(reqs: tuple[nt.RequirementView, ...], today: date) -> list[nt.
 
 
 def _review_text(r: nt.RequirementView) -> str:
-    return f"Can apply from {fmt_date(r.review_eligible_on)}" if r.review_eligible_on else "Not applicable"
+    if r.review_eligible_on:
+        late = " (after the order ends, s.91A(2)(b))" if r.review_barred_by else ""
+        return f"Can apply from {fmt_date(r.review_eligible_on)}{late}"
+    if r.review_barred_by:
+        return f"Not while the {r.review_barred_by} has effect (s.91A(2)(b))"
+    return "Not applicable"
 
 
 class _WorkflowTab(SectionTab):
@@ -408,8 +405,8 @@ class ConvictionsTab(_WorkflowTab):
     @staticmethod
     def _sentence_text(c: nt.ConvictionView) -> str:
         text = disposal_text(c.disposal)
-        if c.sentence_months:
-            text += f", {c.sentence_months} months"
+        if c.sentence_text:
+            text += f", {c.sentence_text}"
         if c.discharge_months:
             text += f", {c.discharge_months} months"
         return text
@@ -464,6 +461,8 @@ class ConvictionsTab(_WorkflowTab):
             period = _value(_requirement_text(r, today))
             starts = _value(fmt_date(r.starts_on))
             review = _value(_review_text(r) if r.indefinite else "Not applicable")
+            if r.review_note:
+                review.setToolTip(uk_dates(r.review_note))
             if not _in_force(r, today):
                 for label in (what, period, starts, review):
                     label.setStyleSheet("color: #7b8794;")
@@ -820,8 +819,8 @@ class NotificationsTab(_WorkflowTab):
         if self.record is None:
             return
         folder = self.ack_folder or documents_folder()
-        self.ctx.worker.submit(save_acknowledgement, self.ctx.services, self.ctx.actor, notification_id, folder,
-                               self.record.reference, owner=self, on_success=self._saved_acknowledgement,
+        self.ctx.worker.submit(nt.save_acknowledgement, self.ctx.services, self.ctx.actor, notification_id, folder,
+                               owner=self, on_success=self._saved_acknowledgement,
                                on_error=lambda e: self.ctx.report(e, "The acknowledgement was not printed"))
 
     def _saved_acknowledgement(self, path: Path) -> None:

@@ -1,4 +1,6 @@
-"""Reminders: what is due this week or overdue, as a badge in the main window's toolbar, a list,
+"""Reminders: what is due this week, overdue or waiting for the user (home visits,
+notifications, plan actions, breach decisions, referral decisions, entries returned from
+sign-off), as a badge in the main window's toolbar, a list,
 and a desktop notification when something becomes overdue.
 
 The database is the truth (rso_manager.reminders.scan); timers only decide when to look:
@@ -49,6 +51,7 @@ from rso_manager.reminders import Reminder, ReminderDigest
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import main_window_hook
 from ui.formatting import fmt_date
+from ui.open_reason_dialog import OpenReasonDialog
 from ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
@@ -131,7 +134,22 @@ def badge_text(digest: ReminderDigest | None) -> str:
         parts.append(f"{digest.overdue} overdue")
     if digest.due_soon:
         parts.append(f"{digest.due_soon} due this week")
+    if digest.waiting:
+        parts.append(f"{digest.waiting} waiting")
     return ", ".join(parts) if parts else "Nothing due this week"
+
+
+def show_section(record_window, section: str) -> bool:
+    """Bring the part of an open record named by SECTION (a record_window SECTIONS key) to the
+    front. False when the record has no such part (then it opens where it always does)."""
+    tab = getattr(record_window, "section_tabs", {}).get(section)
+    if tab is None:
+        return False
+    for index in range(record_window.tabs.count()):
+        if record_window.tabs.widget(index) is tab:
+            record_window.tabs.setCurrentIndex(index)
+            return True
+    return False
 
 
 def _shutdown(holder: list[QtScheduler | None]) -> None:
@@ -163,7 +181,7 @@ class ReminderController(QObject):
         self.digest: ReminderDigest | None = None
         self.scans = 0  # digests received (tests and diagnostics)
         self.dialog: ReminderDialog | None = None
-        self._seen_overdue: set[tuple[int, str]] | None = None  # None until the first scan
+        self._seen_overdue: set[object] | None = None  # Reminder keys; None until the first scan
         self._in_flight = False
         self._again = False
         self._last_scan = 0.0
@@ -175,8 +193,9 @@ class ReminderController(QObject):
         self.badge.setObjectName("reminderBadge")
         self.badge.setStyleSheet(BADGE_STYLE)
         self.badge.setProperty("level", "none")
-        self.badge.setToolTip(f"Home visits and notifications overdue or due in the next {days_ahead} days. "
-                              "Click for the list (Ctrl+Shift+R).")
+        self.badge.setToolTip(f"Home visits, notifications and plan actions overdue or due in the next "
+                              f"{days_ahead} days; referral decisions overdue; breaches waiting for a "
+                              "decision; your entries returned from sign-off. Click for the list (Ctrl+Shift+R).")
         self.badge.setAccessibleName("Reminders")
         self.badge.clicked.connect(self.show_list)
         self._show_badge()
@@ -190,7 +209,7 @@ class ReminderController(QObject):
             window.statusBar().addWidget(self.badge)
         self.action = QAction("&Reminders...", window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
-        self.action.setStatusTip("Home visits and notifications due this week or overdue")
+        self.action.setStatusTip("What is due this week, overdue or waiting for you")
         self.action.triggered.connect(self.show_list)
         window.add_file_action(self.action)
 
@@ -272,15 +291,15 @@ class ReminderController(QObject):
         self._last_scan = time.monotonic()
         self.digest = digest
         self._show_badge()
-        overdue = {(r.offender_id, r.what) for r in digest.items if r.overdue}
+        overdue = {r.key or (r.offender_id, r.what) for r in digest.items if r.overdue}
         new = overdue - self._seen_overdue if self._seen_overdue is not None else set()
         self._seen_overdue = overdue
         if new:
             n = len(new)
             self.notifier.notify(
                 "RSO Manager: overdue",
-                f"{n} home visit{'s' if n != 1 else ''} or notification{'s' if n != 1 else ''} "
-                f"{'has' if n == 1 else 'have'} become overdue ({digest.overdue} overdue in all). "
+                f"{n} reminder{'s' if n != 1 else ''} {'has' if n == 1 else 'have'} become overdue "
+                f"({digest.overdue} overdue in all). "
                 "Open RSO Manager to see which.")
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.set_digest(digest)
@@ -311,7 +330,14 @@ class ReminderController(QObject):
         self.show_list()
 
     def _open(self, reminder: Reminder) -> None:
-        self.window.open_offender(reminder.offender_id, f"{reminder.name} ({reminder.reference})")
+        """Open the record (asking the reason) at the part the reminder is about."""
+        opened = self.window.open_offender(reminder.offender_id, f"{reminder.name} ({reminder.reference})")
+        if isinstance(opened, OpenReasonDialog):
+            # Connected after the main window's own slot, so the record window exists by then.
+            opened.record_opened.connect(
+                lambda _record, r=reminder: show_section(self.window.record_windows.get(r.offender_id), r.section))
+        else:
+            show_section(opened, reminder.section)
 
 
 class ReminderDialog(QDialog):
@@ -324,7 +350,7 @@ class ReminderDialog(QDialog):
         self.setWindowTitle("Reminders")
         self.resize(720, 420)
         layout = QVBoxLayout(self)
-        heading = QLabel("Due this week or overdue")
+        heading = QLabel("Due this week, overdue or waiting for you")
         heading.setObjectName("dialogHeading")
         layout.addWidget(heading)
         self.hint = QLabel()
@@ -332,7 +358,7 @@ class ReminderDialog(QDialog):
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["Due", "What", "Name", "Reference"])
+        self.table.setHorizontalHeaderLabels(["When", "What", "Name", "Reference"])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -357,12 +383,14 @@ class ReminderDialog(QDialog):
             "Still checking..." if digest is None else
             f"As of {fmt_date(digest.as_of)}: {badge_text(digest).lower()}. Double-click a line to open "
             "the record (you will be asked the reason)." if self.items else
-            f"As of {fmt_date(digest.as_of)}: nothing is overdue or due in the next {DAYS_AHEAD} days.")
+            f"As of {fmt_date(digest.as_of)}: nothing is overdue, waiting or due in the next {DAYS_AHEAD} days.")
         self.table.setRowCount(len(self.items))
         red = Qt.GlobalColor.darkRed
         for row, r in enumerate(self.items):
-            due = f"Overdue since {fmt_date(r.due)}" if r.overdue else f"Due {fmt_date(r.due)}"
-            for col, text in enumerate((due, r.what, r.name, r.reference)):
+            due = (f"Overdue since {fmt_date(r.due)}" if r.overdue else
+                   f"Waiting since {fmt_date(r.due)}" if r.waiting else f"Due {fmt_date(r.due)}")
+            what = f"{r.what}: {r.detail}" if r.detail else r.what
+            for col, text in enumerate((due, what, r.name, r.reference)):
                 cell = QTableWidgetItem(text)
                 if r.overdue:
                     cell.setForeground(red)

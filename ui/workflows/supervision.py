@@ -727,8 +727,10 @@ class SignOffQueuePage(QWidget):
         if seq != self._entry_seq:
             return
         self._clear_fields()
-        caption = QLabel(f"The {entry.title.lower()}" + (" (entered in error)" if entry.voided else ""))
+        caption = QLabel(entry.title + (" (entered in error)" if entry.voided else ""))
         caption.setObjectName("headerCaption")
+        caption.setWordWrap(True)
+        caption.setTextFormat(Qt.TextFormat.PlainText)
         self.fields_form.addRow(caption)
         for label, value in entry.fields:
             text = QLabel(show_value(value))

@@ -320,11 +320,18 @@ class VisitForm(QDialog):
         self.officers = OfficerPair()
         self.officers.changed.connect(self._update_departures)
         add_row(form, "O&fficers", self.errors, "officer_ids", self.officers)
+        self.officer_note = _hint("")
+        self.officer_note.setVisible(False)
+        form.addRow("", self.officer_note)
         self.at_home = QCheckBox("At the notified home address")
         self.at_home.setChecked(True)
         self.at_home.toggled.connect(self._update_location)
         self.at_home.toggled.connect(self._update_departures)
         add_row(form, "", self.errors, "at_home_address", self.at_home)
+        # Where the officers are going, from the record: shown before they set off.
+        self.address_label = _hint("Loading the home address...")
+        self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow("", self.address_label)
         self.location = QLineEdit()
         self.location.setMaxLength(200)
         add_row(form, "&Location", self.errors, "location", self.location)
@@ -396,7 +403,19 @@ class VisitForm(QDialog):
         self.window_label.setText(f"Next home visit: {due[0].lower()}{due[1:]} ({_uk(w.reason)}).")
         if days_overdue(w, self._services.clock.today()):
             self.window_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        if defaults.home_address:
+            self.address_label.setText(f"Home address: {defaults.home_address}")
+            self.address_label.setStyleSheet("")
+        else:
+            self.address_label.setText(
+                "No current home address is recorded: find out where the offender lives and record it on "
+                "Addresses. If you visited somewhere else, untick the box above and say where.")
+            self.address_label.setStyleSheet("color: #b3261e; font-weight: 600;")
+        self._update_location()
         self.officers.set_officers(defaults.officers, defaults.offender_manager_id, defaults.second_officer_id)
+        # Why no second officer is proposed (only the supervisor who would sign it off is free).
+        self.officer_note.setText(defaults.second_officer_note or "")
+        self.officer_note.setVisible(bool(defaults.second_officer_note))
         if defaults.bookings:
             names = dict(defaults.officers)
             for b in defaults.bookings:
@@ -460,8 +479,9 @@ class VisitForm(QDialog):
         self.at_home.setEnabled(not office)
         at_home = self.at_home.isChecked() and not office
         self.location.setEnabled(not at_home)
+        home = self.defaults.home_address if self.defaults is not None else None
         self.location.setPlaceholderText(
-            "The notified home address" if at_home else
+            (home or "The notified home address") if at_home else
             "Which office or police station" if office else "Where the visit took place")
 
     def _outcome_changed(self) -> None:
@@ -623,7 +643,7 @@ class BookDialog(QDialog):
                  window_reason: str = "", on: date | None = None, time_band: str | None = None,
                  officer_ids: Sequence[int] = (), officers: Sequence[tuple[int, str]] = (),
                  officer_names: Sequence[str] = (), time_bands: Sequence[tuple[str, str]] = (),
-                 visit_id: int | None = None, version_id: int | None = None,
+                 visit_id: int | None = None, version_id: int | None = None, catch_up_by: date | None = None,
                  on_reload: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
@@ -641,8 +661,11 @@ class BookDialog(QDialog):
         heading.setWordWrap(True)
         layout.addWidget(heading)
         due = window_text(earliest, latest, services.clock.today())
-        layout.addWidget(_hint(f"{due}" + (f" ({_uk(window_reason)})." if window_reason and window_reason != "booked" else ".")
-                               + " A date outside the window needs a reason and goes to your supervisor."))
+        rule = (f" Book it by {catch_up_by:%d/%m/%Y} to catch up; a later date needs a reason and goes to your "
+                "supervisor." if catch_up_by else " A date outside the window needs a reason and goes to your supervisor.")
+        self.hint = _hint(f"{due}" + (f" ({_uk(window_reason)})." if window_reason and window_reason != "booked" else ".")
+                          + rule)
+        layout.addWidget(self.hint)
         self.errors = FieldErrors()
         layout.addWidget(self.errors.general)
         form = QFormLayout()
@@ -669,7 +692,8 @@ class BookDialog(QDialog):
         self.reason = QPlainTextEdit()
         self.reason.setTabChangesFocus(True)
         self.reason.setFixedHeight(64)
-        self.reason.setPlaceholderText("Only needed for a date outside the due window")
+        self.reason.setPlaceholderText("Only needed for a date later than catching up" if catch_up_by else
+                                       "Only needed for a date outside the due window")
         add_row(form, "&Reason", self.errors, "reason", self.reason)
         layout.addLayout(form)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)

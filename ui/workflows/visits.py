@@ -30,9 +30,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.police_handover import AGENCIES
 from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.errors import ValidationFailed
+from rso_manager.services.handover import HandoverView, correct_handover, record_handover
 from rso_manager.services.visits import (
     RISK_TOOLS,
     PlanOutcome,
@@ -64,7 +66,8 @@ PLAN_HEADINGS = (
 )
 
 VISITS_ABOUT = ("Home visits and office interviews, planned and completed. Record a visit after it "
-                "happened (Ctrl+Shift+V); book the next one inside its due window. Unannounced, two "
+                "happened (Ctrl+Shift+V); book the next one inside its due window, or an overdue one as "
+                "soon as possible. Unannounced, two "
                 "trained officers and the home address are the default: any departure needs a reason "
                 "and goes to your supervisor.")
 RISK_ABOUT = ("Risk assessments (ARMS, RM2000, OSP) and the risk management plan. The plan sets how "
@@ -214,6 +217,21 @@ class VisitsPage(_PanelPage):
         self.warrant_row = warrant
         self.panel_grid.addWidget(warrant, 2, 0, 1, 2)
         warrant.setVisible(False)
+        self.address_value = _value()
+        self._row(3, "Home address", self.address_value)
+        handover = QWidget()
+        row = QHBoxLayout(handover)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.handover_value = _value()
+        row.addWidget(self.handover_value, 1)
+        self.handover_button = QPushButton("Record a hand-over...")
+        self.handover_button.setToolTip("The case passed to the police alone when probation supervision (a licence) "
+                                        "ended: the first police home visit is due from the take-over")
+        self.handover_button.clicked.connect(self.open_handover)
+        self.handover_button.setVisible(self.can_write)
+        row.addWidget(self.handover_button)
+        self._row(4, "Police-only management", handover)
+        self.handover_dialog: HandoverDialog | None = None
 
     def info_source(self) -> Callable[..., Any]:
         return visit_defaults
@@ -234,6 +252,26 @@ class VisitsPage(_PanelPage):
             f"{failed} failed entry attempts since the offender was last seen at home: record the decision "
             "on applying for a s.96B warrant.")
         self.warrant_row.setVisible(info.warrant_visit_id is not None)
+        self.address_value.setText(info.home_address or "No current home address: record where the offender lives "
+                                                        "on Addresses before the next visit.")
+        _restyle(self.address_value, "panelValue" if info.home_address else "panelWarning")
+        h = info.handover
+        self.handover_value.setText(
+            f"Since {fmt_date(h.police_from)}, from {h.agency} (licence ended {fmt_date(h.licence_ended_on)})"
+            + (f". {h.notes}" if h.notes else "") if h else "No hand-over recorded")
+        self.handover_button.setText("Correct the hand-over..." if h else "Record a hand-over...")
+
+    # --- hand-over into police-only management -------------------------------------------------
+
+    def open_handover(self) -> HandoverDialog | None:
+        if not self.can_write or self.record is None or not isinstance(self.info, VisitDefaults):
+            return None
+        dialog = HandoverDialog(self.ctx, self.record.offender_id, self.title(), self.info.handover)
+        dialog.saved.connect(lambda _view: (_status(self.ctx, "Hand-over recorded: the first police home visit "
+                                                              "is due from the take-over."), self.ctx.reload()))
+        self.handover_dialog = dialog
+        dialog.open()
+        return dialog
 
     # --- recording ----------------------------------------------------------------------------
 
@@ -328,7 +366,8 @@ class VisitsPage(_PanelPage):
             self.ctx.services, self.ctx.actor, self.ctx.worker, self.ctx.prompter,
             offender_id=self.record.offender_id, title=self.title(), earliest=w.earliest, latest=w.latest,
             window_reason=w.reason, on=start, time_band=None, officer_ids=first + second,
-            officers=info.officers, time_bands=info.time_bands, on_reload=self.ctx.reload, parent=self.ctx.window)
+            officers=info.officers, time_bands=info.time_bands, catch_up_by=info.catch_up_by,
+            on_reload=self.ctx.reload, parent=self.ctx.window)
         self.book_dialog.booked.connect(lambda _vid: (_status(self.ctx, "Visit booked."), self.ctx.reload()))
         self.book_dialog.open()
         return self.book_dialog
@@ -442,6 +481,53 @@ class RiskAssessmentDialog(_ServiceDialog):
                   review_by=self.review_by.date())
 
 
+class HandoverDialog(_ServiceDialog):
+    """Record the case's hand-over into police-only management, or correct the one recorded."""
+
+    def __init__(self, ctx: RecordContext, offender_id: int, title: str, current: HandoverView | None) -> None:
+        correcting = current is not None
+        super().__init__(
+            ctx, "Correct the hand-over" if correcting else "Record a hand-over",
+            f"Hand-over into police-only management: {title}",
+            "When probation supervision (a licence) ends and the police manage the case alone, the first police "
+            "home visit is due within the trigger period of the take-over."
+            + (" Your correction keeps the values before it in the record's History." if correcting else ""),
+            "Save correction" if correcting else "Record hand-over")
+        self.offender_id, self.current = offender_id, current
+        self.agency = QComboBox()
+        self.agency.addItem("Choose the agency...", None)
+        for value, text in AGENCIES.items():
+            self.agency.addItem(text[0].upper() + text[1:], value)
+        add_row(self.form, "From &agency", self.errors, "from_agency", self.agency)
+        self.licence_ended_on = DateField(calendar_start=ctx.services.clock.today)
+        add_row(self.form, "&Licence ended on", self.errors, "licence_ended_on", self.licence_ended_on)
+        self.police_from = DateField(calendar_start=ctx.services.clock.today)
+        add_row(self.form, "&Police-only from", self.errors, "police_from", self.police_from)
+        self.notes = _text_box("E.g. the transfer letter received, the probation officer who handed over")
+        add_row(self.form, "&Notes", self.errors, "notes", self.notes)
+        self.reason = _text_box("Why the hand-over is being corrected")
+        if correcting:
+            add_row(self.form, "&Reason", self.errors, "reason", self.reason)
+            self.agency.setCurrentIndex(max(0, self.agency.findData(current.from_agency)))
+            self.licence_ended_on.set_date(current.licence_ended_on)
+            self.police_from.set_date(current.police_from)
+            self.notes.setPlainText(current.notes or "")
+        else:
+            self.agency.setCurrentIndex(self.agency.findData("probation"))
+        self.finish()
+        self.agency.setFocus()
+
+    def save(self) -> None:
+        fields = dict(from_agency=qvalue(self.agency.currentData()) or "",
+                      licence_ended_on=self.licence_ended_on.date(), police_from=self.police_from.date(),
+                      notes=self.notes.toPlainText() or None)
+        if self.current is None:
+            self.call(record_handover, self.ctx.services, self.ctx.actor, self.offender_id, **fields)
+        else:
+            self.call(correct_handover, self.ctx.services, self.ctx.actor, self.current.handover_id,
+                      self.current.version_id, reason=self.reason.toPlainText(), **fields)
+
+
 class PlanDialog(_ServiceDialog):
     """A new risk management plan, started from the current one."""
 
@@ -509,6 +595,8 @@ class RiskPage(_PanelPage):
         self._row(2, "Next home visit", self.window_value)
         self.plan_value = _value()
         self._row(3, "Plan", self.plan_value)
+        self.review_value = _value("", "panelWarning")
+        self._row(10, "Assessment review", self.review_value)
         # The plan's headings, each on its own line under the plan (hidden while empty).
         self.heading_rows: dict[str, tuple[QLabel, QLabel]] = {}
         for i, (key, caption, _placeholder) in enumerate(PLAN_HEADINGS, start=4):
@@ -525,6 +613,11 @@ class RiskPage(_PanelPage):
             f"{risk_label(view.risk_level)} ({view.risk_tool}, assessed {fmt_date(view.assessed_on)})"
             if view.risk_level else "Not assessed: treated as very high risk until an assessment is recorded")
         self.interval_value.setText(view.interval)
+        self.review_value.setText(view.review_flag or (f"Due by {fmt_date(view.review_by)}" if view.review_by else ""))
+        _restyle(self.review_value, "panelWarning" if view.review_flag else "panelValue")
+        review_caption = self.panel_grid.itemAtPosition(10, 0).widget()
+        for widget in (review_caption, self.review_value):
+            widget.setVisible(view.risk_level is not None)
         w = view.window
         today = self.ctx.services.clock.today()
         overdue = w.latest is not None and w.latest < today
