@@ -25,8 +25,6 @@ from rso_manager.services.errors import (
 )
 from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
 
-MIN_REASON_CHARS = 10  # security.md R2: a reason code plus at least 10 characters of text
-
 
 class AccessReason(StrEnum):
     CASE_MANAGEMENT = "case_management"

@@ -45,8 +45,14 @@ from rso_manager.persistence import models as m
 from rso_manager.reports.acknowledgement import acknowledgement_pdf
 from rso_manager.services import access, case_events, case_summary, settings
 from rso_manager.services.breaches import notification_breaches
-from rso_manager.services.caseload import MIN_REASON_CHARS, _scope_filter
-from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
+from rso_manager.services.caseload import _scope_filter
+from rso_manager.services.errors import (
+    FieldProblem,
+    NotFound,
+    ValidationFailed,
+    past_date_problem,
+    reason_problem,
+)
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -754,8 +760,7 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
     today = services.clock.today()
     sentenced_on = sentenced_on or today
     problems = []
-    if len(reason.strip()) < MIN_REASON_CHARS:
-        problems.append(FieldProblem("reason", f"Say where the sentence comes from (at least {MIN_REASON_CHARS} characters)."))
+    problems += filter(None, [reason_problem("reason", reason, "Say where the sentence comes from.")])
     if sentenced_on > today:
         problems.append(FieldProblem("sentenced_on", "The sentence date is in the future."))
     if disposal is None:
@@ -1286,8 +1291,9 @@ def print_acknowledgement(services: Services, actor: Actor, notification_id: int
                           reason: str = "Written acknowledgement of notification (s.87(3))") -> bytes:
     """The s.87(3) written acknowledgement as a PDF, for everything given at that attendance.
     Printing is audited with its recipient and reason (security R1, R2)."""
-    if len(reason.strip()) < MIN_REASON_CHARS:
-        raise ValidationFailed(FieldProblem("reason", f"Say why this is printed (at least {MIN_REASON_CHARS} characters)."))
+    problem = reason_problem("reason", reason, "Say why this is printed.")
+    if problem:
+        raise ValidationFailed(problem)
     with unit_of_work(services, actor) as uow:
         s = uow.session
         n = s.get(m.StatutoryNotification, notification_id)

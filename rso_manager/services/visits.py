@@ -28,7 +28,13 @@ from rso_manager.persistence import models as m
 from rso_manager.services import access, case_events, case_summary, devices, settings
 from rso_manager.services.caseload import RISK_ORDER, _scope_filter
 from rso_manager.services.devices import DeviceCheckInput, DeviceInput
-from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed, past_date_problem
+from rso_manager.services.errors import (
+    FieldProblem,
+    NotFound,
+    ValidationFailed,
+    past_date_problem,
+    reason_problem,
+)
 from rso_manager.services.handover import HandoverView
 from rso_manager.services.handover import view_of as handover_view
 from rso_manager.services.unit_of_work import (
@@ -40,7 +46,6 @@ from rso_manager.services.unit_of_work import (
 )
 
 RISK_TOOLS = vw.RISK_TOOLS
-MIN_REASON_CHARS = 10
 
 
 # --- risk assessments, plans, triggers --------------------------------------------------------
@@ -119,8 +124,10 @@ def set_plan(services: Services, actor: Actor, offender_id: int, *, visit_interv
             level = vw.RiskLevel(risk.level) if risk else vw.RiskLevel.VERY_HIGH
             decision = vw.home_visit_interval(level, visit_interval_months, policy)
             needs_sign_off, interval_text = decision.needs_sign_off, decision.reason
-        if needs_sign_off and len(reason.strip()) < MIN_REASON_CHARS:
-            raise ValidationFailed(FieldProblem("reason", "This plan departs from the default and needs a supervisor's sign-off: say why (at least 10 characters)."))
+        problem = needs_sign_off and reason_problem(
+            "reason", reason, "This plan departs from the default and needs a supervisor's sign-off: say why.")
+        if problem:
+            raise ValidationFailed(problem)
         p = uow.stamp_created(m.RiskManagementPlan(
             offender_id=offender_id, effective_from=effective_from or today, review_by=review_by,
             visit_interval_months=None if reactive else visit_interval_months, reactive=reactive,
@@ -240,8 +247,10 @@ def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
             problems.append(FieldProblem("officer_ids", f"{user.display_name} is not ViSOR/MOSOVO trained and cannot be a visiting officer; choose a trained officer."))
         elif _absent(uow.session, uid, on):
             problems.append(FieldProblem("officer_ids", f"{user.display_name} is recorded as absent on {on:%d/%m/%Y}; choose another officer or correct the absence."))
-    if departures_from_default(v) and len(v.override_reason.strip()) < MIN_REASON_CHARS:
-        problems.append(FieldProblem("override_reason", "This visit departs from unannounced, two officers, at home: say why (at least 10 characters). It will go to your supervisor."))
+    if departures_from_default(v):
+        problems += filter(None, [reason_problem(
+            "override_reason", v.override_reason, "This visit departs from unannounced, two officers, at "
+            "home: say why. It will go to your supervisor.")])
     for check in v.device_checks:
         if check.result not in ("checked", "not_seen", "refused"):
             problems.append(FieldProblem("device_checks", "Mark each device as checked, not seen or refused."))
@@ -319,8 +328,10 @@ def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput) -> list[int]
 
 def record_warrant_decision(services: Services, actor: Actor, visit_id: int, decision: str) -> None:
     """s.96B: after two failed entry attempts, record whether a warrant is applied for and why."""
-    if len(decision.strip()) < MIN_REASON_CHARS:
-        raise ValidationFailed(FieldProblem("warrant_decision", "Record the decision on a s.96B warrant application and the reason (at least 10 characters)."))
+    problem = reason_problem("warrant_decision", decision,
+                             "Record the decision on a s.96B warrant application and the reason.")
+    if problem:
+        raise ValidationFailed(problem)
     with unit_of_work(services, actor) as uow:
         visit = uow.session.get(m.Visit, visit_id)
         if visit is None:
@@ -511,14 +522,14 @@ def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date |
                 raise ValidationFailed(FieldProblem("officer_ids", f"{user.display_name} is absent on {on:%d/%m/%Y}."))
         departure = vw.booking_departure(window, on, today, settings.visit_policy(uow.session))
         outside = departure is not None
-        if outside and len(reason.strip()) < MIN_REASON_CHARS:
+        if outside and reason_problem("reason", reason, ""):
             by = vw.catch_up_by(window, today, settings.visit_policy(uow.session))
             raise ValidationFailed(FieldProblem("reason", (
                 f"The visit has been overdue since {window.latest + timedelta(days=1):%d/%m/%Y}: book it by "
-                f"{by:%d/%m/%Y} to catch up, or say why it waits until {on:%d/%m/%Y} (at least 10 characters)."
+                f"{by:%d/%m/%Y} to catch up, or say in words why it waits until {on:%d/%m/%Y}."
                 if by is not None else
                 f"{on:%d/%m/%Y} is outside the due window ({window.earliest or window.latest:%d/%m/%Y} to "
-                f"{window.latest:%d/%m/%Y}): say why (at least 10 characters).")))
+                f"{window.latest:%d/%m/%Y}): say in words why.")))
         if visit_id is not None:
             visit = uow.session.get(m.Visit, visit_id)
             if visit is None:
