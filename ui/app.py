@@ -39,6 +39,7 @@ from rso_manager.persistence.keys import set_passphrase_prompt
 from rso_manager.persistence.schema import SchemaTooNewError
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import UserInfo, needs_first_admin
+from ui import gui_thread_gc
 from ui.apology import apologise, apology_text, set_log_file
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow, build_main_window
@@ -328,6 +329,7 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
     # Before anything uses QSettings (window state), so settings go under the right name.
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    gui_thread_gc.install(app)  # cyclic garbage is collected on the GUI thread only
     load_style(app)
     prompter = prompter or QtPrompter(QApplication.activeWindow)
     install_excepthook(prompter)

@@ -12,6 +12,17 @@ from rso_manager.services.caseload import OffenderDraft, OffenderRecord, create_
 from rso_manager.services.unit_of_work import Actor, Services
 
 
+@pytest.fixture(autouse=True)
+def _gc_on_the_gui_thread(qapp):
+    """As in the app: cyclic garbage collected on the GUI thread only (ui/gui_thread_gc.py),
+    while a GUI test runs; the tests after it collect as usual."""
+    from ui import gui_thread_gc
+
+    gui_thread_gc.install(qapp)
+    yield
+    gui_thread_gc.uninstall()
+
+
 @dataclass
 class FakePrompter:
     """Records every message; answers confirm/ask_reason from queues (default: cancel)."""
