@@ -416,18 +416,8 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
             # Moving a case is the team supervisor's or the OMU lead's decision, with a reason.
             uow.authorise(Permission.REASSIGN_CASE, offender_id=offender_id)
             _check_placing(uow, draft)
-        new = _draft_columns(draft)
-        before = {k: getattr(o, k) for k in new}
-        changed = {k: v for k, v in new.items() if before[k] != v}
-        if not changed:
-            raise ValidationFailed(FieldProblem("details", "Nothing has changed; edit a field before saving."))
-        uow.keep_revision(o, entity="offender", offender_id=o.id, reason=reason.strip())
-        for k, v in changed.items():
-            setattr(o, k, v)
-        uow.stamp_updated(o)
-        uow.session.flush()
-        uow.audit("record.correct", entity="offender", entity_id=o.id, offender_id=o.id, reason=reason.strip(),
-                  details={"before": {k: before[k] for k in changed}, "after": changed})
+        uow.correct(o, _draft_columns(draft), entity="offender", offender_id=o.id, reason=reason,
+                    field="details", action="record.correct")
         return _record(uow.session, o)
 
 

@@ -114,18 +114,8 @@ def correct_handover(services: Services, actor: Actor, handover_id: int, version
         if h.voided_at is not None:
             raise ValidationFailed(FieldProblem("reason", "This hand-over is marked as entered in error; "
                                                           "record a new one instead."))
-        new = {"from_agency": from_agency, "licence_ended_on": licence_ended_on, "police_from": police_from,
-               "notes": notes}
-        before = {k: getattr(h, k) for k in new}
-        changed = {k: v for k, v in new.items() if before[k] != v}
-        if not changed:
-            raise ValidationFailed(FieldProblem("police_from", "Nothing has changed; edit a field before saving."))
-        uow.keep_revision(h, entity="police_handover", offender_id=h.offender_id, reason=reason.strip())
-        for k, v in changed.items():
-            setattr(h, k, v)
-        uow.stamp_updated(h)
-        uow.session.flush()
-        uow.audit("entry.correct", entity="police_handover", entity_id=h.id, offender_id=h.offender_id,
-                  reason=reason.strip(), details={"before": {k: before[k] for k in changed}, "after": changed})
+        uow.correct(h, {"from_agency": from_agency, "licence_ended_on": licence_ended_on,
+                        "police_from": police_from, "notes": notes},
+                    entity="police_handover", offender_id=h.offender_id, reason=reason, field="police_from")
         case_summary.refresh(uow.session, h.offender_id, today)
         return view_of(h)

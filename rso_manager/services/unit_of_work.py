@@ -179,6 +179,27 @@ class UnitOfWork:
             changed_by_id=self.actor.user_id, changed_at=self.now, reason=reason,
         ))
 
+    def correct(self, obj: Any, new: dict[str, Any], *, entity: str, offender_id: int | None,
+                reason: str, field: str, action: str = "entry.correct") -> dict[str, Any]:
+        """Put right the fields of OBJ that NEW changes, as a correction: the old values kept in
+        the record's history, one audit row with before and after. Returns what changed; refuses
+        a save that changes nothing (naming FIELD)."""
+        from rso_manager.services.errors import FieldProblem, ValidationFailed
+
+        before = {k: getattr(obj, k) for k in new}
+        changed = {k: v for k, v in new.items() if before[k] != v}
+        if not changed:
+            raise ValidationFailed(FieldProblem(field, "Nothing has changed; edit a field before saving."))
+        self.keep_revision(obj, entity=entity, offender_id=offender_id, reason=reason.strip())
+        for k, v in changed.items():
+            setattr(obj, k, v)
+        self.stamp_updated(obj)
+        self.session.flush()
+        self.audit(action, entity=entity, entity_id=obj.id, offender_id=offender_id,
+                   reason=reason.strip(), details={"before": {k: before[k] for k in changed},
+                                                   "after": changed})
+        return changed
+
     def stamp_created(self, obj: Any) -> Any:
         obj.created_at = self.now
         if hasattr(obj, "created_by_id"):

@@ -18,6 +18,7 @@ from rso_manager.services import notifications as nt
 from rso_manager.services.caseload import OffenderDraft
 from rso_manager.services.errors import ValidationFailed
 from tests.opening import open_case
+from tests.services.test_notifications import _convict, _take  # one set of helpers
 
 TODAY = date(2026, 11, 25)  # the FixedClock's default
 NAME = ("Łukasz", "Ñúñez-Øberg")
@@ -27,24 +28,6 @@ def _offender(services, world, forenames="Alpha", surname="Testcase", dob=date(1
     return caseload.create_offender(services, world.om, OffenderDraft(
         surname=surname, forenames=forenames, date_of_birth=dob,
         offender_manager_id=world.om.user_id, team_id=world.team_id))
-
-
-def _convict(services, world, oid, convicted_on, **kw) -> nt.ConvictionView:
-    data = dict(court="Northam Crown Court", convicted_on=convicted_on, offence="Sexual assault (s.3)",
-                disposal=DisposalKind.IMPRISONMENT, sentence_months=12, source="court_list")
-    data.update(kw)
-    return nt.record_conviction(services, world.om, oid, nt.ConvictionInput(**data))
-
-
-def _station(services, code="NTH-01") -> int:
-    return next(s.station_id for s in nt.list_stations(services) if s.code == code)
-
-
-def _take(services, world, oid, kind, **kw) -> nt.TakenNotification:
-    data = dict(kind=kind, station_id=_station(services), method=nt.IN_PERSON, in_person=True,
-                fingerprints_taken=True, photographs_taken=True)
-    data.update(kw)
-    return nt.take_notification(services, world.om, oid, nt.NotificationInput(**data))
 
 
 def _requirement(services, world, oid) -> nt.RequirementView:

@@ -195,6 +195,20 @@ class ServiceDialog(QDialog):
         self.captions[name] = caption.replace("&", "")
         return widget
 
+    def address_rows(self) -> None:
+        """The address fields (line1, town, postcode), named as the services name them."""
+        self.line1 = QLineEdit()
+        self.line1.setMaxLength(200)
+        self.line1.setPlaceholderText("House number and street")
+        self.row("&Address", "line1", self.line1)
+        self.town = QLineEdit()
+        self.town.setMaxLength(100)
+        self.row("&Town", "town", self.town)
+        self.postcode = QLineEdit()
+        self.postcode.setMaxLength(10)
+        self.postcode.setPlaceholderText("e.g. NM1 2AB")
+        self.row("P&ostcode", "postcode", self.postcode)
+
     def set_row_visible(self, widget: QWidget, visible: bool) -> None:
         """Show or hide the form row holding WIDGET (its container, with the error line)."""
         container = widget.parentWidget()
@@ -667,16 +681,7 @@ class StayDialog(ServiceDialog):
             self.address.addItem(f"{c.address} ({c.days_in_last_12_months} days so far)", c.address_id)
         self.address.addItem("A new address (type it below)", NEW_ADDRESS)
         self.row("&Premises", "address_id", self.address)
-        self.line1 = QLineEdit()
-        self.line1.setMaxLength(200)
-        self.line1.setPlaceholderText("House number and street")
-        self.row("&Address", "line1", self.line1)
-        self.town = QLineEdit()
-        self.town.setMaxLength(100)
-        self.row("&Town", "town", self.town)
-        self.postcode = QLineEdit()
-        self.postcode.setMaxLength(10)
-        self.row("P&ostcode", "postcode", self.postcode)
+        self.address_rows()
         self.starts_on = self.row("&First day", "starts_on", DateField(calendar_start=services.clock.today))
         self.ends_on = self.row("&Last day", "ends_on", DateField(calendar_start=services.clock.today))
         self.address.currentIndexChanged.connect(self._address_changed)
@@ -806,17 +811,7 @@ class TakeNotificationDialog(ServiceDialog):
         # A change of home nobody had recorded: the new address, as the event would have given it.
         self.no_fixed_abode = QCheckBox("No fixed abode (no sole or main residence)")
         self.row("New &home", "no_fixed_abode", self.no_fixed_abode)
-        self.line1 = QLineEdit()
-        self.line1.setMaxLength(200)
-        self.line1.setPlaceholderText("House number and street")
-        self.row("&Address", "line1", self.line1)
-        self.town = QLineEdit()
-        self.town.setMaxLength(100)
-        self.row("&Town", "town", self.town)
-        self.postcode = QLineEdit()
-        self.postcode.setMaxLength(10)
-        self.postcode.setPlaceholderText("e.g. NM1 2AB")
-        self.row("P&ostcode", "postcode", self.postcode)
+        self.address_rows()
         self.kind.currentIndexChanged.connect(lambda _i: self._items_changed())
         self.no_fixed_abode.toggled.connect(lambda _on: self._items_changed())
         self.pending.itemChanged.connect(self._items_changed)
