@@ -12,15 +12,14 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.demo_database import demo_database  # noqa: E402
 from rso_manager import demo, reminders  # noqa: E402
 from rso_manager.clock import FixedClock  # noqa: E402
-from rso_manager.database import open_database  # noqa: E402
 from rso_manager.domain.roles import CaseloadScope  # noqa: E402
 from rso_manager.services import caseload, second_factor, users  # noqa: E402
 
@@ -39,13 +38,8 @@ def main() -> int:
     parser.add_argument("offenders", type=int, nargs="?", default=100_000)
     parser.add_argument("--db", help="reuse this SQLite file (generated if missing)")
     args = parser.parse_args()
-    path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / f"bench-{args.offenders}.db"
     clock = FixedClock()
-    engine, services = open_database(f"sqlite:///{path}", clock)
-    if users.needs_first_admin(services):
-        t = time.perf_counter()
-        demo.generate(services, offenders=args.offenders, seed=1)
-        print(f"generated {args.offenders} offenders in {time.perf_counter() - t:.1f} s")
+    engine, services = demo_database(args.offenders, args.db, clock)
     lead = users.login(services, "lead", demo.DEMO_PASSWORD,
                        code=second_factor.current_code(demo.DEMO_TOTP_SECRETS["lead"], clock.now()))
     sup = users.login(services, "sup.northam", demo.DEMO_PASSWORD)

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
-import tempfile
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -24,11 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import text  # noqa: E402
 
-from rso_manager import demo  # noqa: E402
+from bench.demo_database import demo_database  # noqa: E402
 from rso_manager.clock import FixedClock  # noqa: E402
-from rso_manager.database import open_database  # noqa: E402
 from rso_manager.reports.compliance_figures import Scope, compute  # noqa: E402
-from rso_manager.services import reports, users  # noqa: E402
+from rso_manager.services import reports  # noqa: E402
 
 # The input rows of the figures, column for column, read as plainly as SQL can.
 RAW_READS = (
@@ -81,13 +79,8 @@ def main() -> int:
     parser.add_argument("--db", help="reuse this SQLite file (generated if missing)")
     parser.add_argument("--as-of", type=date.fromisoformat, help="the past day (default: 60 days ago)")
     args = parser.parse_args()
-    path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / f"bench-{args.offenders}.db"
     clock = FixedClock()
-    engine, services = open_database(f"sqlite:///{path}", clock)
-    if users.needs_first_admin(services):
-        t = time.perf_counter()
-        demo.generate(services, offenders=args.offenders, seed=1)
-        print(f"generated {args.offenders} offenders in {time.perf_counter() - t:.1f} s")
+    engine, services = demo_database(args.offenders, args.db, clock)
     today = clock.today()
     past = args.as_of or today - timedelta(days=60)
     raw_s, rows = timed(lambda: raw_read(services))

@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -57,6 +58,21 @@ def _connect(path: Path, key: keys.DatabaseKey | None):
     if key is not None:
         connection.execute(f'PRAGMA key = "{key.pragma_value()}"')
     return connection
+
+
+def _copy_and_verify(source: Path, target: Path, key, *, unreadable: Callable[[Exception], str],
+                     unsound: Callable[[str], str]):
+    """Copy SOURCE to TARGET keyed the same and verify the copy; an unsound copy is deleted.
+    The messages say what the failure means for this copy (a backup, a restore)."""
+    try:
+        copy_sqlite(source, target, key)
+    except sqlcipher3.DatabaseError as exc:
+        raise BackupError(unreadable(exc)) from None
+    report = verify_sqlite(target, key)
+    if not report.sound:
+        _remove_with_sidecars(target)
+        raise BackupError(unsound(report.summary()))
+    return report
 
 
 def _remove_with_sidecars(path: Path) -> None:
@@ -151,16 +167,12 @@ def _back_up_sqlite(engine: Engine, out_dir: Path, when: datetime, keep: int) ->
     source = Path(database)
     target = backup_target(source.stem, source.suffix, out_dir, when)
     key = key_of(engine)
-    try:
-        copy_sqlite(source, target, key)
-    except sqlcipher3.DatabaseError as exc:
-        raise BackupError(f"The backup of {source} failed while reading it ({exc}): the database "
-                          "may be damaged; run `python main.py check`.") from None
-    report = verify_sqlite(target, key)
-    if not report.sound:
-        _remove_with_sidecars(target)
-        raise BackupError(f"The backup copy did not verify and was deleted: {report.summary()}. "
-                          "Run `python main.py check` on the database.")
+    report = _copy_and_verify(
+        source, target, key,
+        unreadable=lambda exc: (f"The backup of {source} failed while reading it ({exc}): the "
+                                "database may be damaged; run `python main.py check`."),
+        unsound=lambda summary: (f"The backup copy did not verify and was deleted: {summary}. Run "
+                                 "`python main.py check` on the database."))
     # A sound copy of a trail that does not verify is kept (it is evidence) and reported.
     return BackupResult(target, report, _prune(out_dir, source.stem, source.suffix, keep))
 
@@ -231,14 +243,9 @@ def restore(backup: Path, to: Path, *, key: keys.DatabaseKey | None = None) -> I
         except keys.KeyUnavailableError as exc:
             raise BackupError(str(exc)) from None
     to.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        copy_sqlite(backup, to, key)
-    except sqlcipher3.DatabaseError as exc:
-        raise BackupError(f"Cannot read the backup {backup} ({exc}): the key is wrong or the file "
-                          "is damaged; try the key it was made with, or an older backup.") from None
-    report = verify_sqlite(to, key)
-    if not report.sound:
-        _remove_with_sidecars(to)
-        raise BackupError(f"The restored copy did not verify and was deleted: {report.summary()}. "
-                          "Try an older backup.")
-    return report
+    return _copy_and_verify(
+        backup, to, key,
+        unreadable=lambda exc: (f"Cannot read the backup {backup} ({exc}): the key is wrong or "
+                                "the file is damaged; try the key it was made with, or an older backup."),
+        unsound=lambda summary: (f"The restored copy did not verify and was deleted: {summary}. "
+                                 "Try an older backup."))

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, true
 from sqlalchemy.orm import Session
 
 from rso_manager.domain.rationale import reason_problems
@@ -31,10 +31,6 @@ from rso_manager.services.unit_of_work import (
     refusal,
     unit_of_work,
 )
-
-settings.DEFAULTS.setdefault("consultation_hours", 12)
-settings.DEFAULTS.setdefault("open_reason_min_words", 3)
-settings.DEFAULTS.setdefault("outside_link_reason_min_words", 10)
 
 
 def covered_team_ids(session: Session, user_id: int, today: date) -> set[int]:
@@ -142,8 +138,6 @@ def case_team_ids(session: Session, actor: Actor, today: date) -> set[int] | Non
 
 def visible_cases(session: Session, actor: Actor, today: date):
     """A filter on Offender for lists: the cases ACTOR is linked to (all, for the OMU lead)."""
-    from sqlalchemy import true
-
     teams = case_team_ids(session, actor, today)
     if teams is None:
         return true()

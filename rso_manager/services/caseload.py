@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.domain.dates import london_day
-from rso_manager.domain.roles import CaseloadScope, Permission, Role, caseload_scopes
+from rso_manager.domain.roles import CaseloadScope, Link, Permission, Role, allows, caseload_scopes
 from rso_manager.persistence import models as m
 from rso_manager.services import access, case_summary
 from rso_manager.services.errors import (
@@ -539,8 +539,6 @@ class CaseHeader:
 
 def find_by_reference(services: Services, actor: Actor, reference: str) -> CaseHeader:
     """A case by its RSO reference, anywhere in the force. The look-up is audited."""
-    from rso_manager.domain.roles import Link, allows
-
     ref = (reference or "").strip().upper()
     if not ref:
         raise ValidationFailed(FieldProblem("reference", "Enter the case reference, e.g. RSO-000123."))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from rso_manager.domain.rationale import reason_problems
+
 
 class ServiceError(Exception):
     """Base for errors the UI shows as a message, not a traceback."""
@@ -40,8 +42,6 @@ MIN_REASON_WORDS = 3  # a reason for a change says what happened, not "noted" or
 def reason_problem(field: str, text: str | None, ask: str) -> FieldProblem | None:
     """The one rule for every reason a user is asked for (a correction, a void, a status change,
     an account change): the sign-off filler rules, with ASK saying what the reason is for."""
-    from rso_manager.domain.rationale import reason_problems
-
     problems = reason_problems(text or "", MIN_REASON_WORDS)
     if not problems:
         return None

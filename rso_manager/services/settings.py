@@ -24,6 +24,9 @@ DEFAULTS: dict[str, Any] = {
     "reminder_days_ahead": 7,
     "sign_off_escalation_working_days": 5,
     "rationale_min_words": 15,
+    "consultation_hours": 12,             # how long one opening of a record covers its reads
+    "open_reason_min_words": 3,           # a reason for opening a linked record
+    "outside_link_reason_min_words": 10,  # ... and one outside the caseload (reviewed)
 }
 
 

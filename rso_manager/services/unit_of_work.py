@@ -125,7 +125,7 @@ class UnitOfWork:
     def current_actor(self) -> Actor:
         """The account as it stands now, read in this transaction. A session keeps no power the
         account has lost since sign-in: closed, locked, or a changed role, team or training."""
-        if self.actor.user_id == 0 and self.actor is SYSTEM:
+        if self.actor is SYSTEM:
             return self.actor
         user = self.session.get(User, self.actor.user_id) if self.actor.user_id else None
         if user is None or user.username != self.actor.username:
