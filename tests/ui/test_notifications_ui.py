@@ -390,6 +390,8 @@ def test_a_sentence_of_several_terms_in_days_and_weeks(qtbot, sqlite_services, w
     dialog.submit()  # no overlap given: the service says so under the terms, numbered
     qtbot.waitUntil(lambda: dialog.errors.message("sentence_terms") != "", timeout=5000)
     assert dialog.errors.message("sentence_terms").startswith("Term 2:")
+    if os.environ.get("RSO_SCREENSHOTS"):
+        dialog.grab().save("screenshots/sentence-terms.png")
     second.runs.setCurrentIndex(second.runs.findData("consecutive"))
     before = tab.loads
     dialog.submit()

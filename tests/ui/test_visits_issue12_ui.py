@@ -5,6 +5,7 @@ without a review date."""
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, date, datetime
 
 from sqlalchemy import update
@@ -93,6 +94,8 @@ def test_record_and_correct_a_hand_over_on_the_visits_page(qtbot, sqlite_service
     dialog.save()
     qtbot.waitUntil(lambda: dialog.errors.message("police_from") != "", timeout=5000)
     assert "20/11/2026 or later" in dialog.errors.message("police_from")
+    if os.environ.get("RSO_SCREENSHOTS"):
+        dialog.grab().save("screenshots/handover-dialog.png")
     dialog.police_from.edit.setText("23/11/2026")
     with qtbot.waitSignal(page.info_loaded, timeout=5000):
         dialog.save()
