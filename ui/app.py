@@ -45,7 +45,6 @@ from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow, build_main_window
 from ui.passphrase_dialog import ask_database_passphrase
 from ui.prompter import Prompter, QtPrompter
-from ui.qtcompat import emit
 from ui.worker import Worker
 
 log = logging.getLogger("rso_manager.ui")
@@ -204,7 +203,7 @@ class Startup(QObject):
                 "Not a demo database",
                 f"{self.database} holds real records, so demo data cannot be added to it. Start "
                 "without --demo to use it, or give --demo a new database file.")
-            emit(self.finished, 2)
+            self.finished.emit(2)
         else:
             self.show_login()
 
@@ -251,14 +250,14 @@ class Startup(QObject):
             self.prompter.error("Demo data not created", str(exc))
         else:
             apologise(self.prompter, exc)
-        emit(self.finished, 2)
+        self.finished.emit(2)
 
     # accounts -------------------------------------------------------------------------------
 
     def show_first_admin(self) -> None:
         self.first_admin_dialog = FirstAdminDialog(self.services, self.worker, self.prompter, self.database)
         self.first_admin_dialog.created.connect(self._admin_created)
-        self.first_admin_dialog.rejected.connect(lambda: emit(self.finished, 0))
+        self.first_admin_dialog.rejected.connect(lambda: self.finished.emit(0))
         self.first_admin_dialog.show()
 
     def _admin_created(self, user: UserInfo) -> None:
@@ -274,7 +273,7 @@ class Startup(QObject):
                                         demo_codes=(lambda: codes_hint(self.services.clock.now()))
                                         if codes_hint else None)
         self.login_dialog.logged_in.connect(self.show_main)
-        self.login_dialog.rejected.connect(lambda: emit(self.finished, 0))
+        self.login_dialog.rejected.connect(lambda: self.finished.emit(0))
         self.login_dialog.show()
 
     def show_main(self, actor: Actor) -> None:
@@ -288,7 +287,7 @@ class Startup(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(True)
-        emit(self.main_window_shown, self.main_window)
+        self.main_window_shown.emit(self.main_window)
 
     def _sign_in_again(self, username: str) -> None:
         """The account changed under the open session: back to the login, with a fresh Actor

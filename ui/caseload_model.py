@@ -24,8 +24,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from rso_manager.services.caseload import RISK_ORDER, CaseloadRow
-from ui.formatting import fmt_date, risk_label
-from ui.qtcompat import emit
+from ui.kit.formatting import fmt_date, risk_label
 
 SortRole = Qt.ItemDataRole.UserRole
 RowRole = Qt.ItemDataRole.UserRole + 1  # the CaseloadRow itself
@@ -257,7 +256,7 @@ class CaseloadModel(QAbstractTableModel):
         if (column, order) == (self._sort_column, self._sort_order):
             return  # the view asks twice (header indicator and sortByColumn); once is enough
         self._sort_column, self._sort_order = column, order
-        emit(self.layoutAboutToBeChanged)
+        self.layoutAboutToBeChanged.emit()
         old_indexes = self.persistentIndexList()
         old_storage = [self._p.order[i.row()] for i in old_indexes]
         self._p.order = self._p.sorted(column, order)
@@ -268,7 +267,7 @@ class CaseloadModel(QAbstractTableModel):
                 position[storage] = row
             self.changePersistentIndexList(
                 old_indexes, [self.index(position[s], i.column()) for i, s in zip(old_indexes, old_storage, strict=True)])
-        emit(self.layoutChanged)
+        self.layoutChanged.emit()
 
 class CaseloadFilterProxy(QSortFilterProxyModel):
     """Instant, case-insensitive filter over reference, name, offender manager, team and flags.

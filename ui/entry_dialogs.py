@@ -22,10 +22,8 @@ from PySide6.QtWidgets import (
 
 from rso_manager.services.caseload import OffenderRecord, add_address, add_alias
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.apology import apologise
-from ui.forms import DateField, FieldErrors, add_row, report_failure
+from ui.kit.forms import DateField, FieldErrors, add_row, report_failure
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
 from ui.worker import Worker
 
 ALIAS_KINDS = {"alias": "Alias", "previous": "Previous name", "nickname": "Nickname"}
@@ -78,13 +76,12 @@ class _EntryDialog(QDialog):
 
     def _done(self, entry: object) -> None:
         self.save_button.setEnabled(True)
-        emit(self.added, entry)
+        self.added.emit(entry)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        report_failure(self._prompter, exc, title="Not added", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="Not added", errors=self.errors)
 
     def submit(self) -> None:
         raise NotImplementedError
@@ -109,7 +106,7 @@ class AliasDialog(_EntryDialog):
 
     def submit(self) -> None:
         self._call(add_alias, self._services, self._actor, self.record.offender_id, self.name.text(),
-                   qvalue(self.kind.currentData()))
+                   self.kind.currentData())
 
 
 class AddressDialog(_EntryDialog):
@@ -140,5 +137,5 @@ class AddressDialog(_EntryDialog):
 
     def submit(self) -> None:
         self._call(add_address, self._services, self._actor, self.record.offender_id,
-                   kind=qvalue(self.kind.currentData()), line1=self.line1.text(), town=self.town.text() or None,
+                   kind=self.kind.currentData(), line1=self.line1.text(), town=self.town.text() or None,
                    postcode=self.postcode.text() or None, from_date=self.from_date.date())

@@ -1,8 +1,15 @@
-"""Where workflow screens plug into the record window and the main window.
+"""Where workflows plug in: the narrow host interface they get, and their registrations.
 
-A workflow module in ui/workflows/ calls record_page() to supply the page for one part of the
-offender record (it replaces the generic list for that part) and main_window_hook() to add
-pages, menu items or badges to the main window. load() imports every such module once.
+A workflow (a module or package in ui/workflows/) registers, when imported:
+
+- record pages: ``@record_page("visits")`` gives the page for one part of the offender record
+  (it replaces the generic list for that part); the page gets a ``RecordContext``;
+- main-window additions: ``@main_window_hook(order=30)`` gets a ``WorkflowHost`` to add a page,
+  a menu action, a toolbar action, a status widget or a banner, each with its own ``order``.
+
+A workflow uses nothing of the windows beyond these two interfaces and never imports another
+workflow (import-linter: "Workflows plug into the host and never import each other"). Orders
+are explicit so that menus read in the order the users work, not the order of module names.
 """
 
 from __future__ import annotations
@@ -11,53 +18,83 @@ import importlib
 import pkgutil
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import SignalInstance
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMainWindow, QToolBar, QWidget
 
-from rso_manager.services.caseload import OffenderRecord
+from rso_manager.services.caseload import CaseloadScope
 from rso_manager.services.unit_of_work import Actor, Services
 
 if TYPE_CHECKING:
-    from ui.lookups import Lookups
-    from ui.main_window import MainWindow
+    from ui.kit.record_page import RecordContext, SectionSpec
     from ui.prompter import Prompter
-    from ui.record_window import SectionSpec
     from ui.worker import Worker
 
+P = TypeVar("P")
+Menu = Literal["file", "view", "help"]
 
-@dataclass(frozen=True)
-class RecordContext:
-    """What a record page needs: the services, who is using them, and how to refresh."""
+
+class WorkflowHost(Protocol):
+    """What a workflow may use of the main window."""
 
     services: Services
     actor: Actor
     worker: Worker
     prompter: Prompter
-    lookups: Callable[[], Lookups | None]
-    reload: Callable[[], None]  # re-read the record after a change; pages get set_record()
-    window: QWidget
+    scopes: tuple[CaseloadScope, ...]  # caseloads this user may list; () for the administrator
+    caseload_loaded: SignalInstance  # (rows) after each caseload (re)load
 
-    def report(self, exc: BaseException, title: str = "That could not be done") -> None:
-        from ui.apology import apologise
-        from ui.forms import report_failure
-
-        report_failure(self.prompter, exc, title=title, on_reload=self.reload,
-                       unexpected=lambda e: apologise(self.prompter, e))
-
-
-class RecordPage(Protocol):
-    def set_record(self, record: OffenderRecord) -> None: ...
-
-    def count(self) -> int:
-        """Entries to show beside the part's title in the navigation (0: none)."""
+    @property
+    def window(self) -> QMainWindow:
+        """The top-level window: the parent of a workflow's dialogs and controllers, and what a
+        lock watches for input."""
         ...
 
+    def add_page(self, key: str, title: str, widget: QWidget, *, order: int,
+                 shortcut: str | None = None) -> QAction:
+        """A page beside the caseload, reached from the Go menu (ordered by ORDER)."""
+        ...
 
-RecordPageFactory = Callable[[RecordContext, "SectionSpec"], Any]
+    def show_page(self, key: str) -> QWidget: ...
+
+    def add_menu_action(self, menu: Menu, action: QAction, *, order: int) -> None:
+        """An item in a menu, placed among the workflows' items by ORDER."""
+        ...
+
+    def add_toolbar_action(self, action: QAction, *, order: int) -> None: ...
+
+    def add_status_widget(self, widget: QWidget, *, order: int, permanent: bool = True) -> None: ...
+
+    def add_banner(self, bar: QToolBar) -> None:
+        """A full-width bar under the toolbar (a warning that stays until it is dealt with)."""
+        ...
+
+    def show_status(self, text: str, msecs: int = 10_000) -> None: ...
+
+    def report(self, exc: BaseException, title: str = "That could not be done") -> None: ...
+
+    def open_offender(self, offender_id: int, title: str, **kwargs: Any) -> None: ...
+
+    def add_part(self, part: object) -> None:
+        """Keep a workflow's controller where others (and tests) can find it by its type."""
+        ...
+
+    def part(self, kind: type[P]) -> P | None: ...
+
+
+RecordPageFactory = Callable[["RecordContext", "SectionSpec"], Any]
+
+
+@dataclass(frozen=True)
+class _Hook:
+    order: int
+    install: Callable[[WorkflowHost], None]
+
 
 RECORD_PAGES: dict[str, RecordPageFactory] = {}
-MAIN_WINDOW_HOOKS: list[Callable[[MainWindow], None]] = []
+_HOOKS: list[_Hook] = []
 
 
 def record_page(key: str) -> Callable[[RecordPageFactory], RecordPageFactory]:
@@ -67,9 +104,17 @@ def record_page(key: str) -> Callable[[RecordPageFactory], RecordPageFactory]:
     return register
 
 
-def main_window_hook(hook: Callable[[MainWindow], None]) -> Callable[[MainWindow], None]:
-    MAIN_WINDOW_HOOKS.append(hook)
-    return hook
+def main_window_hook(*, order: int) -> Callable[[Callable[[WorkflowHost], None]], Callable[[WorkflowHost], None]]:
+    """Register an installer run on every new main window, lowest ORDER first."""
+    def register(install: Callable[[WorkflowHost], None]) -> Callable[[WorkflowHost], None]:
+        _HOOKS.append(_Hook(order, install))
+        return install
+    return register
+
+
+def main_window_hooks() -> list[Callable[[WorkflowHost], None]]:
+    load()
+    return [hook.install for hook in sorted(_HOOKS, key=lambda h: h.order)]
 
 
 _loaded = False
@@ -81,6 +126,6 @@ def load() -> None:
         return
     import ui.workflows as package
 
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+    for info in pkgutil.iter_modules(package.__path__):
         importlib.import_module(f"{package.__name__}.{info.name}")
     _loaded = True

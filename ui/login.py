@@ -37,10 +37,8 @@ from rso_manager.services.users import (
     login,
     normalise_username,
 )
-from ui.apology import apologise
-from ui.forms import FieldErrors, add_row, report_failure
+from ui.kit.forms import FieldErrors, add_row, report_failure
 from ui.prompter import Prompter
-from ui.qtcompat import emit
 from ui.second_factor import EnrolmentDialog
 from ui.worker import Worker
 
@@ -133,14 +131,13 @@ class FirstAdminDialog(QDialog):
 
     def _created(self, user: UserInfo) -> None:
         self.errors.clear()
-        emit(self.created, user)
+        self.created.emit(user)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.create_button.setEnabled(True)
         self.create_button.setText("Create account")
-        report_failure(self._prompter, exc, title="The account was not created", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="The account was not created", errors=self.errors)
 
 
 class LoginDialog(QDialog):
@@ -270,7 +267,7 @@ class LoginDialog(QDialog):
                 "You signed in with a recovery code; it cannot be used again. If your phone is lost, "
                 "set up a new sign-in code (File > Set up sign-in code) or ask your administrator to "
                 "reset it.")
-        emit(self.logged_in, actor)
+        self.logged_in.emit(actor)
         self.accept()
 
     def _say(self, text: str) -> None:
@@ -295,8 +292,7 @@ class LoginDialog(QDialog):
             self.password.clear()
             self.password.setFocus()
         else:
-            report_failure(self._prompter, exc, title="Could not log in",
-                           unexpected=lambda e: apologise(self._prompter, e))
+            report_failure(self._prompter, exc, title="Could not log in")
 
     def _enrol(self) -> None:
         # The password was right a moment ago; it is handed on, not asked for again.

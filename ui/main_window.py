@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
@@ -14,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QStackedWidget,
     QTableView,
+    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -23,7 +26,6 @@ from rso_manager.services.caseload import CaseloadRow, OffenderRecord, list_case
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import list_users
 from ui import extensions
-from ui.apology import apologise
 from ui.caseload_model import (
     COL_DOB,
     COL_FLAGS,
@@ -40,16 +42,17 @@ from ui.caseload_model import (
     PreparedRows,
     prepare_rows,
 )
-from ui.forms import report_failure
+from ui.kit.forms import report_failure
+from ui.kit.tables import configure_list_view
 from ui.lookups import Lookups, load_lookups
 from ui.offender_form import OffenderForm
 from ui.open_reason_dialog import OpenReasonDialog
 from ui.prompter import Prompter, QtPrompter
-from ui.qtcompat import emit
 from ui.record_window import RecordWindow
 from ui.table_models import UsersModel
-from ui.tables import configure_list_view
 from ui.worker import Worker
+
+P = TypeVar("P")
 
 SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team caseload",
                 CaseloadScope.ALL: "All cases"}
@@ -86,7 +89,7 @@ class MainWindow(QMainWindow):
         self.services, self.actor = services, actor
         self.prompter: Prompter = prompter or QtPrompter(lambda: self)
         self.worker = worker or Worker(self)
-        self.worker.unhandled_error.connect(self._report)
+        self.worker.unhandled_error.connect(self.report)
         self.worker.account_changed.connect(self.require_sign_in)
         self.worker.handles_account_changes = True
         self.signing_out = False
@@ -111,14 +114,16 @@ class MainWindow(QMainWindow):
 
         self.page_actions: dict[str, QAction] = {}
         self._page_widgets: dict[str, QWidget] = {}
-        extensions.load()
-        for hook in extensions.MAIN_WINDOW_HOOKS:
-            hook(self)
+        self._placed: dict[object, list[tuple[int, QAction]]] = {}
+        self._status_orders: list[int] = []
+        self._parts: list[object] = []
+        for install in extensions.main_window_hooks():
+            install(self)
 
         if self.scopes:
             self.refresh()
             self.worker.submit(load_lookups, services, actor, owner=self, on_success=self._lookups_loaded,
-                               on_error=self._report)
+                               on_error=self.report)
         else:
             self._load_users()
 
@@ -164,21 +169,26 @@ class MainWindow(QMainWindow):
         if self.scopes:
             file_menu.addAction(self.open_action)
         file_menu.addAction(self.refresh_action)
+        file_menu.addSeparator()
         self.file_extras = file_menu.addSeparator()  # workflows add their items above this
         file_menu.addAction(self.quit_action)
-        view_menu = self.menuBar().addMenu("&View")
+        view_menu = self.view_menu = self.menuBar().addMenu("&View")
         if self.scopes:
             view_menu.addAction(self.filter_action)
             view_menu.addSeparator()
             for action in self.scope_actions.actions():
                 view_menu.addAction(action)
+        self.view_extras = view_menu.addSeparator()
         self.go_menu = self.menuBar().addMenu("&Go")
         self.go_menu.menuAction().setVisible(False)  # until a workflow adds a second page
-        help_menu = self.menuBar().addMenu("&Help")
+        self.go_extras = self.go_menu.addSeparator()
+        self.go_extras.setVisible(False)
+        help_menu = self.help_menu = self.menuBar().addMenu("&Help")
+        self.help_extras = help_menu.addSeparator()
         help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
-        toolbar = self.addToolBar("Main")
+        toolbar = self.toolbar = self.addToolBar("Main")
         toolbar.setObjectName("mainToolbar")
         toolbar.setMovable(False)
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
@@ -187,6 +197,7 @@ class MainWindow(QMainWindow):
         if self.scopes:
             toolbar.addAction(self.open_action)
         toolbar.addAction(self.refresh_action)
+        self.toolbar_extras = toolbar.addSeparator()  # workflows add their actions above this
         self.scope_combo = QComboBox()
         self.scope_combo.setAccessibleName("Caseload shown")
         for scope in self.scopes:
@@ -307,6 +318,12 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
+        # Workflows' status widgets (backups, reminders), before who is signed in.
+        self.status_extras = QWidget()
+        extras = QHBoxLayout(self.status_extras)
+        extras.setContentsMargins(0, 0, 0, 0)
+        extras.setSpacing(12)
+        bar.addPermanentWidget(self.status_extras)
         self.user_label = QLabel(f"{self.actor.display_name}  |  {self.actor.role.label}"
                                  + ("" if self.actor.trained or not self.scopes else "  |  not ViSOR-trained: read only"))
         self.user_label.setObjectName("statusUser")
@@ -375,7 +392,7 @@ class MainWindow(QMainWindow):
         if selected is not None:
             self.select_offender(selected.offender_id)
         self._update_count()
-        emit(self.caseload_loaded, len(rows))
+        self.caseload_loaded.emit(len(rows))
 
     def _size_columns(self) -> None:
         """Fit columns to their content once, on the first rows (later loads keep any widths the
@@ -400,7 +417,7 @@ class MainWindow(QMainWindow):
         self.statusBar().clearMessage()
         if self.model.rowCount() == 0:
             self._show_empty("The caseload could not be loaded. Press F5 to try again.")
-        self._report(exc, "The caseload could not be loaded")
+        self.report(exc, "The caseload could not be loaded")
 
     def _show_empty(self, text: str) -> None:
         self.empty_label.setText(text)
@@ -456,7 +473,7 @@ class MainWindow(QMainWindow):
     def _load_users(self) -> None:
         self.statusBar().showMessage("Loading accounts...")
         self.worker.submit(list_users, self.services, self.actor, owner=self, on_success=self._users_arrived,
-                           on_error=self._report)
+                           on_error=self.report)
 
     def _users_arrived(self, users) -> None:
         self.statusBar().clearMessage()
@@ -500,7 +517,7 @@ class MainWindow(QMainWindow):
         window.closed.connect(lambda oid: self.record_windows.pop(oid, None))
         self.record_windows[record.offender_id] = window
         window.show()
-        emit(self.record_window_opened, window)
+        self.record_window_opened.emit(window)
         return window
 
     def new_record(self) -> OffenderForm | None:
@@ -522,13 +539,20 @@ class MainWindow(QMainWindow):
 
     # --- pages added by workflows ----------------------------------------------------------------
 
-    def add_page(self, key: str, title: str, widget: QWidget, *, shortcut: str | None = None) -> QAction:
-        """A page beside the caseload (e.g. the planner), reached from the Go menu and toolbar."""
+    # --- the host workflows plug into (ui.extensions.WorkflowHost) -----------------------------
+
+    @property
+    def window(self) -> QMainWindow:
+        return self
+
+    def add_page(self, key: str, title: str, widget: QWidget, *, order: int,
+                 shortcut: str | None = None) -> QAction:
+        """A page beside the caseload (e.g. the planner), reached from the Go menu."""
         if not self.page_actions:
             home = QAction("&Caseload" if self.scopes else "&Accounts", self)
             home.setShortcut(QKeySequence("Ctrl+1"))
             home.triggered.connect(lambda: self.pages.setCurrentIndex(0))
-            self.go_menu.addAction(home)
+            self.go_menu.insertAction(self.go_extras, home)
             self.page_actions["home"] = home
             self.go_menu.menuAction().setVisible(True)
         self.pages.addWidget(widget)
@@ -536,7 +560,7 @@ class MainWindow(QMainWindow):
         if shortcut:
             action.setShortcut(QKeySequence(shortcut))
         action.triggered.connect(lambda: self.show_page(key))
-        self.go_menu.addAction(action)
+        self._place(self.go_menu, self.go_extras, action, order)
         self.page_actions[key] = action
         self._page_widgets[key] = widget
         return action
@@ -549,8 +573,45 @@ class MainWindow(QMainWindow):
             refresh()
         return widget
 
-    def add_file_action(self, action: QAction) -> None:
-        self.file_menu.insertAction(self.file_extras, action)
+    def add_menu_action(self, menu: extensions.Menu, action: QAction, *, order: int) -> None:
+        target, end = {"file": (self.file_menu, self.file_extras), "view": (self.view_menu, self.view_extras),
+                       "help": (self.help_menu, self.help_extras)}[menu]
+        self._place(target, end, action, order)
+
+    def add_toolbar_action(self, action: QAction, *, order: int) -> None:
+        self._place(self.toolbar, self.toolbar_extras, action, order)
+
+    def _place(self, container: QWidget, end: QAction, action: QAction, order: int) -> None:
+        """Insert ACTION among the workflows' actions in CONTAINER by ORDER, before END."""
+        placed = self._placed.setdefault(container, [])
+        later = [a for o, a in placed if o > order]
+        container.insertAction(later[0] if later else end, action)
+        placed.append((order, action))
+        placed.sort(key=lambda pair: pair[0])
+
+    def add_status_widget(self, widget: QWidget, *, order: int, permanent: bool = True) -> None:
+        if not permanent:
+            self.statusBar().addWidget(widget)
+            return
+        index = sum(1 for o in self._status_orders if o <= order)
+        self._status_orders.append(order)
+        self.status_extras.layout().insertWidget(index, widget)
+
+    def add_banner(self, bar: QToolBar) -> None:
+        self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
+        self.insertToolBarBreak(bar)
+
+    def show_status(self, text: str, msecs: int = 10_000) -> None:
+        self.statusBar().showMessage(text, msecs)
+
+    def report(self, exc: BaseException, title: str = "That could not be done") -> None:
+        report_failure(self.prompter, exc, title=title)
+
+    def add_part(self, part: object) -> None:
+        self._parts.append(part)
+
+    def part(self, kind: type[P]) -> P | None:
+        return next((p for p in self._parts if isinstance(p, kind)), None)
 
     # --- other ---------------------------------------------------------------------------------
 
@@ -579,12 +640,9 @@ class MainWindow(QMainWindow):
         for window in self.case_windows():
             window.hide()
         self.hide()
-        emit(self.sign_in_again, self.actor.username)  # the app shows the login behind the message
+        self.sign_in_again.emit(self.actor.username)  # the app shows the login behind the message
         self.prompter.warning("Sign in again", f"{exc}\n\nAnything not yet saved could not be kept.")
         self.close()
-
-    def _report(self, exc: BaseException, title: str = "That could not be done") -> None:
-        report_failure(self.prompter, exc, title=title, unexpected=lambda e: apologise(self.prompter, e))
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         for window in list(self.record_windows.values()):

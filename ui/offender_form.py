@@ -30,11 +30,10 @@ from rso_manager.services.caseload import (
 from rso_manager.services.errors import ConcurrentEditError, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.apology import apologise
-from ui.formatting import GENDERS, gender_label
-from ui.forms import DateField, FieldErrors, add_row, report_failure
+from ui.kit.formatting import GENDERS, gender_label
+from ui.kit.forms import DateField, FieldErrors, add_row, report_failure
 from ui.lookups import Lookups, load_lookups
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
 from ui.worker import Worker
 
 MAPPA_CATEGORIES = {1: "1 - Registered sexual offender", 2: "2 - Violent offender",
@@ -201,7 +200,7 @@ class OffenderForm(QDialog):
 
     def _manager_changed(self) -> None:
         # Convenience only: a new manager's team is the likely team; the user can change it.
-        user_id = qvalue(self.offender_manager.currentData())
+        user_id = self.offender_manager.currentData()
         user = next((u for u in self._lookups.users if u.id == user_id), None)
         if user is not None and user.team_id is not None:
             _combo_select(self.team, user.team_id)
@@ -209,15 +208,15 @@ class OffenderForm(QDialog):
     def draft(self) -> OffenderDraft:
         # An unreadable date goes to the service as "not set", whose message says what it needs;
         # the typed text stays in the field.
-        manager = qvalue(self.offender_manager.currentData()) if self._lookups_ready else self._pending_manager
-        team = qvalue(self.team.currentData()) if self._lookups_ready else self._pending_team
+        manager = self.offender_manager.currentData() if self._lookups_ready else self._pending_manager
+        team = self.team.currentData() if self._lookups_ready else self._pending_team
         return OffenderDraft(
             surname=self.surname.text(), forenames=self.forenames.text(),
-            date_of_birth=self.date_of_birth.date(), gender=qvalue(self.gender.currentData()),
+            date_of_birth=self.date_of_birth.date(), gender=self.gender.currentData(),
             pnc_id=self.pnc_id.text() or None,
             identifying_marks=self.identifying_marks.toPlainText() or None,
             offender_manager_id=manager, team_id=team,
-            mappa_category=qvalue(self.mappa_category.currentData()), mappa_level=qvalue(self.mappa_level.currentData()),
+            mappa_category=self.mappa_category.currentData(), mappa_level=self.mappa_level.currentData(),
         )
 
     def is_dirty(self) -> bool:
@@ -271,7 +270,7 @@ class OffenderForm(QDialog):
         self.errors.clear()
         self.record = record
         self._initial = self.draft()
-        emit(self.saved, record)
+        self.saved.emit(record)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -290,7 +289,7 @@ class OffenderForm(QDialog):
         if isinstance(exc, ConcurrentEditError):
             self.errors.clear()
         report_failure(self._prompter, exc, title="The record was not saved", errors=self.errors,
-                       on_reload=self.reload, unexpected=lambda e: apologise(self._prompter, e))
+                       on_reload=self.reload)
 
     def reload(self) -> None:
         """Fetch the record as it is now (someone else's change), replacing what is in the form."""
@@ -306,7 +305,7 @@ class OffenderForm(QDialog):
         self.record = record
         self._fill(record.details)
         self._initial = self.draft()
-        emit(self.reloaded, record)
+        self.reloaded.emit(record)
 
     def reject(self) -> None:
         if self._saving:

@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
 
 from rso_manager.services.caseload import AccessReason, OffenderRecord, open_record
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.apology import apologise
-from ui.forms import FieldErrors, add_row, report_failure
+from ui.kit.forms import FieldErrors, add_row, report_failure
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
 from ui.worker import Worker
 
 
@@ -91,7 +89,7 @@ class OpenReasonDialog(QDialog):
         self.details.setText(text)
 
     def selected_reason(self) -> AccessReason | None:
-        data = qvalue(self.reason.currentData())
+        data = self.reason.currentData()
         return AccessReason(data) if data is not None else None
 
     def submit(self) -> None:
@@ -105,12 +103,11 @@ class OpenReasonDialog(QDialog):
 
     def _opened(self, record: OffenderRecord) -> None:
         self.errors.clear()
-        emit(self.record_opened, record)
+        self.record_opened.emit(record)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.open_button.setEnabled(True)
         self.open_button.setText("Open record")
-        report_failure(self._prompter, exc, title="The record could not be opened", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="The record could not be opened", errors=self.errors)
         self.adjustSize()  # a wrapped field message must not run under the buttons

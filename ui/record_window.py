@@ -8,10 +8,9 @@ consultation).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QFormLayout,
@@ -34,26 +33,16 @@ from rso_manager.services.caseload import EntryRow, OffenderRecord, reload_recor
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from ui import extensions
-from ui.apology import apologise
 from ui.entry_dialogs import AddressDialog, AliasDialog
-from ui.formatting import fmt_date, fmt_datetime, gender_label, mappa_text, risk_label
-from ui.forms import report_failure
+from ui.kit.formatting import fmt_date, fmt_datetime, gender_label, mappa_text, risk_label
+from ui.kit.forms import report_failure
+from ui.kit.record_page import RecordContext, SectionSpec, SectionTab
+from ui.kit.tables import sorted_list_view
 from ui.lookups import Lookups
 from ui.offender_form import OffenderForm
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
-from ui.table_models import EntriesModel, HistoryModel, history_lines, snapshot_of
-from ui.tables import sorted_list_view
+from ui.table_models import HistoryModel, history_lines, snapshot_of
 from ui.worker import Worker
-
-
-@dataclass(frozen=True)
-class SectionSpec:
-    key: str  # key in OffenderRecord.sections
-    title: str
-    about: str  # what is recorded here, and how
-    add: str | None = None  # "alias" | "address": the tabs with an Add... workflow today
-
 
 SECTIONS = (
     SectionSpec("identity", "Identity & aliases",
@@ -129,7 +118,7 @@ class SectionNav(QWidget):
     def _changed(self, row: int) -> None:
         if row >= 0:
             self.stack.setCurrentIndex(row)
-            emit(self.currentChanged, row)
+            self.currentChanged.emit(row)
 
     def addTab(self, widget: QWidget, title: str) -> int:  # noqa: N802
         self.stack.addWidget(widget)
@@ -159,95 +148,6 @@ class SectionNav(QWidget):
 
     def widget(self, index: int) -> QWidget:
         return self.stack.widget(index)
-
-
-class SectionTab(QWidget):
-    """One list tab: what is recorded here, the entries, and the actions on them."""
-
-    void_requested = Signal(object)  # EntryRow
-    add_requested = Signal(str)
-
-    def __init__(self, spec: SectionSpec, can_write: bool, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.spec = spec
-        self.can_write = can_write
-        layout = QVBoxLayout(self)
-        about = QLabel(spec.about)
-        about.setWordWrap(True)
-        about.setObjectName("hint")
-        layout.addWidget(about)
-        buttons = self.buttons = QHBoxLayout()
-        self.add_button: QPushButton | None = None
-        if spec.add and can_write:
-            self.add_button = QPushButton("Add an alias..." if spec.add == "alias" else "Add an address...")
-            self.add_button.clicked.connect(lambda: emit(self.add_requested, spec.add))
-            buttons.addWidget(self.add_button)
-        self.void_button = QPushButton("Mark as entered in error...")
-        self.void_button.setToolTip("The entry stays on the record, struck through, with your reason.")
-        self.void_button.setEnabled(False)
-        self.void_button.clicked.connect(self._void_clicked)
-        self.void_button.setVisible(can_write)
-        buttons.addWidget(self.void_button)
-        buttons.addStretch(1)
-        layout.addLayout(buttons)
-
-        self.model = EntriesModel(self)
-        self.view = sorted_list_view(self.model)
-        header = self.view.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.empty = QLabel("Nothing recorded yet.")
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
-        layout.addWidget(self.stack, 1)
-
-    def set_record(self, record: OffenderRecord) -> None:
-        self.set_entries(record.sections.get(self.spec.key, ()))
-
-    def count(self) -> int:
-        return self.active_count()
-
-    def add_button_for(self, text: str, slot: Callable[[], Any], *, tip: str = "") -> QPushButton:
-        """A workflow action beside the list (e.g. "Record a visit..."), shown to writers only."""
-        button = QPushButton(text)
-        button.setToolTip(tip)
-        button.clicked.connect(lambda: slot())
-        button.setVisible(self.can_write)
-        self.buttons.insertWidget(self.buttons.count() - 2, button)
-        return button
-
-    def set_entries(self, entries: tuple[EntryRow, ...]) -> None:
-        self.model.set_rows(entries)
-        self.stack.setCurrentWidget(self.view if entries else self.empty)
-        self._selection_changed()
-
-    def selected_entry(self) -> EntryRow | None:
-        rows = self.view.selectionModel().selectedRows()
-        if not rows:
-            return None
-        return qvalue(self.view.model().mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole + 1))
-
-    def select_row(self, row: int) -> None:
-        index = self.view.model().index(row, 0)
-        self.view.selectionModel().select(
-            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
-
-    def _selection_changed(self, *_args) -> None:
-        entry = self.selected_entry()
-        self.void_button.setEnabled(entry is not None and not entry.voided)
-
-    def _void_clicked(self) -> None:
-        entry = self.selected_entry()
-        if entry is not None and not entry.voided:
-            emit(self.void_requested, entry)
-
-    def active_count(self) -> int:
-        return sum(1 for e in self.model.rows() if not e.voided)
 
 
 class RecordWindow(QMainWindow):
@@ -282,8 +182,10 @@ class RecordWindow(QMainWindow):
         self.tabs.addTab(self._build_personal(), "Personal details")
         self.section_tabs: dict[str, SectionTab] = {}
         extensions.load()
-        self.context = extensions.RecordContext(services, actor, worker, prompter, lookups,
-                                                self._reload_after_change, self)
+        self.context = RecordContext(services, actor, worker, prompter, lookups, self._reload_after_change,
+                                     self, show_part=self.show_part,
+                                     show_status=lambda text: self.statusBar().showMessage(text, 10_000),
+                                     show_entry=self.show_entry)
         for spec in SECTIONS:
             factory = extensions.RECORD_PAGES.get(spec.key)
             tab = factory(self.context, spec) if factory else SectionTab(spec, self.can_write)
@@ -480,6 +382,17 @@ class RecordWindow(QMainWindow):
         self.tabs.setTabText(self.tabs.count() - 1, f"History ({len(lines)})" if lines else "History")
         self.tabs.set_empty(self.tabs.count() - 1, not lines)
 
+    def show_part(self, key: str) -> None:
+        """Bring the part of the record with this SectionSpec key to the front."""
+        tab = self.section_tabs.get(key)
+        if tab is not None:
+            self.tabs.setCurrentIndex(self.tabs.stack.indexOf(tab))
+
+    def show_entry(self, key: str, entity_id: int) -> Any:
+        self.show_part(key)
+        opener = getattr(self.section_tabs.get(key), "open_entry", None)
+        return opener(entity_id) if callable(opener) else None
+
     def tab_index(self, title_start: str) -> int:
         for i in range(self.tabs.count()):
             if self.tabs.tabText(i).startswith(title_start):
@@ -494,15 +407,14 @@ class RecordWindow(QMainWindow):
 
     def _changed(self, record: OffenderRecord) -> None:
         self.set_record(record)
-        emit(self.changed, record)
+        self.changed.emit(record)
 
     def _reload_after_change(self, *_args) -> None:
         self._worker.submit(reload_record, self._services, self._actor, self.record.offender_id,
                             owner=self, on_success=self._changed, on_error=self._report)
 
     def _report(self, exc: BaseException, title: str = "Something could not be done") -> None:
-        report_failure(self._prompter, exc, title=title, on_reload=self.reload,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title=title, on_reload=self.reload)
 
     def open_correction(self) -> OffenderForm:
         if self.form is not None and self.form.isVisible():
@@ -546,5 +458,5 @@ class RecordWindow(QMainWindow):
                                           ok="Discard changes", cancel="Keep editing"):
                 event.ignore()
                 return
-        emit(self.closed, self.record.offender_id)
+        self.closed.emit(self.record.offender_id)
         super().closeEvent(event)

@@ -36,10 +36,8 @@ from rso_manager.services.errors import (
 from rso_manager.services.second_factor import ISSUER, start_enrolment
 from rso_manager.services.unit_of_work import Services
 from rso_manager.services.users import EnrolmentResult, confirm_enrolment
-from ui.apology import apologise
-from ui.forms import FieldErrors, add_row, report_failure
+from ui.kit.forms import FieldErrors, add_row, report_failure
 from ui.prompter import Prompter
-from ui.qtcompat import emit
 from ui.worker import Worker
 
 
@@ -201,7 +199,7 @@ class EnrolmentDialog(QDialog):
 
     def _done(self) -> None:
         self.codes.clear()  # shown once
-        emit(self.enrolled, self._actor)
+        self.enrolled.emit(self._actor)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -223,5 +221,4 @@ class EnrolmentDialog(QDialog):
         if isinstance(exc, AuthenticationFailed):
             self.errors.show_general(str(exc))
             return
-        report_failure(self._prompter, exc, title="The sign-in code was not set up", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="The sign-in code was not set up", errors=self.errors)

@@ -6,109 +6,18 @@ The lists are short (tens of rows), so the proxy's own sort is fine here.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any, Generic, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import Qt
 
-from rso_manager.services.caseload import EntryRow, RevisionRow
+from rso_manager.services.caseload import RevisionRow
 from rso_manager.services.users import UserInfo
-from ui.formatting import fmt_date, fmt_datetime
+from ui.kit.formatting import fmt_date, fmt_datetime
+from ui.kit.tables import Column, RowsModel
 
-SortRole = Qt.ItemDataRole.UserRole
-RowRole = Qt.ItemDataRole.UserRole + 1
-
-T = TypeVar("T")
-_Index = QModelIndex | QPersistentModelIndex
-
-
-@dataclass(frozen=True)
-class Column(Generic[T]):
-    title: str
-    text: Callable[[T], str]
-    sort: Callable[[T], Any] | None = None
-    tooltip: Callable[[T], str | None] | None = None
-
-
-class RowsModel(QAbstractTableModel, Generic[T]):
-    def __init__(self, columns: Sequence[Column[T]], parent=None) -> None:
-        super().__init__(parent)
-        self._columns = list(columns)
-        self._rows: list[T] = []
-
-    def set_rows(self, rows: Sequence[T]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
-
-    def rows(self) -> list[T]:
-        return list(self._rows)
-
-    def row_at(self, row: int) -> T:
-        return self._rows[row]
-
-    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._columns)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._columns)):
-            return self._columns[section].title
-        return None
-
-    def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-
-    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
-                or not (0 <= index.column() < len(self._columns)):
-            return None
-        row, column = self._rows[index.row()], self._columns[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
-            return column.text(row)
-        if role == SortRole:
-            value = (column.sort or column.text)(row)
-            return "" if value is None else value
-        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
-            return column.tooltip(row)
-        if role == RowRole:
-            return row
-        return self.extra(row, index.column(), role)
-
-    def extra(self, row: T, column: int, role: int) -> Any:
-        return None
-
-
-class EntriesModel(RowsModel[EntryRow]):
-    """A record tab's entries. Voided ones stay listed, struck through and greyed."""
-
-    def __init__(self, parent=None) -> None:
-        super().__init__([
-            Column("Date", lambda e: fmt_date(e.when), lambda e: e.when.toordinal() if e.when else 0),
-            Column("Entry", lambda e: e.summary, tooltip=lambda e: e.summary),
-            Column("Status", lambda e: e.status),
-        ], parent)
-        self._struck = QFont()
-        self._struck.setStrikeOut(True)
-        self._grey = QBrush(QColor("#80868b"))
-
-    def extra(self, row: EntryRow, column: int, role: int) -> Any:
-        if row.voided and role == Qt.ItemDataRole.FontRole:
-            return self._struck
-        if row.voided and role == Qt.ItemDataRole.ForegroundRole:
-            return self._grey
-        return None
-
-
-# Bookkeeping columns a user does not need to read in "what it said before".
 _HIDDEN_FIELDS = {"id", "version_id", "created_at", "created_by_id", "updated_at", "updated_by_id",
                   "offender_id", "photo", "voided_by_id"}
 _VOID_FIELDS = {"voided_at", "void_reason"}

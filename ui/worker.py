@@ -33,7 +33,6 @@ from PySide6.QtCore import QObject, Signal, SignalInstance, Slot
 from sqlalchemy import Engine, event
 
 from rso_manager.services.errors import AccountChanged, ServiceError
-from ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -160,10 +159,10 @@ class Worker(QObject):
         if on_progress is not None:
             task.progressed.connect(on_progress)
             progress = self._progress
-            kwargs["progress"] = lambda done, total: emit(progress, task_id, int(done), int(total))
+            kwargs["progress"] = lambda done, total: progress.emit(task_id, int(done), int(total))
         self._live[task_id] = task
         if len(self._live) == 1:
-            emit(self.busy_changed, True)
+            self.busy_changed.emit(True)
         gate = None if allowed_while_locked else self.gate
         future = self._executor.submit(self._run, self._delivered, task_id, fn, args, kwargs, gate)
         with self._futures_lock:
@@ -179,9 +178,9 @@ class Worker(QObject):
         try:
             value = fn(*args, **kwargs)
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI
-            emit(deliver, task_id, 0, exc)
+            deliver.emit(task_id, 0, exc)
         else:
-            emit(deliver, task_id, 1, value)
+            deliver.emit(task_id, 1, value)
         finally:
             _job.gate = None
 
@@ -210,27 +209,27 @@ class Worker(QObject):
         if task.owner is not None and not shiboken6.isValid(task.owner):
             log.debug("task %s finished after its window closed; result dropped", task.name)
             if not self._live:
-                emit(self.busy_changed, False)
+                self.busy_changed.emit(False)
             return
         try:
             if ok:
                 task.result = value
-                emit(task.succeeded, value)
+                task.succeeded.emit(value)
             else:
                 assert isinstance(value, BaseException)
                 task.error = value
                 log.debug("task %s failed", task.name, exc_info=(type(value), value, value.__traceback__))
                 if isinstance(value, AccountChanged) and self.handles_account_changes:
-                    emit(self.account_changed, value)
+                    self.account_changed.emit(value)
                 else:
-                    emit(task.failed, value)
+                    task.failed.emit(value)
         finally:
-            emit(task.finished)
+            task.finished.emit()
             if not self._live:
-                emit(self.busy_changed, False)
+                self.busy_changed.emit(False)
 
     @Slot(int, int, int)
     def _deliver_progress(self, task_id: int, done: int, total: int) -> None:
         task = self._live.get(task_id)
         if task is not None and (task.owner is None or shiboken6.isValid(task.owner)):
-            emit(task.progressed, done, total)
+            task.progressed.emit(done, total)

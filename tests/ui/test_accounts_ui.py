@@ -2,14 +2,15 @@ from sqlalchemy import select
 
 from rso_manager.persistence.models import AuditEvent
 from rso_manager.services.users import list_users, login
+from ui.workflows.accounts import Accounts
 
 
 def test_administrator_creates_an_account_that_can_log_in(qtbot, make_window, sqlite_services, world):
     window = make_window(world.admin)
     qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
-    window.accounts.new_account()
-    qtbot.waitUntil(lambda: window.accounts.dialog is not None and window.accounts.dialog.isVisible(), timeout=5000)
-    dialog = window.accounts.dialog
+    window.part(Accounts).new_account()
+    qtbot.waitUntil(lambda: window.part(Accounts).dialog is not None and window.part(Accounts).dialog.isVisible(), timeout=5000)
+    dialog = window.part(Accounts).dialog
     dialog.username.setText("om.new")
     dialog.display_name.setText("Nova Newcomer")
     dialog.password.setText("short")
@@ -32,9 +33,9 @@ def test_changing_an_account_needs_a_reason_and_is_audited(qtbot, make_window, s
     qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
     row = next(i for i, u in enumerate(window.users_model.rows()) if u.username == "newbie")
     window.users_table.selectRow(row)
-    window.accounts.change_selected()
-    qtbot.waitUntil(lambda: window.accounts.dialog is not None and window.accounts.dialog.isVisible(), timeout=5000)
-    dialog = window.accounts.dialog
+    window.part(Accounts).change_selected()
+    qtbot.waitUntil(lambda: window.part(Accounts).dialog is not None and window.part(Accounts).dialog.isVisible(), timeout=5000)
+    dialog = window.part(Accounts).dialog
     dialog.trained.setChecked(True)
     dialog.save()
     qtbot.waitUntil(lambda: dialog.errors.message("reason") != "", timeout=5000)
@@ -50,9 +51,9 @@ def _open_change(qtbot, window, username):
     qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
     row = next(i for i, u in enumerate(window.users_model.rows()) if u.username == username)
     window.users_table.selectRow(row)
-    window.accounts.change_selected()
-    qtbot.waitUntil(lambda: window.accounts.dialog is not None and window.accounts.dialog.isVisible(), timeout=5000)
-    return window.accounts.dialog
+    window.part(Accounts).change_selected()
+    qtbot.waitUntil(lambda: window.part(Accounts).dialog is not None and window.part(Accounts).dialog.isVisible(), timeout=5000)
+    return window.part(Accounts).dialog
 
 
 def test_administrator_resets_a_lost_sign_in_code(qtbot, make_window, sqlite_services, world):
@@ -61,7 +62,7 @@ def test_administrator_resets_a_lost_sign_in_code(qtbot, make_window, sqlite_ser
     secret, _codes = enrol(sqlite_services, "lead")
     window = make_window(world.admin)
     assert not _open_change(qtbot, window, "om").reset_code.isEnabled()  # has no code to reset
-    window.accounts.dialog.reject()
+    window.part(Accounts).dialog.reject()
     dialog = _open_change(qtbot, window, "lead")
     assert dialog.reset_code.isEnabled()
     dialog.reset_code.setChecked(True)
@@ -92,10 +93,10 @@ def test_administrator_requires_codes_of_every_account(qtbot, make_window, sqlit
     from rso_manager.services.second_factor import everyone_required
 
     window = make_window(world.admin)
-    assert not window.accounts.codes_button.isChecked()
+    assert not window.part(Accounts).codes_button.isChecked()
     prompter.reasons.append("force policy from 1 December 2026")
-    window.accounts.codes_button.click()
-    qtbot.waitUntil(lambda: window.accounts.codes_button.isChecked(), timeout=5000)
+    window.part(Accounts).codes_button.click()
+    qtbot.waitUntil(lambda: window.part(Accounts).codes_button.isChecked(), timeout=5000)
     assert everyone_required(sqlite_services)
-    window.accounts.codes_button.click()  # cancelled: nothing changes
-    assert window.accounts.codes_button.isChecked() and everyone_required(sqlite_services)
+    window.part(Accounts).codes_button.click()  # cancelled: nothing changes
+    assert window.part(Accounts).codes_button.isChecked() and everyone_required(sqlite_services)

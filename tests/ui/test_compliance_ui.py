@@ -26,6 +26,7 @@ from rso_manager.reports.compliance_pdf import MARKING
 from rso_manager.services import reports
 from tests.reports.test_compliance import build_caseload
 from ui.open_reason_dialog import OpenReasonDialog
+from ui.workflows.compliance import ComplianceSummary
 
 PERIOD = (date(2026, 8, 25), date(2026, 11, 25))  # the default: three months to today
 TODAY = date(2026, 11, 25)
@@ -151,7 +152,7 @@ def test_supervisor_sees_their_team_and_an_offender_manager_has_neither_page_nor
 
     om = make_window(world.om)
     assert "dashboard" not in om.page_actions
-    assert not hasattr(om, "compliance_summary")
+    assert om.part(ComplianceSummary) is None
     assert not any("compliance" in a.text().lower() for a in om.file_menu.actions())
 
 
@@ -162,7 +163,7 @@ def test_supervisor_sees_their_team_and_an_offender_manager_has_neither_page_nor
 def print_dialog(qtbot, make_window, sqlite_services, world, tmp_path):
     def open_for(actor):
         window = make_window(actor)
-        summary = window.compliance_summary
+        summary = window.part(ComplianceSummary)
         summary.folder = lambda: str(tmp_path)
         summary.opened = []
         summary.opener = summary.opened.append
@@ -177,7 +178,7 @@ def test_printing_saves_an_owner_only_pdf_with_the_marking_and_audits_it(qtbot, 
                                                                        world, tmp_path, prompter):
     build_caseload(sqlite_services, world)
     window, dialog = print_dialog(world.lead)
-    action = window.compliance_summary.action
+    action = window.part(ComplianceSummary).action
     assert action.shortcut().toString() == "Ctrl+P" and action in window.file_menu.actions()
     # The lead's defaults: the force, the last three months to today, as of today, PDF.
     assert dialog.scope_kind.currentText() == "Whole force" and not dialog.scope_name.isEnabled()
@@ -199,7 +200,7 @@ def test_printing_saves_an_owner_only_pdf_with_the_marking_and_audits_it(qtbot, 
     assert event.username == "lead" and details["format"] == "pdf" and details["saved_to"] == str(path)
     assert (details["period_from"], details["as_of"]) == ("2026-08-25", "2026-11-25")
     assert ("confirm", "Compliance summary saved") in [(k, t) for k, t, _ in prompter.messages]
-    assert window.compliance_summary.opened == [str(path)]
+    assert window.part(ComplianceSummary).opened == [str(path)]
     assert str(path) in window.statusBar().currentMessage()
     assert not dialog.isVisible()
 
@@ -227,7 +228,7 @@ def test_a_team_as_json_and_an_existing_file_is_replaced_only_when_asked(qtbot, 
     body = json.loads(path.read_text())
     assert body["marking"] == MARKING and body["scope"]["label"] == "Team: North"
     assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    assert window.compliance_summary.opened == []
+    assert window.part(ComplianceSummary).opened == []
 
 
 def test_bad_choices_get_the_services_message_beside_the_field(qtbot, print_dialog, sqlite_services, world):
@@ -316,7 +317,7 @@ def test_screenshots(qtbot, tmp_path, prompter):
         out.mkdir(exist_ok=True)
         window.grab().save(str(out / "dashboard.png"))
 
-        summary = window.compliance_summary
+        summary = window.part(ComplianceSummary)
         summary.folder = lambda: "/home/lee.lead/Documents"
         dialog = summary.open_dialog()
         qtbot.waitUntil(lambda: dialog.options is not None, timeout=5000)

@@ -21,6 +21,7 @@ from ui.app import Startup, cli_command, database_url, main
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow
 from ui.worker import Worker
+from ui.workflows.sign_in_code import SignInCode
 
 GOOD_PASSWORD = "plenty of words make a long passphrase"
 
@@ -281,11 +282,11 @@ def test_enrolment_shows_the_qr_code_the_key_and_the_recovery_codes_once(qtbot, 
 def test_the_menu_sets_up_a_new_code_with_the_current_one(qtbot, make_window, sqlite_services, world):
     _enrol_lead(sqlite_services)
     window = make_window(world.lead)
-    assert window.sign_in_code.action in window.file_menu.actions()
-    window.sign_in_code.action.trigger()
-    qtbot.waitUntil(lambda: window.sign_in_code.dialog is not None and window.sign_in_code.dialog.isVisible(),
+    assert window.part(SignInCode).action in window.file_menu.actions()
+    window.part(SignInCode).action.trigger()
+    qtbot.waitUntil(lambda: window.part(SignInCode).dialog is not None and window.part(SignInCode).dialog.isVisible(),
                     timeout=5000)
-    dialog = window.sign_in_code.dialog
+    dialog = window.part(SignInCode).dialog
     assert dialog.current_code.isVisibleTo(dialog) and dialog.password.isVisibleTo(dialog)
     dialog.close()
 

@@ -16,7 +16,7 @@ from rso_manager.services import notifications as nt
 from rso_manager.services.breaches import breaches_for
 from tests.ui.conftest import make_offender
 from ui.record_window import RecordWindow
-from ui.workflows.notifications import ConvictionsTab, NotificationsTab
+from ui.workflows.notifications import ConvictionsTab, NotificationsTab, StationsMenu
 
 TODAY = date(2026, 11, 25)
 
@@ -274,9 +274,10 @@ def test_events_and_stays(qtbot, sqlite_services, world, prompter, record_window
 
 def test_administrator_manages_designated_stations(qtbot, make_window, sqlite_services, world):
     window = make_window(world.admin)
-    assert window.stations_action in window.file_menu.actions()
-    window.stations_action.trigger()
-    dialog = window.stations_dialog
+    stations = window.part(StationsMenu)
+    assert stations.action in window.file_menu.actions()
+    stations.action.trigger()
+    dialog = stations.dialog
     qtbot.waitUntil(lambda: dialog.model.rowCount() == 5, timeout=5000)
     assert dialog.model.index(4, 2).data() == "No: notifications refused here"
     editor = dialog.edit(new=True)
@@ -291,7 +292,7 @@ def test_administrator_manages_designated_stations(qtbot, make_window, sqlite_se
 
 def test_offender_manager_has_no_stations_menu(make_window, world):
     window = make_window(world.om)
-    assert not hasattr(window, "stations_action")
+    assert window.part(StationsMenu) is None
 
 
 def test_a_change_nobody_recorded_can_be_taken_with_its_date(qtbot, sqlite_services, world, prompter,

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from rso_manager.persistence.models import AuditEvent
 from rso_manager.services.caseload import AccessReason, add_alias, open_record
 from tests.ui.conftest import make_offender
-from ui.formatting import fmt_date
+from ui.kit.formatting import fmt_date
 from ui.record_window import SECTIONS, RecordWindow
 
 

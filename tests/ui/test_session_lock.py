@@ -11,6 +11,7 @@ from rso_manager.persistence.models import Alias, Offender, RecordRevision
 from tests.conftest import PASSWORD
 from tests.ui.conftest import make_offender
 from ui.worker import SessionLocked
+from ui.workflows.session_lock import SessionLock
 
 
 def _unlock(qtbot, lock, password=PASSWORD):
@@ -23,7 +24,7 @@ def test_idle_window_locks_hides_records_and_unlocks_with_the_password(qtbot, ma
     record = make_offender(sqlite_services, world.om)
     window = make_window(world.om)
     record_window = window.show_record(record)
-    lock = window.session_lock
+    lock = window.part(SessionLock)
     lock.timer.setInterval(50)
     lock.timer.start()
     qtbot.waitUntil(lambda: lock.locked, timeout=3000)
@@ -41,7 +42,7 @@ def test_idle_window_locks_hides_records_and_unlocks_with_the_password(qtbot, ma
 
 def test_input_keeps_the_window_unlocked(qtbot, make_window, world):
     window = make_window(world.om)
-    lock = window.session_lock
+    lock = window.part(SessionLock)
     lock.timer.setInterval(400)
     lock.timer.start()
     for _ in range(4):
@@ -77,7 +78,7 @@ def test_the_lock_hides_a_correction_refuses_its_save_and_keeps_what_was_typed(
         qtbot, make_window, sqlite_services, world, prompter):
     window, record_window, form, record = _correction_open(qtbot, make_window, sqlite_services, world)
     where = form.pos()
-    lock = window.session_lock
+    lock = window.part(SessionLock)
     lock.lock()
     assert lock.locked and not form.isVisible() and not record_window.isVisible()
 
@@ -114,13 +115,13 @@ def test_a_save_queued_before_the_lock_commits_nothing(qtbot, make_window, sqlit
     release = threading.Event()
     window.worker.submit(release.wait, 5)  # the single worker is busy: the save waits its turn
     dialog.submit()
-    window.session_lock.lock()
+    window.part(SessionLock).lock()
     release.set()
     qtbot.waitUntil(lambda: "screen is locked" in dialog.errors.general.text(), timeout=5000)
     with sqlite_services.session_factory() as s:
         assert s.scalars(select(Alias).where(Alias.offender_id == record.offender_id)).all() == []
     assert not dialog.isVisible()
-    _unlock(qtbot, window.session_lock)
+    _unlock(qtbot, window.part(SessionLock))
     assert dialog.isVisible() and dialog.name.text() == "Johnny Queued"
     dialog.submit()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
@@ -135,7 +136,7 @@ def test_reads_go_on_while_locked_but_writes_are_refused(qtbot, make_window, sql
 
     record = make_offender(sqlite_services, world.om)
     window = make_window(world.om)
-    window.session_lock.lock()
+    window.part(SessionLock).lock()
     outcomes = []
     window.worker.submit(list_caseload, sqlite_services, world.om, CaseloadScope.MINE,
                          on_success=lambda rows: outcomes.append(len(rows)), on_error=outcomes.append)
@@ -150,12 +151,12 @@ def test_a_window_opened_while_locked_waits_for_the_unlock(qtbot, make_window, s
     record = make_offender(sqlite_services, world.om)
     window = make_window(world.om)
     record_window = window.show_record(record)
-    window.session_lock.lock()
+    window.part(SessionLock).lock()
     late = QDialog(record_window)  # e.g. a form whose data arrived after the lock
     late.setWindowTitle(record.name)
     late.show()
     assert not late.isVisible()
-    _unlock(qtbot, window.session_lock)
+    _unlock(qtbot, window.part(SessionLock))
     assert late.isVisible()
     late.close()
 
@@ -167,8 +168,8 @@ def test_ctrl_l_locks_from_a_record_window(qtbot, make_window, sqlite_services, 
     record_window.activateWindow()
     qtbot.waitUntil(lambda: record_window.isActiveWindow(), timeout=3000)
     qtbot.keyClick(record_window, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert window.session_lock.locked and not record_window.isVisible()
-    assert window.session_lock.action in window.file_menu.actions()
+    assert window.part(SessionLock).locked and not record_window.isVisible()
+    assert window.part(SessionLock).action in window.file_menu.actions()
 
 
 @pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
@@ -180,7 +181,7 @@ def test_screenshot_lock_over_an_open_correction(qtbot, make_window, sqlite_serv
     try:
         window, _record_window, form, _record = _correction_open(qtbot, make_window, sqlite_services, world)
         window.resize(1280, 720)
-        window.session_lock.lock()
+        window.part(SessionLock).lock()
         assert not form.isVisible()
         qtbot.wait(100)
         path = Path("screenshots") / "lock.png"
@@ -196,5 +197,5 @@ def test_ctrl_l_locks_from_an_open_correction(qtbot, make_window, sqlite_service
     form.activateWindow()
     qtbot.waitUntil(lambda: form.isActiveWindow(), timeout=3000)
     qtbot.keyClick(form.surname, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
-    assert window.session_lock.locked and not form.isVisible()
+    assert window.part(SessionLock).locked and not form.isVisible()
     assert form.surname.text() == "Lockwoode"  # the keystroke was not typed into the form

@@ -9,6 +9,7 @@ from rso_manager.services.users import change_user, list_users
 from tests.conftest import PASSWORD
 from tests.ui.conftest import make_offender
 from ui.app import Startup
+from ui.workflows.session_lock import SessionLock
 
 
 def _signed_in(qtbot, startup, username):
@@ -88,7 +89,7 @@ def test_an_account_changed_while_locked_signs_in_again_at_the_unlock(
     startup = Startup(sqlite_services, sqlite_url, prompter)
     first, window = _signed_in(qtbot, startup, "om")
     record_window = window.show_record(record)
-    lock = window.session_lock
+    lock = window.part(SessionLock)
     lock.lock()
     _change(sqlite_services, world.admin, "om", team_id=world.team2_id)  # moved to another team
 

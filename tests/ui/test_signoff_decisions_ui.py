@@ -34,7 +34,7 @@ def _tiles(qtbot, window) -> dict[str, int]:
 
 
 def _approve_in_queue(qtbot, window, sign_off_id: int) -> SignOffQueuePage:
-    page = window.findChild(SignOffQueuePage)
+    page = window.part(SignOffQueuePage)
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.policy is not None, timeout=5000)
     window.show_page("sign_off")
     assert page.select_item(sign_off_id)

@@ -32,7 +32,7 @@ def _waiting_item(services, world, surname="Quillfeather"):
 
 
 def _page(window) -> SignOffQueuePage:
-    page = window.findChild(SignOffQueuePage)
+    page = window.part(SignOffQueuePage)
     assert page is not None
     return page
 
@@ -43,7 +43,7 @@ def _queue_action(window):
 
 def test_offender_manager_has_no_queue(make_window, world):
     window = make_window(world.om)
-    assert window.findChild(SignOffQueuePage) is None
+    assert window.part(SignOffQueuePage) is None
     assert "sign_off" not in window.page_actions
 
 

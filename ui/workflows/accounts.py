@@ -27,11 +27,9 @@ from rso_manager.services.second_factor import (
     set_required_for_everyone,
 )
 from rso_manager.services.users import UserInfo, change_user, create_team, create_user, list_teams
-from ui.apology import apologise
 from ui.extensions import main_window_hook
-from ui.forms import FieldErrors, add_row, report_failure
+from ui.kit.forms import FieldErrors, add_row, report_failure
 from ui.login import PASSWORD_RULES
-from ui.qtcompat import qvalue
 
 
 class _AccountDialog(QDialog):
@@ -65,8 +63,7 @@ class _AccountDialog(QDialog):
         if isinstance(exc, ValidationFailed):
             self.errors.show(exc)
         else:
-            report_failure(self.window_.prompter, exc, title="Not saved",
-                           unexpected=lambda e: apologise(self.window_.prompter, e))
+            report_failure(self.window_.prompter, exc, title="Not saved")
 
     def save(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
@@ -115,8 +112,8 @@ class NewAccountDialog(_AccountDialog):
             return
         self._run(create_user, self.window_.services, self.window_.actor,
                   username=self.username.text().strip(), display_name=self.display_name.text(),
-                  password=self.password.text(), role=Role(qvalue(self.role.currentData())),
-                  team_id=qvalue(self.team.currentData()), trained=self.trained.isChecked())
+                  password=self.password.text(), role=Role(self.role.currentData()),
+                  team_id=self.team.currentData(), trained=self.trained.isChecked())
 
 
 class ChangeAccountDialog(_AccountDialog):
@@ -149,8 +146,8 @@ class ChangeAccountDialog(_AccountDialog):
 
     def save(self) -> None:
         self._run(change_user, self.window_.services, self.window_.actor, self.user.id, self.user.version_id,
-                  reason=self.reason.text(), role=Role(qvalue(self.role.currentData())),
-                  team_id=qvalue(self.team.currentData()), trained=self.trained.isChecked(),
+                  reason=self.reason.text(), role=Role(self.role.currentData()),
+                  team_id=self.team.currentData(), trained=self.trained.isChecked(),
                   active=self.active.isChecked(), unlock=self.unlock.isChecked(),
                   reset_second_factor=self.reset_code.isChecked())
 
@@ -194,9 +191,9 @@ class Accounts:
         window.users_table.doubleClicked.connect(lambda _i: self.change_selected())
         action = QAction("New &account...", window)
         action.triggered.connect(self.new_account)
-        window.add_file_action(action)
+        window.add_menu_action("file", action, order=10)
         window.worker.submit(everyone_required, window.services, owner=window,
-                             on_success=self.codes_button.setChecked, on_error=window._report)
+                             on_success=self.codes_button.setChecked, on_error=window.report)
 
     def toggle_codes_for_everyone(self) -> None:
         wanted = self.codes_button.isChecked()
@@ -211,12 +208,12 @@ class Accounts:
         self.window.worker.submit(set_required_for_everyone, self.window.services, self.window.actor, wanted,
                                   reason, owner=self.window,
                                   on_success=lambda _r: self.codes_button.setChecked(wanted),
-                                  on_error=self.window._report)
+                                  on_error=self.window.report)
 
     def _with_teams(self, build) -> None:
         self.window.worker.submit(list_teams, self.window.services, owner=self.window,
                                   on_success=lambda teams: self._show(build(teams)),
-                                  on_error=self.window._report)
+                                  on_error=self.window.report)
 
     def _show(self, dialog: QDialog) -> None:
         self.dialog = dialog
@@ -240,7 +237,7 @@ class Accounts:
         self._with_teams(lambda teams: ChangeAccountDialog(self.window, user, teams))
 
 
-@main_window_hook
+@main_window_hook(order=100)
 def install(window) -> None:
     if window.actor.can(Permission.MANAGE_USERS) and hasattr(window, "admin_page"):
-        window.accounts = Accounts(window)
+        window.add_part(Accounts(window))

@@ -20,13 +20,18 @@ from rso_manager.services.safeguarding import (
     add_action,
     record_action_result,
 )
-from ui.extensions import RecordContext, record_page
-from ui.formatting import fmt_date
-from ui.forms import DateField
-from ui.record_window import SectionSpec
-from ui.table_models import Column
-from ui.workflows.safeguarding import DetailedEntries, DetailedSectionTab, detail_label
-from ui.workflows.supervision import FormDialog, combo_data, select_data
+from ui.extensions import record_page
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import DateField, combo_data, select_data
+from ui.kit.record_page import (
+    DetailedEntries,
+    DetailedSectionTab,
+    RecordContext,
+    SectionSpec,
+    detail_label,
+)
+from ui.kit.tables import Column
 
 
 def _status(view: ActionView) -> str:
@@ -53,7 +58,7 @@ class ActionsModel(DetailedEntries):
         return view is not None and view.overdue
 
 
-class AddActionDialog(FormDialog):
+class AddActionDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Add an action",
                          heading=f"Add an action: {record.name} ({record.reference})",
@@ -89,7 +94,7 @@ class AddActionDialog(FormDialog):
                   combo_data(self.owner), self.due_on.date())
 
 
-class ActionResultDialog(FormDialog):
+class ActionResultDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, action: ActionView, parent: QWidget | None = None) -> None:
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the result",
                          heading="Record the result of an action",
@@ -127,7 +132,7 @@ class ActionsPage(DetailedSectionTab):
         self.result_button.setShortcut(QKeySequence("Ctrl+E"))
         self.detail_text = detail_label()
         self.layout().addWidget(self.detail_text)
-        self.dialog: FormDialog | None = None
+        self.dialog: ServiceDialog | None = None
         self.view.doubleClicked.connect(lambda *_: self.open_result())
         self._selection_changed()
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.qt import QtScheduler
-from PySide6.QtCore import QObject, Qt, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QToolBar
 from sqlalchemy import select
@@ -27,7 +27,6 @@ from rso_manager.persistence.backup import STAMP, BackupResult, back_up, generat
 from rso_manager.persistence.integrity import IntegrityReport, damaged_message, full_check, state_of
 from rso_manager.services.unit_of_work import Services
 from ui.extensions import main_window_hook
-from ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -118,7 +117,7 @@ def run_backup(services: Services, folder: Path, bridge: BackupBridge) -> None:
     except Exception as exc:  # noqa: BLE001 - reported in the status bar; tomorrow's run tries again
         log.warning("scheduled backup failed: %s", exc)
         result = exc
-    emit(bridge.backed_up, result)
+    bridge.backed_up.emit(result)
 
 
 def run_check(services: Services, folder: Path, bridge: BackupBridge) -> None:
@@ -130,7 +129,7 @@ def run_check(services: Services, folder: Path, bridge: BackupBridge) -> None:
     except Exception as exc:  # noqa: BLE001
         log.warning("scheduled integrity check failed: %s", exc)
         report = exc
-    emit(bridge.checked, report)
+    bridge.checked.emit(report)
 
 
 def _last_check(folder: Path) -> datetime | None:
@@ -161,8 +160,7 @@ def _banner(window, name: str, text: str, style: str) -> QLabel:
     bar.setObjectName(f"{name}Bar")
     bar.setMovable(False)
     bar.addWidget(label)
-    window.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
-    window.insertToolBarBreak(bar)
+    window.add_banner(bar)
     return label
 
 
@@ -196,12 +194,11 @@ class BackupController(QObject):
         self.label = QLabel()
         self.label.setObjectName("backupStatus")
         self.label.setStyleSheet(STATUS_WARN_STYLE)
-        window.statusBar().addPermanentWidget(self.label)
+        window.add_status_widget(self.label, order=20)
         self.action = QAction("Back &up now", window)
         self.action.setStatusTip(f"Make a verified backup in {self.folder}")
         self.action.triggered.connect(self.back_up_now)
-        if hasattr(window, "add_file_action"):
-            window.add_file_action(self.action)
+        window.add_menu_action("file", self.action, order=60)
         self.refresh()
         holder = self._holder
         window.destroyed.connect(lambda *_: _shutdown(holder))
@@ -281,10 +278,10 @@ class BackupController(QObject):
                                   damaged_message(self.window.database or "in use", report.summary()), BANNER_STYLE)
 
 
-@main_window_hook
+@main_window_hook(order=20)
 def add_backups(window) -> None:
-    BackupController(window)
+    window.add_part(BackupController(window))
 
 
 def controller_of(window) -> BackupController | None:
-    return window.findChild(BackupController)
+    return window.part(BackupController)

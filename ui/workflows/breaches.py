@@ -59,12 +59,11 @@ from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.devices import orders_for
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.apology import apologise
-from ui.extensions import RecordContext, record_page
-from ui.formatting import fmt_date, fmt_datetime
-from ui.forms import DateField, add_row
-from ui.qtcompat import qvalue
-from ui.record_window import SectionSpec
-from ui.table_models import Column, RowsModel
+from ui.extensions import record_page
+from ui.kit.formatting import fmt_date, fmt_datetime
+from ui.kit.forms import DateField, add_row
+from ui.kit.record_page import RecordContext, SectionSpec
+from ui.kit.tables import Column, RowsModel
 from ui.workflows.devices import (
     BOLD,
     RED,
@@ -430,7 +429,7 @@ class OpenBreachDialog(WorkflowDialog):
             self.requirement.setItemData(self.requirement.count() - 1, text, Qt.ItemDataRole.ToolTipRole)
 
     def _kind_changed(self, *_args) -> None:
-        kind = qvalue(self.kind.currentData())
+        kind = self.kind.currentData()
         for name, show in (("duty", kind == "statutory_duty"), ("order_requirement_id", kind == "order")):
             widget = self.errors.widget(name)
             container = widget.parentWidget()
@@ -441,8 +440,8 @@ class OpenBreachDialog(WorkflowDialog):
 
     def submit(self) -> None:
         assert self.record is not None
-        kind = qvalue(self.kind.currentData())
-        requirement_id = qvalue(self.requirement.currentData())
+        kind = self.kind.currentData()
+        requirement_id = self.requirement.currentData()
         if kind == "order" and requirement_id is not None:
             self.call(record_order_breach, self.ctx.services, self.ctx.actor, self.record.offender_id, requirement_id,
                       self.occurred_on.date(), self.description.toPlainText())
@@ -450,7 +449,7 @@ class OpenBreachDialog(WorkflowDialog):
         self.call(open_manual_breach, self.ctx.services, self.ctx.actor, self.record.offender_id, BreachInput(
             kind=kind, occurred_on=self.occurred_on.date(), description=self.description.toPlainText(),
             order_requirement_id=requirement_id if kind == "order" else None,
-            duty=qvalue(self.duty.currentData()) if kind == "statutory_duty" else None))
+            duty=self.duty.currentData() if kind == "statutory_duty" else None))
 
     def after_success(self, result: Any) -> None:
         if isinstance(result, BreachView) and result.already_open:
@@ -503,7 +502,7 @@ class WarningDialog(WorkflowDialog):
         assert self.record is not None
         self.call(give_warning, self.ctx.services, self.ctx.actor, self.record.offender_id, WarningInput(
             kind="written" if self.written.isChecked() else "oral", rationale=self.rationale.toPlainText(),
-            given_on=self.given_on.date(), breach_id=qvalue(self.breach.currentData())))
+            given_on=self.given_on.date(), breach_id=self.breach.currentData()))
 
 
 # --- the page ---------------------------------------------------------------------------------

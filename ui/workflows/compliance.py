@@ -44,11 +44,9 @@ from rso_manager.services.reports import (
     save_compliance_report,
 )
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.apology import apologise
 from ui.extensions import main_window_hook
-from ui.forms import DateField, FieldErrors, report_failure
+from ui.kit.forms import DateField, FieldErrors, report_failure
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
 from ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -240,16 +238,15 @@ class ComplianceSummaryDialog(QDialog):
         self.set_scope(self._wanted_scope or options.scope)
         self._refresh_path()
         self.save_button.setFocus()
-        emit(self.ready)
+        self.ready.emit()
 
     def _options_failed(self, exc: BaseException) -> None:
         self.loading.setText("The report choices could not be loaded.")
-        report_failure(self._prompter, exc, title="The compliance summary cannot be printed",
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="The compliance summary cannot be printed")
         self.reject()
 
     def kind(self) -> str:
-        return str(qvalue(self.scope_kind.currentData()) or "force")
+        return str(self.scope_kind.currentData() or "force")
 
     def fmt(self) -> str:
         return "json" if self.json.isChecked() else "pdf"
@@ -372,7 +369,7 @@ class ComplianceSummaryDialog(QDialog):
         self._set_inputs_enabled(True)
         self.status.setText("Cancelled: nothing was saved.")
         self.status.setVisible(True)
-        emit(self.finished_job, "cancelled")
+        self.finished_job.emit("cancelled")
 
     def _saved(self, cancel: threading.Event, result: SavedReport) -> None:
         if cancel is not self._cancel:
@@ -385,10 +382,10 @@ class ComplianceSummaryDialog(QDialog):
         self._close_progress()
         self._set_inputs_enabled(True)
         if not result.saved:
-            emit(self.finished_job, "cancelled")
+            self.finished_job.emit("cancelled")
             return
-        emit(self.saved, result)
-        emit(self.finished_job, "saved")
+        self.saved.emit(result)
+        self.finished_job.emit("saved")
         self.accept()
         if self._prompter.confirm(
                 "Compliance summary saved",
@@ -404,7 +401,7 @@ class ComplianceSummaryDialog(QDialog):
         self._cancel = None
         self._close_progress()
         self._set_inputs_enabled(True)
-        emit(self.finished_job, "failed")
+        self.finished_job.emit("failed")
         if isinstance(exc, ReportFileExists):
             folder = str(Path(exc.path).parent)
             if self._prompter.confirm("Replace the file?",
@@ -416,7 +413,7 @@ class ComplianceSummaryDialog(QDialog):
                 "path", f"{Path(exc.path).name} already exists in that folder: choose another name.")))
             return
         report_failure(self._prompter, exc, title="The compliance summary could not be saved",
-                       errors=self.errors, unexpected=lambda e: apologise(self._prompter, e))
+                       errors=self.errors)
 
     def reject(self) -> None:
         if self._cancel is not None:
@@ -449,15 +446,16 @@ class ComplianceSummary(QObject):
         w = self.window
         dialog = ComplianceSummaryDialog(w.services, w.actor, w.worker, w.prompter, chooser=self.chooser,
                                          opener=self.opener, folder=self.folder, scope=scope, parent=w)
-        dialog.saved.connect(lambda r: w.statusBar().showMessage(f"Compliance summary saved to {r.path}", 15000))
+        dialog.saved.connect(lambda r: w.show_status(f"Compliance summary saved to {r.path}", 15000))
         self.dialog = dialog
         dialog.open()
         return dialog
 
 
-@main_window_hook
+@main_window_hook(order=70)
 def add_print_action(window: MainWindow) -> None:
     if not window.actor.can(Permission.PRINT_REPORTS):
         return
-    window.compliance_summary = ComplianceSummary(window)
-    window.add_file_action(window.compliance_summary.action)
+    summary = ComplianceSummary(window)
+    window.add_part(summary)
+    window.add_menu_action("file", summary.action, order=30)

@@ -44,13 +44,10 @@ from rso_manager.services.reports import (
     dashboard_cases,
 )
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.apology import apologise
 from ui.extensions import main_window_hook
-from ui.formatting import fmt_date, fmt_datetime
-from ui.forms import report_failure
-from ui.qtcompat import emit, qvalue
-from ui.table_models import Column, RowRole, RowsModel, SortRole
-from ui.tables import configure_list_view
+from ui.kit.formatting import fmt_date, fmt_datetime
+from ui.kit.forms import report_failure
+from ui.kit.tables import Column, RowRole, RowsModel, SortRole, configure_list_view
 
 if TYPE_CHECKING:
     from ui.main_window import MainWindow
@@ -185,7 +182,7 @@ class _Host(QWidget):
     def resizeEvent(self, event) -> None:  # noqa: N802
         super().resizeEvent(event)
         if event.oldSize().width() != event.size().width():
-            emit(self.resized)
+            self.resized.emit()
 
 
 class FigureTile(QPushButton):
@@ -223,7 +220,7 @@ class FigureTile(QPushButton):
         self.setToolTip(f"{tile.list_title}: {tile.value:,}. Click to list them.")
 
     def set_chosen(self, chosen: bool) -> None:
-        if bool(qvalue(self.property("chosen"))) != chosen:
+        if bool(self.property("chosen")) != chosen:
             self.setProperty("chosen", chosen)
             self.style().unpolish(self)
             self.style().polish(self)
@@ -386,16 +383,16 @@ class CasesPanel(QFrame):
             header.resizeSection(column, min(header.sectionSize(column) + 8, cap * char + 24))
 
     def rows(self) -> list[ExceptionRow]:
-        return [qvalue(self.proxy.index(r, 0).data(RowRole)) for r in range(self.proxy.rowCount())]
+        return [self.proxy.index(r, 0).data(RowRole) for r in range(self.proxy.rowCount())]
 
     def _activated(self, index) -> None:
         if index.isValid():
-            emit(self.open_requested, qvalue(index.data(RowRole)))
+            self.open_requested.emit(index.data(RowRole))
 
     def close_list(self) -> None:
         self.setVisible(False)
         self.key = None
-        emit(self.closed)
+        self.closed.emit()
 
 
 class DashboardPage(QWidget):
@@ -522,7 +519,7 @@ class DashboardPage(QWidget):
             self.show_cases(self.cases.key)
         elif self.cases.isVisible():
             self.cases.close_list()
-        emit(self.loaded, dashboard)
+        self.loaded.emit(dashboard)
 
     def _failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
@@ -532,8 +529,7 @@ class DashboardPage(QWidget):
         self.refresh_button.setEnabled(True)
         if self.dashboard is None:
             self.empty.setText("The figures could not be loaded. Press Refresh to try again.")
-        report_failure(self.prompter, exc, title="The dashboard could not be loaded",
-                       unexpected=lambda e: apologise(self.prompter, e))
+        report_failure(self.prompter, exc, title="The dashboard could not be loaded")
 
     def _fill_scopes(self, options: ReportOptions) -> None:
         self.scope_combo.clear()
@@ -546,13 +542,13 @@ class DashboardPage(QWidget):
 
     def _select_scope(self, scope: Scope) -> None:
         for i in range(self.scope_combo.count()):
-            kind, name = qvalue(self.scope_combo.itemData(i))
+            kind, name = self.scope_combo.itemData(i)
             if kind == scope.kind and (kind == "force" or name.casefold() == (scope.name or "").casefold()):
                 self.scope_combo.setCurrentIndex(i)
                 return
 
     def _scope_chosen(self, index: int) -> None:
-        kind, name = qvalue(self.scope_combo.itemData(index))
+        kind, name = self.scope_combo.itemData(index)
         scope = Scope.force() if kind == "force" else Scope(kind, name)
         if scope != self.scope:
             self.scope = scope
@@ -613,7 +609,7 @@ class DashboardPage(QWidget):
         QTimer.singleShot(0, self, lambda: self._keep_in_sight(key))
         if tile.rows is not None:
             self.cases.show_rows(key, tile.list_title, tile.rows)
-            emit(self.cases_loaded, key)
+            self.cases_loaded.emit(key)
             return
         self._cases_seq += 1
         seq = self._cases_seq
@@ -633,14 +629,13 @@ class DashboardPage(QWidget):
         if seq != self._cases_seq or self.cases.key != key:
             return
         self.cases.show_rows(key, title, rows)
-        emit(self.cases_loaded, key)
+        self.cases_loaded.emit(key)
 
     def _cases_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._cases_seq:
             return
         self.cases.close_list()
-        report_failure(self.prompter, exc, title="The list could not be loaded",
-                       unexpected=lambda e: apologise(self.prompter, e))
+        report_failure(self.prompter, exc, title="The list could not be loaded")
 
     def _cases_closed(self) -> None:
         for widget in self.tiles.values():
@@ -659,10 +654,11 @@ class DashboardPage(QWidget):
             summary.open_dialog(self.scope)
 
 
-@main_window_hook
+@main_window_hook(order=60)
 def add_dashboard(window: MainWindow) -> None:
     if not window.actor.can(Permission.PRINT_REPORTS) or not window.scopes:
         return
-    window.dashboard_page = DashboardPage(window)
-    action = window.add_page("dashboard", "&Dashboard", window.dashboard_page, shortcut="Ctrl+4")
+    page = DashboardPage(window)
+    window.add_part(page)
+    action = window.add_page("dashboard", "&Dashboard", page, order=40, shortcut="Ctrl+4")
     action.setStatusTip("Compliance figures for your scope; click a figure to list its cases")

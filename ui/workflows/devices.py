@@ -49,14 +49,11 @@ from rso_manager.services.devices import (
     device_register,
     record_found_device,
 )
-from ui.apology import apologise
-from ui.extensions import RecordContext, record_page
-from ui.formatting import fmt_date
-from ui.forms import DateField, FieldErrors, add_row, report_failure
-from ui.qtcompat import emit, qvalue
-from ui.record_window import SectionSpec, SectionTab
-from ui.table_models import Column, RowRole, RowsModel
-from ui.tables import sorted_list_view
+from ui.extensions import record_page
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import DateField, FieldErrors, add_row, report_failure
+from ui.kit.record_page import RecordContext, SectionSpec, SectionTab
+from ui.kit.tables import Column, RowRole, RowsModel, sorted_list_view
 
 DEVICE_KIND_LABELS = {
     "phone": "Phone", "tablet": "Tablet", "laptop": "Laptop", "desktop": "Desktop computer",
@@ -88,7 +85,7 @@ def selected_row(view: QTableView) -> Any:
     rows = view.selectionModel().selectedRows()
     if not rows:
         return None
-    return qvalue(rows[0].data(RowRole))
+    return rows[0].data(RowRole)
 
 
 def select_first(view: QTableView, match: Callable[[Any], bool] | None = None) -> bool:
@@ -96,7 +93,7 @@ def select_first(view: QTableView, match: Callable[[Any], bool] | None = None) -
     model = view.model()
     for r in range(model.rowCount()):
         index = model.index(r, 0)
-        if match is None or match(qvalue(index.data(RowRole))):
+        if match is None or match(index.data(RowRole)):
             view.selectionModel().select(
                 index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
             view.setCurrentIndex(index)
@@ -234,7 +231,7 @@ class WorkflowDialog(QDialog):
         self.status.clear()
         self.errors.clear()
         self._initial = self._typed()
-        emit(self.done, result)
+        self.done.emit(result)
         self.accept()
         self.after_success(result)
         self.ctx.reload()
@@ -250,8 +247,7 @@ class WorkflowDialog(QDialog):
         self.show_failure(exc)
 
     def show_failure(self, exc: BaseException) -> None:
-        report_failure(self.ctx.prompter, exc, title="Not saved", errors=self.errors, on_reload=self.ctx.reload,
-                       unexpected=lambda e: apologise(self.ctx.prompter, e))
+        report_failure(self.ctx.prompter, exc, title="Not saved", errors=self.errors, on_reload=self.ctx.reload)
 
     def submit(self) -> None:
         raise NotImplementedError
@@ -357,7 +353,7 @@ class WorkflowPage(SectionTab):
         self.loaded, self.loading = True, False
         self.show_data(data)
         self._selection_changed()
-        emit(self.refreshed)
+        self.refreshed.emit()
 
     def _load_failed(self, seq: int, exc: BaseException) -> None:
         if seq == self._seq:
@@ -457,7 +453,7 @@ class DeviceDialog(WorkflowDialog):
 
     def data(self) -> DeviceInput:
         return DeviceInput(
-            kind=qvalue(self.kind.currentData()), make_model=text_or_none(self.make_model.text()),
+            kind=self.kind.currentData(), make_model=text_or_none(self.make_model.text()),
             imei=text_or_none(self.imei.text()), serial=text_or_none(self.serial.text()),
             phone_number=text_or_none(self.phone_number.text()),
             accounts=text_or_none(self.accounts.toPlainText()),

@@ -50,13 +50,18 @@ from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.apology import apologise
-from ui.formatting import fmt_date
-from ui.forms import DateField, FieldErrors, add_row, report_failure
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import (
+    DateField,
+    DateTimeField,
+    FieldErrors,
+    add_row,
+    report_failure,
+    typed_problems,
+)
+from ui.kit.tables import Column, RowsModel
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
-from ui.table_models import Column, RowsModel
 from ui.worker import Worker
-from ui.workflows.supervision import DateTimeField, typed_problems
 
 # --- display labels (words only: the codes and what they mean are the services') ---------------
 
@@ -234,13 +239,12 @@ class ServiceDialog(QDialog):
 
     def _succeeded(self, result: object) -> None:
         self.save_button.setEnabled(True)
-        emit(self.saved, result)
+        self.saved.emit(result)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        report_failure(self._prompter, exc, title="Not saved", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="Not saved", errors=self.errors)
         if isinstance(exc, ValidationFailed) and not self.errors.general.isVisibleTo(self):
             named = [self.captions[p.field] for p in exc.problems if p.field in self.captions]
             if named:
@@ -320,10 +324,10 @@ class _TermRow(QWidget):
         self._runs_changed()
 
     def _runs_changed(self, *_args: object) -> None:
-        self.overlap.setVisible(qvalue(self.runs.currentData()) == TermRuns.PARTLY_CONCURRENT.value)
+        self.overlap.setVisible(self.runs.currentData() == TermRuns.PARTLY_CONCURRENT.value)
 
     def term(self) -> SentenceTerm:
-        runs = TermRuns(qvalue(self.runs.currentData()))
+        runs = TermRuns(self.runs.currentData())
         return SentenceTerm(self.length.value(), runs,
                             self.overlap.value() if runs is TermRuns.PARTLY_CONCURRENT else Duration())
 
@@ -356,14 +360,14 @@ class _TermsEditor(QWidget):
         self.rows.append(row)
         self.layout_.insertWidget(len(self.rows) - 1, row)
         row.show()  # a row added once the dialog is showing is not shown with it
-        emit(self.changed)
+        self.changed.emit()
         return row
 
     def remove(self, row: _TermRow) -> None:
         self.rows.remove(row)
         row.hide()
         row.deleteLater()
-        emit(self.changed)
+        self.changed.emit()
 
     def terms(self) -> tuple[SentenceTerm, ...]:
         """Every term typed; an empty first term alone means nothing entered."""
@@ -398,7 +402,7 @@ class _DisposalRows:
         self.update()
 
     def value(self) -> str | None:
-        return qvalue(self.disposal.currentData())
+        return self.disposal.currentData()
 
     def update(self, *_args: object) -> None:
         code = self.value()
@@ -465,7 +469,7 @@ class ConvictionDialog(ServiceDialog):
         self.convicted_on.setFocus()
 
     def _kind_changed(self, *_args: object) -> None:
-        caution = qvalue(self.kind.currentData()) == "caution"
+        caution = self.kind.currentData() == "caution"
         if caution and self.disposal.value() is None:
             _select(self.disposal.disposal, DisposalKind.CAUTION.value)
         elif not caution and self.disposal.value() == DisposalKind.CAUTION.value:
@@ -474,10 +478,10 @@ class ConvictionDialog(ServiceDialog):
     def submit(self) -> None:
         terms, discharge = self.disposal.values()
         data = nt.ConvictionInput(
-            kind=qvalue(self.kind.currentData()), court=self.court.text(), convicted_on=self.convicted_on.date(),
+            kind=self.kind.currentData(), court=self.court.text(), convicted_on=self.convicted_on.date(),
             offence=self.offence.text(), schedule3=self.schedule3.isChecked(),
             threshold_depends_on_sentence=self.threshold.isChecked(), disposal=self.disposal.value(),
-            sentence_terms=terms, discharge_months=discharge, source=qvalue(self.source.currentData()),
+            sentence_terms=terms, discharge_months=discharge, source=self.source.currentData(),
             learned_on=self.learned_on.date())
         self.call(nt.record_conviction, self._services, self._actor, self.record.offender_id, data)
 
@@ -543,7 +547,7 @@ class PeriodDialog(ServiceDialog):
 
     def submit(self) -> None:
         self.call(nt.record_disregarded_period, self._services, self._actor, self.record.offender_id,
-                  qvalue(self.kind.currentData()), self.starts_on.date(), self.ends_on.date())
+                  self.kind.currentData(), self.starts_on.date(), self.ends_on.date())
 
 
 class ReleaseDialog(ServiceDialog):
@@ -564,7 +568,7 @@ class ReleaseDialog(ServiceDialog):
         self.ends_on.setFocus()
 
     def submit(self) -> None:
-        p: nt.PeriodView | None = qvalue(self.period.currentData())
+        p: nt.PeriodView | None = self.period.currentData()
         if p is None:
             self.errors.show_general("There is no custody, hospital or abroad period still open.")
             return
@@ -625,7 +629,7 @@ class EventDialog(ServiceDialog):
         self.kind.setFocus()
 
     def _kind_changed(self, *_args: object) -> None:
-        kind = qvalue(self.kind.currentData())
+        kind = self.kind.currentData()
         if isinstance(self.date_caption, QLabel):
             self.date_caption.setText(EVENT_DATE_CAPTIONS.get(kind, "&Date"))
             self.captions["event_on"] = self.date_caption.text().replace("&", "")
@@ -641,7 +645,7 @@ class EventDialog(ServiceDialog):
         self.fit(shrink=True)
 
     def details(self) -> dict[str, Any]:
-        kind = qvalue(self.kind.currentData())
+        kind = self.kind.currentData()
         if kind == "change_name":
             return {"name": self.name.text()}
         if kind == "change_address":
@@ -660,7 +664,7 @@ class EventDialog(ServiceDialog):
 
     def submit(self) -> None:
         self.call(nt.record_event, self._services, self._actor, self.record.offender_id,
-                  qvalue(self.kind.currentData()), self.event_on.date(), self.details())
+                  self.kind.currentData(), self.event_on.date(), self.details())
 
 
 NEW_ADDRESS = -1
@@ -690,14 +694,14 @@ class StayDialog(ServiceDialog):
         self.address.setFocus()
 
     def _address_changed(self, *_args: object) -> None:
-        new = qvalue(self.address.currentData()) == NEW_ADDRESS
+        new = self.address.currentData() == NEW_ADDRESS
         for widget in (self.line1, self.town, self.postcode):
             self.set_row_visible(widget, new)
         if self.isVisible():
             self.fit(shrink=True)
 
     def submit(self) -> None:
-        address_id = qvalue(self.address.currentData())
+        address_id = self.address.currentData()
         kw: dict[str, Any] = {"address_id": address_id} if address_id != NEW_ADDRESS else {
             "line1": self.line1.text(), "town": self.town.text(), "postcode": self.postcode.text()}
         self.call(nt.record_stay, self._services, self._actor, self.record.offender_id,
@@ -879,7 +883,7 @@ class TakeNotificationDialog(ServiceDialog):
 
     @staticmethod
     def _id(item: QTreeWidgetItem) -> int:
-        return qvalue(item.data(0, Qt.ItemDataRole.UserRole))
+        return item.data(0, Qt.ItemDataRole.UserRole)
 
     def _checked(self) -> list[int]:
         return [self._id(it) for it in self._items() if it.checkState(0) == Qt.CheckState.Checked]
@@ -896,7 +900,7 @@ class TakeNotificationDialog(ServiceDialog):
         unlisted = OTHER_ITEM in self._checked()
         self.set_row_visible(self.kind, unlisted)
         self.set_row_visible(self.event_on, unlisted)
-        moving = unlisted and qvalue(self.kind.currentData()) == "change_address"
+        moving = unlisted and self.kind.currentData() == "change_address"
         self.set_row_visible(self.no_fixed_abode, moving)
         for widget in (self.line1, self.town, self.postcode):
             self.set_row_visible(widget, moving and not self.no_fixed_abode.isChecked())
@@ -929,14 +933,14 @@ class TakeNotificationDialog(ServiceDialog):
     def notification_input(self) -> nt.NotificationInput:
         checked = self._checked()
         unlisted = OTHER_ITEM in checked
-        method = qvalue(self.method.currentData())
+        method = self.method.currentData()
         fingerprints, photographs = self.fingerprints.value(), self.photographs.value()
         first = self._pending.get(checked[0]) if checked and not unlisted else None
-        kind = first.kind if first is not None else qvalue(self.kind.currentData())
+        kind = first.kind if first is not None else self.kind.currentData()
         new_home = nt.NewHome(self.line1.text(), self.town.text(), self.postcode.text(),
                               self.no_fixed_abode.isChecked()) if unlisted and kind == "change_address" else None
         return nt.NotificationInput(
-            kind=kind, station_id=qvalue(self.station.currentData(Qt.ItemDataRole.UserRole)),
+            kind=kind, station_id=self.station.currentData(Qt.ItemDataRole.UserRole),
             method=method, in_person=method == nt.IN_PERSON, fingerprints_taken=fingerprints,
             photographs_taken=photographs, refused_biometrics=False in (fingerprints, photographs),
             details=self.details(), pending_ids=() if unlisted else tuple(checked),
@@ -959,7 +963,7 @@ class TakeNotificationDialog(ServiceDialog):
 
     def _succeeded(self, result: object) -> None:
         self.save_button.setEnabled(True)
-        emit(self.taken, result, self.print_ack.isChecked())
+        self.taken.emit(result, self.print_ack.isChecked())
         super()._succeeded(result)
 
     def s87_message(self) -> str:
@@ -1012,7 +1016,7 @@ class StationsDialog(QDialog):
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ui.tables import sorted_list_view
+        from ui.kit.tables import sorted_list_view
 
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
         self.setWindowTitle("Designated police stations")

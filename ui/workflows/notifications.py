@@ -40,12 +40,10 @@ from rso_manager.domain.roles import Permission
 from rso_manager.services import notifications as nt
 from rso_manager.services.caseload import EntryRow, OffenderRecord
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.extensions import RecordContext, main_window_hook, record_page
-from ui.formatting import fmt_date, fmt_datetime
-from ui.qtcompat import qvalue
-from ui.record_window import SectionSpec, SectionTab
-from ui.table_models import Column, RowRole, RowsModel
-from ui.tables import sorted_list_view
+from ui.extensions import WorkflowHost, main_window_hook, record_page
+from ui.kit.formatting import fmt_date, fmt_datetime
+from ui.kit.record_page import RecordContext, SectionSpec, SectionTab
+from ui.kit.tables import Column, RowRole, RowsModel, sorted_list_view
 from ui.workflows.notification_dialogs import (
     CONVICTION_KIND_LABELS,
     PERIOD_LABELS,
@@ -211,7 +209,7 @@ def _selected(view: QTableView) -> Any:
     rows = view.selectionModel().selectedRows()
     if not rows:
         return None
-    return qvalue(rows[0].data(RowRole))
+    return rows[0].data(RowRole)
 
 
 def _in_force(r: nt.RequirementView, today: date) -> bool:
@@ -841,19 +839,25 @@ def notifications_page(ctx: RecordContext, spec: SectionSpec) -> NotificationsTa
 # --- administrator: designated stations --------------------------------------------------------------
 
 
-def open_stations(window: Any) -> StationsDialog:
-    dialog = StationsDialog(window.services, window.actor, window.worker, window.prompter, parent=window)
-    window.stations_dialog = dialog
-    dialog.open()
-    return dialog
+class StationsMenu:
+    """File > Designated police stations, for the administrator."""
+
+    def __init__(self, host: WorkflowHost) -> None:
+        self.host = host
+        self.dialog: StationsDialog | None = None
+        self.action = QAction("Designated police &stations...", host.window)
+        self.action.setStatusTip("The stations where offenders may notify (s.87)")
+        self.action.triggered.connect(self.open)
+        host.add_menu_action("file", self.action, order=80)
+
+    def open(self) -> StationsDialog:
+        host = self.host
+        self.dialog = StationsDialog(host.services, host.actor, host.worker, host.prompter, parent=host.window)
+        self.dialog.open()
+        return self.dialog
 
 
-@main_window_hook
-def stations_menu(window: Any) -> None:
-    if not window.actor.can(Permission.MANAGE_USERS):
-        return
-    action = QAction("Designated police &stations...", window)
-    action.setStatusTip("The stations where offenders may notify (s.87)")
-    action.triggered.connect(lambda: open_stations(window))
-    window.stations_action = action
-    window.add_file_action(action)
+@main_window_hook(order=90)
+def stations_menu(host: WorkflowHost) -> None:
+    if host.actor.can(Permission.MANAGE_USERS):
+        host.add_part(StationsMenu(host))

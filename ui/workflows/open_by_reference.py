@@ -12,9 +12,8 @@ from PySide6.QtWidgets import QInputDialog
 
 from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import CaseHeader, find_by_reference
-from ui.apology import apologise
 from ui.extensions import main_window_hook
-from ui.forms import report_failure
+from ui.kit.forms import report_failure
 
 
 def open_by_reference(window, reference: str | None = None) -> None:
@@ -33,18 +32,17 @@ def open_by_reference(window, reference: str | None = None) -> None:
         window.open_offender(header.offender_id, title, outside_link=header.needs_review)
 
     def failed(exc: BaseException) -> None:
-        report_failure(window.prompter, exc, title="No record opened",
-                       unexpected=lambda e: apologise(window.prompter, e))
+        report_failure(window.prompter, exc, title="No record opened")
 
     window.worker.submit(find_by_reference, window.services, window.actor, reference,
                          owner=window, on_success=found, on_error=failed)
 
 
-@main_window_hook
+@main_window_hook(order=80)
 def _install(window) -> None:
     if not (window.actor.can(Permission.READ_CASES) or window.actor.can(Permission.READ_OUTSIDE_LINK)):
         return
     action = QAction("Open a record by &reference...", window)
     action.setShortcut(QKeySequence("Ctrl+Shift+O"))
     action.triggered.connect(lambda: open_by_reference(window))
-    window.add_file_action(action)
+    window.add_menu_action("file", action, order=20)

@@ -41,12 +41,11 @@ from rso_manager.services.devices import (
     record_order,
 )
 from rso_manager.services.errors import FieldProblem, ValidationFailed
-from ui.extensions import RecordContext, record_page
-from ui.formatting import fmt_date
-from ui.forms import DateField, FieldErrors, add_row
-from ui.qtcompat import qvalue
-from ui.record_window import SectionSpec
-from ui.table_models import Column, RowsModel
+from ui.extensions import record_page
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import DateField, FieldErrors, add_row
+from ui.kit.record_page import RecordContext, SectionSpec
+from ui.kit.tables import Column, RowsModel
 from ui.workflows.devices import (
     BOLD,
     WorkflowDialog,
@@ -189,7 +188,7 @@ class RequirementRow(QFrame):
 
     def value(self) -> RequirementInput:
         indefinite = self.indefinite.isChecked()
-        return RequirementInput(kind=qvalue(self.kind.currentData()), category=qvalue(self.category.currentData()),
+        return RequirementInput(kind=self.kind.currentData(), category=self.category.currentData(),
                                 text=self.text.toPlainText(), starts_on=self.starts_on.date(),
                                 ends_on=None if indefinite else self.ends_on.date(), indefinite=indefinite)
 
@@ -286,7 +285,7 @@ class OrderDialog(WorkflowDialog):
     def order_input(self) -> OrderInput:
         indefinite = self.indefinite.isChecked()
         days = self.device_notify_days.value()
-        return OrderInput(kind=qvalue(self.kind.currentData()), court=self.court.text().strip() or None,
+        return OrderInput(kind=self.kind.currentData(), court=self.court.text().strip() or None,
                           made_on=self.made_on.date(), ends_on=None if indefinite else self.ends_on.date(),
                           indefinite=indefinite, device_notify_days=days or None)
 

@@ -34,12 +34,10 @@ from rso_manager.services.caseload import RISK_ORDER
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import PlannedVisit, PlannerView, book_visit, propose
-from ui.apology import apologise
 from ui.extensions import main_window_hook
-from ui.formatting import fmt_date, risk_label
-from ui.forms import report_failure
+from ui.kit.formatting import fmt_date, risk_label
+from ui.kit.forms import report_failure
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
 from ui.worker import Worker
 from ui.workflows.visit_form import BANDS, BookDialog, band_label, day_label, window_text
 
@@ -195,25 +193,25 @@ class VisitCard(QFrame):
         return "\n".join(lines)
 
     def set_selected(self, selected: bool) -> None:
-        if bool(qvalue(self.property("selected"))) != selected:
+        if bool(self.property("selected")) != selected:
             _restyle(self, selected=selected)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
             self.setFocus(Qt.FocusReason.MouseFocusReason)
-            emit(self.chosen, self.item)
+            self.chosen.emit(self.item)
         super().mousePressEvent(event)
 
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        emit(self.activated, self.item)
+        self.activated.emit(self.item)
 
     def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
         super().focusInEvent(event)
-        emit(self.chosen, self.item)
+        self.chosen.emit(self.item)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            emit(self.activated, self.item)
+            self.activated.emit(self.item)
             return
         super().keyPressEvent(event)
 
@@ -472,15 +470,14 @@ class PlannerPage(QWidget):
         self.loading_label.setVisible(False)
         self.view = view
         self._lay_out(view)
-        emit(self.loaded, view)
+        self.loaded.emit(view)
 
     def _failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
             return
         self.loading = False
         self.loading_label.setVisible(False)
-        report_failure(self.prompter, exc, title="The plan could not be made",
-                       unexpected=lambda e: apologise(self.prompter, e))
+        report_failure(self.prompter, exc, title="The plan could not be made")
 
     # --- laying out ----------------------------------------------------------------------------
 
@@ -667,8 +664,7 @@ class PlannerPage(QWidget):
             if isinstance(exc, ValidationFailed) and exc.for_field("reason"):
                 self.book_selected(reason=reason, problem=exc.for_field("reason"))
             else:
-                report_failure(self.prompter, exc, title="The visit was not booked", on_reload=self.refresh,
-                               unexpected=lambda e: apologise(self.prompter, e))
+                report_failure(self.prompter, exc, title="The visit was not booked", on_reload=self.refresh)
 
         self.worker.submit(book_visit, self.services, self.actor, item.offender_id, on=item.proposed_on,
                            time_band=item.time_band, officer_ids=item.officer_ids, reason=reason, owner=self,
@@ -676,7 +672,7 @@ class PlannerPage(QWidget):
 
     def _booked(self, item: PlannedVisit, visit_id: int) -> None:
         self._status(f"Booked: {item.name} on {day_label(item.proposed_on)}, {band_label(item.time_band).lower()}.")
-        emit(self.booked, visit_id)
+        self.booked.emit(visit_id)
         self.refresh()
 
     def rebook_selected(self) -> BookDialog | None:
@@ -698,22 +694,23 @@ class PlannerPage(QWidget):
 
     def _booked_again(self, item: PlannedVisit, visit_id: int) -> None:
         self._status(f"{'Rebooked' if item.status == 'booked' else 'Booked'}: {item.name}.")
-        emit(self.booked, visit_id)
+        self.booked.emit(visit_id)
         self.refresh()
 
 
-@main_window_hook
+@main_window_hook(order=40)
 def add_planner(window) -> None:
     """Go > Planner (Ctrl+2), for everyone who works with cases."""
     if not window.actor.can(Permission.READ_CASES):
         return
     page = PlannerPage(window.services, window.actor, window.worker, window.prompter,
                        open_record=window.open_offender,
-                       status=lambda text: window.statusBar().showMessage(text, 10_000), parent=window)
-    window.add_page("planner", "&Planner", page, shortcut="Ctrl+2")
+                       status=window.show_status, parent=window)
+    window.add_part(page)
+    window.add_page("planner", "&Planner", page, order=20, shortcut="Ctrl+2")
     # A change made in a record window reloads the caseload: re-plan if the planner is on screen.
     window.caseload_loaded.connect(page.refresh_if_shown)
 
 
 def planner_of(window) -> PlannerPage | None:
-    return window.findChild(PlannerPage)
+    return window.part(PlannerPage)

@@ -50,9 +50,8 @@ from rso_manager.domain.roles import Permission
 from rso_manager.reminders import Reminder, ReminderDigest
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import main_window_hook
-from ui.formatting import fmt_date
+from ui.kit.formatting import fmt_date
 from ui.open_reason_dialog import OpenReasonDialog
-from ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +122,7 @@ def scan_due(services: Services, actor: Actor, days_ahead: int, bridge: Reminder
     except Exception:  # noqa: BLE001 - a reminder scan must never take the scheduler down
         log.warning("reminder scan failed; the next run tries again", exc_info=True)
         return
-    emit(bridge.scanned, digest)
+    bridge.scanned.emit(digest)
 
 
 def badge_text(digest: ReminderDigest | None) -> str:
@@ -211,7 +210,7 @@ class ReminderController(QObject):
         self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.action.setStatusTip("What is due this week, overdue or waiting for you")
         self.action.triggered.connect(self.show_list)
-        window.add_file_action(self.action)
+        window.add_menu_action("file", self.action, order=40)
 
         app = QGuiApplication.instance()
         if app is not None:
@@ -303,7 +302,7 @@ class ReminderController(QObject):
                 "Open RSO Manager to see which.")
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.set_digest(digest)
-        emit(self.updated, digest)
+        self.updated.emit(digest)
 
     def _show_badge(self) -> None:
         d = self.digest
@@ -409,12 +408,12 @@ class ReminderDialog(QDialog):
             self._open_record(reminder)
 
 
-@main_window_hook
+@main_window_hook(order=30)
 def add_reminders(window) -> None:
     if not window.actor.can(Permission.READ_CASES):
         return
-    ReminderController(window)
+    window.add_part(ReminderController(window))
 
 
 def controller_of(window) -> ReminderController | None:
-    return window.findChild(ReminderController)
+    return window.part(ReminderController)

@@ -12,17 +12,16 @@ under s.327A or the Child Sex Offender Disclosure Scheme with their overdue stag
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any, TypeVar
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -35,7 +34,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import EntryRow, OffenderRecord
 from rso_manager.services.safeguarding import (
     DISCLOSURE_ROUTES,
@@ -62,21 +60,18 @@ from rso_manager.services.safeguarding import (
     update_disclosure,
 )
 from rso_manager.services.supervision import sign_off_policy
-from ui.extensions import RecordContext, record_page
-from ui.formatting import fmt_date, fmt_datetime
-from ui.forms import DateField
-from ui.qtcompat import emit, qvalue
-from ui.record_window import SectionSpec, SectionTab
-from ui.table_models import Column, RowsModel
-from ui.tables import sorted_list_view
-from ui.workflows.supervision import (
-    RED,
-    DateTimeField,
-    FormDialog,
-    RationaleBox,
-    combo_data,
-    select_data,
+from ui.extensions import record_page
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.formatting import duration_text, fmt_date, fmt_datetime
+from ui.kit.forms import DateField, DateTimeField, RationaleBox, combo_data, select_data
+from ui.kit.record_page import (
+    DetailedEntries,
+    DetailedSectionTab,
+    RecordContext,
+    SectionSpec,
+    detail_label,
 )
+from ui.kit.tables import Column, sorted_list_view
 
 T = TypeVar("T")
 
@@ -85,182 +80,8 @@ DECISION_LABELS = {"disclose": "Disclose", "not_disclose": "Do not disclose"}
 SHORT_ROUTE = {"s327a": "s.327A disclosure", "csods": "Disclosure scheme"}
 FLAG_STYLE = ("QLabel#flagBanner { background: #fdecea; border: 1px solid #f1b5b0; border-radius: 4px; "
               "color: #8c1d18; padding: 6px 8px; font-weight: 600; }")
-DETAIL_STYLE = ("QLabel#entryDetail { background: #f6f8fb; border: 1px solid #e4e8ee; border-radius: 4px; "
-                "padding: 6px 8px; }")
-
-
-def duration_text(span: timedelta | None) -> str:
-    """A delay as staff say it: "45 min", "4 h 10 min", "2 days 3 h"."""
-    if span is None:
-        return ""
-    minutes = int(span.total_seconds() // 60)
-    days, rest = divmod(minutes, 24 * 60)
-    hours, mins = divmod(rest, 60)
-    if days:
-        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
-    if hours:
-        return f"{hours} h" + (f" {mins} min" if mins else "")
-    return f"{mins} min"
-
-
-class DetailedEntries(RowsModel[EntryRow]):
-    """A record part's entries (so "Mark as entered in error" keeps working), shown with the
-    detail the workflow's service reads; until that arrives, the generic summary."""
-
-    def __init__(self, columns: list[Column[EntryRow]], parent=None) -> None:
-        super().__init__(columns, parent)
-        self.details: dict[int, Any] = {}
-        self._struck = QFont()
-        self._struck.setStrikeOut(True)
-        self._grey = QBrush(QColor("#80868b"))
-        self._red = QBrush(RED)
-
-    def detail(self, entry: EntryRow) -> Any:
-        return None if entry.voided else self.details.get(entry.id)
-
-    def set_details(self, details: dict[int, Any], order: list[int] | None = None) -> None:
-        self.beginResetModel()
-        self.details = details
-        if order is not None:
-            rank = {entry_id: i for i, entry_id in enumerate(order)}
-            self._rows.sort(key=lambda e: (e.voided, rank.get(e.id, len(rank))))
-        self.endResetModel()
-
-    def red(self, entry: EntryRow, column: int) -> bool:
-        return False
-
-    def extra(self, row: EntryRow, column: int, role: int) -> Any:
-        if row.voided and role == Qt.ItemDataRole.FontRole:
-            return self._struck
-        if row.voided and role == Qt.ItemDataRole.ForegroundRole:
-            return self._grey
-        if role == Qt.ItemDataRole.ForegroundRole and self.red(row, column):
-            return self._red
-        return None
-
-
 def _when(e: EntryRow) -> int:
     return e.when.toordinal() if e.when else 0
-
-
-def detail_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("entryDetail")
-    label.setStyleSheet(DETAIL_STYLE)
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setVisible(False)
-    return label
-
-
-class DetailedSectionTab(SectionTab):
-    """A SectionTab whose list shows a workflow's own columns and reloads its detail from a
-    service after each record (re)load."""
-
-    details_loaded = Signal()
-
-    def __init__(self, ctx: RecordContext, spec: SectionSpec, model: DetailedEntries) -> None:
-        super().__init__(spec, ctx.actor.can(Permission.WRITE_CASES))
-        self.ctx = ctx
-        self.record: OffenderRecord | None = None
-        self._seq = 0
-        self._stale = False
-        self.model = model
-        model.setParent(self)
-        proxy = self.view.model()
-        proxy.setSourceModel(model)  # type: ignore[union-attr]
-        self.loaded = False
-
-    def fit_columns(self, view: QTableView, stretch: int) -> None:
-        header = view.horizontalHeader()
-        for col in range(view.model().columnCount()):
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch if col == stretch
-                                        else QHeaderView.ResizeMode.ResizeToContents)
-
-    def wrap_columns(self, view: QTableView, samples: dict[int, str], stretch: int) -> None:
-        """Widths fitting a typical value (or the title) with wrapping rows: the lists are
-        short, and wrapping keeps every column on screen rather than scrolling sideways."""
-        view.setWordWrap(True)
-        view.setTextElideMode(Qt.TextElideMode.ElideRight)
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.ensurePolished()  # measure in the style sheet's font
-        header = view.horizontalHeader()
-        header.ensurePolished()
-        bold = QFont(header.font())
-        bold.setBold(True)
-        metrics, title_metrics = view.fontMetrics(), QFontMetrics(bold)
-        model = view.model()
-        for col in range(model.columnCount()):
-            if col == stretch:
-                header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-                continue
-            title = str(model.headerData(col, Qt.Orientation.Horizontal) or "")
-            width = max(metrics.horizontalAdvance(samples.get(col, "")) + 16,
-                        title_metrics.horizontalAdvance(title) + 30)
-            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(col, width)
-
-    def set_record(self, record: OffenderRecord) -> None:
-        self.record = record
-        super().set_record(record)  # the list and its count at once, from the record
-        self._stale = True
-        if self.isVisible():
-            self.load_details()
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        if self._stale:
-            self.load_details()
-
-    def load_details(self) -> None:
-        """The workflow's detail, read only for the part on screen: a record has many parts,
-        and reading them all after every change would keep the worker busy for nothing."""
-        if self.record is None:
-            return
-        self._stale = False
-        self.loaded = False
-        self._seq += 1
-        seq = self._seq
-        self.ctx.worker.submit(self.fetch, self.ctx.services, self.ctx.actor, self.record.offender_id, owner=self,
-                               on_success=lambda data: self._arrived(seq, data), on_error=self._failed)
-
-    def _arrived(self, seq: int, data: Any) -> None:
-        if seq != self._seq:
-            return
-        self.show_details(data)
-        self.loaded = True
-        self._selection_changed()
-        emit(self.details_loaded)
-
-    def _failed(self, exc: BaseException) -> None:
-        self.ctx.report(exc, "This part of the record could not be read")
-
-    def fetch(self, services, actor, offender_id) -> Any:  # runs on the worker
-        raise NotImplementedError
-
-    def show_details(self, data: Any) -> None:
-        raise NotImplementedError
-
-    def selected_detail(self) -> Any:
-        entry = self.selected_entry()
-        return self.model.detail(entry) if entry is not None else None
-
-    def select_entry(self, entity_id: int) -> bool:
-        for row, entry in enumerate(self.model.rows()):
-            if entry.id == entity_id:
-                self.select_row(self.view.model().mapFromSource(self.model.index(row, 0)).row())
-                return True
-        return False
-
-    def open_dialog(self, dialog: FormDialog, on_saved: Callable[[Any], None] | None = None) -> FormDialog:
-        dialog.saved.connect(on_saved or (lambda _r: self.ctx.reload()))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
-
-
-# --- relationships -----------------------------------------------------------------------------
 
 
 class RelationshipsModel(DetailedEntries):
@@ -295,7 +116,7 @@ class RelationshipsModel(DetailedEntries):
         return super().extra(row, column, role)
 
 
-class RelationshipDialog(FormDialog):
+class RelationshipDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record a relationship",
                          heading=f"Record a relationship: {record.name} ({record.reference})",
@@ -370,7 +191,7 @@ class RelationshipsPage(DetailedSectionTab):
         self.add = self.add_button_for("Record a relationship...", self.open_form,
                                        tip="Record a partner, relative, friend or associate (Ctrl+N)")
         self.add.setShortcut(QKeySequence("Ctrl+N"))
-        self.dialog: FormDialog | None = None
+        self.dialog: ServiceDialog | None = None
 
     def about_label(self) -> QLabel:
         return self.findChild(QLabel, "hint")
@@ -506,7 +327,7 @@ class DisclosuresModel(DetailedEntries):
         return column == 5 and view is not None and bool(view.overdue_stages)
 
 
-class ConcernDialog(FormDialog):
+class ConcernDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record a concern",
                          heading=f"Record a concern for a child: {record.name} ({record.reference})",
@@ -536,7 +357,7 @@ class ConcernDialog(FormDialog):
                   self.concern_at.value(), combo_data(self.relationship))
 
 
-class ReferralDialog(FormDialog):
+class ReferralDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, referral_id: int, referral: ReferralView | None,
                  parent: QWidget | None = None) -> None:
         concern = referral.concern if referral else "the concern just recorded"
@@ -566,7 +387,7 @@ class ReferralDialog(FormDialog):
                   self.agency.text(), self.reference.text() or None, self.version_id)
 
 
-class DecisionDialog(FormDialog):
+class DecisionDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, referral: ReferralView, parent: QWidget | None = None) -> None:
         due = f" It was due by the end of {fmt_date(referral.decision_due.date())}." if referral.decision_due else ""
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the decision received",
@@ -591,7 +412,7 @@ class DecisionDialog(FormDialog):
                   self.decision.toPlainText(), self.decision_at.value(), self.referral.version_id)
 
 
-class DisclosureDialog(FormDialog):
+class DisclosureDialog(ServiceDialog):
     """s.327A decision, or a CSODS application moved on stage by stage."""
 
     def __init__(self, ctx: RecordContext, record: OffenderRecord, referrals: tuple[ReferralView, ...],
@@ -738,7 +559,7 @@ class SafeguardingPage(DetailedSectionTab):
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
         super().__init__(ctx, spec, ReferralsModel())
         self.view_data: SafeguardingView | None = None
-        self.dialog: FormDialog | None = None
+        self.dialog: ServiceDialog | None = None
         self._pending_referral: int | None = None
         self._pending_select: int | None = None
         self._last_view: QTableView = self.view
@@ -874,7 +695,7 @@ class SafeguardingPage(DetailedSectionTab):
         rows = view.selectionModel().selectedRows()
         if not rows:
             return None
-        return qvalue(view.model().mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole + 1))
+        return view.model().mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole + 1)
 
     def selected_referral(self) -> ReferralView | None:
         entry = self.selected_entry()

@@ -33,7 +33,6 @@ from rso_manager.services.unit_of_work import Actor
 from rso_manager.services.users import reauthenticate
 from ui.apology import apology_text
 from ui.extensions import main_window_hook
-from ui.qtcompat import emit
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +91,7 @@ class LockScreen(QWidget):
     def _submit(self) -> None:
         if self.password.text():
             self.unlock_button.setEnabled(False)
-            emit(self.unlock_requested, self.password.text())
+            self.unlock_requested.emit(self.password.text())
 
 
 class SessionLock(QObject):
@@ -121,7 +120,7 @@ class SessionLock(QObject):
         self.action.setStatusTip("Hide every record and form until your password is given again")
         self.action.triggered.connect(self.lock)
         window.addAction(self.action)
-        window.add_file_action(self.action)
+        window.add_menu_action("file", self.action, order=90)
         window.sign_in_again.connect(self._stand_down)
         QApplication.instance().installEventFilter(self)
         self.timer.start()
@@ -189,7 +188,7 @@ class SessionLock(QObject):
         self.screen.show()
         self.screen.raise_()
         self.screen.password.setFocus()
-        emit(self.locked_changed, True)
+        self.locked_changed.emit(True)
 
     def _set_window_enabled(self, enabled: bool) -> None:
         # Covered is not enough: Tab would still reach the caseload under the lock screen.
@@ -261,10 +260,10 @@ class SessionLock(QObject):
             self._active.activateWindow()
         self._active = None
         self.timer.start()
-        emit(self.locked_changed, False)
+        self.locked_changed.emit(False)
 
 
-@main_window_hook
+@main_window_hook(order=10)
 def install(window) -> None:
     # A child of the window: Qt drops its application event filter when the window goes.
-    window.session_lock = SessionLock(window)
+    window.add_part(SessionLock(window))

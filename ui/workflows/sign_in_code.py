@@ -16,11 +16,11 @@ class SignInCode:
         self.dialog: EnrolmentDialog | None = None
         self.action = QAction("Set up sign-in &code...", window)
         self.action.triggered.connect(self.start)
-        window.add_file_action(self.action)
+        window.add_menu_action("file", self.action, order=70)
 
     def start(self) -> None:
         self.window.worker.submit(status, self.window.services, self.window.actor, owner=self.window,
-                                  on_success=self._show, on_error=self.window._report)
+                                  on_success=self._show, on_error=self.window.report)
 
     def _show(self, current: SecondFactorStatus) -> None:
         window = self.window
@@ -31,6 +31,6 @@ class SignInCode:
         self.dialog.open()
 
 
-@main_window_hook
+@main_window_hook(order=110)
 def install(window) -> None:
-    window.sign_in_code = SignInCode(window)
+    window.add_part(SignInCode(window))

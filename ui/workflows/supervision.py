@@ -11,9 +11,7 @@ guidance and live word count.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from datetime import date, datetime, time
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel, Qt, QTimer, Signal
@@ -30,22 +28,18 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
     QLineEdit,
-    QPlainTextEdit,
     QPushButton,
     QRadioButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
-from rso_manager.clock import LONDON
-from rso_manager.domain.rationale import SignOffDecision, word_count
+from rso_manager.domain.rationale import SignOffDecision
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.services.errors import (
     ConcurrentEditError,
@@ -72,11 +66,20 @@ from rso_manager.services.supervision import (
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.apology import apologise
 from ui.extensions import main_window_hook
-from ui.formatting import fmt_date, fmt_datetime
-from ui.forms import DateField, FieldErrors, add_row, error_label, report_failure, set_invalid
+from ui.kit.formatting import fmt_date, fmt_datetime, show_value
+from ui.kit.forms import (
+    DateField,
+    FieldErrors,
+    RationaleBox,
+    add_row,
+    combo_data,
+    error_label,
+    report_failure,
+    select_data,
+    typed_problems,
+)
+from ui.kit.tables import Column, RowsModel, SortRole
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
-from ui.table_models import Column, RowsModel, SortRole
 from ui.worker import Worker
 
 if TYPE_CHECKING:
@@ -100,271 +103,6 @@ DECISION_PROMPTS = {
 
 
 # --- shared form pieces ------------------------------------------------------------------------
-
-_TIME = re.compile(r"^\s*(\d{1,2})[:.]?(\d{2})\s*$")
-
-
-def parse_time(text: str) -> time | None:
-    """HH:MM (also HH.MM or HHMM), 24-hour; None if empty or not a real time."""
-    match = _TIME.match(text)
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2))
-    return time(hour, minute) if hour < 24 and minute < 60 else None
-
-
-class DateTimeField(QWidget):
-    """A UK date and a 24-hour time, as read on a London clock; stored as an aware time."""
-
-    changed = Signal()
-
-    def __init__(self, parent: QWidget | None = None, *, calendar_start: Callable[[], date] | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        self.date = DateField(calendar_start=calendar_start)
-        self.date.changed.connect(lambda: emit(self.changed))
-        layout.addWidget(self.date, 1)
-        at = QLabel("at")
-        layout.addWidget(at)
-        self.time = QLineEdit()
-        self.time.setPlaceholderText("HH:MM")
-        self.time.setMaxLength(5)
-        self.time.ensurePolished()  # measure in the style sheet's font
-        self.time.setFixedWidth(self.time.fontMetrics().horizontalAdvance("HH:MM") + 36)
-        self.time.setAccessibleName("Time, 24-hour")
-        self.time.textChanged.connect(lambda: emit(self.changed))
-        layout.addWidget(self.time)
-        self.setFocusProxy(self.date)
-
-    def is_empty(self) -> bool:
-        return not self.date.text().strip() and not self.time.text().strip()
-
-    def typed_problem(self) -> str | None:
-        """A message if something is typed that is not a date and time (nothing typed is fine)."""
-        if self.is_empty():
-            return None
-        if self.date.date() is None:
-            return "Type the date as DD/MM/YYYY."
-        if parse_time(self.time.text()) is None:
-            return "Type the time as HH:MM (24-hour), e.g. 14:30."
-        return None
-
-    def value(self) -> datetime | None:
-        day, clock = self.date.date(), parse_time(self.time.text())
-        if day is None or clock is None:
-            return None
-        return datetime.combine(day, clock, tzinfo=LONDON)
-
-    def set_value(self, moment: datetime | None) -> None:
-        if moment is None:
-            self.date.set_date(None)
-            self.time.clear()
-            return
-        local = moment.astimezone(LONDON)
-        self.date.set_date(local.date())
-        self.time.setText(local.strftime("%H:%M"))
-
-    def setProperty(self, name: str, value: object) -> bool:  # noqa: N802 - Qt override
-        if name == "invalid":
-            self.date.setProperty("invalid", value)
-            set_invalid(self.time, bool(value))
-        return super().setProperty(name, value)
-
-
-def typed_problems(fields: dict[str, QWidget]) -> list[FieldProblem]:
-    """Dates and times typed in a form that cannot be read, so nothing typed is silently dropped."""
-    problems = []
-    for name, widget in fields.items():
-        if isinstance(widget, DateTimeField):
-            problem = widget.typed_problem()
-        elif isinstance(widget, DateField):
-            problem = ("Type the date as DD/MM/YYYY." if widget.text().strip() and widget.date() is None else None)
-        else:
-            problem = None
-        if problem:
-            problems.append(FieldProblem(name, problem))
-    return problems
-
-
-class RationaleBox(QWidget):
-    """Free text that the service judges as reasoning, with the guidance under it and a live
-    count of words against the minimum. The count is a hint; the service decides."""
-
-    def __init__(self, parent: QWidget | None = None, *, min_words: int | None = None, guidance: str = "",
-                 placeholder: str = "") -> None:
-        super().__init__(parent)
-        self.min_words = min_words
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(3)
-        self.editor = QPlainTextEdit()
-        self.editor.setTabChangesFocus(True)
-        self.editor.setPlaceholderText(placeholder)
-        self.editor.setMinimumHeight(90)
-        self.editor.textChanged.connect(self._count)
-        layout.addWidget(self.editor, 1)
-        self.counter = QLabel()
-        self.counter.setObjectName("wordCount")
-        self.counter.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        layout.addWidget(self.counter)
-        self.guidance = QLabel(guidance)
-        self.guidance.setObjectName("hint")
-        self.guidance.setWordWrap(True)
-        self.guidance.setVisible(bool(guidance))
-        layout.addWidget(self.guidance)
-        self.setFocusProxy(self.editor)
-        self._count()
-
-    def set_policy(self, min_words: int, guidance: str) -> None:
-        self.min_words = min_words
-        if guidance:
-            self.guidance.setText(guidance)
-            self.guidance.setVisible(True)
-        self._count()
-
-    def text(self) -> str:
-        return self.editor.toPlainText()
-
-    def set_text(self, text: str) -> None:
-        self.editor.setPlainText(text)
-
-    def words(self) -> int:
-        return word_count(self.text())
-
-    def _count(self) -> None:
-        n = self.words()
-        noun = "word" if n == 1 else "words"
-        if self.min_words:
-            self.counter.setText(f"{n} {noun} of at least {self.min_words}")
-            short = 0 < n < self.min_words
-            self.counter.setStyleSheet(f"color: {RED.name()};" if short else "color: #2f7d4f;" if n else "color: #52606d;")
-        else:
-            self.counter.setText(f"{n} {noun}")
-
-    def setProperty(self, name: str, value: object) -> bool:  # noqa: N802 - Qt override
-        if name == "invalid":
-            set_invalid(self.editor, bool(value))
-        return super().setProperty(name, value)
-
-
-def combo_data(combo: QComboBox) -> Any:
-    return qvalue(combo.currentData())
-
-
-def select_data(combo: QComboBox, value: Any) -> None:
-    index = combo.findData(value)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
-class FormDialog(QDialog):
-    """A dialog that saves through one service call on the worker. Problems show under the
-    fields they name; everything typed stays. Ctrl+Enter saves, even from a text box."""
-
-    saved = Signal(object)
-
-    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *, title: str,
-                 heading: str, hint: str = "", save_text: str = "Save", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
-        self.setWindowTitle(title)
-        self.layout_ = QVBoxLayout(self)
-        # The layout sets the least size, so rows shown later (or a tall text box) are never
-        # squeezed; the heading's width keeps the dialog from being narrow.
-        self.layout_.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
-        self.heading = QLabel(heading)
-        self.heading.setMinimumWidth(500)
-        self.heading.setObjectName("dialogHeading")
-        self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        self.heading.setWordWrap(True)
-        self.layout_.addWidget(self.heading)
-        self.hint = QLabel(hint)
-        self.hint.setObjectName("hint")
-        self.hint.setWordWrap(True)
-        self.hint.setVisible(bool(hint))
-        self.layout_.addWidget(self.hint)
-        self.errors = FieldErrors()
-        self.layout_.addWidget(self.errors.general)
-        self.form = QFormLayout()
-        self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.form.setHorizontalSpacing(12)
-        self.layout_.addLayout(self.form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton(save_text, QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.save_button.setToolTip("Ctrl+Enter")
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        for keys in ("Ctrl+Return", "Ctrl+Enter"):
-            QShortcut(QKeySequence(keys), self).activated.connect(self.submit)
-        self.typed_fields: dict[str, QWidget] = {}
-
-    def row(self, label: str, name: str, widget: QWidget) -> QWidget:
-        add_row(self.form, label, self.errors, name, widget)
-        if isinstance(widget, DateField | DateTimeField):
-            self.typed_fields[name] = widget
-        return widget
-
-    def finish(self) -> None:
-        self.layout_.addWidget(self.buttons)
-
-    def fit(self) -> None:
-        """Grow to show everything (rows shown later, messages under fields), within the screen."""
-        self.layout_.activate()
-        hint = self.sizeHint()
-        width, height = max(self.width(), hint.width()), max(self.height(), hint.height())
-        screen = self.screen()
-        if screen is not None:
-            height = min(height, screen.availableGeometry().height() - 60)
-        self.resize(width, height)
-
-    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().showEvent(event)
-        self.fit()
-
-    def call(self, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
-        """Check what was typed can be read, then save on the worker. False if not sent."""
-        if not self.save_button.isEnabled():
-            return False
-        problems = typed_problems(self.typed_fields)
-        if problems:
-            self.errors.show(ValidationFailed(problems))
-            self.fit()
-            return False
-        self.save_button.setEnabled(False)
-        self._worker.submit(fn, *args, owner=self, on_success=self._done, on_error=self._failed, **kwargs)
-        return True
-
-    def _done(self, result: object) -> None:
-        self.save_button.setEnabled(True)
-        emit(self.saved, result)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.save_button.setEnabled(True)
-        report_failure(self._prompter, exc, title="Not saved", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
-        self.fit()
-
-    def submit(self) -> None:
-        raise NotImplementedError
-
-
-def show_value(value: object) -> str:
-    """A stored value as a person reads it."""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, datetime):
-        return fmt_datetime(value)
-    if isinstance(value, date):
-        return fmt_date(value)
-    return str(value)
-
-
-# --- the queue -----------------------------------------------------------------------------------
-
 
 def _age_text(item: QueueItem) -> str:
     if item.age_days == 0:
@@ -630,8 +368,8 @@ class SignOffQueuePage(QWidget):
             self.select_row(row if row is not None else 0)
         else:
             self._show_item(None)
-        emit(self.count_changed, len(items))
-        emit(self.loaded, len(items))
+        self.count_changed.emit(len(items))
+        self.loaded.emit(len(items))
 
     def _load_failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
@@ -641,8 +379,7 @@ class SignOffQueuePage(QWidget):
         self._report(exc)
 
     def _report(self, exc: BaseException) -> None:
-        report_failure(self._prompter, exc, title="The sign-off queue could not be loaded",
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="The sign-off queue could not be loaded")
 
     def count(self) -> int:
         return self.model.rowCount()
@@ -805,10 +542,10 @@ class SignOffQueuePage(QWidget):
             self.select_row(min(row or 0, len(rows) - 1))
         else:
             self._show_item(None)
-        emit(self.count_changed, len(rows))
+        self.count_changed.emit(len(rows))
         who = f" for {item.offender_name}" if item.offender_name else ""
         self._status(f"{DECISION_DONE[decision]}: {item.summary}{who}.")
-        emit(self.signed, result)
+        self.signed.emit(result)
         self.refresh()
 
     def _refused(self, exc: BaseException) -> None:
@@ -1005,8 +742,7 @@ class AbsenceCoverDialog(QDialog):
         self.reload()
 
     def _report(self, exc: BaseException) -> None:
-        report_failure(self._prompter, exc, title="Absences and cover",
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="Absences and cover")
 
     def _options_loaded(self, options: CoverOptions) -> None:
         self.options = options
@@ -1082,12 +818,11 @@ class AbsenceCoverDialog(QDialog):
         self.ends_on.set_date(None)
         self.cover.setCurrentIndex(0)
         self.reload()
-        emit(self.changed)
+        self.changed.emit()
 
     def _failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
-        report_failure(self._prompter, exc, title="Absence not recorded", errors=self.errors,
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="Absence not recorded", errors=self.errors)
 
     def name_cover_for_selected(self) -> None:
         absence = self.selected_absence()
@@ -1105,7 +840,7 @@ class AbsenceCoverDialog(QDialog):
         self.name_cover_button.setEnabled(True)
         self.done_label.setText(f"Cover named: {self.existing_cover.currentText()}.")
         self.reload()
-        emit(self.changed)
+        self.changed.emit()
 
     def _cover_failed(self, exc: BaseException) -> None:
         self.name_cover_button.setEnabled(True)
@@ -1113,26 +848,23 @@ class AbsenceCoverDialog(QDialog):
             self.cover_error.setText("\n".join(p.message for p in exc.problems))
             self.cover_error.setVisible(True)
         else:
-            report_failure(self._prompter, exc, title="Cover not named", on_reload=self.reload,
-                           unexpected=lambda e: apologise(self._prompter, e))
+            report_failure(self._prompter, exc, title="Cover not named", on_reload=self.reload)
 
 
 # --- plugging in ---------------------------------------------------------------------------------
 
 
-@main_window_hook
+@main_window_hook(order=50)
 def add_sign_off(window: MainWindow) -> None:
     actor = window.actor
     if actor.can(Permission.SIGN_OFF):
         page = SignOffQueuePage(window.services, actor, window.worker, window.prompter,
                                 open_offender=window.open_offender,
-                                status=lambda text: window.statusBar().showMessage(text, 10_000), parent=window)
-        action = window.add_page("sign_off", "Sign-off &queue", page, shortcut="Ctrl+3")
+                                status=window.show_status, parent=window)
+        window.add_part(page)
+        action = window.add_page("sign_off", "Sign-off &queue", page, order=30, shortcut="Ctrl+3")
         action.setStatusTip("Entries waiting for your decision, oldest first")
-        toolbar = window.findChild(QToolBar, "mainToolbar")
-        if toolbar is not None:
-            toolbar.addSeparator()
-            toolbar.addAction(action)
+        window.add_toolbar_action(action, order=30)
 
         def counted(n: int) -> None:
             action.setText(f"Sign-off &queue ({n})" if n else "Sign-off &queue")
@@ -1146,7 +878,7 @@ def add_sign_off(window: MainWindow) -> None:
 
         def open_cover() -> AbsenceCoverDialog:
             dialog = AbsenceCoverDialog(window.services, actor, window.worker, window.prompter, parent=window)
-            page = window.findChild(SignOffQueuePage)
+            page = window.part(SignOffQueuePage)
             if page is not None:
                 dialog.changed.connect(page.refresh)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -1154,4 +886,4 @@ def add_sign_off(window: MainWindow) -> None:
             return dialog
 
         cover.triggered.connect(open_cover)
-        window.add_file_action(cover)
+        window.add_menu_action("file", cover, order=50)

@@ -48,10 +48,8 @@ from rso_manager.services.visits import (
     record_visit,
     visit_defaults,
 )
-from ui.apology import apologise
-from ui.forms import DateField, FieldErrors, add_row, report_failure, set_invalid
+from ui.kit.forms import DateField, FieldErrors, add_row, report_failure, set_invalid
 from ui.prompter import Prompter
-from ui.qtcompat import emit, qvalue
 from ui.worker import Worker
 
 OUTCOMES = {"seen": "Seen: entry gained", "no_answer": "No answer", "refused_entry": "Refused entry",
@@ -119,7 +117,7 @@ class WhenField(QWidget):
         layout.addWidget(self.time)
         layout.addStretch(1)
         self.date.changed.connect(self.changed)
-        self.time.timeChanged.connect(lambda _t: emit(self.changed))
+        self.time.timeChanged.connect(lambda _t: self.changed.emit())
         self.setFocusProxy(self.date)
 
     def set_value(self, when: datetime) -> None:
@@ -157,7 +155,7 @@ class OfficerPair(QWidget):
         self.second.setAccessibleName("Second officer")
         for combo in (self.first, self.second):
             combo.setMinimumWidth(170)
-            combo.currentIndexChanged.connect(lambda _i: emit(self.changed))
+            combo.currentIndexChanged.connect(lambda _i: self.changed.emit())
         layout.addWidget(self.first, 1)
         layout.addWidget(QLabel("and"))
         layout.addWidget(self.second, 1)
@@ -181,12 +179,12 @@ class OfficerPair(QWidget):
         _select(self.second, second)
         for combo in (self.first, self.second):
             combo.blockSignals(False)
-        emit(self.changed)
+        self.changed.emit()
 
     def ids(self) -> tuple[int, ...]:
         out = []
         for combo in (self.first, self.second):
-            value = qvalue(combo.currentData())
+            value = combo.currentData()
             if value is not None:
                 out.append(int(value))
         return tuple(out)
@@ -453,15 +451,14 @@ class VisitForm(QDialog):
         self._outcome_changed()
         self.save_button.setEnabled(True)
         self._initial = self.snapshot()
-        emit(self.ready)
+        self.ready.emit()
 
     def _defaults_failed(self, exc: BaseException) -> None:
         self.window_label.setText("The officers and devices could not be loaded. Close the form and try again.")
-        report_failure(self._prompter, exc, title="The visit form could not be filled",
-                       unexpected=lambda e: apologise(self._prompter, e))
+        report_failure(self._prompter, exc, title="The visit form could not be filled")
 
     def _booking_chosen(self) -> None:
-        visit_id = qvalue(self.booking.currentData())
+        visit_id = self.booking.currentData()
         if visit_id is None or self.defaults is None:
             return
         booking = next(b for b in self.defaults.bookings if b.visit_id == visit_id)
@@ -475,7 +472,7 @@ class VisitForm(QDialog):
         self._update_departures()
 
     def _update_location(self) -> None:
-        office = qvalue(self.kind.currentData()) == "office"
+        office = self.kind.currentData() == "office"
         self.at_home.setEnabled(not office)
         at_home = self.at_home.isChecked() and not office
         self.location.setEnabled(not at_home)
@@ -487,10 +484,10 @@ class VisitForm(QDialog):
     def _outcome_changed(self) -> None:
         # Devices cannot be looked at without getting in: rows nobody has marked default to
         # "not seen" when entry was not gained (the user can still change them).
-        outcome = qvalue(self.outcome.currentData())
+        outcome = self.outcome.currentData()
         if outcome is not None and outcome != "seen":
             for row in self.check_rows:
-                if qvalue(row.result.currentData()) is None:
+                if row.result.currentData() is None:
                     _select(row.result, "not_seen")
 
     def departures(self) -> list[str]:
@@ -548,19 +545,19 @@ class VisitForm(QDialog):
     # --- reading and saving --------------------------------------------------------------------
 
     def visit_input(self) -> VisitInput:
-        kind = qvalue(self.kind.currentData()) or "home"
+        kind = self.kind.currentData() or "home"
         at_home = self.at_home.isChecked() and kind == "home"
-        checks = tuple(DeviceCheckInput(r.device_id, qvalue(r.result.currentData()) or "",
+        checks = tuple(DeviceCheckInput(r.device_id, r.result.currentData() or "",
                                         r.outcome.text().strip() or None) for r in self.check_rows)
-        found = tuple(DeviceInput(kind=qvalue(r.kind.currentData()) or "other", make_model=r.make_model.text() or None,
+        found = tuple(DeviceInput(kind=r.kind.currentData() or "other", make_model=r.make_model.text() or None,
                                   imei=r.imei.text() or None) for r in self.found_rows if not r.removed)
         return VisitInput(
-            offender_id=self.offender_id, visited_at=self.when.value(), outcome=qvalue(self.outcome.currentData()),
+            offender_id=self.offender_id, visited_at=self.when.value(), outcome=self.outcome.currentData(),
             kind=kind, announced=self.announced.isChecked(), officer_ids=self.officers.ids(),
             at_home_address=at_home, location=None if at_home else (self.location.text().strip() or None),
             override_reason=self.override_reason.toPlainText(), people_present=self.people_present.text() or None,
             notes=self.notes.toPlainText() or None, device_checks=checks, found_devices=found,
-            planned_visit_id=qvalue(self.booking.currentData()))
+            planned_visit_id=self.booking.currentData())
 
     _initial: object = None
 
@@ -588,7 +585,7 @@ class VisitForm(QDialog):
         self._saving = False
         self.status.clear()
         self._initial = self.snapshot()
-        emit(self.recorded, result)
+        self.recorded.emit(result)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
@@ -598,7 +595,7 @@ class VisitForm(QDialog):
         if isinstance(exc, ValidationFailed):
             exc = _renumber_found(exc, self._found_index)
         report_failure(self._prompter, exc, title="The visit was not recorded", errors=self.errors,
-                       on_reload=self._on_reload, unexpected=lambda e: apologise(self._prompter, e))
+                       on_reload=self._on_reload)
         if isinstance(exc, ValidationFailed):
             self._scroll_to_first_error()
 
@@ -715,17 +712,17 @@ class BookDialog(QDialog):
         self._saving = True
         self.save_button.setEnabled(False)
         self._worker.submit(book_visit, self._services, self._actor, self.offender_id, on=day,
-                            time_band=qvalue(self.band.currentData()), officer_ids=self.officer_ids(),
+                            time_band=self.band.currentData(), officer_ids=self.officer_ids(),
                             reason=self.reason.toPlainText(), visit_id=self.visit_id, version_id=self.version_id,
                             owner=self, on_success=self._saved, on_error=self._failed)
 
     def _saved(self, visit_id: int) -> None:
         self._saving = False
-        emit(self.booked, visit_id)
+        self.booked.emit(visit_id)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
         report_failure(self._prompter, exc, title="The visit was not booked", errors=self.errors,
-                       on_reload=self._on_reload, unexpected=lambda e: apologise(self._prompter, e))
+                       on_reload=self._on_reload)

@@ -48,12 +48,10 @@ from rso_manager.services.visits import (
     set_plan,
     visit_defaults,
 )
-from ui.apology import apologise
-from ui.extensions import RecordContext, record_page
-from ui.formatting import fmt_date, risk_label
-from ui.forms import DateField, FieldErrors, add_row, report_failure
-from ui.qtcompat import emit, qvalue
-from ui.record_window import SectionSpec, SectionTab
+from ui.extensions import record_page
+from ui.kit.formatting import fmt_date, risk_label
+from ui.kit.forms import DateField, FieldErrors, add_row, report_failure
+from ui.kit.record_page import RecordContext, SectionSpec, SectionTab
 from ui.workflows.visit_form import BookDialog, VisitForm, band_label, day_label, window_text
 
 RISK_LEVELS = {"low": "Low", "medium": "Medium", "high": "High", "very_high": "Very high"}
@@ -162,7 +160,7 @@ class _PanelPage(SectionTab):
             return
         self.info = info
         self.show_info(info)
-        emit(self.info_loaded, info)
+        self.info_loaded.emit(info)
 
     def _info_failed(self, seq: int, exc: BaseException) -> None:
         if seq == self._seq:
@@ -305,7 +303,7 @@ class VisitsPage(_PanelPage):
         self.ctx.prompter.info("Visit recorded", "\n\n".join(lines))
         if result.warrant_prompt:
             self.ask_warrant(result.visit_id)
-        emit(self.visit_recorded, result)
+        self.visit_recorded.emit(result)
 
     def _warrant_clicked(self) -> None:
         if isinstance(self.info, VisitDefaults) and self.info.warrant_visit_id is not None:
@@ -427,14 +425,13 @@ class _ServiceDialog(QDialog):
     def _done(self, result: object) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        emit(self.saved, result)
+        self.saved.emit(result)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
         self._saving = False
         self.save_button.setEnabled(True)
-        report_failure(self.ctx.prompter, exc, title="Not saved", errors=self.errors, on_reload=self.ctx.reload,
-                       unexpected=lambda e: apologise(self.ctx.prompter, e))
+        report_failure(self.ctx.prompter, exc, title="Not saved", errors=self.errors, on_reload=self.ctx.reload)
 
     def save(self) -> None:
         raise NotImplementedError
@@ -476,7 +473,7 @@ class RiskAssessmentDialog(_ServiceDialog):
 
     def save(self) -> None:
         self.call(record_risk_assessment, self.ctx.services, self.ctx.actor, self.offender_id,
-                  tool=qvalue(self.tool.currentData()) or "", level=qvalue(self.level.currentData()) or "",
+                  tool=self.tool.currentData() or "", level=self.level.currentData() or "",
                   assessed_on=self.assessed_on.date(), notes=self.notes.toPlainText() or None,
                   review_by=self.review_by.date())
 
@@ -518,7 +515,7 @@ class HandoverDialog(_ServiceDialog):
         self.agency.setFocus()
 
     def save(self) -> None:
-        fields = dict(from_agency=qvalue(self.agency.currentData()) or "",
+        fields = dict(from_agency=self.agency.currentData() or "",
                       licence_ended_on=self.licence_ended_on.date(), police_from=self.police_from.date(),
                       notes=self.notes.toPlainText() or None)
         if self.current is None:
@@ -574,7 +571,7 @@ class PlanDialog(_ServiceDialog):
 
     def save(self) -> None:
         self.call(set_plan, self.ctx.services, self.ctx.actor, self.offender_id,
-                  visit_interval_months=None if self.reactive.isChecked() else qvalue(self.interval.currentData()),
+                  visit_interval_months=None if self.reactive.isChecked() else self.interval.currentData(),
                   reactive=self.reactive.isChecked(), effective_from=self.effective_from.date(),
                   review_by=self.review_by.date(), reason=self.reason.toPlainText(),
                   **{key: box.toPlainText().strip() or None for key, box in self.headings.items()})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from rso_manager.clock import LONDON
 from rso_manager.services.caseload import GENDERS, RISK_LABEL
@@ -53,3 +53,28 @@ def risk_label(level: str | None) -> str:
 
 def mappa_text(category: int | None, level: int | None) -> str:
     return f"Category {category}, level {level}" if category and level else ""
+
+
+def show_value(value: object) -> str:
+    """A stored value as a person reads it."""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime):
+        return fmt_datetime(value)
+    if isinstance(value, date):
+        return fmt_date(value)
+    return str(value)
+
+
+def duration_text(span: timedelta | None) -> str:
+    """A delay as staff say it: "45 min", "4 h 10 min", "2 days 3 h"."""
+    if span is None:
+        return ""
+    minutes = int(span.total_seconds() // 60)
+    days, rest = divmod(minutes, 24 * 60)
+    hours, mins = divmod(rest, 60)
+    if days:
+        return f"{days} day{'s' if days != 1 else ''}" + (f" {hours} h" if hours else "")
+    if hours:
+        return f"{hours} h" + (f" {mins} min" if mins else "")
+    return f"{mins} min"

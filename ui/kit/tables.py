@@ -1,0 +1,127 @@
+"""The one way the app sets up a read-only list: rows selected whole, no editing in place, fixed
+row heights (so 100,000 rows are never measured one by one) unless text wraps."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QSortFilterProxyModel,
+    Qt,
+)
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+
+SortRole = Qt.ItemDataRole.UserRole
+
+
+RowRole = Qt.ItemDataRole.UserRole + 1
+
+
+T = TypeVar("T")
+
+
+_Index = QModelIndex | QPersistentModelIndex
+
+
+@dataclass(frozen=True)
+class Column(Generic[T]):
+    title: str
+    text: Callable[[T], str]
+    sort: Callable[[T], Any] | None = None
+    tooltip: Callable[[T], str | None] | None = None
+
+
+class RowsModel(QAbstractTableModel, Generic[T]):
+    def __init__(self, columns: Sequence[Column[T]], parent=None) -> None:
+        super().__init__(parent)
+        self._columns = list(columns)
+        self._rows: list[T] = []
+
+    def set_rows(self, rows: Sequence[T]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def rows(self) -> list[T]:
+        return list(self._rows)
+
+    def row_at(self, row: int) -> T:
+        return self._rows[row]
+
+    def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
+        return 0 if parent.isValid() else len(self._columns)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._columns)):
+            return self._columns[section].title
+        return None
+
+    def flags(self, index: _Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+    def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not (0 <= index.row() < len(self._rows)) \
+                or not (0 <= index.column() < len(self._columns)):
+            return None
+        row, column = self._rows[index.row()], self._columns[index.column()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return column.text(row)
+        if role == SortRole:
+            value = (column.sort or column.text)(row)
+            return "" if value is None else value
+        if role == Qt.ItemDataRole.ToolTipRole and column.tooltip:
+            return column.tooltip(row)
+        if role == RowRole:
+            return row
+        return self.extra(row, index.column(), role)
+
+    def extra(self, row: T, column: int, role: int) -> Any:
+        return None
+
+
+def configure_list_view(view: QTableView, *, wrap: bool = False) -> QTableView:
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.setWordWrap(wrap)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setTabKeyNavigation(False)
+    vertical = view.verticalHeader()
+    vertical.setVisible(False)
+    if wrap:
+        # Rows grow to their wrapped text, and again when a column is resized.
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        view.horizontalHeader().sectionResized.connect(lambda *_: view.resizeRowsToContents())
+    else:
+        vertical.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        vertical.setDefaultSectionSize(view.fontMetrics().height() + 10)
+    header = view.horizontalHeader()
+    header.setHighlightSections(False)
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+    return view
+
+
+def sorted_list_view(model: QAbstractItemModel, *, wrap: bool = False) -> QTableView:
+    """A list sortable by its raw values (SortRole) that keeps the service's order until a
+    header is clicked."""
+    view = QTableView()
+    proxy = QSortFilterProxyModel(view)
+    proxy.setSortRole(SortRole)
+    proxy.setSourceModel(model)
+    view.setModel(proxy)
+    view.setSortingEnabled(True)
+    view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+    return configure_list_view(view, wrap=wrap)
