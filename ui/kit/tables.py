@@ -15,7 +15,14 @@ from PySide6.QtCore import (
     QSortFilterProxyModel,
     Qt,
 )
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStackedWidget,
+    QTableView,
+    QWidget,
+)
 
 SortRole = Qt.ItemDataRole.UserRole
 
@@ -125,3 +132,28 @@ def sorted_list_view(model: QAbstractItemModel, *, wrap: bool = False) -> QTable
     view.setSortingEnabled(True)
     view.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
     return configure_list_view(view, wrap=wrap)
+
+
+class ListPanel(QStackedWidget):
+    """A list, or in its place a sentence saying why it is empty and what to do: an empty grid
+    says nothing, and looks like a list that failed to load."""
+
+    def __init__(self, view: QTableView, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.empty = QLabel(empty_text)
+        self.empty.setObjectName("emptyState")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.empty.setTextFormat(Qt.TextFormat.PlainText)
+        self.addWidget(view)
+        self.addWidget(self.empty)
+
+    def show_rows(self, count: int, empty_text: str | None = None) -> None:
+        """Show the list if it has rows, else the empty state (with EMPTY_TEXT, if given)."""
+        if empty_text is not None:
+            self.empty.setText(empty_text)
+        self.setCurrentWidget(self.view if count else self.empty)
+
+    def is_empty_shown(self) -> bool:
+        return self.currentWidget() is self.empty
