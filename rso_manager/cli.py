@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
@@ -188,7 +189,7 @@ def _plan(services, args) -> int:
     actor = _login(services, args.user)
     view = visits.propose(services, actor, as_of=args.as_of, days=args.days,
                           scope=CaseloadScope(args.scope) if args.scope else None, seed=args.seed)
-    rows = [{
+    rows: list[dict[str, Any]] = [{
         "offender_id": i.offender_id, "reference": i.reference, "name": i.name, "risk_level": i.risk_level,
         "window": {"earliest": i.window_earliest, "latest": i.window_latest}, "days_overdue": i.days_overdue,
         "proposed_date": i.proposed_on, "time_band": i.time_band, "officers": list(i.officer_names),

@@ -7,10 +7,8 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib.resources import files
-from pathlib import Path
 from typing import Any
 
-from platformdirs import PlatformDirs
 from sqlalchemy import Engine, make_url, select
 
 from rso_manager.clock import Clock
@@ -30,13 +28,18 @@ from rso_manager.persistence.integrity import (
     refuse_writes,
     remember,
 )
+from rso_manager.persistence.locations import DB_NAME, DEMO_DB_NAME, data_dir
+from rso_manager.persistence.locations import log_dir as log_dir  # re-exported for the UI's log
 from rso_manager.persistence.pg_roles import check_app_connection
 from rso_manager.persistence.schema import upgrade
+from rso_manager.services.errors import ServiceError
 from rso_manager.services.unit_of_work import Services
 
-APP_NAME = "RSO Manager"
 DB_ENV = "RSO_DATABASE_URL"
-DATA_DIR_ENV = "RSO_MANAGER_DATA_DIR"
+
+
+class DatabaseReadOnly(ServiceError):
+    """A write on a database opened read-only because it is damaged."""
 
 
 def make_files_private() -> None:
@@ -46,29 +49,12 @@ def make_files_private() -> None:
         os.umask(0o077)
 
 
-def data_dir() -> Path:
-    override = os.environ.get(DATA_DIR_ENV)
-    if override:
-        path = Path(override)
-        path.mkdir(parents=True, exist_ok=True)
-        return path
-    return PlatformDirs(APP_NAME, "RSO Manager", ensure_exists=True).user_data_path
-
-
-def log_dir() -> Path:
-    if os.environ.get(DATA_DIR_ENV):
-        path = data_dir() / "logs"
-        path.mkdir(exist_ok=True)
-        return path
-    return PlatformDirs(APP_NAME, "RSO Manager", ensure_exists=True).user_log_path
-
-
 def resolve_url(cli_url: str | None, *, demo: bool = False) -> str:
     """--db first, then RSO_DATABASE_URL, then a SQLite file in the user data directory.
     Demo data always goes to its own file, never into a database holding real cases."""
     if cli_url or os.environ.get(DB_ENV):
         return cli_url or os.environ[DB_ENV]
-    return sqlite_url_for(data_dir() / ("rso-manager-demo.db" if demo else "rso-manager.db"))
+    return sqlite_url_for(data_dir() / (DEMO_DB_NAME if demo else DB_NAME))
 
 
 def describe(url: str) -> str:
@@ -119,7 +105,7 @@ def open_database(url: str, clock: Clock, *, read_only_if_damaged: bool = False)
         if not read_only_if_damaged:
             raise DatabaseDamagedError(message)
         engine = make_engine(url, query_only=True)
-        refuse_writes(engine, describe(url))
+        refuse_writes(engine, describe(url), DatabaseReadOnly)
         state = DatabaseState(damaged=message, warning=warning)
         remember(engine, state)
         return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state)

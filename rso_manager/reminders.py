@@ -13,10 +13,11 @@ from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import aliased
 
 from rso_manager.domain import safeguarding_clocks as sc
+from rso_manager.domain.dates import london_day
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import access
-from rso_manager.services.caseload import _scope_filter
+from rso_manager.services.caseload import offender_in_scope
 from rso_manager.services.unit_of_work import Actor, Services
 
 # The part of the record a reminder opens, by the kind of entry a sign-off was about.
@@ -98,7 +99,7 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
         return ReminderDigest(today, ())
     horizon = today + timedelta(days=days_ahead)
     Off = m.Offender
-    mine = and_(Off.status == "active", _scope_filter(actor, default_scope(actor)))
+    mine = and_(Off.status == "active", offender_in_scope(actor, default_scope(actor)))
     who = (Off.id, Off.reference, Off.surname, Off.forenames)
     items = []
     with access.listing(services, actor) as s:
@@ -139,30 +140,33 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
 
         # Referrals: flagged once the working day for children's social care's decision is over.
         F = m.SafeguardingReferral
-        for r in s.execute(select(*who, F.id.label("referral_id"), F.referred_at, F.agency)
-                           .join(Off, Off.id == F.offender_id)
-                           .where(mine, F.voided_at.is_(None), F.referred_at.is_not(None), F.decision_at.is_(None))):
-            flag = sc.referral_flag(r.referred_at, None, now)
-            due = sc.london_day(sc.referral_decision_due(r.referred_at))
+        for referral in s.execute(select(*who, F.id.label("referral_id"), F.referred_at, F.agency)
+                                  .join(Off, Off.id == F.offender_id)
+                                  .where(mine, F.voided_at.is_(None), F.referred_at.is_not(None),
+                                         F.decision_at.is_(None))):
+            flag = sc.referral_flag(referral.referred_at, None, now)
+            due = london_day(sc.referral_decision_due(referral.referred_at))
             if flag is sc.ReferralFlag.DECISION_OVERDUE or due <= horizon:
-                items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), "Referral decision", due,
+                items.append(Reminder(referral.id, referral.reference,
+                                      _name(referral.surname, referral.forenames), "Referral decision", due,
                                       flag is sc.ReferralFlag.DECISION_OVERDUE, section="safeguarding",
-                                      detail=f"no decision yet from {r.agency or 'children’s social care'}",
-                                      key=f"referral:{r.referral_id}"))
+                                      detail=f"no decision yet from {referral.agency or 'children’s social care'}",
+                                      key=f"referral:{referral.referral_id}"))
 
         # The user's own entries a supervisor sent back, until sent again (a later request).
         later = aliased(S)
         resent = (select(later.id).where(later.entity == S.entity, later.entity_id == S.entity_id,
                                          later.id > S.id).correlate(S).exists())
         linked = access.visible_cases(s, actor, today)
-        for r in s.execute(select(*who, S.id.label("sign_off_id"), S.entity, S.signed_at)
-                           .join(Off, Off.id == S.offender_id)
-                           .where(S.author_id == actor.user_id, S.status == "returned", S.signed_at.is_not(None),
-                                  S.entity.in_(list(_SIGN_OFF_SECTION)), Off.status != "ended", linked, ~resent)):
-            items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), "Returned sign-off",
-                                  sc.london_day(r.signed_at), False, section=_SIGN_OFF_SECTION[r.entity],
-                                  waiting=True, detail=f"{_SIGN_OFF_WHAT[r.entity]} returned for more work",
-                                  key=f"sign_off:{r.sign_off_id}"))
+        for back in s.execute(select(*who, S.id.label("sign_off_id"), S.entity, S.signed_at)
+                              .join(Off, Off.id == S.offender_id)
+                              .where(S.author_id == actor.user_id, S.status == "returned", S.signed_at.is_not(None),
+                                     S.entity.in_(list(_SIGN_OFF_SECTION)), Off.status != "ended", linked,
+                                     ~resent)):
+            items.append(Reminder(back.id, back.reference, _name(back.surname, back.forenames), "Returned sign-off",
+                                  london_day(back.signed_at), False, section=_SIGN_OFF_SECTION[back.entity],
+                                  waiting=True, detail=f"{_SIGN_OFF_WHAT[back.entity]} returned for more work",
+                                  key=f"sign_off:{back.sign_off_id}"))
     items.sort(key=lambda r: (not r.overdue, r.waiting, r.due, r.reference, r.what))
     return ReminderDigest(today, tuple(items))
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The whole test run: lint, the import boundary, then pytest on SQLite and a real PostgreSQL
-# server that tests/conftest.py starts in a temporary directory on a free port.
+# The whole test run: lint, the import contracts, the type checker, then pytest on SQLite and a
+# real PostgreSQL server that tests/conftest.py starts in a temporary directory on a free port.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=.venv/bin
@@ -16,6 +16,7 @@ fi
 export QT_QPA_PLATFORM=offscreen
 $BIN/ruff check .
 $BIN/lint-imports
+$BIN/mypy
 # Test databases live on tmpfs where there is one: SQLite's synchronous=FULL makes every commit
 # an fsync (about 4 ms on this disk), which is the product's durability but only the tests' wait.
 BASETEMP=()

@@ -15,9 +15,9 @@ from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+from rso_manager.clock import LONDON
 from rso_manager.domain.dates import add_working_days, london_day
 
-LONDON = ZoneInfo("Europe/London")
 UTC = ZoneInfo("UTC")
 
 
@@ -170,4 +170,5 @@ def summary(
     present = [d for d in durations if d is not None]
     if not present:
         return None, None
-    return statistics.median(present), max(present)
+    # typeshed types median for numbers only; it needs just + and / by 2, which timedelta has.
+    return statistics.median(present), max(present)  # type: ignore[type-var]

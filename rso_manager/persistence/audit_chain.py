@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from rso_manager.persistence import audit_checkpoints, audit_key, record_seal
 from rso_manager.persistence.audit_checkpoints import Checkpoint
 from rso_manager.persistence.audit_key import AuditKey
-from rso_manager.persistence.models import AuditEvent, AuditHead
+from rso_manager.persistence.models import AuditEvent, AuditHead, table_of
 
 GENESIS = "0" * 64
 SEAL_ACTION = "records.seal"
@@ -112,7 +112,7 @@ def _finalize_pending(session: Session, seal: str | None) -> AuditEvent | None:
     row.hash = keyed_hash(row, key)
     # Core, not a flush: the row is the app's own making (a seal of a bulk load runs to megabytes,
     # past the input guard's limit for free text).
-    table = AuditEvent.__table__
+    table = table_of(AuditEvent)
     session.execute(insert(table).values({c.key: getattr(row, c.key) for c in table.c}))
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(hash=row.hash))
     every = session.info.get(_EVERY)

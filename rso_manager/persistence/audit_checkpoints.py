@@ -26,6 +26,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
 from rso_manager.persistence.audit_key import AuditKey
+from rso_manager.persistence.locations import data_dir
 from rso_manager.persistence.models import AuditHead, Setting
 
 DATABASE_ID_SETTING = "audit_database_id"
@@ -68,8 +69,6 @@ def every(session: Session) -> int:
 
 
 def log_path(key: AuditKey, db_id: str, where: str) -> Path:
-    from rso_manager.database import data_dir  # late: database imports the persistence layer
-
     name = hmac.new(key.secret, f"checkpoint log|{db_id}|{where}".encode(), hashlib.sha256).hexdigest()[:24]
     return data_dir() / DIRECTORY / f"{name}.jsonl"
 
@@ -131,7 +130,7 @@ def log_for(session: Session, key: AuditKey) -> Path | None:
     db_id = database_id(session)
     if db_id is None:
         return None
-    return log_path(key, db_id, location(session.get_bind().url))
+    return log_path(key, db_id, location(session.get_bind().engine.url))
 
 
 def last(path: Path | None, key: AuditKey) -> Checkpoint | None:

@@ -21,6 +21,8 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+from rso_manager.persistence.locations import data_dir
+
 KEY_ENV = "RSO_AUDIT_KEY"
 KEYRING_SERVICE = "RSO Manager audit"
 KEYRING_USER = "audit-key"
@@ -85,8 +87,6 @@ def _keyring_key() -> str | None:
 
 
 def key_file_path() -> Path:
-    from rso_manager.database import data_dir  # late: database imports the persistence layer
-
     return data_dir() / KEY_FILE_NAME
 
 

@@ -5,6 +5,7 @@ user can still read and restore, and every write is refused with a message."""
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from sqlalchemy import Engine, event
@@ -13,17 +14,12 @@ from sqlalchemy.orm import Session
 
 from rso_manager.persistence import audit_chain
 from rso_manager.persistence.engine import DatabaseOpenError, is_encrypted
-from rso_manager.services.errors import ServiceError
 
 RESTORE_HINT = "restore the last good backup with `python main.py restore BACKUP --to NEW_DB`"
 
 
 class DatabaseDamagedError(DatabaseOpenError):
     """The file failed an integrity check. The message says what failed and how to recover."""
-
-
-class DatabaseReadOnly(ServiceError):
-    """A write on a database opened read-only because it is damaged."""
 
 
 @dataclass(frozen=True)
@@ -118,13 +114,15 @@ def damaged_message(where: str, problem: str) -> str:
     return f"The database {where} is damaged ({problem}). Stop using it and {RESTORE_HINT}."
 
 
-def refuse_writes(engine: Engine, where: str) -> None:
-    """Turn SQLite's 'attempt to write a readonly database' into a message a user can act on."""
+def refuse_writes(engine: Engine, where: str, refusal: Callable[[str], Exception]) -> None:
+    """Turn SQLite's 'attempt to write a readonly database' into a message a user can act on,
+    raised as REFUSAL(message): the caller's error type, one its users already show as a
+    message (the services' errors sit above this layer)."""
 
     def translate(context) -> Exception | None:
         text = str(getattr(context.original_exception, "args", [""])[0]).lower()
         if "readonly" in text or "read-only" in text:
-            return DatabaseReadOnly(
+            return refusal(
                 f"The database {where} is damaged and open read-only: nothing can be saved. "
                 f"{RESTORE_HINT[0].upper()}{RESTORE_HINT[1:]}.")
         return None

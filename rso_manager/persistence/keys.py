@@ -26,9 +26,10 @@ from dataclasses import dataclass
 from enum import Enum
 from pathlib import Path
 
+from rso_manager.persistence.locations import DEMO_DB_NAME, data_dir
+
 KEY_ENV = "RSO_DB_KEY"
 KEYRING_SERVICE = "RSO Manager database"
-DEMO_DB_NAME = "rso-manager-demo.db"
 DEMO_KEY_NAME = "rso-manager-demo.key"
 SQLITE_HEADER = b"SQLite format 3\x00"
 SALT_BYTES = 16
@@ -113,8 +114,6 @@ def new_raw_key() -> str:
 
 
 def _is_demo_path(path: Path) -> bool:
-    from rso_manager.database import data_dir  # late: database imports the persistence layer
-
     return path.name == DEMO_DB_NAME and path.parent.resolve() == data_dir().resolve()
 
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     LargeBinary,
     MetaData,
     String,
+    Table,
     Text,
     UniqueConstraint,
 )
@@ -42,6 +43,12 @@ NAMING_CONVENTION = {
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
     type_annotation_map = {datetime: TZDateTime}
+
+
+def table_of(model: type[Base]) -> Table:
+    """MODEL's Core table, for bulk inserts. SQLAlchemy types `__table__` as any FROM clause;
+    every model here is mapped to one Table."""
+    return Base.metadata.tables[model.__tablename__]
 
 
 class Versioned:

@@ -73,7 +73,10 @@ def grants_sql(app_role: str = DEFAULT_APP_ROLE) -> str:
 def _run_script(conn: Connection, sql: str) -> None:
     # One simple-protocol round trip for the whole file: no parameters, so psycopg leaves the
     # PL/pgSQL (and its % formats) alone.
-    conn.connection.driver_connection.execute(sql)
+    driver = conn.connection.driver_connection
+    if driver is None:  # a checked-out connection always has one; this tells the type checker
+        raise RuntimeError("the PostgreSQL connection has no driver connection")
+    driver.execute(sql)
 
 
 def _schema_exists(conn: Connection) -> bool:
@@ -157,7 +160,7 @@ def inspect_privileges(conn: Connection) -> Privileges:
         excess.append("may create tables in the schema")
     if conn.scalar(text("SELECT has_database_privilege(current_database(), 'CREATE')")):
         excess.append("may create schemas in the database")
-    if conn.dialect.server_version_info >= (15,) and conn.scalar(
+    if (conn.dialect.server_version_info or (0,)) >= (15,) and conn.scalar(
             text("SELECT has_parameter_privilege('session_replication_role', 'SET')")):
         excess.append("may set session_replication_role (which silences triggers)")
     missing: list[str] = []

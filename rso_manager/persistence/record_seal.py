@@ -32,6 +32,7 @@ from sqlalchemy import Boolean, Date, Integer, String, Table, event, inspect, se
 from sqlalchemy.orm import ORMExecuteState, Session
 from sqlalchemy.sql.elements import BinaryExpression, BindParameter
 from sqlalchemy.sql.operators import eq
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from rso_manager.persistence.audit_key import AuditKey
 from rso_manager.persistence.models import Base
@@ -216,11 +217,11 @@ def _bulk_statement(state: ORMExecuteState) -> None:
         return
     for mapper in state.all_mappers:
         table = mapper.local_table
-        if table.name not in SEALED:
+        if not isinstance(table, Table) or table.name not in SEALED:
             continue
         ids = _ids_in_where(state.statement, table)
         if ids is None:
-            ids = [key[1][0] for key in state.session.identity_map if key[0] is mapper.class_]
+            ids = [key[1][0] for key in state.session.identity_map.keys() if key[0] is mapper.class_]
         for ident in ids:
             _note(state.session, table.name, ident)
 
@@ -403,6 +404,6 @@ def add_bulk_digests(session: Session, digester: Digester, table: Table,
     if not rows:
         return
     defaults = {c.key: c.default.arg for c in table.c
-                if c.key not in rows[0] and c.default is not None and c.default.is_scalar}
+                if c.key not in rows[0] and isinstance(c.default, ScalarElementColumnDefault)}
     full = [{**defaults, **r} for r in rows] if defaults else rows
     add_digests(session, table.name, [r["id"] for r in full], digester[table.name].of_dicts(full))

@@ -29,7 +29,10 @@ def _config() -> Config:
 
 
 def head_revision() -> str:
-    return ScriptDirectory.from_config(_config()).get_current_head()
+    head = ScriptDirectory.from_config(_config()).get_current_head()
+    if head is None:  # only a broken install ships no migrations
+        raise RuntimeError(f"no database migrations found in {MIGRATIONS}")
+    return head
 
 
 def current_revision(engine: Engine) -> str | None:
@@ -64,7 +67,7 @@ def upgrade(engine: Engine, *, now: datetime) -> UpgradeResult:
     """Bring the database to this build's schema; refuse one newer than this build."""
     cfg = _config()
     script = ScriptDirectory.from_config(cfg)
-    head = script.get_current_head()
+    head = head_revision()
     current = current_revision(engine)
     if current is not None and current != head:
         try:

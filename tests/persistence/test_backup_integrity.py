@@ -7,13 +7,14 @@ from pathlib import Path
 import pytest
 
 from rso_manager.cli import run
-from rso_manager.database import open_database
+from rso_manager.database import DatabaseReadOnly, open_database
 from rso_manager.domain.roles import CaseloadScope
 from rso_manager.persistence.backup import BackupError, back_up, generations, restore
 from rso_manager.persistence.engine import make_engine
-from rso_manager.persistence.integrity import DatabaseDamagedError, DatabaseReadOnly
+from rso_manager.persistence.integrity import DatabaseDamagedError
 from rso_manager.services import caseload
 from rso_manager.services.caseload import OffenderDraft
+from rso_manager.services.errors import ServiceError
 
 
 def _path(url: str) -> Path:
@@ -106,6 +107,11 @@ def test_a_damaged_database_opens_read_only_and_refuses_writes(sqlite_services, 
             surname="Nowrite", forenames="Ned", date_of_birth=date(1970, 1, 1),
             offender_manager_id=world.om.user_id, team_id=world.team_id))
     opened.engine.dispose()
+
+
+def test_the_read_only_refusal_is_an_error_the_app_shows_as_a_message():
+    # The UI and the CLI show a ServiceError's message instead of apologising with a traceback.
+    assert issubclass(DatabaseReadOnly, ServiceError)
 
 
 def test_a_sound_database_passes_check(sqlite_url, capsys):

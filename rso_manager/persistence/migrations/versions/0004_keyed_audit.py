@@ -16,7 +16,7 @@ import secrets
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from alembic import op
+from alembic import context, op
 from sqlalchemy.orm import Session
 
 revision = "0004"
@@ -32,10 +32,10 @@ def upgrade() -> None:
     # The app's own code: the keyed row must be exactly what audit_chain.append writes.
     from rso_manager.persistence import audit_chain, audit_checkpoints, record_seal
     from rso_manager.persistence.audit_key import load
-    from rso_manager.persistence.models import Setting
+    from rso_manager.persistence.models import Setting, table_of
 
     conn = op.get_bind()
-    now = op.get_context().config.attributes.get("now") or datetime.now(UTC)
+    now = context.config.attributes.get("now") or datetime.now(UTC)
     existing = set(sa.inspect(conn).get_table_names())
     session = Session(bind=conn)
     try:
@@ -43,8 +43,9 @@ def upgrade() -> None:
                  for t in record_seal.sealed_tables() if t.name in existing}
         values = {"key": audit_checkpoints.DATABASE_ID_SETTING,
                   "value_json": json.dumps(secrets.token_hex(16)), "version_id": 1, "created_at": now}
-        ident = session.execute(sa.insert(Setting.__table__).values(**values)
-                                .returning(Setting.__table__.c.id)).scalar_one()
+        setting = table_of(Setting)
+        ident = session.execute(sa.insert(setting).values(**values)
+                                .returning(setting.c.id)).scalar_one()
         digester = record_seal.Digester(load())
         record_seal.add_digests(session, "setting", [ident],
                                 digester["setting"].of_dicts([{"id": ident, **values}]))
