@@ -70,7 +70,7 @@ def raw_read(services) -> int:
 
 def figures(services, period_from: date, period_to: date, as_of: date):
     with reports._snapshot(services) as s:  # the snapshot the report itself reads in
-        return compute(s, Scope.force(), period_from, period_to, as_of)
+        return compute(s, Scope.force(), period_from, period_to, as_of, reports.report_settings(s))
 
 
 def main() -> int:

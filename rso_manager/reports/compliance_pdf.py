@@ -1,37 +1,21 @@
 """The compliance summary as an A4 PDF, built from ComplianceFigures (engineering.md section 4).
 
-Pure: figures in, bytes out. The protective marking is drawn by the page callback on every page
-(never placed in the story, so continuation pages carry it too), "Page n of N" by a numbered
-canvas once the page count is known, and every cell that can hold record text is an escaped
-Paragraph in the bundled DejaVu Sans, so names outside Latin-1 print as typed.
+Pure: figures in, bytes out. Made with reports.pdf_kit: the marking top and bottom of every
+page, "Page n of N", every cell that can hold record text an escaped Paragraph in DejaVu Sans,
+page-sized tables whose header row repeats; this module adds the running header (the section a
+page is in, the period) and the report's own look.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date, datetime
-from io import BytesIO
-from xml.sax.saxutils import escape
 
 from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
-from reportlab.lib.enums import TA_RIGHT
-from reportlab.lib.pagesizes import A4
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    CondPageBreak,
-    Flowable,
-    PageBreak,
-    Paragraph,
-    SimpleDocTemplate,
-    Spacer,
-    Table,
-    TableStyle,
-)
+from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, TableStyle
 
 from rso_manager.clock import LONDON
 from rso_manager.reports.compliance_figures import (
@@ -41,19 +25,34 @@ from rso_manager.reports.compliance_figures import (
     ExceptionRow,
     Share,
 )
-from rso_manager.reports.fonts import FONT, FONT_BOLD
-from rso_manager.reports.fonts import register_fonts as _register_fonts
+from rso_manager.reports.pdf_kit import (
+    FONT,
+    FONT_BOLD,
+    INK,
+    MARKING,
+    MUTED,
+    Decorate,
+    NumberedCanvas,
+    Page,
+    SectionMark,
+    drawing,
+    fit_text,
+    lines,
+    page_tables,
+    para,
+    paragraph_style,
+    register_fonts,
+    render,
+    side_by_side,
+)
 
-MARKING = "OFFICIAL-SENSITIVE"
 TITLE = "OMU compliance summary"
-ROWS_PER_TABLE = 50  # page-sized tables: splitting one huge table costs far more (design.md 10)
 
-PAGE_W, PAGE_H = A4
-MARGIN_X = 16 * mm
-FRAME_W = PAGE_W - 2 * MARGIN_X
+PAGE = Page(side=16 * mm, top=22 * mm, bottom=22 * mm)
+PAGE_W, PAGE_H = PAGE.size
+MARGIN_X = PAGE.side
+FRAME_W = PAGE.frame_width
 
-INK = colors.HexColor("#1F2933")
-MUTED = colors.HexColor("#52606D")
 HEAD_BG = colors.HexColor("#2F3E4E")
 ZEBRA = colors.HexColor("#F2F4F6")
 RULE = colors.HexColor("#9AA5B1")
@@ -67,27 +66,18 @@ BAR_ALERT = colors.HexColor("#B03A2E")
 # --- fonts and styles ------------------------------------------------------------------------
 
 
-def _style(name: str, size: float, *, bold: bool = False, leading: float | None = None,
-           color=INK, **kw) -> ParagraphStyle:
-    return ParagraphStyle(name, fontName=FONT_BOLD if bold else FONT, fontSize=size,
-                          leading=leading or size * 1.25, textColor=color, **kw)
-
-
 class _Styles:
     def __init__(self) -> None:
-        self.title = _style("title", 24, bold=True, leading=30, spaceAfter=4 * mm)
-        self.subtitle = _style("subtitle", 15, leading=20, color=MUTED, spaceAfter=8 * mm)
-        self.h1 = _style("h1", 14, bold=True, leading=18, spaceBefore=2 * mm, spaceAfter=3 * mm)
-        self.h2 = _style("h2", 10.5, bold=True, leading=14, spaceBefore=4 * mm, spaceAfter=2 * mm)
-        self.body = _style("body", 9, leading=12)
-        self.note = _style("note", 8, leading=10.5, color=MUTED)
-        self.cell = _style("cell", 8, leading=10)
-        self.cell_bold = _style("cell_bold", 8, bold=True, leading=10)
-        self.cell_right = _style("cell_right", 8, leading=10, alignment=TA_RIGHT)
-        self.head = _style("head", 8, bold=True, leading=10, color=colors.white)
-        self.head_right = _style("head_right", 8, bold=True, leading=10, color=colors.white,
-                                 alignment=TA_RIGHT)
-        self.none = _style("none", 8.5, leading=11, color=MUTED)
+        self.title = paragraph_style("title", 24, bold=True, leading=30, spaceAfter=4 * mm)
+        self.subtitle = paragraph_style("subtitle", 15, leading=20, color=MUTED, spaceAfter=8 * mm)
+        self.h1 = paragraph_style("h1", 14, bold=True, leading=18, spaceBefore=2 * mm, spaceAfter=3 * mm)
+        self.h2 = paragraph_style("h2", 10.5, bold=True, leading=14, spaceBefore=4 * mm, spaceAfter=2 * mm)
+        self.body = paragraph_style("body", 9, leading=12)
+        self.note = paragraph_style("note", 8, leading=10.5, color=MUTED)
+        self.cell = paragraph_style("cell", 8, leading=10)
+        self.cell_bold = paragraph_style("cell_bold", 8, bold=True, leading=10)
+        self.head = paragraph_style("head", 8, bold=True, leading=10, color=colors.white)
+        self.none = paragraph_style("none", 8.5, leading=11, color=MUTED)
 
 
 # --- formatting ------------------------------------------------------------------------------
@@ -115,87 +105,27 @@ def _duration(d: DurationSummary) -> str:
     return f"median {_hours(d.median_hours)}; worst {_hours(d.worst_hours)} (from {d.count})"
 
 
-def _p(text: str, style: ParagraphStyle) -> Paragraph:
-    """Record text goes through escape(): a Paragraph parses markup, and a name with '<' or
-    '&' must print, not break the build."""
-    return Paragraph(escape(text), style)
-
-
 # --- page furniture ----------------------------------------------------------------------------
 
 
-class _SectionMark(Flowable):
-    """Invisible: tells the canvas which section the page is in, for the running header."""
-
-    def __init__(self, title: str):
-        super().__init__()
-        self.title = title
-
-    def wrap(self, available_width, available_height):
-        return 0, 0
-
-    def draw(self) -> None:
-        self.canv._rso_section = self.title
-
-
-def _numbered_canvas(scope_label: str) -> type[Canvas]:
-    class NumberedCanvas(Canvas):
-        """Holds each page until the end so "Page n of N" can be drawn with the real N; the
-        running header names the section, which a page only knows once its content is laid."""
-
-        def __init__(self, *args, **kwargs):
-            super().__init__(*args, **kwargs)
-            self._saved: list[dict] = []
-            self._rso_section: str | None = None
-
-        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-            self._saved.append(dict(self.__dict__))
-            self._startPage()
-
-        def save(self) -> None:
-            total = len(self._saved)
-            for state in self._saved:
-                self.__dict__.update(state)
-                self.setFont(FONT, 7.5)
-                self.setFillColor(MUTED)
-                self.drawRightString(PAGE_W - MARGIN_X, 14 * mm, f"Page {self._pageNumber} of {total}")
-                section = self._rso_section
-                left = f"{scope_label} · {section}" if section else f"{TITLE} · {scope_label}"
-                self.drawString(MARGIN_X, PAGE_H - 16 * mm, _fit(left, FONT, 7.5, FRAME_W * 0.52))
-                super().showPage()
-            super().save()
-
-    return NumberedCanvas
-
-
-def _fit(text: str, font: str, size: float, width: float) -> str:
-    """Shorten TEXT with an ellipsis so it never runs into the text beside it."""
-    if pdfmetrics.stringWidth(text, font, size) <= width:
-        return text
-    while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-def _page_callback(figures: ComplianceFigures, printed: str) -> Callable[[Canvas, object], None]:
+def _running_header(figures: ComplianceFigures) -> Decorate:
+    """The section the page is in (or the title) on the left, the period on the right, and a rule
+    under the header and over the footer."""
     header_right = (f"Period {_d(figures.period_from)} to {_d(figures.period_to)} · "
                     f"as of {_d(figures.as_of)}")
+    scope_label = figures.scope.label
 
-    def draw(canvas: Canvas, doc) -> None:
-        canvas.saveState()
-        canvas.setFillColor(INK)
-        canvas.setFont(FONT_BOLD, 11)
-        canvas.drawCentredString(PAGE_W / 2, PAGE_H - 10 * mm, MARKING)
-        canvas.drawCentredString(PAGE_W / 2, 8 * mm, MARKING)
+    def draw(canvas: NumberedCanvas, number: int, total: int) -> None:
         canvas.setFont(FONT, 7.5)
         canvas.setFillColor(MUTED)
+        section = canvas.section
+        left = f"{scope_label} · {section}" if section else f"{TITLE} · {scope_label}"
+        canvas.drawString(MARGIN_X, PAGE_H - 16 * mm, fit_text(left, FONT, 7.5, FRAME_W * 0.52))
         canvas.drawRightString(PAGE_W - MARGIN_X, PAGE_H - 16 * mm, header_right)
-        canvas.drawString(MARGIN_X, 14 * mm, _fit(printed, FONT, 7.5, FRAME_W * 0.8))
         canvas.setStrokeColor(RULE)
         canvas.setLineWidth(0.5)
         canvas.line(MARGIN_X, PAGE_H - 17.5 * mm, PAGE_W - MARGIN_X, PAGE_H - 17.5 * mm)
         canvas.line(MARGIN_X, 17.5 * mm, PAGE_W - MARGIN_X, 17.5 * mm)
-        canvas.restoreState()
 
     return draw
 
@@ -218,37 +148,35 @@ def _table_style(rows: int) -> TableStyle:
     return TableStyle(cmds)
 
 
-def _grid(st: _Styles, header: Sequence[str], body: Sequence[Sequence[object]], widths: Sequence[float],
-          *, numeric_cols: Sequence[int] = (), highlight: Callable[[int], bool] | None = None) -> list[Flowable]:
-    """Page-sized tables with the header row repeated whenever one runs onto a new page."""
+def _grid(st: _Styles, header: Sequence[str], body: Sequence[Sequence[object]], widths: Sequence[float | None],
+          *, numeric_cols: Sequence[int] = (), highlight: Callable[[int], bool] | None = None,
+          frame_width: float = FRAME_W) -> list[Flowable]:
+    """The kit's page-sized tables in the report's look: a dark header row, zebra stripes, and
+    the rows HIGHLIGHT picks shaded as alerts."""
     if not body:
-        return [_p("None.", st.none)]
-    head = [_p(h, st.head_right if i in numeric_cols else st.head) for i, h in enumerate(header)]
-    out: list[Flowable] = []
-    for start in range(0, len(body), ROWS_PER_TABLE):
-        chunk = body[start:start + ROWS_PER_TABLE]
-        cells = [[c if isinstance(c, Flowable) else
-                  _p(str(c), st.cell_right if i in numeric_cols else st.cell) for i, c in enumerate(row)]
-                 for row in chunk]
-        style = _table_style(len(chunk) + 1)
-        if highlight is not None:
-            for r in range(len(chunk)):
-                if highlight(start + r):
-                    style.add("BACKGROUND", (0, r + 1), (-1, r + 1), ALERT_BG)
-        out.append(Table([head, *cells], colWidths=list(widths), repeatRows=1, style=style))
-    return out
+        return [para("None.", st.none)]
+
+    def style(rows: range) -> TableStyle:
+        ts = _table_style(len(rows) + 1)
+        for r, i in enumerate(rows, start=1):
+            if highlight is not None and highlight(i):
+                ts.add("BACKGROUND", (0, r), (-1, r), ALERT_BG)
+        return ts
+
+    cells = [[c if isinstance(c, Flowable) else str(c) for c in row] for row in body]
+    return list(page_tables(header, cells, widths, frame_width=frame_width, style=st.cell, header_style=st.head,
+                            aligned_right=numeric_cols, table_style=style))
 
 
 def _exceptions(st: _Styles, rows: Sequence[ExceptionRow], *, days_label: str = "Days") -> list[Flowable]:
-    body = [[Paragraph(f"<b>{escape(r.reference or '–')}</b><br/>{escape(r.name or 'No case')}", st.cell),
+    body = [[lines(st.cell, r.reference or "–", r.name or "No case", bold=(0,)),
              r.officer or "Unallocated", r.needed, "" if r.days is None else str(r.days)] for r in rows]
     return _grid(st, ["Case", "Officer", "What is needed", days_label], body,
-                 [46 * mm, 38 * mm, FRAME_W - 103 * mm, 19 * mm], numeric_cols=(3,))
+                 [46 * mm, 38 * mm, None, 19 * mm], numeric_cols=(3,))
 
 
-def _facts(st: _Styles, rows: Sequence[tuple[str, str]], *, widths=(78 * mm, FRAME_W - 78 * mm)) -> Table:
+def _facts(st: _Styles, rows: Sequence[tuple[str, str]]) -> Flowable:
     """A two-column label/value table for headline figures (no header row)."""
-    data = [[_p(label, st.cell), _p(value, st.cell_bold)] for label, value in rows]
     style = TableStyle([
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE),
@@ -257,14 +185,16 @@ def _facts(st: _Styles, rows: Sequence[tuple[str, str]], *, widths=(78 * mm, FRA
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
     ])
-    return Table(data, colWidths=list(widths), style=style, hAlign="LEFT")
+    [table] = page_tables(None, [[label, para(value, st.cell_bold)] for label, value in rows], [78 * mm, None],
+                          frame_width=FRAME_W, style=st.cell, table_style=lambda _: style, hAlign="LEFT")
+    return table
 
 
 def _section(st: _Styles, title: str, intro: str | None = None) -> list[Flowable]:
     # Each section starts a page: a reader looking for "Breaches" finds it at the top of one.
-    out: list[Flowable] = [PageBreak(), _SectionMark(title), _p(title, st.h1)]
+    out: list[Flowable] = [PageBreak(), SectionMark(title), para(title, st.h1)]
     if intro:
-        out.append(_p(intro, st.note))
+        out.append(para(intro, st.note))
         out.append(Spacer(1, 2 * mm))
     return out
 
@@ -272,7 +202,7 @@ def _section(st: _Styles, title: str, intro: str | None = None) -> list[Flowable
 def _list(st: _Styles, title: str, rows: Sequence[ExceptionRow], **kw) -> list[Flowable]:
     # Room for the heading and a few rows, so a heading never sits alone at the foot of a page;
     # the table itself then splits freely, its header repeated on the next page.
-    return [CondPageBreak(40 * mm), _p(f"{title} ({len(rows)})", st.h2), *_exceptions(st, rows, **kw)]
+    return [CondPageBreak(40 * mm), para(f"{title} ({len(rows)})", st.h2), *_exceptions(st, rows, **kw)]
 
 
 # --- charts ------------------------------------------------------------------------------------
@@ -290,7 +220,7 @@ def _empty(d: Drawing, text: str) -> Drawing:
 
 def _overdue_chart(counts: Sequence[Count], by: str, width: float, height: float) -> Drawing:
     top = list(counts[:10])
-    d = Drawing(width, height)
+    d = drawing(width, height)
     more = f" (top 10 of {len(counts)})" if len(counts) > 10 else ""
     _chart_title(d, f"Overdue home visits by {by}{more}")
     if not top:
@@ -325,7 +255,7 @@ def _overdue_chart(counts: Sequence[Count], by: str, width: float, height: float
 
 
 def _unannounced_chart(months, width: float, height: float) -> Drawing:
-    d = Drawing(width, height)
+    d = drawing(width, height)
     _chart_title(d, "Unannounced home visits by month (%)")
     if not any(m.share.denominator for m in months):
         return _empty(d, "No home visits in the period")
@@ -368,8 +298,8 @@ def _cover(f: ComplianceFigures, st: _Styles, generated_by: str, printed_at: str
     s, g = f.supervision, f.safeguarding
     story: list[Flowable] = [
         Spacer(1, 14 * mm),
-        _p(TITLE, st.title),
-        _p(f.scope.label, st.subtitle),
+        para(TITLE, st.title),
+        para(f.scope.label, st.subtitle),
         _facts(st, [
             ("Scope", f.scope.label),
             ("Period", f"{_d(f.period_from)} to {_d(f.period_to)}"),
@@ -382,7 +312,7 @@ def _cover(f: ComplianceFigures, st: _Styles, generated_by: str, printed_at: str
                            f"escalated after {f.settings.sign_off_escalation_working_days} working days"),
         ]),
         Spacer(1, 8 * mm),
-        _p("At a glance", st.h1),
+        para("At a glance", st.h1),
     ]
     # (measure, figure, exceptions or None when the figure is context rather than a to-do, section)
     glance: list[tuple[str, str, int | None, int]] = [
@@ -411,18 +341,18 @@ def _cover(f: ComplianceFigures, st: _Styles, generated_by: str, printed_at: str
         ("Risk assessments overdue or missing", str(len(f.risk_assessments_overdue)),
          len(f.risk_assessments_overdue), 8),
     ]
-    data = [[_p("Measure", st.head), _p("Figure", st.head), _p("Section", st.head_right)]]
     style = _table_style(len(glance) + 1)
-    for i, (label, value, exceptions, section) in enumerate(glance, start=1):
-        data.append([_p(label, st.cell), _p(value, st.cell_bold), _p(str(section), st.cell_right)])
+    for i, (_, _, exceptions, _) in enumerate(glance, start=1):
         if exceptions is not None:
             # Colour plus the number itself: the page must still read when printed in grey.
             style.add("BACKGROUND", (1, i), (1, i), ALERT_BG if exceptions else CLEAR_BG)
-    story.append(Table(data, colWidths=[106 * mm, FRAME_W - 122 * mm, 16 * mm], repeatRows=1, style=style,
-                       hAlign="LEFT"))
+    story += page_tables(["Measure", "Figure", "Section"],
+                         [[label, para(value, st.cell_bold), str(section)] for label, value, _, section in glance],
+                         [106 * mm, None, 16 * mm], frame_width=FRAME_W, style=st.cell, header_style=st.head,
+                         aligned_right=(2,), table_style=lambda _: style, rows_per_table=len(glance), hAlign="LEFT")
     story += [
         Spacer(1, 4 * mm),
-        _p("Exception lists are oldest first. “Days” is how long an item has been overdue or "
+        para("Exception lists are oldest first. “Days” is how long an item has been overdue or "
            "waiting at the end of the as-of date. Shaded figures are exceptions: red where there "
            "is something to do, green where there is none.", st.note),
     ]
@@ -438,21 +368,20 @@ def _caseload_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         return f"{100 * n / c.total:.0f}%" if c.total else "–"
 
     risk = _grid(st, ["Risk level", "Cases", "Share"], [[r.label, r.count, pct(r.count)] for r in c.by_risk],
-                 [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2))[0]
+                 [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2), frame_width=FRAME_W / 2)[0]
     mappa = _grid(st, ["MAPPA level", "Cases", "Share"], [[r.label, r.count, pct(r.count)] for r in c.by_mappa],
-                  [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2))[0]
-    story.append(Table([[risk, mappa]], colWidths=[FRAME_W / 2, FRAME_W / 2],
-                       style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)],
-                       hAlign="LEFT"))
+                  [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2), frame_width=FRAME_W / 2)[0]
+    story.append(side_by_side(risk, mappa, frame_width=FRAME_W, commands=[("LEFTPADDING", (0, 0), (-1, -1), 0)],
+                              hAlign="LEFT"))
     story.append(Spacer(1, 2 * mm))
-    story.append(_p(f"Total {c.total}: {c.active} active, {c.in_custody} in custody. "
+    story.append(para(f"Total {c.total}: {c.active} active, {c.in_custody} in custody. "
                     f"Cases with no offender manager: {c.unallocated}.", st.body))
-    story.append(_p(f"Cases per officer (ceiling {c.ceiling})", st.h2))
+    story.append(para(f"Cases per officer (ceiling {c.ceiling})", st.h2))
     officers = list(c.officers)
     story += _grid(st, ["Officer", "Team", "Cases", "Against the ceiling"],
                    [[o.officer, o.team or "–", o.cases,
                      f"over by {o.cases - c.ceiling}" if o.over_ceiling else "within"] for o in officers],
-                   [60 * mm, 50 * mm, 20 * mm, FRAME_W - 130 * mm], numeric_cols=(2,),
+                   [60 * mm, 50 * mm, 20 * mm, None], numeric_cols=(2,),
                    highlight=lambda i: officers[i].over_ceiling)
     return story
 
@@ -473,13 +402,12 @@ def _visits_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
     ]))
     story.append(Spacer(1, 4 * mm))
     w, h = FRAME_W / 2 - 3 * mm, 62 * mm
-    charts = Table([[_overdue_chart(v.overdue_by, v.overdue_by_label, w, h),
-                     _unannounced_chart(v.unannounced_by_month, w, h)]],
-                   colWidths=[FRAME_W / 2, FRAME_W / 2],
-                   style=[("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                          ("BOX", (0, 0), (0, 0), 0.25, RULE), ("BOX", (1, 0), (1, 0), 0.25, RULE),
-                          ("TOPPADDING", (0, 0), (-1, -1), 4), ("BOTTOMPADDING", (0, 0), (-1, -1), 4)])
-    story.append(charts)
+    story.append(side_by_side(
+        _overdue_chart(v.overdue_by, v.overdue_by_label, w, h), _unannounced_chart(v.unannounced_by_month, w, h),
+        frame_width=FRAME_W, commands=[
+            ("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOX", (0, 0), (0, 0), 0.25, RULE),
+            ("BOX", (1, 0), (1, 0), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), 4),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
     story += _list(st, "Overdue home visits, oldest first", v.overdue, days_label="Days over")
     story += _list(st, "Visits that repeat a weekday or time band", v.repeated_pattern, days_label="Days since")
     return story
@@ -496,14 +424,13 @@ def _notifications_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
     ]))
     story += _list(st, "Overdue notifications, oldest first", n.overdue, days_label="Days over")
     story += _list(st, f"Due in the next {f.settings.due_soon_days} days", n.due_soon, days_label="Days left")
-    story.append(_p(f"Made late in the period and what happened ({len(n.late_in_period)})", st.h2))
-    body = [[Paragraph(f"<b>{escape(x.reference)}</b><br/>{escape(x.name)}", st.cell), x.officer or "Unallocated",
-             x.kind, _d(x.due_on),
-             Paragraph(f"{_d(x.notified_on)}<br/><b>{x.days_late} day{'s' if x.days_late != 1 else ''} late</b>"
-                       if x.days_late is not None else _d(x.notified_on), st.cell),
+    story.append(para(f"Made late in the period and what happened ({len(n.late_in_period)})", st.h2))
+    body = [[lines(st.cell, x.reference, x.name, bold=(0,)), x.officer or "Unallocated", x.kind, _d(x.due_on),
+             lines(st.cell, _d(x.notified_on), f"{x.days_late} day{'s' if x.days_late != 1 else ''} late", bold=(1,))
+             if x.days_late is not None else _d(x.notified_on),
              x.what_happened] for x in n.late_in_period]
     story += _grid(st, ["Case", "Officer", "Notification", "Due", "Made", "What happened"], body,
-                   [40 * mm, 30 * mm, 24 * mm, 21 * mm, 21 * mm, FRAME_W - 136 * mm],
+                   [40 * mm, 30 * mm, 24 * mm, 21 * mm, 21 * mm, None],
                    highlight=lambda i: n.late_in_period[i].outcome == "breach_open")
     return story
 
@@ -586,24 +513,19 @@ def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: da
     """The summary as PDF bytes. GENERATED_AT must be aware; it is shown in London time."""
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must be timezone-aware")
-    _register_fonts()
+    register_fonts()  # the styles below name the fonts
     st = _Styles()
     local = generated_at.astimezone(LONDON)
     printed_at = f"{local:%d/%m/%Y %H:%M} {local.tzname()}"
-    out = BytesIO()
-    doc = SimpleDocTemplate(
-        out, pagesize=A4, leftMargin=MARGIN_X, rightMargin=MARGIN_X, topMargin=22 * mm,
-        bottomMargin=22 * mm,
-        title=f"{TITLE}: {figures.scope.label}, {_d(figures.period_from)} to {_d(figures.period_to)}",
-        author=generated_by, subject=f"{MARKING}: {TITLE}", creator="RSO Manager",
-        keywords=[MARKING, "compliance", "OMU"],
-    )
     story = _cover(figures, st, generated_by, printed_at)
     for section in (_caseload_section, _visits_section, _notifications_section, _breaches_section,
                     _devices_section, _supervision_section, _safeguarding_section, _plans_section):
         story += section(figures, st)
     # A reader holding the last page knows nothing was lost from the end of the print.
-    story += [Spacer(1, 6 * mm), _p("End of report.", st.note)]
-    on_page = _page_callback(figures, f"Printed by {generated_by} on {printed_at}")
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page, canvasmaker=_numbered_canvas(figures.scope.label))
-    return out.getvalue()
+    story += [Spacer(1, 6 * mm), para("End of report.", st.note)]
+    return render(
+        story, PAGE,
+        title=f"{TITLE}: {figures.scope.label}, {_d(figures.period_from)} to {_d(figures.period_to)}",
+        author=generated_by, subject=f"{MARKING}: {TITLE}", creator="RSO Manager",
+        keywords=[MARKING, "compliance", "OMU"], footer=f"Printed by {generated_by} on {printed_at}",
+        decorate=_running_header(figures))

@@ -81,7 +81,8 @@ def test_a_past_day_prints_the_same_after_more_work_is_recorded(services, world,
     clock.current = at(2026, 9, 28, 10)
     concern = safeguarding.record_concern(services, world.om, birch, "Seen with a child at the park",
                                           at(2026, 9, 28, 8))
-    safeguarding.record_referral(services, world.om, concern.id, at(2026, 9, 28, 9), "Northam CSC", None)
+    referral = safeguarding.record_referral(services, world.om, concern.id, concern.version_id,
+                                            at(2026, 9, 28, 9), "Northam CSC", None)
 
     clock.current = at(2026, 10, 1, 9)
     before = _print(services, world)
@@ -113,7 +114,8 @@ def test_a_past_day_prints_the_same_after_more_work_is_recorded(services, world,
     action = next(a for a in safeguarding.actions_for(services, world.om, birch) if "landlord" in a.description)
     safeguarding.record_action_result(services, world.om, action.id, action.version_id,
                                       "Landlord confirmed the tenancy", date(2026, 9, 30))
-    safeguarding.record_referral_decision(services, world.om, concern.id, "Strategy meeting arranged",
+    safeguarding.record_referral_decision(services, world.om, concern.id, referral.version_id,
+                                          "Strategy meeting arranged",
                                           at(2026, 9, 30, 8))
     clock.current = at(2026, 11, 20, 15)
 

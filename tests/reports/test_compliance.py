@@ -349,9 +349,9 @@ EXPECTED = {
 }
 
 
-def _figures(services, scope=None, **kw):
+def _figures(services, scope=None, report_settings=None):
     with services.session_factory() as s:
-        return compute(s, scope or Scope(), *PERIOD, AS_OF, **kw)
+        return compute(s, scope or Scope(), *PERIOD, AS_OF, report_settings or reports.report_settings(s))
 
 
 def test_every_figure_of_a_known_caseload(services, world):
@@ -401,7 +401,7 @@ def test_unknown_scope_names_the_valid_choices(services, world):
         Scope("county")
     with pytest.raises(ValueError, match="before the end of the period"):
         with services.session_factory() as s:
-            compute(s, Scope(), date(2026, 10, 1), date(2026, 11, 30), AS_OF)
+            compute(s, Scope(), date(2026, 10, 1), date(2026, 11, 30), AS_OF, reports.report_settings(s))
 
 
 def test_settings_passed_in_override_the_omus(services, world):
@@ -452,7 +452,7 @@ def test_a_long_report_repeats_the_table_header_and_marking_on_every_page(sqlite
         for i in range(150):
             b.offender(f"RSO-B{i:03d}", f"Überlong-Name-{i:03d} & <Sons>", seen=at(2025, 6, 1 + i % 28))
     with sqlite_services.session_factory() as s:
-        figures = compute(s, Scope(), *PERIOD, AS_OF)
+        figures = compute(s, Scope(), *PERIOD, AS_OF, reports.report_settings(s))
     assert len(figures.visits.overdue) == 150
     pdf = build_pdf(figures, generated_by="Lee Lead (lead)", generated_at=clock.now())
     pages = _pages(pdf)
@@ -515,7 +515,8 @@ def test_outstanding_items_are_judged_at_the_end_of_the_as_of_day(services, worl
     """A report re-run later for an earlier date shows what was outstanding on that date."""
     build_caseload(services, world)
     with services.session_factory() as s:
-        got = to_json(compute(s, Scope(), date(2026, 10, 1), date(2026, 11, 1), date(2026, 11, 1)))
+        got = to_json(compute(s, Scope(), date(2026, 10, 1), date(2026, 11, 1), date(2026, 11, 1),
+                              reports.report_settings(s)))
     # T07's change of name (due 04/11) was made on 06/11: on 01/11 it was still to come.
     assert got["notifications"]["due_soon"] == [row(
         "RSO-T07", "GECKO, Test", "Olly Manager", "Change of name notification: due by 04/11/2026", 3,
@@ -536,7 +537,7 @@ def test_outstanding_items_are_judged_at_the_end_of_the_as_of_day(services, worl
 
 def test_an_empty_caseload_still_prints(sqlite_services, world, clock):
     with sqlite_services.session_factory() as s:
-        figures = compute(s, Scope(), *PERIOD, AS_OF)
+        figures = compute(s, Scope(), *PERIOD, AS_OF, reports.report_settings(s))
     got = to_json(figures)
     assert got["caseload"]["total"] == 0 and got["visits"]["unannounced"] == share(0, 0)
     assert [o["cases"] for o in got["caseload"]["officers"]] == [0, 0]  # Olly and Oona, no cases yet

@@ -7,7 +7,7 @@ from io import BytesIO
 from pypdf import PdfReader
 
 from rso_manager.reports.acknowledgement import acknowledgement_pdf
-from rso_manager.reports.fonts import FONT
+from rso_manager.reports.pdf_kit import FONT
 from rso_manager.reports.warning_letter import warning_letter_pdf
 from rso_manager.services.notifications import TakenNotification
 
