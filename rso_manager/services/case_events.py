@@ -7,19 +7,18 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, inspect, or_, select
 from sqlalchemy.orm import Session
 
-from rso_manager.domain.dates import add_working_days
+from rso_manager.domain.dates import add_working_days, london_day
 from rso_manager.domain.rationale import Decision, can_sign_off
 from rso_manager.domain.roles import Role
-from rso_manager.domain.safeguarding_clocks import london_day
 from rso_manager.domain.visit_window import TriggerKind
 from rso_manager.persistence import models as m
 from rso_manager.services import case_summary
-from rso_manager.services.unit_of_work import UnitOfWork
+from rso_manager.services.unit_of_work import UnitOfWork, find_offender
 
 
 def record_trigger(uow: UnitOfWork, offender_id: int, kind: TriggerKind, on: date,
@@ -131,7 +130,7 @@ RISK_REVIEW_WORKING_DAYS = 10
 
 def _prompt_risk_review(uow: UnitOfWork, b: m.Breach) -> None:
     s = uow.session
-    o = s.get(m.Offender, b.offender_id)
+    o = find_offender(s, b.offender_id)
     description = f"Review the risk assessment after breach on {b.occurred_on:%d/%m/%Y}"
     already = s.scalar(select(m.Action.id).where(
         m.Action.offender_id == b.offender_id, m.Action.description == description,
@@ -150,6 +149,12 @@ def _prompt_risk_review(uow: UnitOfWork, b: m.Breach) -> None:
 
 
 
+# Each kind of case entry by its table name (CASE_ENTRY_MODELS are the mapped CaseEntry
+# subclasses, typed there as Base).
+CASE_ENTRIES: dict[str, type[m.CaseEntry]] = {model.__tablename__: cast(type[m.CaseEntry], model)
+                                              for model in m.CASE_ENTRY_MODELS}
+
+
 # --- what deciding a sign-off does to its entry --------------------------------------------------
 
 DecisionHandler = Callable[[UnitOfWork, m.SignOff, Any], None]
@@ -160,7 +165,7 @@ class EntryKind:
     """A kind of entry sent for sign-off: the row it is about, how the queue names it, what
     approving or returning it does, and who took part in it besides the author."""
 
-    model: type | None = None  # SignOff.entity_id is this model's id
+    model: type[m.Base] | None = None  # SignOff.entity_id is this model's id
     title: Callable[[Any], str] | None = None
     approve: DecisionHandler | None = None
     return_: DecisionHandler | None = None
@@ -170,7 +175,7 @@ class EntryKind:
 _KINDS: dict[str, EntryKind] = {}
 
 
-def on_decision(entity: str, *, model: type | None = None, title: Callable[[Any], str] | None = None,
+def on_decision(entity: str, *, model: type[m.Base] | None = None, title: Callable[[Any], str] | None = None,
                 approve: DecisionHandler | None = None, return_: DecisionHandler | None = None,
                 took_part: Callable[[Session, Any], Iterable[int]] | None = None) -> None:
     """Register what a sign-off decision on ENTITY does. supervision.sign_off is the one path
@@ -189,7 +194,8 @@ def entry_kind(entity: str) -> EntryKind:
     kind = _KINDS.get(entity)
     if kind is not None:
         return kind
-    model = next((mdl for mdl in (*m.CASE_ENTRY_MODELS, m.Consultation) if mdl.__tablename__ == entity), None)
+    models: tuple[type[m.Base], ...] = (*m.CASE_ENTRY_MODELS, m.Consultation)
+    model = next((mdl for mdl in models if mdl.__tablename__ == entity), None)
     return EntryKind(model)
 
 
@@ -230,14 +236,15 @@ def took_part_many(session: Session, sign_offs: Iterable[m.SignOff]) -> dict[int
     """took_part for many sign-offs, reading each kind's rows and the visits' officers in one
     query each rather than one per item (a queue is routed item by item on every read)."""
     sign_offs = list(sign_offs)
-    by_model: dict[type, set[int]] = {}
+    by_model: dict[type[m.Base], set[int]] = {}
     for so in sign_offs:
         model = entry_kind(so.entity).model
         if model is not None:
             by_model.setdefault(model, set()).add(so.entity_id)
     officers: dict[int, set[int]] = {}
     for model, ids in by_model.items():
-        rows = list(session.scalars(select(model).where(model.id.in_(ids))))  # into the identity map
+        key = inspect(model).primary_key[0]
+        rows = list(session.scalars(select(model).where(key.in_(ids))))  # into the identity map
         if model is m.Visit and rows:
             for visit_id, user_id in session.execute(select(m.VisitOfficer.visit_id, m.VisitOfficer.user_id)
                                                      .where(m.VisitOfficer.visit_id.in_(ids))):

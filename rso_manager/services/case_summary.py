@@ -4,18 +4,18 @@ same transaction, so the summary columns are never a second source of truth."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from rso_manager.domain import case_visit_window as cvw
 from rso_manager.domain import visit_window as vw
 from rso_manager.domain.dates import london_day
-from rso_manager.domain.police_handover import take_over_text
 from rso_manager.persistence import models as m
 from rso_manager.services import settings
+from rso_manager.services.unit_of_work import find_offender
 
 
 def current_plan(session: Session, offender_id: int) -> m.RiskManagementPlan | None:
@@ -78,20 +78,11 @@ def current_handover(session: Session, offender_id: int, today: date | None = No
         .order_by(m.PoliceHandover.police_from.desc(), m.PoliceHandover.id.desc()).limit(1))
 
 
-@dataclass(frozen=True)
-class CaseStart:
-    on: date
-    what: str             # how a due window's reason names it
-    restarts_clock: bool  # a home visit before it does not count (a release, a hand-over)
-
-
-def case_start_of(session: Session, o: m.Offender, today: date | None = None) -> CaseStart:
-    """When police home visits could first begin: the first conviction, the last release from
-    custody or hospital after it (nobody can be visited at home while detained), or the police
-    taking the case over when another agency's supervision ended, whichever is latest."""
+def case_start_of(session: Session, o: m.Offender, today: date | None = None) -> cvw.CaseStart:
+    """When police home visits could first begin (domain.case_visit_window.case_start), from
+    today's record: the first conviction, the last release by TODAY, the hand-over in effect."""
     first = session.scalar(select(func.min(m.Conviction.convicted_on)).where(
-        m.Conviction.offender_id == o.id, m.Conviction.voided_at.is_(None))) or london_day(o.created_at)
-    start = CaseStart(first, "the case start", False)
+        m.Conviction.offender_id == o.id, m.Conviction.voided_at.is_(None)))
     release = session.execute(
         select(m.DisregardedPeriod.ends_on, m.DisregardedPeriod.kind).where(
             m.DisregardedPeriod.offender_id == o.id, m.DisregardedPeriod.voided_at.is_(None),
@@ -99,12 +90,11 @@ def case_start_of(session: Session, o: m.Offender, today: date | None = None) ->
             m.DisregardedPeriod.ends_on.is_not(None),
             m.DisregardedPeriod.ends_on <= (today or date.max))
         .order_by(m.DisregardedPeriod.ends_on.desc()).limit(1)).first()
-    if release is not None and release.ends_on > start.on:
-        start = CaseStart(release.ends_on, f"the release from {release.kind}", True)
     handover = current_handover(session, o.id, today)
-    if handover is not None and handover.police_from >= start.on:
-        start = CaseStart(handover.police_from, take_over_text(handover.from_agency), True)
-    return start
+    return cvw.case_start(
+        first, london_day(o.created_at),
+        cvw.Release(release.ends_on, release.kind) if release is not None else None,
+        cvw.TakeOver(handover.police_from, handover.from_agency) if handover is not None else None)
 
 
 def case_start(session: Session, o: m.Offender, today: date | None = None) -> date:
@@ -130,35 +120,25 @@ def risk_history(session: Session, offender_id: int) -> list[tuple[date, vw.Risk
 
 def interval_in_force(session: Session, offender_id: int, today: date) -> vw.IntervalDecision | None:
     """The home-visit interval that applies now; None under (still valid) reactive management."""
-    policy = settings.visit_policy(session)
     plan = current_plan(session, offender_id)
     risk = current_risk(session, offender_id)
-    if plan is not None and plan.reactive:
-        decision = vw.reactive_management_allowed(
-            risk_history(session, offender_id), today, policy,
-            signed_off_on=_approved_on(session, "risk_management_plan", plan.id),
-            triggers=triggers(session, offender_id))
-        if decision.allowed:
-            return None
-    # Unassessed cases are treated as the highest risk until someone assesses them.
-    level = vw.RiskLevel(risk.level) if risk else vw.RiskLevel.VERY_HIGH
-    months = plan.visit_interval_months if plan is not None and not plan.reactive else None
-    signed = plan is not None and _approved_on(session, "risk_management_plan", plan.id) is not None
-    return vw.home_visit_interval(level, months, policy, signed_off=signed)
+    terms = None if plan is None else cvw.PlanTerms(
+        plan.reactive, plan.visit_interval_months, _approved_on(session, "risk_management_plan", plan.id))
+    reactive = terms is not None and terms.reactive  # only a reactive plan reads the history
+    return cvw.interval_in_force(
+        risk.level if risk else None, terms, risk_history(session, offender_id) if reactive else (),
+        triggers(session, offender_id) if reactive else (), today, settings.visit_policy(session))
 
 
 def visit_window(session: Session, o: m.Offender, today: date) -> vw.DueWindow:
-    interval = interval_in_force(session, o.id, today)
-    start = case_start_of(session, o, today)
-    return vw.due_window(last_home_visit(session, o.id), start.on,
-                         interval.months if interval else None, triggers(session, o.id), today,
-                         settings.visit_policy(session), case_start_is=start.what,
-                         restarts_clock=start.restarts_clock)
+    return cvw.home_visit_window(last_home_visit(session, o.id), case_start_of(session, o, today),
+                                 interval_in_force(session, o.id, today), triggers(session, o.id), today,
+                                 settings.visit_policy(session))
 
 
 def refresh(session: Session, offender_id: int, today: date) -> None:
     session.flush()
-    o = session.get(m.Offender, offender_id)
+    o = find_offender(session, offender_id)
     risk = current_risk(session, offender_id)
     values = dict(
         risk_level=risk.level if risk else None,

@@ -9,12 +9,12 @@ from enum import StrEnum
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
 from rso_manager.domain.dates import london_day
+from rso_manager.domain.risk_levels import RISK_LABEL
 from rso_manager.domain.roles import CaseloadScope, Link, Permission, Role, allows, caseload_scopes
 from rso_manager.persistence import models as m
-from rso_manager.services import access, case_summary
+from rso_manager.services import access, case_events, case_summary
 from rso_manager.services.errors import (
     FieldProblem,
     NotFound,
@@ -52,7 +52,6 @@ class AccessReason(StrEnum):
 GENDERS: dict[str, str] = {"male": "Male", "female": "Female", "non_binary": "Non-binary", "not_known": "Not known"}
 
 RISK_ORDER = {"very_high": 4, "high": 3, "medium": 2, "low": 1, None: 0}
-RISK_LABEL = {"very_high": "Very high", "high": "High", "medium": "Medium", "low": "Low", None: "Not assessed"}
 
 
 @dataclass(frozen=True)
@@ -157,16 +156,13 @@ def validate_draft(draft: OffenderDraft, today: date) -> list[FieldProblem]:
     return problems
 
 
-def _reason_problem(code: AccessReason | None, text: str) -> FieldProblem | None:
-    if code is None:
-        return FieldProblem("reason", "Choose why you are opening this record.")
-    return None
-
-
 # --- reading ---------------------------------------------------------------------------------
 
 
-def _scope_filter(actor: Actor, scope: CaseloadScope):
+def offender_in_scope(actor: Actor, scope: CaseloadScope):
+    """The SQL condition on m.Offender for the cases in ACTOR's SCOPE: the one rule of who sees
+    which cases, which every list of cases (caseload, planner, reminders, overdue) filters by.
+    Raises PermissionDenied for a scope ACTOR's role cannot list."""
     if scope not in caseload_scopes(actor.role):
         raise PermissionDenied(f"A {actor.role.label.lower()} cannot list the '{scope.value}' caseload.")
     if scope is CaseloadScope.MINE:
@@ -207,7 +203,7 @@ def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> lis
                or_(m.Offender.status != "active", case_summary.has_current_home(m.Offender.id)))
         .outerjoin(manager, manager.c.id == m.Offender.offender_manager_id)
         .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
-        .where(and_(m.Offender.status != "ended", _scope_filter(actor, scope)))
+        .where(and_(m.Offender.status != "ended", offender_in_scope(actor, scope)))
     )
     with access.listing(services, actor) as s:
         return [
@@ -351,9 +347,8 @@ def open_record(services: Services, actor: Actor, offender_id: int, reason: Acce
                 reason_text: str) -> OffenderRecord:
     """Every opening is a consultation (DPA 2018 s.62), audited with its reason: no reason, no
     view. Outside the user's link the reason is held to more and the opening is reviewed."""
-    problem = _reason_problem(reason, reason_text)
-    if problem:
-        raise ValidationFailed(problem)
+    if reason is None:
+        raise ValidationFailed(FieldProblem("reason", "Choose why you are opening this record."))
     with unit_of_work(services, actor) as uow:
         o = find_offender(uow.session, offender_id)
         c = access.open_consultation(uow, o.id, reason.value, reason_text)
@@ -407,11 +402,8 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
     problems += filter(None, [reason_problem("reason", reason, "Say why the details are being corrected.")])
     if problems:
         raise ValidationFailed(problems)
-    with unit_of_work(services, actor, stale_entity=("offender record", m.Offender, offender_id)) as uow:
-        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
-        o = find_offender(uow.session, offender_id)
-        if o.version_id != version_id:
-            raise StaleDataError("offender changed since it was loaded")
+    with unit_of_work(services, actor) as uow:
+        o = uow.load(m.Offender, offender_id, version_id)
         if (draft.offender_manager_id, draft.team_id) != (o.offender_manager_id, o.team_id):
             # Moving a case is the team supervisor's or the OMU lead's decision, with a reason.
             uow.authorise(Permission.REASSIGN_CASE, offender_id=offender_id)
@@ -496,7 +488,7 @@ def add_address(services: Services, actor: Actor, offender_id: int, *, kind: str
         return _entry("address", a, a.from_date, a.line1)
 
 
-VOIDABLE = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
+VOIDABLE = case_events.CASE_ENTRIES
 
 
 def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, version_id: int, reason: str) -> None:
@@ -507,15 +499,8 @@ def void_entry(services: Services, actor: Actor, entity: str, entry_id: int, ver
     problem = reason_problem("reason", reason, "Say why this entry was wrong.")
     if problem:
         raise ValidationFailed(problem)
-    with unit_of_work(services, actor, stale_entity=(entity.replace("_", " "), model, entry_id)) as uow:
-        row = uow.session.get(model, entry_id)
-        if row is None:
-            raise NotFound(f"No {entity} {entry_id}.")
-        uow.authorise(Permission.WRITE_CASES, offender_id=row.offender_id)
-        if row.version_id != version_id:
-            raise StaleDataError("entry changed")
-        if row.voided_at is not None:
-            raise ValidationFailed(FieldProblem("reason", "This entry is already marked as entered in error."))
+    with unit_of_work(services, actor) as uow:
+        row = uow.load(model, entry_id, version_id)
         uow.keep_revision(row, entity=entity, offender_id=row.offender_id, reason=reason.strip())
         row.voided_at, row.voided_by_id, row.void_reason = uow.now, actor.user_id, reason.strip()
         uow.stamp_updated(row)

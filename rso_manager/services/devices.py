@@ -13,14 +13,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import date, timedelta
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from rso_manager.clock import LONDON
 from rso_manager.domain import civil_orders as co
-from rso_manager.domain.dates import within_days_beginning_with
+from rso_manager.domain.dates import london_day, within_days_beginning_with
 from rso_manager.domain.device_identifiers import device_check_flags, imei_problem, normalise_imei
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
@@ -257,9 +256,10 @@ def orders_for(services: Services, actor: Actor, offender_id: int, as_of: date |
 
 
 def _clean_device(d: DeviceInput) -> DeviceInput:
-    cleaned = {f.name: _clean_text(getattr(d, f.name)) for f in fields(d) if isinstance(getattr(d, f.name), str)}
-    if cleaned.get("imei"):
-        cleaned["imei"] = normalise_imei(cleaned["imei"])
+    cleaned: dict[str, Any] = {f.name: _clean_text(getattr(d, f.name)) for f in fields(d)
+                               if isinstance(getattr(d, f.name), str)}
+    if imei := cleaned.get("imei"):
+        cleaned["imei"] = normalise_imei(imei)
     return replace(d, **cleaned)
 
 
@@ -306,10 +306,10 @@ def _late_device_notification(uow: UnitOfWork, d: m.Device, acquired_on: date) -
         m.CivilOrder.offender_id == d.offender_id, m.CivilOrder.voided_at.is_(None),
         m.CivilOrder.device_notify_days.is_not(None)).order_by(m.CivilOrder.made_on))
     for o in orders:
-        if not co.in_force(_order_term(o), acquired_on):
+        if o.device_notify_days is None or not co.in_force(_order_term(o), acquired_on):
             continue
         deadline = within_days_beginning_with(acquired_on, o.device_notify_days)
-        if d.declared_on <= deadline:
+        if d.declared_on is None or d.declared_on <= deadline:  # a device found is not a late declaration
             continue
         devices_item = next(iter(active_requirements(s, d.offender_id, acquired_on, co.Category.DEVICES)), None)
         case_events.open_breach(uow, offender_id=d.offender_id, kind="order", source="late_notification", device_id=d.id,
@@ -389,7 +389,7 @@ def check_device(uow: UnitOfWork, device_id: int, visit_id: int | None, result: 
 
 
 def _visit_day(v: m.Visit, today: date) -> date:
-    return v.visited_at.astimezone(LONDON).date() if v.visited_at else (v.planned_on or today)
+    return london_day(v.visited_at) if v.visited_at else (v.planned_on or today)
 
 
 def record_checks(services: Services, actor: Actor, visit_id: int, results: Sequence[DeviceCheckInput]) -> list[DeviceView]:
@@ -459,13 +459,8 @@ def change_device_status(services: Services, actor: Actor, device_id: int, versi
         "reason", reason, "Say why the status changed, for example who seized it and the exhibit reference.")])
     if problems:
         raise ValidationFailed(problems)
-    with unit_of_work(services, actor, stale_entity=("device", m.Device, device_id)) as uow:
-        d = uow.session.get(m.Device, device_id)
-        if d is None or d.voided_at is not None:
-            raise NotFound(f"No device {device_id}.")
-        uow.authorise(Permission.WRITE_CASES, offender_id=d.offender_id)
-        if d.version_id != version_id:
-            raise StaleDataError("device changed since it was loaded")
+    with unit_of_work(services, actor) as uow:
+        d = uow.load(m.Device, device_id, version_id)
         if d.status == status:
             raise ValidationFailed(FieldProblem("status", f"The device is already recorded as {status}."))
         before = d.status
@@ -483,7 +478,7 @@ def _home_visit_dates(s: Session, offender_id: int, as_of: date) -> list[date]:
     stamps = s.scalars(select(m.Visit.visited_at).where(
         m.Visit.offender_id == offender_id, m.Visit.voided_at.is_(None), m.Visit.kind == "home",
         m.Visit.status == "completed", m.Visit.outcome == "seen", m.Visit.visited_at.is_not(None)))
-    return sorted(d for d in (t.astimezone(LONDON).date() for t in stamps) if d <= as_of)
+    return sorted(d for d in (london_day(t) for t in stamps if t is not None) if d <= as_of)
 
 
 def _device_views(s: Session, offender_id: int, as_of: date, only: int | None = None) -> list[DeviceView]:
@@ -495,15 +490,15 @@ def _device_views(s: Session, offender_id: int, as_of: date, only: int | None = 
                        .order_by(m.DeviceCheck.checked_on, m.DeviceCheck.id)).all()
     window = int(settings.get(s, "device_check_visits"))
     flags = device_check_flags(
-        [(d.id, d.declared_on or d.created_at.astimezone(LONDON).date(), d.status) for d in devices],
-        [tuple(c) for c in checks], _home_visit_dates(s, offender_id, as_of), window)
+        [(d.id, d.declared_on or london_day(d.created_at), d.status) for d in devices],
+        [(device_id, on, result) for device_id, on, result in checks], _home_visit_dates(s, offender_id, as_of), window)
     last_any: dict[int, tuple[date, str]] = {}
     last_checked: dict[int, date] = {}
     for device_id, on, result in checks:  # ordered oldest first, so the last write wins
         last_any[device_id] = (on, result)
         if result == "checked":
             last_checked[device_id] = on
-    names = dict(s.execute(select(m.User.id, m.User.display_name).where(
+    names: dict[int | None, str] = dict(s.execute(select(m.User.id, m.User.display_name).where(
         m.User.id.in_({d.declared_to_id for d in devices if d.declared_to_id}))).all())
     return [
         DeviceView(d.id, d.version_id, d.offender_id, d.kind, d.make_model, d.imei, d.serial, d.phone_number,
@@ -572,7 +567,8 @@ def device_register(services: Services, actor: Actor, offender_id: int, as_of: d
         for c in rows:
             checks.setdefault(c.device_id, []).append(DeviceCheckView(
                 c.id, c.device_id, c.checked_on, c.result, c.outcome, c.visit_id,
-                _visit_text(visits.get(c.visit_id)) if c.visit_id else None, names.get(c.created_by_id)))
+                _visit_text(visits[c.visit_id]) if c.visit_id in visits else None,
+                names.get(c.created_by_id) if c.created_by_id else None))
         found_on = {}
         for d in views:
             if not d.declared and checks.get(d.device_id):

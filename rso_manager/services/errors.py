@@ -71,6 +71,15 @@ class ConcurrentEditError(ServiceError):
         )
 
 
+class EnteredInError(ServiceError):
+    """The row is marked as entered in error: it stays on the record as it was, unchanged."""
+
+    def __init__(self, entity: str):
+        self.entity = entity
+        super().__init__(f"This {entity} is marked as entered in error, so it cannot be changed. "
+                         "Record a new one if it is needed.")
+
+
 class AuthenticationFailed(ServiceError):
     pass
 

@@ -12,15 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy.orm.exc import StaleDataError
-
 from rso_manager.domain.police_handover import AGENCIES, agency_label
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
 from rso_manager.services import case_summary
 from rso_manager.services.errors import (
     FieldProblem,
-    NotFound,
     ValidationFailed,
     past_date_problem,
     reason_problem,
@@ -104,16 +101,8 @@ def correct_handover(services: Services, actor: Actor, handover_id: int, version
     problems += filter(None, [reason_problem("reason", reason, "Say why the hand-over is being corrected.")])
     if problems:
         raise ValidationFailed(problems)
-    with unit_of_work(services, actor, stale_entity=("hand-over", m.PoliceHandover, handover_id)) as uow:
-        h = uow.session.get(m.PoliceHandover, handover_id)
-        if h is None:
-            raise NotFound(f"No hand-over {handover_id}.")
-        uow.authorise(Permission.WRITE_CASES, offender_id=h.offender_id)
-        if h.version_id != version_id:
-            raise StaleDataError("hand-over changed since it was loaded")
-        if h.voided_at is not None:
-            raise ValidationFailed(FieldProblem("reason", "This hand-over is marked as entered in error; "
-                                                          "record a new one instead."))
+    with unit_of_work(services, actor) as uow:
+        h = uow.load(m.PoliceHandover, handover_id, version_id)
         uow.correct(h, {"from_agency": from_agency, "licence_ended_on": licence_ended_on,
                         "police_from": police_from, "notes": notes},
                     entity="police_handover", offender_id=h.offender_id, reason=reason, field="police_from")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,9 +22,17 @@ from rso_manager.domain.dates import add_months
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.reports import compliance_figures, compliance_pdf
-from rso_manager.reports.compliance_figures import ComplianceFigures, ExceptionRow, Scope, Share
-from rso_manager.services import access
+from rso_manager.reports.compliance_figures import (
+    ComplianceFigures,
+    ExceptionRow,
+    ReportSettings,
+    Scope,
+    Share,
+)
+from rso_manager.reports.pdf_kit import MARKING
+from rso_manager.services import access, settings
 from rso_manager.services.errors import FieldProblem, PermissionDenied, ValidationFailed
+from rso_manager.services.printed_files import write_owner_only
 from rso_manager.services.unit_of_work import Actor, Services, unit_of_work
 
 FORMATS = ("pdf", "json")
@@ -51,6 +57,17 @@ def _snapshot(services: Services) -> Iterator[Session]:
             session.rollback()
 
 
+def report_settings(session: Session) -> ReportSettings:
+    """The OMU's own thresholds and policies, which every report measures against."""
+    return ReportSettings(
+        caseload_ceiling=int(settings.get(session, "caseload_ceiling")),
+        device_check_visits=int(settings.get(session, "device_check_visits")),
+        sign_off_escalation_working_days=int(settings.get(session, "sign_off_escalation_working_days")),
+        visit_policy=settings.visit_policy(session),
+        notification_policy=settings.notification_policy(session),
+    )
+
+
 def authorise_scope(services: Services, actor: Actor, scope: Scope) -> None:
     """Reports name cases, so they stay inside the reader's link: the OMU lead any scope, a
     supervisor their own team or an officer in it. The account is read as it is now."""
@@ -61,10 +78,10 @@ def authorise_scope(services: Services, actor: Actor, scope: Scope) -> None:
             return
         s = uow.session
         own_team = s.scalar(select(m.Team.name).where(m.Team.id == reader.team_id)) if reader.team_id else None
-        if scope.kind == "team" and own_team and scope.name.strip().lower() == own_team.lower():
+        if scope.kind == "team" and own_team and (scope.name or "").strip().lower() == own_team.lower():
             return
         if scope.kind == "officer":
-            name = scope.name.strip().lower()
+            name = (scope.name or "").strip().lower()  # Scope() ensures an officer scope has one
             officer = s.scalar(select(m.User).where(or_(func.lower(m.User.username) == name,
                                                         func.lower(m.User.display_name) == name)))
             if officer is not None and (officer.id == reader.user_id
@@ -83,13 +100,14 @@ def compliance_figures_for(services: Services, actor: Actor, scope: Scope, perio
     authorise_scope(services, actor, scope)
     with _snapshot(services) as session:
         try:
-            return compliance_figures.compute(session, scope, period_from, period_to, as_of)
+            return compliance_figures.compute(session, scope, period_from, period_to, as_of,
+                                              report_settings(session))
         except ValueError as exc:
             raise ValidationFailed(FieldProblem("scope", str(exc))) from None
 
 
 def compliance_json(figures: ComplianceFigures, *, generated_by: str, generated_at) -> bytes:
-    body = {"marking": compliance_pdf.MARKING, "report": "compliance_summary",
+    body = {"marking": MARKING, "report": "compliance_summary",
             "generated_by": generated_by, "generated_at": generated_at.isoformat(),
             **compliance_figures.to_json(figures)}
     return json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
@@ -236,23 +254,6 @@ def _path_problems(path: str, fmt: str, replace: bool) -> None:
         raise ReportFileExists(path)
 
 
-def _write_owner_only(path: str, data: bytes) -> None:
-    """Write through a temporary file in the same folder, readable by its owner only (0o600):
-    the report is OFFICIAL-SENSITIVE. A half-written report never sits under the real name."""
-    target = Path(path)
-    fd, temp = tempfile.mkstemp(prefix=".compliance-", suffix=".part", dir=target.parent)
-    try:
-        os.chmod(temp, 0o600)
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temp, target)
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-
-
 @dataclass(frozen=True)
 class SavedReport:
     path: str
@@ -296,7 +297,7 @@ def save_compliance_report(services: Services, actor: Actor, scope: Scope, perio
             _audit_print(uow, figures, fmt, data, saved_to=str(path))
             uow.session.flush()
             try:
-                _write_owner_only(path, data)
+                write_owner_only(path, data)
             except OSError as exc:
                 raise ValidationFailed(FieldProblem(
                     "path", f"The report could not be saved there ({exc.strerror or exc}). "
@@ -488,6 +489,7 @@ def dashboard_cases(services: Services, actor: Actor, scope: Scope, key: str, pe
     _check_dates(services, period_from, period_to, as_of)
     with _snapshot(services) as session:
         try:
-            return compliance_figures.cases_behind(session, scope, key, period_from, period_to, as_of)
+            return compliance_figures.cases_behind(session, scope, key, period_from, period_to, as_of,
+                                                   report_settings(session))
         except ValueError as exc:
             raise ValidationFailed(FieldProblem("scope", str(exc))) from None

@@ -178,18 +178,17 @@ def _need_reason(reason: str) -> str:
     return reason.strip()
 
 
-def reset_second_factor(services: Services, actor: Actor, user_id: int, reason: str) -> None:
-    """An administrator clears an account's sign-in code (a lost or replaced phone). The person
-    sets up a new one at their next sign-in; until then their password is their only factor."""
+def reset_second_factor(services: Services, actor: Actor, user_id: int, version_id: int, reason: str) -> None:
+    """An administrator clears an account's sign-in code (a lost or replaced phone), on the
+    account as they read it (VERSION_ID). The person sets up a new one at their next sign-in;
+    until then their password is their only factor."""
     reason = _need_reason(reason)
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.MANAGE_USERS)
         if user_id == uow.actor.user_id:
             raise PermissionDenied("You cannot reset your own sign-in code: ask another administrator, "
                                    "or sign in with one of your recovery codes and set up a new code.")
-        user = uow.session.get(User, user_id)
-        if user is None:
-            raise NotFound(f"No user with id {user_id}.")
+        user = uow.load(User, user_id, version_id, permission=None)
         had = user.totp_secret is not None
         clear(user)
         uow.stamp_updated(user)

@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rso_manager.domain.notification_due import DEFAULT_POLICY, NotificationPolicy
 from rso_manager.domain.visit_policy import VisitPolicy, policy_from_dict
 from rso_manager.persistence.models import Setting
 
@@ -47,3 +48,15 @@ def get(session: Session, key: str) -> Any:
 
 def visit_policy(session: Session) -> VisitPolicy:
     return policy_from_dict(get(session, "visit_policy"))
+
+
+def notification_policy(session: Session) -> NotificationPolicy:
+    """A force may override the notification numbers (setting "notification_policy"), e.g. the
+    days allowed after an event; a number it leaves out, or a setting never made, keeps the
+    default."""
+    try:
+        raw = get(session, "notification_policy")
+    except KeyError:
+        return DEFAULT_POLICY
+    numbers: dict[str, Any] = {k: v for k, v in raw.items() if isinstance(v, int)}
+    return NotificationPolicy(**numbers)

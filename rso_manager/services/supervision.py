@@ -14,20 +14,20 @@ from datetime import date, datetime
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 
-from rso_manager.domain.dates import working_days_between
+from rso_manager.domain.dates import london_day, working_days_between
+from rso_manager.domain.entry_fields import field_label
 from rso_manager.domain.rationale import (
     GUIDANCE,
     RationalePolicy,
     RoutingDecision,
     SignOffDecision,
+    UserId,
     assess_rationale,
     escalation_due,
     route_sign_off,
 )
 from rso_manager.domain.roles import Permission, Role
-from rso_manager.domain.safeguarding_clocks import london_day
 from rso_manager.persistence import models as m
 from rso_manager.services import breaches as _breaches  # noqa: F401 - registers what a no-crime decision does
 from rso_manager.services import case_events, case_summary, settings
@@ -46,7 +46,7 @@ _STATUS_FOR = {SignOffDecision.APPROVE: "approved", SignOffDecision.RETURN: "ret
                SignOffDecision.ESCALATE: "escalated"}
 _DONE = {"approve": "approved", "return": "returned", "superseded": "superseded by a later entry"}
 # Entries a user may send for sign-off themselves; the named workflows request their own.
-SIGNABLE_ENTITIES = {model.__tablename__: model for model in m.CASE_ENTRY_MODELS}
+SIGNABLE_ENTITIES = case_events.CASE_ENTRIES
 # A sign-off can also be about an opening of a record outside the opener's caseload, or a kind
 # a workflow registers with case_events.on_decision (a decision not to record a crime is about
 # its breach); case_events.entry_kind says which row each is about.
@@ -142,10 +142,10 @@ def _result(so: m.SignOff) -> SignOffResult:
 class _Roster:
     """Everything route_sign_off needs for one day, read once per call."""
 
-    users: dict[int, tuple[bool, bool, bool]]  # id -> (is_supervisor, trained, active)
+    users: dict[UserId, tuple[bool, bool, bool]]  # id -> (is_supervisor, trained, active)
     names: dict[int, str]
-    absences: dict[int, list[tuple[date, date | None]]]
-    cover: dict[int, int]
+    absences: dict[UserId, list[tuple[date, date | None]]]
+    cover: dict[UserId, UserId]
     lead_id: int | None
 
 
@@ -155,16 +155,17 @@ def _omu_lead_id(s: Session) -> int | None:
 
 
 def _roster(s: Session, on: date) -> _Roster:
-    users, names = {}, {}
+    users: dict[UserId, tuple[bool, bool, bool]] = {}
+    names: dict[int, str] = {}
     for uid, name, role, trained, active in s.execute(
             select(m.User.id, m.User.display_name, m.User.role, m.User.trained, m.User.active)):
         users[uid] = (Role(role) in SIGNING_ROLES, bool(trained), bool(active))
         names[uid] = name
-    absences: dict[int, list[tuple[date, date | None]]] = {}
+    absences: dict[UserId, list[tuple[date, date | None]]] = {}
     for a in s.scalars(select(m.Absence).where(m.Absence.voided_at.is_(None), m.Absence.starts_on <= on,
                                                m.Absence.ends_on >= on)):
         absences.setdefault(a.user_id, []).append((a.starts_on, a.ends_on))
-    cover = {c.supervisor_id: c.cover_supervisor_id for c in s.scalars(  # latest named wins
+    cover: dict[UserId, UserId] = {c.supervisor_id: c.cover_supervisor_id for c in s.scalars(  # latest named wins
         select(m.CoverArrangement).where(
             m.CoverArrangement.voided_at.is_(None), m.CoverArrangement.starts_on <= on,
             or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= on))
@@ -176,8 +177,8 @@ def _route(r: _Roster, so: m.SignOff, on: date, took_part: frozenset[int]) -> Ro
     """Who signs SO on ON. Anyone who took part in the entry (its author, a visit's officers)
     cannot sign it, so for this item they count as unavailable: it moves on to the cover, the
     OMU lead, or, if the lead took part too, another supervisor."""
-    users = {**r.users, **{uid: (False, False, False) for uid in took_part}}
-    lead = r.lead_id or 0  # no lead set up: the item routes to no one rather than to a junior
+    users: dict[UserId, tuple[bool, bool, bool]] = {**r.users, **{uid: (False, False, False) for uid in took_part}}
+    lead: UserId = r.lead_id or 0  # no lead set up: the item routes to no one rather than to a junior
     if lead in took_part:
         lead = next((uid for uid in sorted(users) if uid not in took_part and all(users[uid])
                      and not any(start <= on and (end is None or on <= end) for start, end in r.absences.get(uid, ()))),
@@ -436,7 +437,7 @@ class SignOffEntry:
     sign_off_id: int
     entity: str
     title: str  # what the entry is, as a heading: "The relationship", "Decision not to record a crime: ..."
-    fields: tuple[tuple[str, object], ...]  # (label, value); values are raw (dates, times, text)
+    fields: tuple[tuple[str, object], ...]  # (label in users' words, value); values are raw (dates, times, text)
     voided: bool
 
 
@@ -475,15 +476,16 @@ def sign_off_entry(services: Services, actor: Actor, sign_off_id: int) -> SignOf
         row = s.get(model, so.entity_id) if model is not None else None
         fields: list[tuple[str, object]] = []
         if row is not None:
-            for column in model.__table__.columns:
+            for column in row.__table__.columns:
                 key, value = column.key, getattr(row, column.key)
-                if key in _ENTRY_HIDDEN or value is None or value == "":
+                # A copy kept as JSON is for the machine: the fields beside it say the same.
+                if key in _ENTRY_HIDDEN or key.endswith("_json") or value is None or value == "":
                     continue
                 if key.endswith("_by_id") or key in ("owner_id", "user_id"):
                     value = s.scalar(select(m.User.display_name).where(m.User.id == value)) or value
                 elif key.endswith("_id"):
                     continue  # a link to another row, not something to read
-                fields.append((key.removesuffix("_id").replace("_", " ").capitalize(), _readable(key, value)))
+                fields.append((field_label(key), _readable(key, value)))
         uow.audit("sign_off.view", entity=so.entity, entity_id=so.entity_id, offender_id=so.offender_id,
                   reason="reviewing the entry for sign-off", details={"sign_off_id": so.id})
         if row is not None and kind.title is not None:
@@ -513,7 +515,7 @@ def sign_off(services: Services, actor: Actor, sign_off_id: int, version_id: int
     decision = SignOffDecision(decision)
     text = rationale.strip()
     try:
-        with unit_of_work(services, actor, stale_entity=("sign-off", m.SignOff, sign_off_id)) as uow:
+        with unit_of_work(services, actor) as uow:
             return _decide(uow, sign_off_id, version_id, decision, text)
     except _Refused as refused:
         with unit_of_work(services, actor) as uow:
@@ -528,12 +530,10 @@ def sign_off(services: Services, actor: Actor, sign_off_id: int, version_id: int
         raise refused.error from None
 
 
-def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOffDecision,
-            text: str) -> SignOffResult:
-    s, actor, today = uow.session, uow.actor, uow.services.clock.today()
-    so = s.get(m.SignOff, sign_off_id)
-    if so is None:
-        raise NotFound(f"No sign-off request {sign_off_id}.")
+def _may_decide(uow: UnitOfWork, so: m.SignOff, decision: SignOffDecision, lead_id: int | None) -> None:
+    """Whether this user may make DECISION on SO now; a refusal of the user (not of the
+    rationale) is recorded as an attempt."""
+    s, actor = uow.session, uow.actor
     try:
         uow.authorise(Permission.SIGN_OFF, offender_id=so.offender_id)
     except PermissionDenied as exc:
@@ -546,19 +546,25 @@ def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOf
         raise ValidationFailed(FieldProblem(
             "decision", f"This has already been decided ({_DONE.get(so.decision or '', so.status)}); nothing is waiting."))
     took = case_events.took_part(s, so.entity, so.entity_id, so.author_id)
-    lead_id = _omu_lead_id(s)
     if so.status == "escalated" and role is not Role.OMU_LEAD and lead_id not in took:
         raise _Refused(PermissionDenied("This entry was escalated to the OMU lead; only the OMU lead can decide it."),
                        so, None)
     if decision is SignOffDecision.ESCALATE and role is Role.OMU_LEAD:
         raise ValidationFailed(FieldProblem("decision", "The OMU lead is where escalations go: approve, "
                                                         "or return it with direction."))
-    if so.version_id != version_id:
-        raise StaleDataError("sign-off changed since it was loaded")
-    recent = list(s.scalars(
+
+
+def _decide(uow: UnitOfWork, sign_off_id: int, version_id: int, decision: SignOffDecision,
+            text: str) -> SignOffResult:
+    s, actor, today = uow.session, uow.actor, uow.services.clock.today()
+    lead_id = _omu_lead_id(s)
+    so = uow.load(m.SignOff, sign_off_id, version_id, permission=None,
+                  refusals=lambda so: _may_decide(uow, so, decision, lead_id))
+    took = case_events.took_part(s, so.entity, so.entity_id, so.author_id)
+    recent = [r for r in s.scalars(
         select(m.SignOff.rationale).where(m.SignOff.signed_by_id == actor.user_id,
                                           m.SignOff.rationale.is_not(None), m.SignOff.id != so.id)
-        .order_by(m.SignOff.signed_at.desc(), m.SignOff.id.desc()).limit(RationalePolicy.recent_window)))
+        .order_by(m.SignOff.signed_at.desc(), m.SignOff.id.desc()).limit(RationalePolicy.recent_window)) if r]
     verdict = assess_rationale(text, recent, RationalePolicy(min_words=int(settings.get(s, "rationale_min_words"))))
     if not verdict.ok:
         problems = " ".join(verdict.problems)

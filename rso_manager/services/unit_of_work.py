@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
@@ -18,14 +18,18 @@ from rso_manager.clock import Clock
 from rso_manager.domain.roles import Link, Permission, Role, allows
 from rso_manager.persistence import audit_chain
 from rso_manager.persistence.input_guard import NAIVE_TIME_MESSAGE, InputRefused, naive_time_field
-from rso_manager.persistence.models import RecordRevision, User
+from rso_manager.persistence.models import Offender, RecordRevision, User, Versioned
+from rso_manager.services.entity_names import entity_name
 from rso_manager.services.errors import (
     AccountChanged,
     ConcurrentEditError,
     DatabaseBusy,
+    EnteredInError,
     NotFound,
     PermissionDenied,
 )
+
+V = TypeVar("V", bound=Versioned)
 
 
 @dataclass(frozen=True)
@@ -54,10 +58,8 @@ class Services:
     clock: Clock
 
 
-def find_offender(session: Session, offender_id: int):
+def find_offender(session: Session, offender_id: int) -> Offender:
     """The offender row, or NotFound with a message a user can read."""
-    from rso_manager.persistence.models import Offender
-
     o = session.get(Offender, offender_id)
     if o is None:
         raise NotFound(f"No offender record {offender_id}.")
@@ -121,6 +123,8 @@ class UnitOfWork:
         self.services, self.actor = services, actor
         self.session: Session = services.session_factory()
         self.now = services.clock.now()
+        # What load() fetched to change, so a conflict found at flush names it too.
+        self.loaded: list[tuple[type[Versioned], int]] = []
 
     def current_actor(self) -> Actor:
         """The account as it stands now, read in this transaction. A session keeps no power the
@@ -142,6 +146,38 @@ class UnitOfWork:
                 "Your account was changed since you signed in (role, team or ViSOR/MOSOVO "
                 "training). Sign in again to carry on with the access you have now.")
         return now
+
+    def load(self, model: type[V], ident: int, version_id: int, *,
+             permission: Permission | None = Permission.WRITE_CASES,
+             refusals: Callable[[V], None] | None = None) -> V:
+        """The one way a service fetches a row it is about to change. Refused when the row is
+        gone, when it is marked as entered in error, or when someone saved it after the user
+        read VERSION_ID (saying who and when). PERMISSION is authorised on the row's case first
+        (None: the caller authorises); REFUSALS are the caller's own, answered before a stale
+        version is, so a user told the row changed is one who may change it."""
+        name = entity_name(model)
+        row = self.session.get(model, ident)
+        if row is None:
+            raise NotFound(f"That {name} no longer exists.")
+        self.loaded.append((model, ident))
+        if permission is not None:
+            self.authorise(permission, offender_id=row.id if isinstance(row, Offender)
+                           else getattr(row, "offender_id", None))
+        if getattr(row, "voided_at", None) is not None:
+            raise EnteredInError(name)
+        if refusals is not None:
+            refusals(row)
+        if row.version_id != version_id:
+            raise ConcurrentEditError(name, *_last_change(self.session, row))
+        return row
+
+    def stale(self, exc: StaleDataError) -> tuple[type[Versioned] | None, int | None]:
+        """Which loaded row a conflict at flush is about: the one whose table SQLAlchemy names,
+        else the last loaded."""
+        for model, ident in reversed(self.loaded):
+            if f"'{getattr(model, '__tablename__', '')}'" in str(exc):
+                return model, ident
+        return self.loaded[-1] if self.loaded else (None, None)
 
     def link(self, offender_id: int) -> Link:
         from rso_manager.services import access
@@ -213,19 +249,23 @@ class UnitOfWork:
         return obj
 
 
-def _who_changed(services: Services, entity_cls: type | None, entity_id: int | None) -> tuple[str | None, datetime | None]:
-    if entity_cls is None or entity_id is None:
+def _last_change(session: Session, row: Any) -> tuple[str | None, datetime | None]:
+    """Who last saved ROW and when, as this session reads it."""
+    by_id = getattr(row, "updated_by_id", None)
+    user = session.get(User, by_id) if by_id else None
+    return (user.display_name if user else None), getattr(row, "updated_at", None)
+
+
+def _who_changed(services: Services, model: type | None, ident: int | None) -> tuple[str | None, datetime | None]:
+    if model is None or ident is None:
         return None, None
     with services.session_factory() as s:
-        row = s.get(entity_cls, entity_id)
-        if row is None:
-            return None, None
-        user = s.get(User, getattr(row, "updated_by_id", None)) if getattr(row, "updated_by_id", None) else None
-        return (user.display_name if user else None), getattr(row, "updated_at", None)
+        row = s.get(model, ident)
+        return _last_change(s, row) if row is not None else (None, None)
 
 
 @contextmanager
-def unit_of_work(services: Services, actor: Actor, *, stale_entity: tuple[str, type, int] | None = None) -> Iterator[UnitOfWork]:
+def unit_of_work(services: Services, actor: Actor) -> Iterator[UnitOfWork]:
     """Commit on success, roll back on any error; translate lock conflicts into messages."""
     uow = UnitOfWork(services, actor)
     try:
@@ -234,9 +274,9 @@ def unit_of_work(services: Services, actor: Actor, *, stale_entity: tuple[str, t
         uow.session.commit()
     except StaleDataError as exc:
         uow.session.rollback()
-        name, cls, ident = stale_entity or ("record", None, None)
-        by, at = _who_changed(services, cls, ident)
-        raise ConcurrentEditError(name, by, at) from exc
+        model, ident = uow.stale(exc)
+        by, at = _who_changed(services, model, ident)
+        raise ConcurrentEditError(entity_name(model) if model else "record", by, at) from exc
     except OperationalError as exc:
         uow.session.rollback()
         if "locked" in str(exc.orig).lower() or "busy" in str(exc.orig).lower():

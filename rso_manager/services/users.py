@@ -23,7 +23,6 @@ from rso_manager.services import passwords, second_factor
 from rso_manager.services.errors import (
     AuthenticationFailed,
     FieldProblem,
-    NotFound,
     PermissionDenied,
     SecondFactorEnrolmentRequired,
     SecondFactorRequired,
@@ -241,11 +240,11 @@ def _sign_in(services: Services, username: str, password: str, *, code: str | No
         user = uow.session.scalar(select(User).where(func.lower(User.username) == name)) if name else None
         why = ("unknown user" if user is None else "inactive" if not user.active
                else "locked" if user.locked_until and user.locked_until > now else None)
-        if why is None:
+        if user is not None and why is None:
             password_ok = passwords.verify_password(user.password_hash, password)
         else:
             password_ok = passwords.verify_against_nobody(password)
-        if why is not None:
+        if why is not None or user is None:  # (why is set whenever user is None)
             uow.audit("login", entity="user" if user else None, entity_id=user.id if user else None,
                       outcome="refused" if why == "locked" else "failed",
                       details={"why": why, **(_typed_name(username) if user is None else {})})
@@ -356,14 +355,9 @@ def change_user(services: Services, actor: Actor, user_id: int, version_id: int,
     problem = reason_problem("reason", reason, "Say why this account is changing.")
     if problem:
         raise ValidationFailed(problem)
-    with unit_of_work(services, actor, stale_entity=("user account", User, user_id)) as uow:
+    with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.MANAGE_USERS)
-        user = uow.session.get(User, user_id)
-        if user is None:
-            raise NotFound(f"No user with id {user_id}.")
-        if user.version_id != version_id:
-            from sqlalchemy.orm.exc import StaleDataError
-            raise StaleDataError("user changed")
+        user = uow.load(User, user_id, version_id, permission=None)
         if user.id == uow.actor.user_id and (
                 (role is not None and role.value != user.role) or active is False
                 or (trained is False and user.trained) or reset_second_factor):

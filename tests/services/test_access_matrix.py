@@ -156,7 +156,7 @@ def _attempt(services, world, cast, actor, action: str, oid: int) -> str:
             return OK
         if action == "decide_breach":
             so = _request(services, world, oid, no_crime=True)
-            breaches.decide_no_crime(services, actor, so, "approve", _rationale())
+            breaches.decide_no_crime(services, actor, so, 1, "approve", _rationale())
             return OK
         if action == "reassign":
             with services.session_factory() as s:

@@ -72,7 +72,7 @@ def test_untrained_session_cannot_close_a_breach_as_no_crime(services, world):
     b = breaches.propose_no_crime(services, world.om, b.breach_id, b.version_id, RATIONALE)
     _change(services, world.supervisor.user_id, trained=False)
     with pytest.raises(AccountChanged):
-        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve",
+        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve",
                                  RATIONALE + " Approved after checking the custody record.")
     assert breaches.breaches_for(services, world.om, oid)[0].status == "open"
 

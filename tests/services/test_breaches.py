@@ -101,13 +101,13 @@ def test_no_crime_decision_needs_reasons_and_another_supervisors_signature(servi
         so = s.get(m.SignOff, b.no_crime_sign_off_id)
         assert (so.entity, so.status, so.author_id) == ("breach_no_crime", "pending", world.om.user_id)
     with pytest.raises(PermissionDenied):
-        breaches.decide_no_crime(services, world.om, b.no_crime_sign_off_id, "approve", SUPERVISOR_REASONS)
+        breaches.decide_no_crime(services, world.om, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", SUPERVISOR_REASONS)
     with pytest.raises(ValidationFailed) as err:
-        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve", "Seen and agreed.")
+        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", "Seen and agreed.")
     assert "stock phrase" in err.value.for_field("rationale")
     with services.session_factory() as s:  # the refused attempt is kept for the supervision summary
         assert s.scalar(select(m.SignOffRefusal.text)) == "Seen and agreed."
-    closed = breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve", SUPERVISOR_REASONS)
+    closed = breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", SUPERVISOR_REASONS)
     assert closed.status == "closed" and closed.no_crime_rationale == REASONS
     assert closed.signed_by == world.supervisor.display_name and closed.crime_reference is None
     assert _open_breaches(services, oid) == 0
@@ -118,8 +118,8 @@ def test_supervisor_cannot_approve_their_own_proposal(services, world):
     b = _breach(services, world, oid)
     b = breaches.propose_no_crime(services, world.supervisor, b.breach_id, b.version_id, REASONS)
     with pytest.raises(PermissionDenied, match="your own"):
-        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve", SUPERVISOR_REASONS)
-    closed = breaches.decide_no_crime(services, world.supervisor2, b.no_crime_sign_off_id, "approve", SUPERVISOR_REASONS)
+        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", SUPERVISOR_REASONS)
+    closed = breaches.decide_no_crime(services, world.supervisor2, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", SUPERVISOR_REASONS)
     assert closed.status == "closed"
 
 
@@ -127,7 +127,7 @@ def test_returned_decision_leaves_the_breach_open_and_keeps_the_reasons(services
     oid = _offender(services, world)
     b = _breach(services, world, oid)
     b = breaches.propose_no_crime(services, world.om, b.breach_id, b.version_id, REASONS)
-    back = breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "return",
+    back = breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "return",
                                     "The hospital letter does not cover the second day; obtain the discharge "
                                     "summary and record the crime if he was discharged earlier.")
     assert back.status == "open" and back.no_crime_rationale is None
@@ -146,7 +146,7 @@ def test_crime_reference_supersedes_a_pending_proposal(services, world):
     b = breaches.propose_no_crime(services, world.om, b.breach_id, b.version_id, REASONS)
     breaches.record_crime_reference(services, world.om, b.breach_id, b.version_id, "NY-26-000002")
     with pytest.raises(ValidationFailed, match="already been decided"):
-        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve", SUPERVISOR_REASONS)
+        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", SUPERVISOR_REASONS)
 
 
 def test_warnings_keep_their_rationale_and_written_ones_print(services, world):

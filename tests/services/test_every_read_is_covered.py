@@ -7,17 +7,15 @@ then proved to refuse an unopened record.
 
 from __future__ import annotations
 
-import importlib
 import inspect
-import pkgutil
 from datetime import date
 
 import pytest
 
-import rso_manager.services as services_package
 from rso_manager.services import caseload
 from rso_manager.services.caseload import AccessReason, OffenderDraft
 from rso_manager.services.errors import NeedsReason
+from tests.services.service_functions import service_functions
 
 WRITES = ("record_", "create_", "add_", "set_", "open_", "take_", "give_", "declare_", "report_",
           "change_", "correct_", "void_", "book_", "propose_", "decide_", "close_", "request_",
@@ -35,16 +33,15 @@ READERS = {
 
 def _case_readers():
     found = {}
-    for info in pkgutil.iter_modules(services_package.__path__):
-        if info.name == "access":
+    for qualified, fn in service_functions():
+        service, name = qualified.split(".")
+        if service == "access":
             continue  # the mechanism itself: reading() is what the readers use
-        module = importlib.import_module(f"rso_manager.services.{info.name}")
-        for name, fn in inspect.getmembers(module, inspect.isfunction):
-            if fn.__module__ != module.__name__ or name.startswith("_") or name.startswith(WRITES):
-                continue
-            params = list(inspect.signature(fn).parameters)
-            if params[:3] == ["services", "actor", "offender_id"]:
-                found[f"{info.name}.{name}"] = fn
+        if name.startswith("_") or name.startswith(WRITES):
+            continue
+        params = list(inspect.signature(fn).parameters)
+        if params[:3] == ["services", "actor", "offender_id"]:
+            found[qualified] = fn
     return found
 
 

@@ -97,13 +97,13 @@ def test_the_breach_dialog_decides_through_the_same_path_and_rules(services, wor
     oid = _offender(services, world)
     b = _proposed(services, world, oid)
     with pytest.raises(ValidationFailed, match="stock phrase"):
-        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve", "Seen and agreed.")
+        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", "Seen and agreed.")
     # A refusal is recorded exactly as the queue records one.
     with services.session_factory() as s:
         refused = s.scalars(select(m.AuditEvent).where(m.AuditEvent.outcome == "refused")).one()
         assert refused.action == "sign_off.decide"
         assert s.scalar(select(m.SignOffRefusal.text)) == "Seen and agreed."
-    closed = breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve",
+    closed = breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve",
                                       SUPERVISOR_REASONS)
     assert closed.status == "closed"
     with services.session_factory() as s:
@@ -189,7 +189,7 @@ def test_the_no_crime_dialog_says_who_may_not_decide(services, world):
     assert not breaches.breach_decision(services, world.supervisor, b.breach_id).proposal.may_decide
     assert breaches.breach_decision(services, world.supervisor2, b.breach_id).proposal.may_decide
     with pytest.raises(PermissionDenied, match="took part"):
-        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, "approve", SUPERVISOR_REASONS)
+        breaches.decide_no_crime(services, world.supervisor, b.no_crime_sign_off_id, b.no_crime_sign_off_version, "approve", SUPERVISOR_REASONS)
 
 
 def _colleague(services, world, username="olive", role=Role.OFFENDER_MANAGER) -> Actor:

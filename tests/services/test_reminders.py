@@ -56,8 +56,9 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
     safeguarding.add_action(services, world.om, oid, "Later action", world.om.user_id, date(2026, 12, 30))
     concern = safeguarding.record_concern(services, world.om, oid, "Seen with a child at the park",
                                           datetime(2026, 11, 23, 9, tzinfo=UTC))
-    safeguarding.record_referral(services, world.om, concern.id, datetime(2026, 11, 23, 10, tzinfo=UTC),
-                                 "Northam children's services", None)
+    referred = safeguarding.record_referral(services, world.om, concern.id, concern.version_id,
+                                            datetime(2026, 11, 23, 10, tzinfo=UTC),
+                                            "Northam children's services", None)
 
     got = {r.what: r for r in reminders.scan(services, world.om).items if r.offender_id == oid}
     assert set(got) == {"Returned sign-off", "Breach decision", "Plan action", "Referral decision"}
@@ -82,7 +83,7 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
     action = next(a for a in safeguarding.actions_for(services, world.om, oid) if a.due_on == date(2026, 11, 24))
     safeguarding.record_action_result(services, world.om, action.id, action.version_id,
                                       "Landlord confirmed the tenancy", date(2026, 11, 25))
-    safeguarding.record_referral_decision(services, world.om, concern.id,
+    safeguarding.record_referral_decision(services, world.om, concern.id, referred.version_id,
                                           "Strategy meeting arranged", datetime(2026, 11, 25, 9, tzinfo=UTC))
     left = {r.what for r in reminders.scan(services, world.om).items if r.offender_id == oid}
     assert left == {"Returned sign-off"}

@@ -138,15 +138,16 @@ def test_the_administrator_resets_a_lost_phone_with_a_reason(services, world, cl
     enrol(services)
     lead = _user(services, "lead")
     with pytest.raises(ValidationFailed):
-        second_factor.reset_second_factor(services, world.admin, lead.id, "lost")
+        second_factor.reset_second_factor(services, world.admin, lead.id, lead.version_id, "lost")
     with pytest.raises(PermissionDenied):
-        second_factor.reset_second_factor(services, world.supervisor, lead.id, "lost phone on the train")
-    second_factor.reset_second_factor(services, world.admin, lead.id, "lost phone on the train")
+        second_factor.reset_second_factor(services, world.supervisor, lead.id, lead.version_id, "lost phone on the train")
+    second_factor.reset_second_factor(services, world.admin, lead.id, lead.version_id, "lost phone on the train")
     assert _user(services, "lead").totp_secret is None
     with pytest.raises(SecondFactorEnrolmentRequired):
         users.login(services, "lead", PASSWORD)
     with pytest.raises(PermissionDenied, match="your own"):
-        second_factor.reset_second_factor(services, world.admin, world.admin.user_id, "my phone is lost")
+        second_factor.reset_second_factor(services, world.admin, world.admin.user_id,
+                                          _user(services, "admin").version_id, "my phone is lost")
     with services.session_factory() as s:
         row = s.scalar(select(AuditEvent).where(AuditEvent.action == "second_factor.reset"))
     assert row.reason == "lost phone on the train" and row.entity_id == lead.id

@@ -113,8 +113,8 @@ def test_two_failed_entries_prompt_a_warrant(services, world):
     second = visits.record_visit(services, world.om, _visit(oid, world, outcome="refused_entry"))
     assert second.warrant_prompt
     with pytest.raises(ValidationFailed):
-        visits.record_warrant_decision(services, world.om, second.visit_id, "")
-    visits.record_warrant_decision(services, world.om, second.visit_id,
+        visits.record_warrant_decision(services, world.om, second.visit_id, second.version_id, "")
+    visits.record_warrant_decision(services, world.om, second.visit_id, second.version_id,
                                    "Applying to the magistrates for a s.96B warrant; DI Example agreed")
 
 

@@ -1,0 +1,165 @@
+"""Safeguarding concerns and referrals to children's social care (R21-R22): each concern is a
+referral row from the moment it is known, so its clocks (domain.safeguarding_clocks) measure the
+referral and the local authority's decision."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy.orm import Session
+
+from rso_manager.domain import safeguarding_clocks as sc
+from rso_manager.domain.roles import Permission
+from rso_manager.persistence import models as m
+from rso_manager.services.errors import FieldProblem, ValidationFailed
+from rso_manager.services.safeguarding.checks import aware_problem
+from rso_manager.services.safeguarding.staff import display_name_of
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    unit_of_work,
+)
+
+
+@dataclass(frozen=True)
+class ReferralView:
+    id: int
+    version_id: int
+    concern: str
+    concern_at: datetime
+    relationship_id: int | None
+    referred_at: datetime | None
+    referred_by: str | None
+    agency: str | None
+    reference: str | None
+    decision: str | None
+    decision_at: datetime | None
+    decision_due: datetime | None
+    flag: sc.ReferralFlag | None  # decision overdue / late (1 working day)
+    not_referred_same_day: bool
+    concern_to_referral: timedelta | None
+    concern_to_disclosure: timedelta | None
+
+
+def add_concern(uow: UnitOfWork, offender_id: int, concern: str, concern_at: datetime,
+                relationship_id: int | None = None) -> m.SafeguardingReferral:
+    r = uow.stamp_created(m.SafeguardingReferral(offender_id=offender_id, concern=concern,
+                                                 concern_at=concern_at, relationship_id=relationship_id))
+    uow.session.add(r)
+    uow.session.flush()
+    uow.audit("safeguarding.concern", entity="safeguarding_referral", entity_id=r.id,
+              offender_id=offender_id, details={"concern_at": concern_at})
+    return r
+
+
+def record_concern(services: Services, actor: Actor, offender_id: int, concern: str,
+                   concern_at: datetime | None = None, relationship_id: int | None = None) -> ReferralView:
+    """A concern for a child. Unreferred by the end of its London day, it is flagged."""
+    now = services.clock.now()
+    concern_at = concern_at or now
+    problems = [p for p in (aware_problem("concern_at", concern_at, now, "time of the concern"),) if p]
+    if not concern.strip():
+        problems.append(FieldProblem("concern", "Describe the concern: who is at risk and why."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
+        find_offender(uow.session, offender_id)
+        if relationship_id is not None:
+            rel = uow.session.get(m.Relationship, relationship_id)
+            if rel is None or rel.offender_id != offender_id:
+                raise ValidationFailed(FieldProblem("relationship_id", "That relationship is on another record."))
+        r = add_concern(uow, offender_id, concern.strip(), concern_at, relationship_id)
+        return referral_view(uow.session, r, (), now)
+
+
+def record_referral(services: Services, actor: Actor, referral_id: int, version_id: int, referred_at: datetime,
+                    agency: str, reference: str | None) -> ReferralView:
+    now = services.clock.now()
+    problems = [p for p in (aware_problem("referred_at", referred_at, now, "referral time"),) if p]
+    if referred_at is None:
+        problems.append(FieldProblem("referred_at", "Enter when the referral was made (date and time)."))
+    if not agency.strip():
+        problems.append(FieldProblem("agency", "Name who the referral went to (e.g. the local authority's front door)."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        r = uow.load(m.SafeguardingReferral, referral_id, version_id)
+        if r.referred_at is not None:
+            raise ValidationFailed(FieldProblem("referred_at", "This referral is already recorded as made."))
+        r.referred_at, r.referred_by_id = referred_at, actor.user_id
+        r.agency, r.reference = agency.strip(), (reference or "").strip() or None
+        uow.stamp_updated(r)
+        uow.session.flush()
+        uow.audit("safeguarding.refer", entity="safeguarding_referral", entity_id=r.id, offender_id=r.offender_id,
+                  details={"referred_at": referred_at, "agency": r.agency, "reference": r.reference})
+        return referral_view(uow.session, r, (), now)
+
+
+def record_referral_decision(services: Services, actor: Actor, referral_id: int, version_id: int, decision: str,
+                             decision_at: datetime) -> ReferralView:
+    """The local authority's decision; due within one working day of the referral."""
+    now = services.clock.now()
+    problems = [p for p in (aware_problem("decision_at", decision_at, now, "decision time"),) if p]
+    if decision_at is None:
+        problems.append(FieldProblem("decision_at", "Enter when the decision was received (date and time)."))
+    if not decision.strip():
+        problems.append(FieldProblem("decision", "Record what children's social care decided."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        r = uow.load(m.SafeguardingReferral, referral_id, version_id)
+        if r.referred_at is None:
+            raise ValidationFailed(FieldProblem("decision", "Record the referral before its decision."))
+        if decision_at < r.referred_at:
+            raise ValidationFailed(FieldProblem("decision_at", "The decision is dated before the referral; check the time."))
+        if r.decision is not None:
+            raise ValidationFailed(FieldProblem("decision", "A decision is already recorded on this referral."))
+        r.decision, r.decision_at = decision.strip(), decision_at
+        uow.stamp_updated(r)
+        uow.session.flush()
+        uow.audit("safeguarding.decision", entity="safeguarding_referral", entity_id=r.id,
+                  offender_id=r.offender_id, details={"decision_at": decision_at})
+        return referral_view(uow.session, r, (), now)
+
+
+def first_disclosed(disclosures: Iterable[m.Disclosure], referral_id: int) -> datetime | None:
+    return min((d.disclosed_at for d in disclosures if d.referral_id == referral_id and d.disclosed_at), default=None)
+
+
+def referral_view(s: Session, r: m.SafeguardingReferral, disclosures: Iterable[m.Disclosure],
+                  now: datetime) -> ReferralView:
+    to_referral, to_disclosure = sc.durations(r.concern_at, r.referred_at, first_disclosed(disclosures, r.id))
+    return ReferralView(
+        id=r.id, version_id=r.version_id, concern=r.concern, concern_at=r.concern_at, relationship_id=r.relationship_id,
+        referred_at=r.referred_at, referred_by=display_name_of(s, r.referred_by_id), agency=r.agency, reference=r.reference,
+        decision=r.decision, decision_at=r.decision_at,
+        decision_due=sc.referral_decision_due(r.referred_at) if r.referred_at else None,
+        flag=sc.referral_flag(r.referred_at, r.decision_at, now) if r.referred_at else None,
+        not_referred_same_day=sc.concern_without_referral(r.concern_at, r.referred_at, now),
+        concern_to_referral=to_referral, concern_to_disclosure=to_disclosure,
+    )
+
+
+def referral_flags(r: ReferralView) -> tuple[str, ...]:
+    """The referral's problems in a few words each, for its row in the list."""
+    flags = []
+    if r.not_referred_same_day:
+        flags.append("Not referred the same day")
+    if r.flag is sc.ReferralFlag.DECISION_OVERDUE:
+        flags.append("No decision within 1 working day")
+    elif r.flag is sc.ReferralFlag.DECISION_LATE:
+        flags.append("Decision later than 1 working day")
+    return tuple(flags)
+
+
+def referral_state(r: ReferralView) -> str:
+    if r.decision_at is not None:
+        return "Decision received"
+    if r.referred_at is not None:
+        return "Referred; awaiting decision"
+    return "Not yet referred"

@@ -1,0 +1,129 @@
+"""The people around an offender: partners, family, friends and associates, and whether they have
+children or access to them. A relationship with access to children is a safeguarding concern
+from the moment it is recorded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import select
+
+from rso_manager.domain.roles import Permission
+from rso_manager.domain.visit_window import TriggerKind
+from rso_manager.persistence import models as m
+from rso_manager.services import access, case_events
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
+from rso_manager.services.safeguarding.referrals import add_concern, referral_state, referral_view
+from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
+
+RELATIONSHIP_KINDS = ("family", "friend", "associate", "partner")
+
+
+@dataclass(frozen=True)
+class RelationshipInput:
+    person_name: str = ""
+    kind: str = "associate"  # family | friend | associate | partner
+    has_children: bool = False
+    access_to_children: bool = False
+    from_date: date | None = None
+    notes: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationshipResult:
+    relationship_id: int
+    version_id: int
+    # Set when the relationship gives access to children: the concern awaiting a referral,
+    # so the UI can open the referral form on it straight away.
+    referral_prompt_id: int | None
+    next_visit_due: date | None
+
+
+def record_relationship(services: Services, actor: Actor, offender_id: int,
+                        rel: RelationshipInput) -> RelationshipResult:
+    """A relationship giving access to children is a safeguarding concern from the moment it is
+    known: it opens a referral prompt and pulls the next home visit forward."""
+    today = services.clock.today()
+    problems = []
+    if not rel.person_name.strip():
+        problems.append(FieldProblem("person_name", "Enter the person's name."))
+    if rel.kind not in RELATIONSHIP_KINDS:
+        problems.append(FieldProblem("kind", "Choose family, friend, associate or partner."))
+    if rel.from_date is not None and rel.from_date > today:
+        problems.append(FieldProblem("from_date", "The start date is in the future; record it when it begins."))
+    if problems:
+        raise ValidationFailed(problems)
+    name = rel.person_name.strip()
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
+        find_offender(uow.session, offender_id)
+        r = uow.stamp_created(m.Relationship(
+            offender_id=offender_id, person_name=name, kind=rel.kind, has_children=rel.has_children,
+            access_to_children=rel.access_to_children, from_date=rel.from_date,
+            notes=(rel.notes or "").strip() or None))
+        uow.session.add(r)
+        uow.session.flush()
+        uow.audit("entry.create", entity="relationship", entity_id=r.id, offender_id=offender_id,
+                  details={"kind": rel.kind, "has_children": rel.has_children,
+                           "access_to_children": rel.access_to_children})
+        prompt_id = None
+        if rel.access_to_children:
+            concern = (f"New {rel.kind} relationship with {name}, who "
+                       + ("has children and " if rel.has_children else "")
+                       + "has access to children. Consider a referral to children's social care.")
+            prompt_id = add_concern(uow, offender_id, concern, uow.now, r.id).id
+            # The visit is pulled forward from the day it became known, not from_date: a
+            # relationship learned late still needs a prompt visit.
+            case_events.record_trigger(uow, offender_id, TriggerKind.NEW_RELATIONSHIP, today, ("relationship", r.id))
+        o = find_offender(uow.session, offender_id)
+        return RelationshipResult(r.id, r.version_id, prompt_id, o.next_visit_due)
+
+
+@dataclass(frozen=True)
+class RelationshipView:
+    id: int
+    version_id: int
+    person_name: str
+    kind: str
+    has_children: bool
+    access_to_children: bool
+    from_date: date | None
+    to_date: date | None
+    notes: str | None
+    referral_state: str | None  # for access to children: where its safeguarding referral stands
+    referral_overdue: bool  # the concern was not referred the same day
+
+
+def relationship_warning(rel: RelationshipInput) -> str | None:
+    """What follows from saving REL, for the form to say before the user commits to it."""
+    if not rel.access_to_children:
+        return None
+    return ("This person has access to children. Saving opens a safeguarding concern that must be "
+            "referred to children's social care today, and the next home visit is brought forward.")
+
+
+def relationships_for(services: Services, actor: Actor, offender_id: int,
+                      now: datetime | None = None) -> list[RelationshipView]:
+    """The record's relationships (not those entered in error), newest first, each with where
+    its safeguarding referral stands."""
+    now = now or services.clock.now()
+    with access.reading(services, actor, offender_id) as s:
+        if s.get(m.Offender, offender_id) is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        referrals: dict[int | None, m.SafeguardingReferral] = {}
+        for r in s.scalars(select(m.SafeguardingReferral).where(
+                m.SafeguardingReferral.offender_id == offender_id, m.SafeguardingReferral.voided_at.is_(None),
+                m.SafeguardingReferral.relationship_id.is_not(None)).order_by(m.SafeguardingReferral.id)):
+            referrals[r.relationship_id] = r  # the latest concern about each relationship
+        out = []
+        for rel in s.scalars(select(m.Relationship).where(
+                m.Relationship.offender_id == offender_id, m.Relationship.voided_at.is_(None))
+                .order_by(m.Relationship.id.desc())):
+            ref = referrals.get(rel.id)
+            view = referral_view(s, ref, (), now) if ref is not None else None
+            out.append(RelationshipView(
+                rel.id, rel.version_id, rel.person_name, rel.kind, rel.has_children, rel.access_to_children,
+                rel.from_date, rel.to_date, rel.notes, referral_state(view) if view else None,
+                bool(view and view.not_referred_same_day and view.referred_at is None)))
+        return out
