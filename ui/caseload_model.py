@@ -25,20 +25,29 @@ from PySide6.QtGui import QBrush, QColor, QFont
 
 from rso_manager.services.caseload import RISK_ORDER, CaseloadRow
 from ui.kit.formatting import fmt_date, risk_label
-
-SortRole = Qt.ItemDataRole.UserRole
-RowRole = Qt.ItemDataRole.UserRole + 1  # the CaseloadRow itself
+from ui.kit.tables import RowRole, SortRole  # RowRole gives the CaseloadRow itself
 
 (COL_REFERENCE, COL_NAME, COL_DOB, COL_RISK, COL_MANAGER, COL_TEAM, COL_VISIT, COL_NOTIFICATION,
  COL_FLAGS) = range(9)
 
-HEADERS = ("Reference", "Name", "Date of birth", "Risk", "Offender manager", "Team",
+HEADERS = ("Reference", "Name", "Date of birth", "Risk", "Officer", "Team",
            "Next home visit due", "Next notification due", "Flags")
 
 OVERDUE = QColor("#b3261e")
 HIGH_RISK = {"very_high": QColor("#b3261e"), "high": QColor("#9a4a00")}
 
 _Index = QModelIndex | QPersistentModelIndex
+
+
+# The caseload service flags a late visit or notification as "Visit overdue", "Notification
+# overdue" (rso_manager/services/caseload.py): the Overdue view shows the rows with such a flag,
+# the service's judgement, rather than judging the dates again here.
+OVERDUE_FLAG_ENDING = " overdue"
+
+
+def is_overdue(row: CaseloadRow) -> bool:
+    """Something on this case is overdue, as the caseload service flagged it."""
+    return any(flag.endswith(OVERDUE_FLAG_ENDING) for flag in row.flags)
 
 
 def _text_key(value: str | None) -> str | None:
@@ -74,6 +83,7 @@ class PreparedRows:
             "\n".join((r.reference, r.name, r.offender_manager or "", r.team or "", *r.flags)).casefold()
             for r in self.rows
         ]
+        self.overdue: list[bool] = [is_overdue(r) for r in self.rows]
         self._keys: dict[int, list[Any]] = {}
         self._by_name: list[int] | None = None
         self.column, self.sort_order = column, order
@@ -152,6 +162,10 @@ class CaseloadModel(QAbstractTableModel):
         return self._p.haystacks
 
     @property
+    def overdue(self) -> list[bool]:
+        return self._p.overdue
+
+    @property
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort_column, self._sort_order
 
@@ -179,6 +193,8 @@ class CaseloadModel(QAbstractTableModel):
                 return HEADERS[section]
             if role == Qt.ItemDataRole.ToolTipRole and section == COL_RISK:
                 return "Sorts by severity: very high, high, medium, low, not assessed"
+            if role == Qt.ItemDataRole.ToolTipRole and section == COL_MANAGER:
+                return "The case's offender manager"
         return None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
@@ -269,10 +285,12 @@ class CaseloadModel(QAbstractTableModel):
                 old_indexes, [self.index(position[s], i.column()) for i, s in zip(old_indexes, old_storage, strict=True)])
         self.layoutChanged.emit()
 
+
 class CaseloadFilterProxy(QSortFilterProxyModel):
     """Instant, case-insensitive filter over reference, name, offender manager, team and flags.
 
-    Every word typed must appear ("smith john" finds "SMITH, John"). Sorting is passed to the
+    Every word typed must appear ("smith john" finds "SMITH, John"); with overdue_only, only the
+    cases with something overdue are shown as well. Sorting is passed to the
     source model, which sorts by the same SortRole values far faster than the proxy could.
     """
 
@@ -280,6 +298,7 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         super().__init__(parent)
         self.setSortRole(SortRole)
         self._words: tuple[str, ...] = ()
+        self._overdue_only = False
         self._accepted: list[bool] = []
         self._generation = -1
         self._source: CaseloadModel | None = None
@@ -311,18 +330,33 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
         # rowsRemoved per gap, which took 2 s for a scattered 100,000-row change.
         self.invalidate()
 
+    @property
+    def overdue_only(self) -> bool:
+        return self._overdue_only
+
+    def set_overdue_only(self, on: bool) -> None:
+        if on == self._overdue_only:
+            return
+        self._overdue_only = on
+        self._generation = -1
+        self.invalidate()
+
     def _rebuild(self) -> None:
         hay = self.source.haystacks
         words = self._words
-        if len(words) == 1:
+        if not words:
+            self._accepted = [True] * len(hay)
+        elif len(words) == 1:
             word = words[0]
             self._accepted = [word in h for h in hay]
         else:
             self._accepted = [all(w in h for w in words) for h in hay]
+        if self._overdue_only:
+            self._accepted = [a and late for a, late in zip(self._accepted, self.source.overdue, strict=True)]
         self._generation = self.source.generation
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        if not self._words:
+        if not self._words and not self._overdue_only:
             return True
         source = self._source
         if self._generation != source.generation:

@@ -1,7 +1,7 @@
 """First start (create the administrator) and logging in.
 
-Both call their service on the worker (Argon2 hashing takes ~0.2 s by design) and show the
-service's messages next to the fields.
+Both are ServiceDialogs: their service runs on the worker (Argon2 hashing takes ~0.2 s by
+design) and its messages show next to the fields.
 """
 
 from __future__ import annotations
@@ -9,15 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QLineEdit, QWidget
 
 from rso_manager.services import passwords
 from rso_manager.services.errors import (
@@ -32,12 +24,12 @@ from rso_manager.services.second_factor import is_totp_code
 from rso_manager.services.unit_of_work import Services
 from rso_manager.services.users import (
     MAX_USERNAME_LENGTH,
-    UserInfo,
     create_first_admin,
     login,
     normalise_username,
 )
-from ui.kit.forms import FieldErrors, add_row, report_failure
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.forms import report_failure
 from ui.prompter import Prompter
 from ui.second_factor import EnrolmentDialog
 from ui.worker import Worker
@@ -48,13 +40,6 @@ PASSWORD_RULES = (
     "breached password, not the username or the person's name, and not made of words about the "
     "work such as police or RSO. If it is refused, the reason shows under the field. It never expires."
 )
-
-
-def _heading(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("dialogHeading")
-    label.setWordWrap(True)
-    return label
 
 
 def _hint(text: str) -> QLabel:
@@ -71,137 +56,108 @@ def _password_edit() -> QLineEdit:
     return edit
 
 
-class FirstAdminDialog(QDialog):
+class _BeforeSignIn(ServiceDialog):
+    """A ServiceDialog shown before anyone has signed in: its service calls take no actor."""
+
+    def __init__(self, services: Services, worker: Worker, prompter: Prompter, **kwargs) -> None:
+        super().__init__(services, None, worker, prompter, **kwargs)  # type: ignore[arg-type]
+
+
+class FirstAdminDialog(_BeforeSignIn):
     """Shown once, on an empty database: there is no default account or password to leave behind."""
 
-    created = Signal(object)  # UserInfo
+    created = Signal(object)  # UserInfo; the same as saved, by the name the app listens for
 
     def __init__(self, services: Services, worker: Worker, prompter: Prompter, database: str = "",
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._worker, self._prompter = services, worker, prompter
-        self.setWindowTitle("RSO Manager: first start")
+        super().__init__(
+            services, worker, prompter, title="RSO Manager: first start",
+            heading="Create the administrator account",
+            hint="This database has no accounts yet. The administrator creates the accounts of the unit's "
+                 "staff and looks after the audit trail; an administrator cannot open offender records."
+                 + (f"\n\nDatabase: {database}" if database else ""),
+            save_text="Create account", parent=parent)
         self.setMinimumWidth(540)
-        layout = QVBoxLayout(self)
-        layout.addWidget(_heading("Create the administrator account"))
-        layout.addWidget(_hint(
-            "This database has no accounts yet. The administrator creates the accounts of the unit's "
-            "staff and looks after the audit trail; an administrator cannot open offender records."
-            + (f"\n\nDatabase: {database}" if database else "")))
-        self.errors = FieldErrors()
-        layout.addWidget(self.errors.general)
-        form = QFormLayout()
         self.username = QLineEdit()
         self.username.setMaxLength(MAX_USERNAME_LENGTH)
         self.username.setPlaceholderText("e.g. j.smith")
-        add_row(form, "&Username", self.errors, "username", self.username)
+        self.row("&Username", "username", self.username)
         self.display_name = QLineEdit()
         self.display_name.setMaxLength(120)
-        add_row(form, "&Full name", self.errors, "display_name", self.display_name)
+        self.row("&Full name", "display_name", self.display_name)
         self.password = _password_edit()
-        add_row(form, "&Password", self.errors, "password", self.password)
+        self.row("&Password", "password", self.password)
         self.password_again = _password_edit()
-        add_row(form, "Password &again", self.errors, "password_again", self.password_again)
-        layout.addLayout(form)
+        self.row("Password &again", "password_again", self.password_again)
         rules = _hint(PASSWORD_RULES)
         rules.setObjectName("rules")
-        layout.addWidget(rules)
-        layout.addStretch(1)  # spare height below the fields, not between wrapped labels
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.create_button = self.buttons.addButton("Create account", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.create_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.layout_.addWidget(rules)
+        self.layout_.addStretch(1)  # spare height below the fields, not between wrapped labels
+        self.finish()
+        self.saved.connect(self.created.emit)
         self.username.setFocus()
 
     def submit(self) -> None:
-        if not self.create_button.isEnabled():
-            return
         if self.password.text() != self.password_again.text():
             # A typing check, not a password rule: the two entries must be the same.
             self.errors.show(ValidationFailed(FieldProblem(
                 "password_again", "The two passwords are different. Type the same password in both boxes.")))
             return
-        self.create_button.setEnabled(False)
-        self.create_button.setText("Creating...")
-        self._worker.submit(create_first_admin, self._services, self.username.text().strip(),
-                            self.display_name.text(), self.password.text(),
-                            owner=self, on_success=self._created, on_error=self._failed)
-
-    def _created(self, user: UserInfo) -> None:
-        self.errors.clear()
-        self.created.emit(user)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.create_button.setEnabled(True)
-        self.create_button.setText("Create account")
-        report_failure(self._prompter, exc, title="The account was not created", errors=self.errors)
+        self.call(create_first_admin, self._services, self.username.text().strip(),
+                  self.display_name.text(), self.password.text())
 
 
-class LoginDialog(QDialog):
+class LoginDialog(_BeforeSignIn):
     """The password, then (for an account with one) the sign-in code. An account that must have a
-    code and has none is taken through setting one up, which signs it in."""
+    code and has none is taken through setting one up, which signs it in.
+
+    What differs from ServiceDialog: no field is the service's to mark (one message line says why
+    the sign-in failed), and some failures are steps (the code, setting one up), not problems."""
 
     logged_in = Signal(object)  # Actor
 
     def __init__(self, services: Services, worker: Worker, prompter: Prompter, *, database: str = "",
                  demo: bool = False, demo_hint: str | None = None, username: str = "",
                  demo_codes: Callable[[], str] | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._worker, self._prompter = services, worker, prompter
+        super().__init__(services, worker, prompter, title=("[DEMO] " if demo else "") + "RSO Manager: log in",
+                         heading="Log in to RSO Manager", hint=f"Database: {database}" if database else "",
+                         save_text="Log in", parent=parent)
         self.enrolment_dialog: EnrolmentDialog | None = None
-        self.setWindowTitle(("[DEMO] " if demo else "") + "RSO Manager: log in")
         self.setMinimumWidth(460)
-        layout = QVBoxLayout(self)
         if demo:
             banner = QLabel("DEMO DATABASE: fictional people only")
             banner.setObjectName("demoBanner")
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
-            layout.addWidget(banner)
-        layout.addWidget(_heading("Log in to RSO Manager"))
-        if database:
-            layout.addWidget(_hint(f"Database: {database}"))
+            self.layout_.insertWidget(0, banner)
         self.demo_label = QLabel()
         self.demo_label.setObjectName("demoHint")
         self.demo_label.setWordWrap(True)
         self.demo_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.demo_label.setVisible(demo)
-        layout.addWidget(self.demo_label)
-        form = QFormLayout()
+        self.layout_.insertWidget(self.layout_.indexOf(self.hint) + 1, self.demo_label)
+        self.message = self.errors.general
         self.username = QLineEdit(username)
         self.username.setMaxLength(MAX_USERNAME_LENGTH)
-        form.addRow("&Username", self.username)
+        self.form.addRow("&Username", self.username)
         self.password = _password_edit()
-        form.addRow("&Password", self.password)
+        self.form.addRow("&Password", self.password)
         self.code = QLineEdit()
         self.code.setMaxLength(20)
         self.code.setPlaceholderText("6 digits, or a recovery code")
         self.code_caption = QLabel("Sign-in &code")
         self.code_caption.setBuddy(self.code)
-        form.addRow(self.code_caption, self.code)
+        self.form.addRow(self.code_caption, self.code)
         self.code_caption.setVisible(False)
         self.code.setVisible(False)
-        layout.addLayout(form)
         self.code_hint = _hint("")
         self.code_hint.setVisible(False)
-        layout.addWidget(self.code_hint)
-        self.message = QLabel()
-        self.message.setObjectName("fieldError")
-        self.message.setWordWrap(True)
-        self.message.setVisible(False)
-        layout.addWidget(self.message)
-        layout.addStretch(1)  # spare height below the fields, not between wrapped labels
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.layout_.addWidget(self.code_hint)
+        self.layout_.addStretch(1)  # spare height below the fields, not between wrapped labels
         self.back_button = self.buttons.addButton("Start again", QDialogButtonBox.ButtonRole.ResetRole)
         self.back_button.setVisible(False)
         self.back_button.clicked.connect(self._password_step)
-        self.login_button = self.buttons.addButton("Log in", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.login_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.finish()
+        self.saved.connect(self._signed_in)
         (self.password if username else self.username).setFocus()
         self._demo_text = ""
         self._demo_codes = demo_codes if demo else None
@@ -243,21 +199,17 @@ class LoginDialog(QDialog):
         self.password.setReadOnly(False)
         self.password.clear()
         self.code.clear()
-        for widget in (self.code_caption, self.code, self.code_hint, self.back_button, self.message):
+        for widget in (self.code_caption, self.code, self.code_hint, self.back_button):
             widget.setVisible(False)
+        self.errors.clear()
         self.password.setFocus()
 
     def submit(self) -> None:
-        if not self.login_button.isEnabled():
-            return
-        self.message.setVisible(False)
-        self.login_button.setEnabled(False)
-        self.login_button.setText("Checking...")
+        self.errors.clear()
         code = self.code.text().strip() if self.asking_for_code else None
-        self._worker.submit(login, self._services, self.username.text().strip(), self.password.text(), code,
-                            owner=self, on_success=self._ok, on_error=self._failed)
+        self.call(login, self._services, self.username.text().strip(), self.password.text(), code)
 
-    def _ok(self, actor) -> None:
+    def _signed_in(self, actor) -> None:
         used_recovery = self.asking_for_code and not is_totp_code(self.code.text())
         self.password.clear()
         self.code.clear()
@@ -268,19 +220,17 @@ class LoginDialog(QDialog):
                 "set up a new sign-in code (File > Set up sign-in code) or ask your administrator to "
                 "reset it.")
         self.logged_in.emit(actor)
+
+    def _enrolled(self, actor) -> None:
+        self._signed_in(actor)
         self.accept()
 
-    def _say(self, text: str) -> None:
-        self.message.setText(text)
-        self.message.setVisible(True)
-
     def _failed(self, exc: BaseException) -> None:
-        self.login_button.setEnabled(True)
-        self.login_button.setText("Log in")
+        self.save_button.setEnabled(True)
         if isinstance(exc, SecondFactorRequired):
             self._code_step()
         elif isinstance(exc, WrongSecondFactor):
-            self._say(str(exc))
+            self.errors.show_general(str(exc))
             self.code.clear()
             self.code.setFocus()
         elif isinstance(exc, SecondFactorEnrolmentRequired):
@@ -288,11 +238,12 @@ class LoginDialog(QDialog):
         elif isinstance(exc, AuthenticationFailed):
             if self.asking_for_code:
                 self._password_step()
-            self._say(str(exc))
+            self.errors.show_general(str(exc))
             self.password.clear()
             self.password.setFocus()
         else:
             report_failure(self._prompter, exc, title="Could not log in")
+        self.fit()
 
     def _enrol(self) -> None:
         # The password was right a moment ago; it is handed on, not asked for again.
@@ -300,6 +251,6 @@ class LoginDialog(QDialog):
                                                 normalise_username(self.username.text()) or "",
                                                 password=self.password.text(),
                                                 parent=self)
-        self.enrolment_dialog.enrolled.connect(self._ok)
+        self.enrolment_dialog.enrolled.connect(self._enrolled)
         self.enrolment_dialog.rejected.connect(self._password_step)
         self.enrolment_dialog.open()

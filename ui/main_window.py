@@ -4,77 +4,34 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
-    QLineEdit,
     QMainWindow,
     QStackedWidget,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
 )
 
 from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
-from rso_manager.services.caseload import CaseloadRow, OffenderRecord, list_caseload
+from rso_manager.services.caseload import CaseloadRow, OffenderRecord
 from rso_manager.services.unit_of_work import Actor, Services
-from rso_manager.services.users import list_users
 from ui import extensions
-from ui.caseload_model import (
-    COL_DOB,
-    COL_FLAGS,
-    COL_MANAGER,
-    COL_NAME,
-    COL_NOTIFICATION,
-    COL_REFERENCE,
-    COL_RISK,
-    COL_TEAM,
-    COL_VISIT,
-    HEADERS,
-    CaseloadFilterProxy,
-    CaseloadModel,
-    PreparedRows,
-    prepare_rows,
-)
+from ui.caseload_page import OVERDUE_SHORTCUT, SCOPE_LABELS, CaseloadPage
 from ui.kit.forms import report_failure
-from ui.kit.tables import configure_list_view
 from ui.lookups import Lookups, load_lookups
 from ui.offender_form import OffenderForm
 from ui.open_reason_dialog import OpenReasonDialog
 from ui.prompter import Prompter, QtPrompter
 from ui.record_window import RecordWindow
-from ui.table_models import UsersModel
 from ui.worker import Worker
 
 P = TypeVar("P")
-
-SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team caseload",
-                CaseloadScope.ALL: "All cases"}
-# Typing into the filter re-filters at once for a normal caseload; above this many rows the
-# filter waits for a pause in typing (one pass over 100,000 rows takes ~0.2 s).
-DEBOUNCE_ABOVE_ROWS = 20_000
-
-# Initial column widths in average characters: wide enough for typical content, so the first
-# screen is readable without a ResizeToContents pass over every row.
-_COLUMN_CHARS = {COL_REFERENCE: 12, COL_NAME: 28, COL_DOB: 12, COL_RISK: 12, COL_MANAGER: 20,
-                 COL_TEAM: 14, COL_VISIT: 17, COL_NOTIFICATION: 19, COL_FLAGS: 30}
-
-
-def _load_caseload(services: Services, actor: Actor, scope: CaseloadScope, column: int,
-                   order: Qt.SortOrder) -> PreparedRows:
-    """Worker thread: the query, then the indexing and sorting, so the GUI only swaps rows in."""
-    return prepare_rows(list_caseload(services, actor, scope), column, order)
-
-
-# Cap on fitted widths, so one very long name or officer does not push Flags off screen.
-_MAX_COLUMN_CHARS = {COL_NAME: 34, COL_MANAGER: 26, COL_TEAM: 20}
-
 
 class MainWindow(QMainWindow):
     caseload_loaded = Signal(int)  # rows; tests and the status bar listen
@@ -100,9 +57,6 @@ class MainWindow(QMainWindow):
         self.record_windows: dict[int, RecordWindow] = {}
         self.reason_dialog: OpenReasonDialog | None = None
         self.form: OffenderForm | None = None
-        self.loading = False
-        self._load_seq = 0
-        self._columns_sized = False
 
         self.setWindowTitle(("[DEMO] " if demo else "") + "RSO Manager")
         self.resize(1280, 760)
@@ -124,8 +78,6 @@ class MainWindow(QMainWindow):
             self.refresh()
             self.worker.submit(load_lookups, services, actor, owner=self, on_success=self._lookups_loaded,
                                on_error=self.report)
-        else:
-            self._load_users()
 
     # --- construction ---------------------------------------------------------------------------
 
@@ -150,6 +102,12 @@ class MainWindow(QMainWindow):
         self.filter_action = QAction("&Filter", self)
         self.filter_action.setShortcut(QKeySequence("Ctrl+F"))
         self.filter_action.triggered.connect(self.focus_filter)
+        self.overdue_action = QAction("&Overdue only", self)
+        self.overdue_action.setCheckable(True)
+        self.overdue_action.setShortcut(QKeySequence(OVERDUE_SHORTCUT))
+        self.overdue_action.setStatusTip("Show only the cases with a visit, notification or other item overdue")
+        self.overdue_action.setToolTip(f"Only the cases with something overdue ({OVERDUE_SHORTCUT})")
+        self.overdue_action.toggled.connect(self.set_overdue_only)
         self.about_action = QAction("&About RSO Manager", self)
         self.about_action.triggered.connect(self.about)
         self.scope_actions = QActionGroup(self)
@@ -175,6 +133,7 @@ class MainWindow(QMainWindow):
         view_menu = self.view_menu = self.menuBar().addMenu("&View")
         if self.scopes:
             view_menu.addAction(self.filter_action)
+            view_menu.addAction(self.overdue_action)
             view_menu.addSeparator()
             for action in self.scope_actions.actions():
                 view_menu.addAction(action)
@@ -197,6 +156,8 @@ class MainWindow(QMainWindow):
         if self.scopes:
             toolbar.addAction(self.open_action)
         toolbar.addAction(self.refresh_action)
+        if self.scopes:
+            toolbar.addAction(self.overdue_action)
         self.toolbar_extras = toolbar.addSeparator()  # workflows add their actions above this
         self.scope_combo = QComboBox()
         self.scope_combo.setAccessibleName("Caseload shown")
@@ -204,10 +165,12 @@ class MainWindow(QMainWindow):
             self.scope_combo.addItem(SCOPE_LABELS[scope], scope.value)
         self.scope_combo.currentIndexChanged.connect(
             lambda i: self.set_scope(CaseloadScope(self.scope_combo.itemData(i))) if i >= 0 else None)
+        # The caseload's own tools: shown on the caseload page only, where they do something.
+        # (Overdue only stays: from another page it goes to the caseload's overdue cases.)
+        self.caseload_tools: list[QAction] = []
         if len(self.scopes) > 1:
-            toolbar.addSeparator()
-            toolbar.addWidget(QLabel(" Show: "))
-            toolbar.addWidget(self.scope_combo)
+            self.caseload_tools += [toolbar.addSeparator(), toolbar.addWidget(QLabel(" Show: ")),
+                                    toolbar.addWidget(self.scope_combo)]
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -219,102 +182,23 @@ class MainWindow(QMainWindow):
             banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
             layout.addWidget(banner)
         self.pages = QStackedWidget()
+        self.pages.currentChanged.connect(self._page_changed)
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
-        self.model = CaseloadModel(self)
-        self.proxy = CaseloadFilterProxy(self)
-        self.proxy.setSourceModel(self.model)
-        if self.scopes:
-            self.caseload_page = self._build_caseload_page()
-            self.pages.addWidget(self.caseload_page)
-        else:
-            self.admin_page = self._build_admin_page()
-            self.pages.addWidget(self.admin_page)
-
-    def _build_caseload_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        top = QHBoxLayout()
-        self.title_label = QLabel()
-        self.title_label.setObjectName("pageTitle")
-        top.addWidget(self.title_label)
-        self.loading_label = QLabel("Loading caseload...")
-        self.loading_label.setObjectName("loading")
-        self.loading_label.setVisible(False)
-        top.addWidget(self.loading_label)
-        top.addStretch(1)
-        self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter by name, reference, officer or flag  (Ctrl+F)")
-        self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setMinimumWidth(360)
-        self.filter_edit.setAccessibleName("Filter the caseload")
-        self.filter_edit.textChanged.connect(self._filter_typed)
-        self.filter_edit.returnPressed.connect(self._filter_return)
-        top.addWidget(self.filter_edit)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("countLabel")
-        self.count_label.setMinimumWidth(130)
-        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        top.addWidget(self.count_label)
-        layout.addLayout(top)
-
-        self._filter_timer = QTimer(self)
-        self._filter_timer.setSingleShot(True)
-        self._filter_timer.setInterval(200)
-        self._filter_timer.timeout.connect(self.apply_filter)
-
-        self.table = QTableView()
-        self.table.setObjectName("caseloadTable")
-        self.table.setModel(self.proxy)
-        configure_list_view(self.table)
-        header = self.table.horizontalHeader()
-        header.setSectionsMovable(True)
-        header.setStretchLastSection(True)
-        char = self.table.fontMetrics().averageCharWidth()
-        for column, chars in _COLUMN_CHARS.items():
-            title = self.table.fontMetrics().horizontalAdvance(HEADERS[column]) + 36  # sort arrow
-            header.resizeSection(column, max(chars * char, title))
-        self.table.setSortingEnabled(True)
-        self.table.sortByColumn(COL_VISIT, Qt.SortOrder.AscendingOrder)  # most urgent first
-        self.table.activated.connect(self._activated)
-        self.table.selectionModel().selectionChanged.connect(
-            lambda *_: self.open_action.setEnabled(self.selected_row() is not None))
-        self.proxy.layoutChanged.connect(self._update_count)
-        self.proxy.modelReset.connect(self._update_count)
-
-        self.empty_label = QLabel()
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.table_stack = QStackedWidget()
-        self.table_stack.addWidget(self.table)
-        self.table_stack.addWidget(self.empty_label)
-        layout.addWidget(self.table_stack, 1)
-        self._update_title()
-        return page
-
-    def _build_admin_page(self) -> QWidget:
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        title = QLabel("User accounts")
-        title.setObjectName("pageTitle")
-        layout.addWidget(title)
-        note = QLabel("As an administrator you manage accounts and the audit trail. Administrators "
-                      "have no caseload and cannot open offender records (Data Protection Act 2018, "
-                      "s.57: data is seen only by those who need it). Every change to an account "
-                      "is audited with its reason.")
-        note.setWordWrap(True)
-        note.setObjectName("hint")
-        layout.addWidget(note)
-        self.users_model = UsersModel(self)
-        self.users_table = QTableView()
-        self.users_table.setModel(self.users_model)
-        configure_list_view(self.users_table)
-        self.users_table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.users_table.horizontalHeader().setStretchLastSection(True)
-        layout.addWidget(self.users_table, 1)
-        return page
+        if self.scope is not None:
+            page = self.caseload_page = CaseloadPage(
+                self.services, self.actor, self.worker, self.scope, report=self.report,
+                status=lambda text: self.statusBar().showMessage(text) if text else self.statusBar().clearMessage(),
+                can_create=self.new_action.isEnabled, parent=self)
+            page.loaded.connect(self.caseload_loaded)
+            page.open_requested.connect(self._open_row)
+            page.selection_changed.connect(lambda: self.open_action.setEnabled(self.selected_row() is not None))
+            # The caseload's parts, where the tests and the screenshots look for them.
+            self.model, self.proxy, self.table = page.model, page.proxy, page.table
+            self.filter_edit, self.count_label = page.filter_edit, page.count_label
+            self.title_label, self.loading_label = page.title_label, page.loading_label
+            self.pages.addWidget(page)
+        # Without a caseload (the administrator) the first page a workflow adds is the home page.
 
     def _build_status_bar(self) -> None:
         bar = self.statusBar()
@@ -340,9 +224,9 @@ class MainWindow(QMainWindow):
 
     # --- caseload ------------------------------------------------------------------------------
 
-    def _update_title(self) -> None:
-        if self.scope is not None:
-            self.title_label.setText(SCOPE_LABELS[self.scope])
+    @property
+    def loading(self) -> bool:
+        return self.caseload_page.loading if self.scopes else False
 
     def set_scope(self, scope: CaseloadScope) -> None:
         if scope not in self.scopes or scope is self.scope:
@@ -353,143 +237,58 @@ class MainWindow(QMainWindow):
         self.scope_combo.blockSignals(True)
         self.scope_combo.setCurrentIndex(self.scope_combo.findData(scope.value))
         self.scope_combo.blockSignals(False)
-        self._update_title()
-        self.refresh()
+        self.caseload_page.set_scope(scope)
 
     def refresh(self) -> None:
         if self.scope is None:
-            self._load_users()
+            refresh = getattr(self.pages.currentWidget(), "refresh", None)
+            if callable(refresh):
+                refresh()
             return
-        self._load_seq += 1
-        seq, scope = self._load_seq, self.scope
-        self.loading = True
-        self.loading_label.setVisible(True)
-        if self.model.rowCount() == 0:
-            self._show_empty("Loading caseload...")
-        self.statusBar().showMessage("Loading caseload...")
-        column, order = self.model.sort_state
-        self.worker.submit(_load_caseload, self.services, self.actor, scope, column, order,
-                           owner=self, on_success=lambda rows: self._caseload_arrived(seq, rows),
-                           on_error=lambda exc: self._caseload_failed(seq, exc))
+        self.caseload_page.refresh()
 
-    def _caseload_arrived(self, seq: int, prepared: PreparedRows) -> None:
-        if seq != self._load_seq:
-            return  # an older request (scope changed meanwhile)
-        selected = self.selected_row()
-        rows = prepared.rows
-        self.model.set_prepared(prepared, self.services.clock.today())
-        self.loading = False
-        self.loading_label.setVisible(False)
-        self.statusBar().clearMessage()
-        if rows:
-            self.table_stack.setCurrentWidget(self.table)
-        else:
-            self._show_empty(
-                "There are no cases in this view."
-                + ("\nUse File > New offender record to add one." if self.new_action.isEnabled() else ""))
-        if rows and not self._columns_sized:
-            self._size_columns()
-        if selected is not None:
-            self.select_offender(selected.offender_id)
-        self._update_count()
-        self.caseload_loaded.emit(len(rows))
-
-    def _size_columns(self) -> None:
-        """Fit columns to their content once, on the first rows (later loads keep any widths the
-        user set). Only the first rows are measured, so this stays cheap at 100,000 rows."""
-        header = self.table.horizontalHeader()
-        header.setResizeContentsPrecision(300)
-        self.table.resizeColumnsToContents()
-        char = self.table.fontMetrics().averageCharWidth()
-        for column in range(self.model.columnCount()):
-            width = header.sectionSize(column) + 6  # a little air between columns
-            header.resizeSection(column, min(width, _MAX_COLUMN_CHARS.get(column, 40) * char))
-        # Flags is the last column and stretches: start it small so it fills what is left
-        # instead of pushing the table into a horizontal scroll.
-        header.resizeSection(COL_FLAGS, 16 * char)
-        self._columns_sized = True
-
-    def _caseload_failed(self, seq: int, exc: BaseException) -> None:
-        if seq != self._load_seq:
+    def set_overdue_only(self, on: bool) -> None:
+        """The Overdue view: only the cases with something overdue, from the toolbar or View."""
+        if not self.scopes:
             return
-        self.loading = False
-        self.loading_label.setVisible(False)
-        self.statusBar().clearMessage()
-        if self.model.rowCount() == 0:
-            self._show_empty("The caseload could not be loaded. Press F5 to try again.")
-        self.report(exc, "The caseload could not be loaded")
+        if self.overdue_action.isChecked() != on:
+            self.overdue_action.setChecked(on)  # toggled comes back here
+            return
+        self.pages.setCurrentWidget(self.caseload_page)
+        self.caseload_page.set_overdue_only(on)
 
-    def _show_empty(self, text: str) -> None:
-        self.empty_label.setText(text)
-        self.table_stack.setCurrentWidget(self.empty_label)
-
-    def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
-        noun = "case" if total == 1 else "cases"
-        self.count_label.setText(f"{shown:,} of {total:,} {noun}")
-
-    def _filter_typed(self, text: str) -> None:
-        if self.model.rowCount() > DEBOUNCE_ABOVE_ROWS:
-            self._filter_timer.start()
-        else:
-            self.apply_filter()
-
-    def _filter_return(self) -> None:
-        self.apply_filter()
-        if self.proxy.rowCount() == 1:
-            self.table.selectRow(0)
-            self.open_selected()
+    def _page_changed(self, _index: int) -> None:
+        on_caseload = self.scopes and self.pages.currentWidget() is self.caseload_page
+        for action in self.caseload_tools:
+            action.setVisible(bool(on_caseload))
+        self.filter_action.setEnabled(bool(on_caseload))
 
     def apply_filter(self) -> None:
-        self._filter_timer.stop()
-        self.proxy.set_filter_text(self.filter_edit.text())
-        self._update_count()
+        self.caseload_page.apply_filter()
 
     def focus_filter(self) -> None:
         if self.scopes:
-            self.filter_edit.setFocus()
-            self.filter_edit.selectAll()
+            self.pages.setCurrentWidget(self.caseload_page)
+            self.caseload_page.focus_filter()
 
     def selected_row(self) -> CaseloadRow | None:
-        if not self.scopes:
-            return None
-        rows = self.table.selectionModel().selectedRows()
-        return self.proxy.row_at(rows[0].row()) if rows else None
+        return self.caseload_page.selected_row() if self.scopes else None
 
     def select_offender(self, offender_id: int) -> bool:
-        source_row = self.model.row_for_offender(offender_id)
-        if source_row is None:
-            return False
-        index = self.proxy.mapFromSource(self.model.index(source_row, 0))
-        if not index.isValid():
-            return False
-        self.table.selectRow(index.row())
-        self.table.scrollTo(index)
-        return True
+        return self.caseload_page.select_offender(offender_id)
 
     def _lookups_loaded(self, lookups: Lookups) -> None:
         self.lookups = lookups
 
-    def _load_users(self) -> None:
-        self.statusBar().showMessage("Loading accounts...")
-        self.worker.submit(list_users, self.services, self.actor, owner=self, on_success=self._users_arrived,
-                           on_error=self.report)
-
-    def _users_arrived(self, users) -> None:
-        self.statusBar().clearMessage()
-        self.users_model.set_rows(users)
-
     # --- records -------------------------------------------------------------------------------
 
-    def _activated(self, index: QModelIndex) -> None:
-        if index.isValid():
-            row = self.proxy.row_at(index.row())
-            self.open_offender(row.offender_id, f"{row.name} ({row.reference})")
+    def _open_row(self, row: CaseloadRow) -> None:
+        self.open_offender(row.offender_id, f"{row.name} ({row.reference})")
 
     def open_selected(self) -> None:
         row = self.selected_row()
         if row is not None:
-            self.open_offender(row.offender_id, f"{row.name} ({row.reference})")
+            self._open_row(row)
 
     def open_offender(self, offender_id: int, title: str, *,
                       outside_link: bool = False) -> OpenReasonDialog | RecordWindow:
@@ -537,8 +336,6 @@ class MainWindow(QMainWindow):
         self.refresh()
         self.show_record(record)
 
-    # --- pages added by workflows ----------------------------------------------------------------
-
     # --- the host workflows plug into (ui.extensions.WorkflowHost) -----------------------------
 
     @property
@@ -548,13 +345,12 @@ class MainWindow(QMainWindow):
     def add_page(self, key: str, title: str, widget: QWidget, *, order: int,
                  shortcut: str | None = None) -> QAction:
         """A page beside the caseload (e.g. the planner), reached from the Go menu."""
-        if not self.page_actions:
-            home = QAction("&Caseload" if self.scopes else "&Accounts", self)
+        if not self.page_actions and self.scopes:
+            home = QAction("&Caseload", self)
             home.setShortcut(QKeySequence("Ctrl+1"))
             home.triggered.connect(lambda: self.pages.setCurrentIndex(0))
             self.go_menu.insertAction(self.go_extras, home)
             self.page_actions["home"] = home
-            self.go_menu.menuAction().setVisible(True)
         self.pages.addWidget(widget)
         action = QAction(title, self)
         if shortcut:
@@ -563,6 +359,7 @@ class MainWindow(QMainWindow):
         self._place(self.go_menu, self.go_extras, action, order)
         self.page_actions[key] = action
         self._page_widgets[key] = widget
+        self.go_menu.menuAction().setVisible(len(self.page_actions) > 1)  # somewhere to go
         return action
 
     def show_page(self, key: str) -> QWidget:

@@ -7,16 +7,13 @@ record's history. A save against a record someone else changed offers to reload 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -29,9 +26,9 @@ from rso_manager.services.caseload import (
 )
 from rso_manager.services.errors import ConcurrentEditError, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.apology import apologise
+from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import GENDERS, gender_label
-from ui.kit.forms import DateField, FieldErrors, add_row, report_failure
+from ui.kit.forms import DateField, report_failure
 from ui.lookups import Lookups, load_lookups
 from ui.prompter import Prompter
 from ui.worker import Worker
@@ -47,93 +44,76 @@ def _combo_select(combo: QComboBox, value: object) -> None:
     combo.setCurrentIndex(index if index >= 0 else 0)
 
 
-class OffenderForm(QDialog):
+class OffenderForm(ServiceDialog):
     """Shown with open(). Emits saved(OffenderRecord) after a successful create or correction.
 
     Test seams: the field widgets are attributes; save() presses Save.
     """
 
-    saved = Signal(object)
     reloaded = Signal(object)
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
                  lookups: Lookups | None = None, record: OffenderRecord | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        super().__init__(
+            services, actor, worker, prompter,
+            title="Correct personal details" if record else "New offender record",
+            heading=(f"Correct the personal details of {record.name} ({record.reference})"
+                     if record else "New offender record"),
+            hint=("You will be asked for the reason. The values before your correction stay "
+                  "in the record's History tab." if record else
+                  "A reference number is given when the record is saved."),
+            save_text="Save correction..." if record else "Create record", parent=parent)
         self.record = record
         self._reason = ""
         self._saving = False
-        self.setWindowTitle("Correct personal details" if record else "New offender record")
         self.setMinimumWidth(560)
+        self.saved.connect(self._saved)  # before the caller's slots: they see the saved record
 
-        layout = QVBoxLayout(self)
-        heading = QLabel(f"Correct the personal details of {record.name} ({record.reference})"
-                         if record else "New offender record")
-        heading.setObjectName("dialogHeading")
-        heading.setTextFormat(Qt.TextFormat.PlainText)
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        hint = QLabel("You will be asked for the reason. The values before your correction stay "
-                      "in the record's History tab." if record else
-                      "A reference number is given when the record is saved.")
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        layout.addWidget(hint)
-
-        self.errors = FieldErrors()
-        layout.addWidget(self.errors.general)
-        form = QFormLayout()
+        form = self.form
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.surname = QLineEdit()
         self.surname.setMaxLength(80)
-        add_row(form, "&Surname", self.errors, "surname", self.surname)
+        self.row("&Surname", "surname", self.surname)
         self.forenames = QLineEdit()
         self.forenames.setMaxLength(120)
-        add_row(form, "&Forenames", self.errors, "forenames", self.forenames)
+        self.row("&Forenames", "forenames", self.forenames)
         self.date_of_birth = DateField(calendar_start=services.clock.today)
-        add_row(form, "Date of &birth", self.errors, "date_of_birth", self.date_of_birth)
+        self.row("Date of &birth", "date_of_birth", self.date_of_birth)
         self.gender = QComboBox()
         self.gender.addItem("Not recorded", None)
         for code, label in GENDERS.items():
             self.gender.addItem(label, code)
-        add_row(form, "&Gender", self.errors, "gender", self.gender)
+        self.row("&Gender", "gender", self.gender)
         self.pnc_id = QLineEdit()
         self.pnc_id.setMaxLength(20)
         self.pnc_id.setPlaceholderText("e.g. 2001/0123456A")
-        add_row(form, "&PNC ID", self.errors, "pnc_id", self.pnc_id)
+        self.row("&PNC ID", "pnc_id", self.pnc_id)
         self.identifying_marks = QPlainTextEdit()
         self.identifying_marks.setTabChangesFocus(True)
         self.identifying_marks.setPlaceholderText("Scars, marks, tattoos: where on the body and what they look like")
         self.identifying_marks.setFixedHeight(80)
-        add_row(form, "&Identifying marks", self.errors, "identifying_marks", self.identifying_marks)
+        self.row("&Identifying marks", "identifying_marks", self.identifying_marks)
         self.offender_manager = QComboBox()
         self.offender_manager.addItem("Loading...", None)
         self.offender_manager.currentIndexChanged.connect(self._manager_changed)
-        add_row(form, "Offender &manager", self.errors, "offender_manager_id", self.offender_manager)
+        self.row("Offender &manager", "offender_manager_id", self.offender_manager)
         self.team = QComboBox()
         self.team.addItem("No team", None)
-        add_row(form, "&Team", self.errors, "team_id", self.team)
+        self.row("&Team", "team_id", self.team)
         self.mappa_category = QComboBox()
         for value, text in MAPPA_CATEGORIES.items():
             self.mappa_category.addItem(text, value)
-        add_row(form, "MAPPA &category", self.errors, "mappa_category", self.mappa_category)
+        self.row("MAPPA &category", "mappa_category", self.mappa_category)
         self.mappa_level = QComboBox()
         for value, text in MAPPA_LEVELS.items():
             self.mappa_level.addItem(text, value)
-        add_row(form, "MAPPA &level", self.errors, "mappa_level", self.mappa_level)
-        layout.addLayout(form)
+        self.row("MAPPA &level", "mappa_level", self.mappa_level)
 
         self.status = QLabel()
         self.status.setObjectName("hint")
-        layout.addWidget(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton(
-            "Save correction..." if record else "Create record", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.layout_.addWidget(self.status)
+        self.finish()
 
         self._lookups_ready = False
         self._fill(record.details if record else OffenderDraft(
@@ -143,7 +123,8 @@ class OffenderForm(QDialog):
         else:
             self.save_button.setEnabled(False)
             worker.submit(load_lookups, services, actor, owner=self, on_success=self.set_lookups,
-                          on_error=lambda e: apologise(prompter, e))
+                          on_error=lambda e: report_failure(prompter, e, title="The people and teams "
+                                                            "could not be loaded"))
         self._initial = self.draft()
         self.surname.setFocus()
 
@@ -227,6 +208,9 @@ class OffenderForm(QDialog):
 
     # --- saving ---------------------------------------------------------------------------------
 
+    def submit(self) -> None:
+        self.save()
+
     def save(self) -> None:
         if self._saving or not self._lookups_ready:
             return
@@ -255,26 +239,24 @@ class OffenderForm(QDialog):
                     self.record.version_id, draft, reason)
 
     def _start(self, fn, *args) -> None:
-        self._saving = True
-        self.save_button.setEnabled(False)
         self.status.setText("Saving...")
-        self._worker.submit(fn, *args, owner=self, on_success=self._saved, on_error=self._failed)
-
-    def _done_saving(self) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        self.status.clear()
+        self._saving = self.call(fn, *args)
+        if not self._saving:
+            self.status.clear()
 
     def _saved(self, record: OffenderRecord) -> None:
-        self._done_saving()
+        self._saving = False
+        self.status.clear()
         self.errors.clear()
         self.record = record
         self._initial = self.draft()
-        self.saved.emit(record)
-        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self._done_saving()
+        # What differs from ServiceDialog: a refused reason is asked again, a stale save offers
+        # to reload the record, and the message names the record.
+        self._saving = False
+        self.status.clear()
+        self.save_button.setEnabled(True)
         if isinstance(exc, ValidationFailed) and self.record is not None:
             reason_problem = exc.for_field("reason")
             others = [p for p in exc.problems if p.field != "reason"]
@@ -290,6 +272,7 @@ class OffenderForm(QDialog):
             self.errors.clear()
         report_failure(self._prompter, exc, title="The record was not saved", errors=self.errors,
                        on_reload=self.reload)
+        self.fit()
 
     def reload(self) -> None:
         """Fetch the record as it is now (someone else's change), replacing what is in the form."""
@@ -297,8 +280,7 @@ class OffenderForm(QDialog):
         self.status.setText("Reloading...")
         self._worker.submit(reload_record, self._services, self._actor, self.record.offender_id,
                             owner=self, on_success=self._reloaded,
-                            on_error=lambda e: report_failure(self._prompter, e, title="Reload failed",
-                                                              unexpected=lambda x: apologise(self._prompter, x)))
+                            on_error=lambda e: report_failure(self._prompter, e, title="Reload failed"))
 
     def _reloaded(self, record: OffenderRecord) -> None:
         self.status.clear()
@@ -310,8 +292,4 @@ class OffenderForm(QDialog):
     def reject(self) -> None:
         if self._saving:
             return  # a save is in flight; its result decides what happens
-        if self.is_dirty() and not self._prompter.confirm(
-                "Discard changes?", "You have typed changes that are not saved. Close the form and lose them?",
-                ok="Discard changes", cancel="Keep editing"):
-            return
         super().reject()

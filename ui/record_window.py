@@ -37,7 +37,7 @@ from ui.entry_dialogs import AddressDialog, AliasDialog
 from ui.kit.formatting import fmt_date, fmt_datetime, gender_label, mappa_text, risk_label
 from ui.kit.forms import report_failure
 from ui.kit.record_page import RecordContext, SectionSpec, SectionTab
-from ui.kit.tables import sorted_list_view
+from ui.kit.tables import ListPanel, sorted_list_view
 from ui.lookups import Lookups
 from ui.offender_form import OffenderForm
 from ui.prompter import Prompter
@@ -308,13 +308,10 @@ class RecordWindow(QMainWindow):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Interactive)
         header.resizeSection(3, 30 * self.fontMetrics().averageCharWidth())
         header.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
-        self.history_empty = QLabel("No corrections yet.")
-        self.history_empty.setObjectName("emptyState")
-        self.history_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.history_stack = QStackedWidget()
-        self.history_stack.addWidget(self.history_view)
-        self.history_stack.addWidget(self.history_empty)
-        layout.addWidget(self.history_stack, 1)
+        self.history_panel = ListPanel(
+            self.history_view, "No corrections yet: when details are corrected or an entry is marked as "
+                               "entered in error, what the record said before is shown here.")
+        layout.addWidget(self.history_panel, 1)
         return page
 
     # --- showing -------------------------------------------------------------------------------
@@ -378,7 +375,7 @@ class RecordWindow(QMainWindow):
         lines = history_lines(record.revisions, snapshot_of(record.details),
                               lookups.names() if lookups else None)
         self.history_model.set_rows(lines)
-        self.history_stack.setCurrentWidget(self.history_view if lines else self.history_empty)
+        self.history_panel.show_rows(len(lines))
         self.tabs.setTabText(self.tabs.count() - 1, f"History ({len(lines)})" if lines else "History")
         self.tabs.set_empty(self.tabs.count() - 1, not lines)
 

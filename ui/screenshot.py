@@ -42,6 +42,7 @@ from ui.app import load_style  # noqa: E402
 from ui.login import FirstAdminDialog, LoginDialog  # noqa: E402
 from ui.main_window import build_main_window  # noqa: E402
 from ui.prompter import QtPrompter  # noqa: E402
+from ui.workflows.accounts import Accounts
 
 PASSWORD = "screenshots are made with this long password"
 SURNAMES = ("Quillfeather", "Marrowby", "Ashcombe", "Thistlewood", "Brackenridge", "Fallowfield",
@@ -119,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         is_demo = demo is not None
         lead = _actor(services, Role.OMU_LEAD)
         window = build_main_window(services, lead, prompter=QtPrompter(), database=describe(url), demo=is_demo)
-        window.resize(1440, 820)
+        window.resize(1280, 720)  # a laptop screen
         window.show()
         _wait(app, lambda: not window.loading and window.lookups is not None)
         window.table.selectRow(2)
@@ -152,7 +153,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                        "Duplicate of the visit recorded the same day")
         record = reload_record(services, lead, record.offender_id)
         record_window = window.show_record(record)
-        record_window.resize(1200, 760)
+        record_window.resize(1280, 720)
         record_window.tabs.setCurrentIndex(record_window.tab_index("Visits"))
         app.processEvents()
         _save(record_window, out / "record.png")
@@ -199,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                                   database=describe(url), demo=is_demo)
         admin.resize(1200, 560)
         admin.show()
-        _wait(app, lambda: admin.users_model.rowCount() > 0)
+        _wait(app, lambda: admin.part(Accounts).model.rowCount() > 0)
         _save(admin, out / "administrator.png")
         admin.close()
         admin.worker.wait_for_done(10_000)

@@ -13,9 +13,7 @@ import segno
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QFontDatabase, QPixmap
 from PySide6.QtWidgets import (
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QGridLayout,
     QHBoxLayout,
     QLabel,
@@ -36,7 +34,8 @@ from rso_manager.services.errors import (
 from rso_manager.services.second_factor import ISSUER, start_enrolment
 from rso_manager.services.unit_of_work import Services
 from rso_manager.services.users import EnrolmentResult, confirm_enrolment
-from ui.kit.forms import FieldErrors, add_row, report_failure
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.forms import report_failure
 from ui.prompter import Prompter
 from ui.worker import Worker
 
@@ -48,13 +47,6 @@ def qr_pixmap(text: str, scale: int = 5) -> QPixmap:
     pixmap = QPixmap()
     pixmap.loadFromData(buffer.getvalue(), "PNG")
     return pixmap
-
-
-def _label(text: str, name: str = "hint") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName(name)
-    label.setWordWrap(True)
-    return label
 
 
 def _fixed_font_label(text: str) -> QLabel:
@@ -72,46 +64,52 @@ def _code_edit(placeholder: str) -> QLineEdit:
     return edit
 
 
-class EnrolmentDialog(QDialog):
+class EnrolmentDialog(ServiceDialog):
     """PASSWORD given: it was typed a moment ago at the login dialog, so it is not asked again.
-    HAS_CODE: the account already has a code, which must be given to replace it."""
+    HAS_CODE: the account already has a code, which must be given to replace it.
+
+    What differs from ServiceDialog: a confirmed code does not close the dialog but shows the
+    recovery codes (pages 0 and 1), which the user must say are kept; no one is signed in yet."""
 
     enrolled = Signal(object)  # Actor
 
     def __init__(self, services: Services, worker: Worker, prompter: Prompter, username: str, *,
                  password: str | None = None, has_code: bool = False, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._worker, self._prompter = services, worker, prompter
+        super().__init__(
+            services, None, worker, prompter,  # type: ignore[arg-type]  # before anyone is signed in
+            title="RSO Manager: set up your sign-in code", heading="Set up your sign-in code",
+            hint=("Your account signs in with its password and a one-time code from an authenticator app "
+                  "on your phone (for example Microsoft Authenticator or Google Authenticator). "
+                  if not has_code else "This replaces your sign-in code, for example on a new phone. ")
+            + "In the app, add an account and scan the QR code, or choose to type a key and enter the "
+              "key below. Then type the 6-digit code the app shows.",
+            save_text="Confirm", parent=parent)
         self._password = password
+        self._has_code = has_code
         self.enrolment = start_enrolment(username)
-        self.setWindowTitle("RSO Manager: set up your sign-in code")
         self.setMinimumWidth(640)
-        layout = QVBoxLayout(self)
         self.pages = QStackedWidget()
-        layout.addWidget(self.pages)
-        self.pages.addWidget(self._setup_page(username, has_code))
+        self.pages.addWidget(self._key_page(username))
         self.pages.addWidget(self._codes_page())
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.confirm_button = self.buttons.addButton("Confirm", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.confirm_button.setDefault(True)
-        self.buttons.accepted.connect(self.submit)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
+        self.layout_.insertWidget(self.layout_.indexOf(self.errors.general), self.pages)
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaxLength(passwords.MAX_LENGTH + 1)
+        if password is None:
+            self.row("Your &password", "password", self.password)
+        self.current_code = _code_edit("from the app as it is now, or a recovery code")
+        if has_code:
+            self.row("C&urrent code", "current_code", self.current_code)
+        self.code = _code_edit("6 digits, from the app after adding the new key")
+        self.row("&Code from the app", "code", self.code)
+        self.finish()
+        self.confirm_button = self.save_button
         (self.password if password is None else self.current_code if has_code else self.code).setFocus()
 
-    def _setup_page(self, username: str, has_code: bool) -> QWidget:
+    def _key_page(self, username: str) -> QWidget:
         page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setContentsMargins(0, 0, 0, 0)
-        heading = _label("Set up your sign-in code", "dialogHeading")
-        layout.addWidget(heading)
-        layout.addWidget(_label(
-            ("Your account signs in with its password and a one-time code from an authenticator app "
-             "on your phone (for example Microsoft Authenticator or Google Authenticator). "
-             if not has_code else "This replaces your sign-in code, for example on a new phone. ")
-            + "In the app, add an account and scan the QR code, or choose to type a key and enter the "
-              "key below. Then type the 6-digit code the app shows."))
-        row = QHBoxLayout()
+        row = QHBoxLayout(page)
+        row.setContentsMargins(0, 0, 0, 0)
         self.qr = QLabel()
         self.qr.setPixmap(qr_pixmap(self.enrolment.uri))
         self.qr.setAccessibleName("QR code for the authenticator app")
@@ -134,34 +132,12 @@ class EnrolmentDialog(QDialog):
         details.setColumnStretch(1, 1)
         details.setRowStretch(4, 1)
         row.addLayout(details, 1)
-        layout.addLayout(row)
-        self.errors = FieldErrors()
-        layout.addWidget(self.errors.general)
-        form = QFormLayout()
-        self.password = QLineEdit()
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.password.setMaxLength(passwords.MAX_LENGTH + 1)
-        if self._password is None:
-            add_row(form, "Your &password", self.errors, "password", self.password)
-        self.current_code = _code_edit("from the app as it is now, or a recovery code")
-        if has_code:
-            add_row(form, "C&urrent code", self.errors, "current_code", self.current_code)
-        self.code = _code_edit("6 digits, from the app after adding the new key")
-        add_row(form, "&Code from the app", self.errors, "code", self.code)
-        layout.addLayout(form)
-        self._has_code = has_code
         return page
 
     def _codes_page(self) -> QWidget:
         page = QWidget()
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(_label("Your recovery codes", "dialogHeading"))
-        layout.addWidget(_label(
-            "Each code works once, in place of the code from your phone, if you lose it or it is not to "
-            "hand. Write them down or print them now and keep them somewhere safe, away from this "
-            "computer. They are shown only this once; an administrator can also reset your sign-in "
-            "code."))
         self.codes = _fixed_font_label("")
         # Large, to be copied out by hand without slips (the style sheet sets label fonts).
         self.codes.setStyleSheet("font-family: monospace; font-size: 15pt; padding: 12px;")
@@ -173,38 +149,42 @@ class EnrolmentDialog(QDialog):
 
     def submit(self) -> None:
         if self.pages.currentIndex() == 1:
-            self._done()
-            return
-        if not self.confirm_button.isEnabled():
+            self._kept_safe()
             return
         self.errors.clear()
-        self.confirm_button.setEnabled(False)
-        self.confirm_button.setText("Checking...")
         password = self._password if self._password is not None else self.password.text()
-        self._worker.submit(confirm_enrolment, self._services, self.enrolment.username, password,
-                            self.enrolment.secret, self.code.text().strip(),
-                            current_code=self.current_code.text().strip() or None,
-                            owner=self, on_success=self._confirmed, on_error=self._failed)
+        self.call(confirm_enrolment, self._services, self.enrolment.username, password,
+                  self.enrolment.secret, self.code.text().strip(),
+                  current_code=self.current_code.text().strip() or None)
 
-    def _confirmed(self, result: EnrolmentResult) -> None:
+    def _done(self, result: object) -> None:
+        assert isinstance(result, EnrolmentResult)
         self._actor = result.actor
         codes = result.recovery_codes
         half = (len(codes) + 1) // 2
         self.codes.setText("\n".join(f"{a}      {b}" for a, b in zip(codes[:half], codes[half:], strict=False)))
+        self.heading.setText("Your recovery codes")
+        self.hint.setText(
+            "Each code works once, in place of the code from your phone, if you lose it or it is not to "
+            "hand. Write them down or print them now and keep them somewhere safe, away from this "
+            "computer. They are shown only this once; an administrator can also reset your sign-in "
+            "code.")
+        for row in range(self.form.rowCount()):  # the fields did their part
+            self.form.setRowVisible(row, False)
         self.pages.setCurrentIndex(1)
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setVisible(False)
-        self.confirm_button.setEnabled(True)
-        self.confirm_button.setText("I have kept them safe")
-        self.confirm_button.setFocus()
+        self.save_button.setEnabled(True)
+        self.save_button.setText("I have kept them safe")
+        self.save_button.setFocus()
 
-    def _done(self) -> None:
+    def _kept_safe(self) -> None:
         self.codes.clear()  # shown once
+        self.saved.emit(self._actor)
         self.enrolled.emit(self._actor)
         self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self.confirm_button.setEnabled(True)
-        self.confirm_button.setText("Confirm")
+        self.save_button.setEnabled(True)
         field = None
         if isinstance(exc, WrongSecondFactor | SecondFactorRequired) and self._has_code:
             field = "current_code"
@@ -212,13 +192,12 @@ class EnrolmentDialog(QDialog):
             field = "password"
         if field is not None:
             self.errors.show(ValidationFailed(FieldProblem(field, str(exc))))
-            return
-        if isinstance(exc, ValidationFailed):
+        elif isinstance(exc, ValidationFailed):
             self.errors.show(exc)
             self.code.selectAll()
             self.code.setFocus()
-            return
-        if isinstance(exc, AuthenticationFailed):
+        elif isinstance(exc, AuthenticationFailed):
             self.errors.show_general(str(exc))
-            return
-        report_failure(self._prompter, exc, title="The sign-in code was not set up", errors=self.errors)
+        else:
+            report_failure(self._prompter, exc, title="The sign-in code was not set up", errors=self.errors)
+        self.fit()

@@ -1,3 +1,7 @@
+import os
+from pathlib import Path
+
+import pytest
 from sqlalchemy import select
 
 from rso_manager.persistence.models import AuditEvent
@@ -7,7 +11,7 @@ from ui.workflows.accounts import Accounts
 
 def test_administrator_creates_an_account_that_can_log_in(qtbot, make_window, sqlite_services, world):
     window = make_window(world.admin)
-    qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
+    qtbot.waitUntil(lambda: window.part(Accounts).model.rowCount() > 0, timeout=5000)
     window.part(Accounts).new_account()
     qtbot.waitUntil(lambda: window.part(Accounts).dialog is not None and window.part(Accounts).dialog.isVisible(), timeout=5000)
     dialog = window.part(Accounts).dialog
@@ -24,15 +28,15 @@ def test_administrator_creates_an_account_that_can_log_in(qtbot, make_window, sq
     dialog.trained.setChecked(True)
     dialog.save()
     qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=5000)
-    qtbot.waitUntil(lambda: any(u.username == "om.new" for u in window.users_model.rows()), timeout=5000)
+    qtbot.waitUntil(lambda: any(u.username == "om.new" for u in window.part(Accounts).model.rows()), timeout=5000)
     assert login(sqlite_services, "om.new", "a phrase long enough for the policy").trained
 
 
 def test_changing_an_account_needs_a_reason_and_is_audited(qtbot, make_window, sqlite_services, world):
     window = make_window(world.admin)
-    qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
-    row = next(i for i, u in enumerate(window.users_model.rows()) if u.username == "newbie")
-    window.users_table.selectRow(row)
+    qtbot.waitUntil(lambda: window.part(Accounts).model.rowCount() > 0, timeout=5000)
+    row = next(i for i, u in enumerate(window.part(Accounts).model.rows()) if u.username == "newbie")
+    window.part(Accounts).table.selectRow(row)
     window.part(Accounts).change_selected()
     qtbot.waitUntil(lambda: window.part(Accounts).dialog is not None and window.part(Accounts).dialog.isVisible(), timeout=5000)
     dialog = window.part(Accounts).dialog
@@ -48,9 +52,9 @@ def test_changing_an_account_needs_a_reason_and_is_audited(qtbot, make_window, s
 
 
 def _open_change(qtbot, window, username):
-    qtbot.waitUntil(lambda: window.users_model.rowCount() > 0, timeout=5000)
-    row = next(i for i, u in enumerate(window.users_model.rows()) if u.username == username)
-    window.users_table.selectRow(row)
+    qtbot.waitUntil(lambda: window.part(Accounts).model.rowCount() > 0, timeout=5000)
+    row = next(i for i, u in enumerate(window.part(Accounts).model.rows()) if u.username == username)
+    window.part(Accounts).table.selectRow(row)
     window.part(Accounts).change_selected()
     qtbot.waitUntil(lambda: window.part(Accounts).dialog is not None and window.part(Accounts).dialog.isVisible(), timeout=5000)
     return window.part(Accounts).dialog
@@ -100,3 +104,40 @@ def test_administrator_requires_codes_of_every_account(qtbot, make_window, sqlit
     assert everyone_required(sqlite_services)
     window.part(Accounts).codes_button.click()  # cancelled: nothing changes
     assert window.part(Accounts).codes_button.isChecked() and everyone_required(sqlite_services)
+
+
+def test_the_accounts_page_is_the_workflows_own_and_shown_first(qtbot, make_window, world):
+    """Issue 13: the workflow adds its page through the host (no reaching into the window)."""
+    window = make_window(world.admin)
+    accounts = window.part(Accounts)
+    assert window.pages.currentWidget() is accounts.page
+    assert "accounts" in window.page_actions
+    qtbot.waitUntil(lambda: accounts.model.rowCount() > 0, timeout=5000)
+    assert accounts.new_button.parent() is accounts.page
+
+
+def test_no_accounts_page_for_those_who_cannot_manage_accounts(make_window, world):
+    window = make_window(world.lead)
+    assert window.part(Accounts) is None and "accounts" not in window.page_actions
+
+
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
+def test_screenshot_of_the_accounts_page(qtbot, qapp, make_window, world):
+    from ui.app import load_style
+
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    load_style(qapp)
+    try:
+        window = make_window(world.admin)
+        window.resize(1280, 720)
+        accounts = window.part(Accounts)
+        qtbot.waitUntil(lambda: accounts.model.rowCount() > 0 and not window.worker.busy, timeout=5000)
+        assert window.pages.currentWidget() is accounts.page
+        accounts.table.selectRow(1)
+        qtbot.wait(100)
+        path = Path("screenshots") / "accounts.png"
+        path.parent.mkdir(exist_ok=True)
+        assert window.grab().save(str(path))
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setStyle(style)

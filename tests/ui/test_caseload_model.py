@@ -139,3 +139,17 @@ def test_hundred_thousand_rows_load_sort_and_filter_quickly(qapp):
     assert 0 < filtered < 100_000
     assert proxy.rowCount() == 100_000
     assert elapsed < 5, f"100,000 rows took {elapsed:.1f} s"
+
+
+def test_overdue_only_shows_the_cases_the_service_flagged_overdue(qtmodeltester, models):
+    model, proxy = models
+    proxy.set_overdue_only(True)
+    assert sorted(names(proxy)) == ["BROWN, Bob", "EVANS, Ed"]  # a visit, a notification
+    qtmodeltester.check(proxy)
+    proxy.set_filter_text("evans")  # with the filter: both must hold
+    assert names(proxy) == ["EVANS, Ed"]
+    model.set_rows(ROWS[:3], TODAY)  # a reload keeps the view
+    proxy.set_filter_text("")
+    assert names(proxy) == ["BROWN, Bob"] and proxy.overdue_only
+    proxy.set_overdue_only(False)
+    assert proxy.rowCount() == 3

@@ -115,6 +115,50 @@ def test_a_count_lists_its_cases_from_the_worker_and_refreshes(qtbot, make_windo
     assert page.tiles["caseload.open"].tile.value == 1
 
 
+def test_the_dashboard_fits_a_laptop_screen(qtbot, make_window, sqlite_services, world):
+    """Every label wraps or elides: the page is usable at 1280x720 without a horizontal scroll,
+    with a figure's list open too."""
+    from ui.app import load_style
+
+    app = QApplication.instance()
+    style, sheet = app.style().name(), app.styleSheet()
+    load_style(app)  # the app's fonts and paddings, as an officer sees the page
+    try:
+        build_caseload(sqlite_services, world)
+        window = make_window(world.lead)
+        window.resize(1280, 720)
+        page = _dashboard(qtbot, window)
+        with qtbot.waitSignal(page.cases_loaded, timeout=5000):
+            page.show_cases("visits.home")
+        qtbot.wait(50)
+        assert page.minimumSizeHint().width() <= 1200, page.minimumSizeHint()
+        assert window.width() == 1280 and window.minimumSizeHint().width() <= 1280
+        assert page.scroll.horizontalScrollBar().maximum() == 0
+        assert page.cases.table.horizontalScrollBar().maximum() == 0
+        # Printing the figures goes to the compliance summary, for the dashboard's scope.
+        page.print_button.click()
+        dialog = window.part(ComplianceSummary).dialog
+        assert dialog is not None and dialog.isVisible()
+        dialog.reject()
+    finally:
+        app.setStyleSheet(sheet)
+        app.setStyle(style)
+
+
+def test_the_dashboard_models_pass_the_model_tester_with_rows(qtmodeltester, qtbot, make_window, sqlite_services,
+                                                              world):
+    build_caseload(sqlite_services, world)
+    window = make_window(world.lead)
+    page = _dashboard(qtbot, window)
+    with qtbot.waitSignal(page.cases_loaded, timeout=5000):
+        page.show_cases("visits.home")
+    assert page.cases.model.rowCount() == 6
+    qtmodeltester.check(page.cases.model)
+    qtmodeltester.check(page.cases.proxy)
+    page.cases.filter.setText("RSO-T01")
+    qtmodeltester.check(page.cases.proxy)
+
+
 def test_every_figure_agrees_with_its_list_of_cases(services, world):
     """Counts and lists are selected with the same clauses: on the same data they cannot differ."""
     build_caseload(services, world)
@@ -205,6 +249,45 @@ def test_printing_saves_an_owner_only_pdf_with_the_marking_and_audits_it(qtbot, 
     assert not dialog.isVisible()
 
 
+def test_print_sends_every_page_of_the_summary_to_the_printer_chosen(qtbot, print_dialog, sqlite_services,
+                                                                    world, tmp_path, prompter):
+    """Print... asks the system print dialog for a printer (here a PDF printer standing in for
+    the user's answer) and sends it the summary's pages; nothing is saved, the print is audited."""
+    from PySide6.QtPrintSupport import QPrinter
+
+    build_caseload(sqlite_services, world)
+    window, dialog = print_dialog(world.lead)
+    asked = []
+    printed = tmp_path / "printer-output.pdf"
+
+    def answer(parent, title):
+        asked.append(title)
+        printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+        printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+        printer.setOutputFileName(str(printed))
+        return printer
+
+    dialog._ask_printer = lambda parent, title: asked.append(title)  # cancelled: None
+    dialog.print_button.click()
+    assert asked == ["Print the compliance summary"] and _audit(sqlite_services, "export.print") == []
+    assert dialog.isVisible() and dialog.print_button.isEnabled()
+
+    dialog._ask_printer = answer
+    assert dialog.print_button.text() == "&Print..." and dialog.print_button.isEnabled()
+    with qtbot.waitSignal(dialog.finished_job, timeout=20_000) as finished:
+        dialog.print_button.click()
+    assert finished.args == ["printed"]
+    [event] = _audit(sqlite_services, "export.print")
+    assert json.loads(event.details_json)["format"] == "pdf"
+    report = reports.compliance_report(sqlite_services, world.lead, Scope.force(), *PERIOD, TODAY)
+    from io import BytesIO
+
+    pages = len(PdfReader(BytesIO(report)).pages)
+    assert pages >= 2 and len(PdfReader(printed).pages) == pages
+    assert not list(tmp_path.glob("compliance-*"))  # printed, not saved
+    assert "sent to the printer" in window.statusBar().currentMessage() and not dialog.isVisible()
+
+
 def test_a_team_as_json_and_an_existing_file_is_replaced_only_when_asked(qtbot, print_dialog, sqlite_services,
                                                                          world, tmp_path, prompter):
     window, dialog = print_dialog(world.supervisor)
@@ -289,7 +372,8 @@ def test_cancel_abandons_the_report_and_nothing_is_saved_or_audited(qtbot, print
 
 @pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to redraw the screenshots")
 def test_screenshots(qtbot, tmp_path, prompter):
-    """screenshots/dashboard.png and print-dialog.png from the 300-case demo caseload, as an OMU lead."""
+    """screenshots/dashboard.png (1280x720) and print-dialog.png from the 300-case demo caseload, as an
+    OMU lead."""
     from rso_manager import demo
     from rso_manager.clock import FixedClock
     from rso_manager.database import open_database
@@ -305,7 +389,7 @@ def test_screenshots(qtbot, tmp_path, prompter):
     actor = Actor(lead.id, lead.username, lead.display_name, lead.role, lead.team_id, lead.trained)
     window = build_main_window(services, actor, prompter=prompter, database="demo.db (SQLite)", demo=True)
     try:
-        window.resize(1440, 1100)
+        window.resize(1280, 720)  # a laptop screen
         window.show()
         qtbot.waitExposed(window)
         qtbot.waitUntil(lambda: not window.loading, timeout=20_000)

@@ -14,8 +14,9 @@ from rso_manager.services import devices as dv
 from rso_manager.services.devices import DeviceInput, OrderInput, RequirementInput
 from rso_manager.services.visits import VisitInput, record_visit
 from tests.ui.conftest import make_offender
+from ui.kit.widgets import select_first
 from ui.workflows.breaches import BreachesPage, open_breach_decision
-from ui.workflows.devices import DevicesPage, select_first
+from ui.workflows.devices import DevicesPage
 from ui.workflows.orders import OrdersPage
 
 GOOD_IMEI = "490154203237518"
@@ -31,7 +32,7 @@ def _show(window, key: str, title: str):
     """Bring the part forward (a page reads its data when shown) and wait for it."""
     page = window.section_tabs[key]
     window.tabs.setCurrentIndex(window.tab_index(title))
-    window._qtbot.waitUntil(lambda: page.loaded and not page.loading and not page._stale, timeout=5000)
+    window._qtbot.waitUntil(lambda: page.loaded and not page._stale, timeout=5000)
     return page
 
 
@@ -49,7 +50,7 @@ def _breaches(window) -> BreachesPage:
 
 def _refreshed(qtbot, page, action) -> None:
     """Run ACTION and wait for the page to show the record as it is afterwards."""
-    with qtbot.waitSignal(page.refreshed, timeout=5000):
+    with qtbot.waitSignal(page.details_loaded, timeout=5000):
         action()
 
 
@@ -290,12 +291,12 @@ def test_record_an_order_with_a_message_beside_the_right_row(qtbot, sqlite_servi
     # Add a positive requirement to the order already recorded.
     page.select("civil_order", order.order_id)
     add = page.add_requirement()
-    add.row.kind.setCurrentIndex(add.row.kind.findData("positive"))
-    add.row.category.setCurrentIndex(add.row.category.findData("internet"))
-    add.row.text.setPlainText("To make any device available for inspection on request")
+    add.item.kind.setCurrentIndex(add.item.kind.findData("positive"))
+    add.item.category.setCurrentIndex(add.item.category.findData("internet"))
+    add.item.text.setPlainText("To make any device available for inspection on request")
     add.submit()
     assert _wait_message(qtbot, add.errors, "starts_on").startswith("Enter the date")
-    add.row.starts_on.edit.setText("01/03/2025")
+    add.item.starts_on.edit.setText("01/03/2025")
     _refreshed(qtbot, page, add.submit)
     assert model.rowCount() == 4 and model.index(3, 0).data().startswith("Positive requirement: To make")
 
@@ -321,14 +322,120 @@ def test_order_breach_from_the_order_item(qtbot, sqlite_services, world, prompte
     assert order.requirements[0].text in row.order_requirement
 
 
-# --- screenshots (RSO_SCREENSHOTS=1): realistic data, the pages as a user sees them ------------
+def test_every_model_of_the_three_parts_passes_the_model_tester(qtmodeltester, qtbot, sqlite_services, world,
+                                                                 prompter, record_window):
+    record, phone = _full_record(sqlite_services, world)
+    window = record_window(record)
+    devices = _devices(window)
+    assert devices.devices_model.rowCount() == 3
+    select_first(devices.devices_view, lambda d: d.device_id == phone.device_id)
+    assert devices.checks_model.rowCount() == 2
+    orders = _orders(window)
+    assert orders.lines_model.rowCount() == 7  # two orders, five items
+    breaches = _breaches(window)
+    assert breaches.breaches_model.rowCount() == 3 and breaches.warnings_model.rowCount() == 1
+    for model in (devices.devices_model, devices.checks_model, orders.lines_model, breaches.breaches_model,
+                  breaches.warnings_model):
+        qtmodeltester.check(model)
+    for view in (devices.devices_view, devices.checks_view, orders.table, breaches.breaches_view,
+                 breaches.warnings_view):
+        qtmodeltester.check(view.model())  # the sorting proxy over it
 
 
-@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
-def test_screenshots(qtbot, qapp, sqlite_services, world, prompter, record_window):
-    from ui.app import load_style
+def test_show_entry_opens_the_decision_on_that_breach(qtbot, sqlite_services, world, prompter, record_window):
+    """How another workflow (a late notification) leads to a breach's decision without importing
+    the breaches workflow."""
+    record = make_offender(sqlite_services, world.om)
+    first = br.open_manual_breach(sqlite_services, world.om, record.offender_id, br.BreachInput(
+        "statutory_duty", date(2026, 11, 10), "Failed to notify a change of name within 3 days",
+        duty="change_notification"))
+    second = br.open_manual_breach(sqlite_services, world.om, record.offender_id, br.BreachInput(
+        "statutory_duty", date(2026, 11, 20), "Declared a tablet 10 days after getting it", duty="device_declaration"))
+    window = record_window(record)
+    assert window.tabs.currentIndex() != window.tab_index("Breaches")
+    dialog = window.context.show_entry("breaches", first.breach_id)
+    assert window.tabs.currentIndex() == window.tab_index("Breaches")
+    page = window.section_tabs["breaches"]
+    assert dialog is page.dialog and dialog.isVisible() and dialog.breach_id == first.breach_id
+    qtbot.waitUntil(lambda: dialog.loaded, timeout=5000)
+    assert "change of name" in dialog.summary.text() and "tablet" not in dialog.summary.text()
+    assert dialog.heading.text() == f"Decision on a breach: {record.name} ({record.reference})"
+    dialog.crime_reference.setText("NY-26-004321")
+    _refreshed(qtbot, page, dialog.submit)
+    closed = {b.breach_id: b.status for b in page.breaches_model.rows()}
+    assert closed == {first.breach_id: "closed", second.breach_id: "open"}
 
-    services, om = sqlite_services, world.om
+
+def test_a_save_over_someone_elses_change_offers_to_reload(qtbot, sqlite_services, world, prompter, record_window):
+    record = make_offender(sqlite_services, world.om)
+    laptop = dv.declare_device(sqlite_services, world.om, record.offender_id, DeviceInput(
+        kind="laptop", make_model="Lenovo ThinkPad", serial="PF3X9K2", declared_on=date(2026, 11, 1)))
+    window = record_window(record)
+    page = _devices(window)
+    page.devices_view.selectRow(0)
+    dialog = page.change_status()
+    dialog.choose("seized")
+    dialog.reason.setPlainText("Seized by DC Patel under warrant, exhibit AP/1")
+    # Meanwhile a colleague records it as disposed of.
+    dv.change_device_status(sqlite_services, world.supervisor, laptop.device_id, laptop.version_id, "disposed",
+                            "Sold at a car boot sale, receipt seen at the office")
+    prompter.confirms[:] = [True]  # Reload
+    _refreshed(qtbot, page, dialog.submit)
+    assert prompter.messages[-1][:2] == ("confirm", "Changed by someone else")
+    assert dialog.isVisible() and dialog.save_button.isEnabled()  # nothing typed is lost
+    assert dialog.reason.toPlainText().startswith("Seized by DC Patel")
+    [row] = page.devices_model.rows()
+    assert row.status == "disposed"
+
+
+def test_empty_parts_say_why_and_what_to_do(qtbot, sqlite_services, world, prompter, record_window):
+    record = make_offender(sqlite_services, world.om)
+    window = record_window(record)
+    orders = _orders(window)
+    assert orders.table_panel.is_empty_shown() and "Record an SHPO or SRO" in orders.empty_label.text()
+    breaches = _breaches(window)
+    assert breaches.breaches_panel.is_empty_shown() and "Open a breach..." in breaches.breaches_empty.text()
+    assert breaches.warnings_panel.is_empty_shown()
+    devices = _devices(window)
+    assert devices.devices_panel.is_empty_shown() and "Declare each phone" in devices.empty_label.text()
+    assert devices.checks_panel.is_empty_shown() and devices.checks_empty.text() == "Select a device to see its checks."
+
+
+def test_closing_a_form_with_typed_text_asks_first(qtbot, sqlite_services, world, prompter, record_window):
+    record = make_offender(sqlite_services, world.om)
+    window = record_window(record)
+    page = _devices(window)
+    dialog = page.declare()
+    dialog.reject()  # nothing typed: closes at once
+    assert not dialog.isVisible() and prompter.messages == []
+    dialog = page.declare()
+    dialog.make_model.setText("Apple iPhone 13")
+    dialog.reject()  # the prompter answers "Keep editing"
+    assert dialog.isVisible() and prompter.messages[-1][1] == "Discard what you typed?"
+    prompter.confirms[:] = [True]
+    dialog.reject()
+    assert not dialog.isVisible()
+
+
+def test_return_saves_whichever_button_has_the_focus(qtbot, sqlite_services, world, prompter, record_window):
+    record = make_offender(sqlite_services, world.om)
+    window = record_window(record)
+    page = _orders(window)
+    dialog = page.record_order()
+    qtbot.waitUntil(dialog.isVisible, timeout=2000)
+    dialog.add_row_button.setFocus()
+    qtbot.keyClick(dialog.add_row_button, Qt.Key.Key_Return)
+    assert len(dialog.rows) == 1  # not another item: the order was sent to be saved
+    assert _wait_message(qtbot, dialog.errors, "made_on")
+    prompter.confirms[:] = [True]
+    dialog.close()
+
+
+def _full_record(services, world):
+    """A record with something in every list of the three parts: two orders with items, a
+    declared phone checked at visits, a laptop never checked, a phone found undeclared, a breach
+    awaiting sign-off, a closed one and a warning."""
+    om = world.om
     record = make_offender(services, om, "Quillfeather", "Arthur", dob=date(1979, 4, 12), mappa_level=2)
     oid = record.offender_id
     dv.record_order(services, om, oid, OrderInput("SRO", "Northam Magistrates' Court", date(2021, 2, 1),
@@ -372,11 +479,22 @@ def test_screenshots(qtbot, qapp, sqlite_services, world, prompter, record_windo
     br.record_crime_reference(services, om, old.breach_id, old.version_id, "NY-26-004112")
     br.give_warning(services, om, oid, br.WarningInput("oral", WARNING, date(2026, 11, 12), late.breach_id))
 
+    return record, phone
+
+
+# --- screenshots (RSO_SCREENSHOTS=1): realistic data, the pages as a user sees them ------------
+
+
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
+def test_screenshots(qtbot, qapp, sqlite_services, world, prompter, record_window):
+    from ui.app import load_style
+
+    record, phone = _full_record(sqlite_services, world)
     old_style, old_sheet = qapp.style().name(), qapp.styleSheet()
     load_style(qapp)
     try:
         window = record_window(record)
-        window.resize(1280, 800)
+        window.resize(1280, 720)  # the laptops officers use
         out = Path("screenshots")
         out.mkdir(exist_ok=True)
 
@@ -396,6 +514,7 @@ def test_screenshots(qtbot, qapp, sqlite_services, world, prompter, record_windo
         page = _breaches(window)
         found = next(b for b in page.breaches_model.rows() if "Undeclared" in b.description)
         page.select_breach(found.breach_id)
+        shoot(window, "breaches-tab.png")
         dialog = page.record_decision()
         qtbot.waitUntil(lambda: dialog.loaded, timeout=5000)
         dialog.crime_reference.setText("NY26012345")
@@ -404,6 +523,15 @@ def test_screenshots(qtbot, qapp, sqlite_services, world, prompter, record_windo
         shoot(dialog, "breach-dialog.png")
         prompter.confirms[:] = [True]
         dialog.reject()
+
+        # The largest form of the three parts, on a 720-pixel-high screen.
+        _orders(window)
+        order = orders.record_order()
+        order.add_requirement_row()
+        qtbot.waitUntil(order.isVisible, timeout=2000)
+        shoot(order, "order-dialog.png")
+        prompter.confirms[:] = [True]
+        order.close()
     finally:
         qapp.setStyleSheet(old_sheet)
         qapp.setStyle(old_style)

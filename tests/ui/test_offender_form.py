@@ -138,3 +138,23 @@ def test_stale_save_says_who_changed_it_and_offers_reload(qtbot, make_window, sq
     assert form.forenames.text() == "Arthur John"  # their change is now in the form
     assert rw.record.details.forenames == "Arthur John"
     assert form.isVisible()
+
+
+def test_an_unreadable_date_in_the_address_dialog_is_caught_before_saving(qtbot, sqlite_services, world,
+                                                                          record_window):
+    """The entry dialogs are ServiceDialogs: a date that cannot be read is said under its field
+    and nothing is sent."""
+    from sqlalchemy import func, select
+
+    from rso_manager.persistence.models import Address
+
+    window = record_window(make_offender(sqlite_services, world.om, "Quillfeather", "Arthur"))
+    dialog = window.open_add_dialog("address")
+    dialog.line1.setText("1 Mill Lane")
+    dialog.from_date.edit.setText("31/02/2026")
+    dialog.submit()
+    assert dialog.errors.message("from_date") == "Type the date as DD/MM/YYYY."
+    assert dialog.isVisible() and dialog.save_button.isEnabled()
+    with sqlite_services.session_factory() as s:
+        assert s.scalar(select(func.count()).select_from(Address)) == 0
+    dialog.reject()

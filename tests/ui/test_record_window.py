@@ -129,3 +129,22 @@ def test_entry_models_pass_the_model_tester(qtmodeltester, qtbot, sqlite_service
     qtmodeltester.check(tab.model)
     qtmodeltester.check(tab.view.model())
     qtmodeltester.check(window.history_model)
+
+
+def test_history_model_with_rows_passes_the_model_tester_and_an_empty_history_says_so(
+        qtmodeltester, qtbot, sqlite_services, world, prompter):
+    from rso_manager.services.caseload import reload_record, void_entry
+
+    quiet = make_offender(sqlite_services, world.om, "Quietly")
+    window = _window(qtbot, sqlite_services, world, prompter, quiet)
+    assert window.history_panel.is_empty_shown()
+    assert window.history_panel.empty.text().startswith("No corrections yet")
+
+    record = make_offender(sqlite_services, world.om)
+    add_alias(sqlite_services, world.om, record.offender_id, "Wrong Name")
+    alias = reload_record(sqlite_services, world.om, record.offender_id).sections["identity"][0]
+    void_entry(sqlite_services, world.om, alias.entity, alias.id, alias.version_id, "Entered on the wrong record")
+    window = _window(qtbot, sqlite_services, world, prompter, record)
+    assert window.history_model.rowCount() == 1 and not window.history_panel.is_empty_shown()
+    qtmodeltester.check(window.history_model)
+    qtmodeltester.check(window.history_view.model())

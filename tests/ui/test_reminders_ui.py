@@ -3,8 +3,10 @@ the (faked) desktop notification."""
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from apscheduler.triggers.interval import IntervalTrigger
@@ -62,10 +64,10 @@ def test_a_reminder_already_due_at_start_shows_at_start(qtbot, make_window, sqli
     assert str(controller._holder[0].timezone) == "Europe/London"
 
     dialog = controller.show_list()
-    assert dialog.isVisible() and dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 0).text() == "Overdue since 02/10/2026"
-    assert dialog.table.item(0, 2).text() == "QUILLFEATHER, Arthur"
-    dialog.table.cellDoubleClicked.emit(0, 2)  # as a double-click on the name
+    assert dialog.isVisible() and dialog.model.rowCount() == 1
+    assert dialog.model.index(0, 0).data() == "Overdue since 02/10/2026"
+    assert dialog.model.index(0, 2).data() == "QUILLFEATHER, Arthur"
+    dialog.table.activated.emit(dialog.model.index(0, 2))  # as a double-click on the name
     assert not dialog.isVisible()
     reason = window.reason_dialog
     assert isinstance(reason, OpenReasonDialog) and reason.isVisible()
@@ -95,6 +97,25 @@ def test_the_interval_job_fires_and_notifies_new_overdue_items(qtbot, make_windo
 
     window.close()
     assert not controller.running  # shut down with the window
+
+
+def test_an_empty_list_says_why_and_what_shows_there(qtbot, make_window, world, notifier):
+    window = make_window(world.om)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.digest is not None, timeout=5000)
+    dialog = controller.show_list()
+    assert dialog.panel.is_empty_shown() and not dialog.open_button.isEnabled()
+    assert "Nothing is overdue, waiting or due in the next 7 days" in dialog.panel.empty.text()
+    assert dialog.hint.text() == "As of 25/11/2026."
+    dialog.reject()
+
+
+def test_the_badge_sits_in_the_toolbar_through_the_host(make_window, world, notifier):
+    from PySide6.QtWidgets import QToolBar
+
+    window = make_window(world.om)
+    badge = controller_of(window).badge
+    assert isinstance(badge.parent(), QToolBar) and badge.parent() is window.toolbar
 
 
 def test_badge_text():
@@ -132,11 +153,11 @@ def test_a_breach_waiting_for_a_decision_reminds_and_opens_the_breaches(qtbot, m
     assert controller.badge.property("level") == "none" and notifier.calls == []
 
     dialog = controller.show_list()
-    assert dialog.table.rowCount() == 1
-    assert dialog.table.item(0, 0).text() == "Waiting since 23/11/2026"
-    assert dialog.table.item(0, 1).text() == ("Breach decision: breach: crime reference or reasoned "
+    assert dialog.model.rowCount() == 1
+    assert dialog.model.index(0, 0).data() == "Waiting since 23/11/2026"
+    assert dialog.model.index(0, 1).data() == ("Breach decision: breach: crime reference or reasoned "
                                               "no-crime decision")
-    dialog.table.cellDoubleClicked.emit(0, 1)
+    dialog.table.activated.emit(dialog.model.index(0, 1))
     reason = window.reason_dialog
     assert isinstance(reason, OpenReasonDialog) and reason.offender_id == record.offender_id
     reason.choose(AccessReason.CASE_MANAGEMENT, "deciding the breach of 23 November")
@@ -144,3 +165,41 @@ def test_a_breach_waiting_for_a_decision_reminds_and_opens_the_breaches(qtbot, m
         reason.submit()
     record_window = opened.args[0]
     assert record_window.tabs.tabText(record_window.tabs.currentIndex()).startswith("Breaches")
+
+
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
+def test_screenshot_of_the_reminders_list(qtbot, qapp, make_window, sqlite_services, world, notifier):
+    """screenshots/reminders.png: the list over the main window, on a 1280x720 screen."""
+    from PySide6.QtGui import QPainter
+
+    from ui.app import load_style
+
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    load_style(qapp)
+    try:
+        _overdue_case(sqlite_services, world)
+        _overdue_case(sqlite_services, world, "Ravenscroft")
+        waiting = make_offender(sqlite_services, world.om, "Rowanberry", "Beth")
+        visits.record_visit(sqlite_services, world.om, VisitInput(
+            waiting.offender_id, datetime(2026, 11, 25, 9, tzinfo=UTC), "seen",
+            officer_ids=(world.om.user_id, world.om2.user_id)))
+        breaches.open_manual_breach(sqlite_services, world.om, waiting.offender_id, breaches.BreachInput(
+            occurred_on=date(2026, 11, 23), duty="biometrics", description="Refused photographs at the visit"))
+        window = make_window(world.om)
+        window.resize(1280, 720)
+        controller = controller_of(window)
+        qtbot.waitUntil(lambda: controller.badge.text() == "2 overdue, 1 waiting", timeout=5000)
+        dialog = controller.show_list()
+        assert dialog.model.rowCount() == 3
+        qtbot.wait(100)
+        canvas = window.grab()
+        painter = QPainter(canvas)
+        painter.drawPixmap((1280 - dialog.width()) // 2, (720 - dialog.height()) // 2, dialog.grab())
+        painter.end()
+        path = Path("screenshots") / "reminders.png"
+        path.parent.mkdir(exist_ok=True)
+        assert canvas.save(str(path))
+        dialog.reject()
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setStyle(style)

@@ -63,6 +63,10 @@ def _reloaded(qtbot, window, page):
             pass
 
 
+def _referral(services, actor, offender_id, referral_id):
+    return next(r for r in safeguarding.safeguarding_for(services, actor, offender_id).referrals if r.id == referral_id)
+
+
 def _fg(model, row, column):
     brush = model.index(row, column).data(Qt.ItemDataRole.ForegroundRole)
     return brush.color() if brush is not None else None
@@ -128,8 +132,8 @@ def test_flagged_referrals_show_in_red(qtbot, sqlite_services, world, prompter, 
     late = safeguarding.record_concern(sqlite_services, world.om, oid, "Seen waiting outside Northam primary school")
     undecided = safeguarding.record_concern(sqlite_services, world.om, oid, "Babysitting for a neighbour's children")
     clock.current = _at(2026, 11, 23, 12)
-    safeguarding.record_referral(sqlite_services, world.om, undecided.id, _at(2026, 11, 23, 11),
-                                 "Northam MASH", "CS-1001")
+    safeguarding.record_referral(sqlite_services, world.om, undecided.id, undecided.version_id,
+                                 _at(2026, 11, 23, 11), "Northam MASH", "CS-1001")
     clock.current = _at(2026, 11, 25, 10)  # Wednesday: the decision was due by the end of Tuesday
     window = _window(qtbot, sqlite_services, world.om, prompter, oid)
     page = _show(qtbot, window, "safeguarding", "Safeguarding")
@@ -272,10 +276,12 @@ def test_screenshot_safeguarding_tab(qtbot, qapp, sqlite_services, world, prompt
             person_name="Carol Jones", kind="partner", has_children=True, access_to_children=True,
             from_date=date(2026, 10, 20), notes="Two daughters, 6 and 9, live with her"))
         clock.current = _at(2026, 11, 2, 17, 55)
-        safeguarding.record_referral(sqlite_services, world.om, rel.referral_prompt_id, _at(2026, 11, 2, 17, 50),
-                                     "Northam Children's Services (MASH)", "CS-4411")
+        referral = _referral(sqlite_services, world.om, oid, rel.referral_prompt_id)
+        referral = safeguarding.record_referral(sqlite_services, world.om, referral.id, referral.version_id,
+                                                _at(2026, 11, 2, 17, 50), "Northam Children's Services (MASH)",
+                                                "CS-4411")
         clock.current = _at(2026, 11, 3, 12)
-        safeguarding.record_referral_decision(sqlite_services, world.om, rel.referral_prompt_id,
+        safeguarding.record_referral_decision(sqlite_services, world.om, referral.id, referral.version_id,
                                               "Strategy discussion held; section 47 enquiry opened",
                                               _at(2026, 11, 3, 11, 30))
         clock.current = _at(2026, 11, 4, 9, 30)
@@ -292,17 +298,50 @@ def test_screenshot_safeguarding_tab(qtbot, qapp, sqlite_services, world, prompt
         undecided = safeguarding.record_concern(sqlite_services, world.om, oid,
                                                 "Says he babysits for a neighbour's children at weekends")
         clock.current = _at(2026, 11, 23, 12)
-        safeguarding.record_referral(sqlite_services, world.om, undecided.id, _at(2026, 11, 23, 11, 40),
-                                     "Northam Children's Services (MASH)", "CS-5120")
+        safeguarding.record_referral(sqlite_services, world.om, undecided.id, undecided.version_id,
+                                     _at(2026, 11, 23, 11, 40), "Northam Children's Services (MASH)", "CS-5120")
         clock.current = _at(2026, 11, 25, 10)
         window = _window(qtbot, sqlite_services, world.om, prompter, oid)
-        window.resize(1280, 820)
+        window.resize(1280, 720)
         page = _show(qtbot, window, "safeguarding", "Safeguarding")
         decided = next(r for r in range(page.disclosures.rowCount()) if page.disclosures.row_at(r).summary.startswith("s.327A"))
         page.disclosure_view.selectRow(decided)
         qtbot.wait(100)
         Path("screenshots").mkdir(exist_ok=True)
         assert window.grab().save("screenshots/safeguarding-tab.png")
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setStyle(style)
+
+
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
+def test_screenshot_actions_tab(qtbot, qapp, sqlite_services, world, prompter, clock):
+    from ui.app import load_style
+
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    load_style(qapp)
+    try:
+        record = make_offender(sqlite_services, world.om, "Brackenridge", "Elliot", dob=date(1975, 6, 3))
+        oid = record.offender_id
+        clock.current = _at(2026, 11, 2, 10)
+        done = safeguarding.add_action(sqlite_services, world.om, oid, "Speak to the school's safeguarding lead "
+                                       "about the new partner's children", world.om.user_id, date(2026, 11, 20))
+        safeguarding.add_action(sqlite_services, world.om, oid, "Check the new laptop with the digital media "
+                                "investigator", world.supervisor.user_id, date(2026, 11, 30))
+        safeguarding.add_action(sqlite_services, world.om, oid, "Visit the partner's address with social care",
+                                world.om.user_id, date(2026, 12, 18))
+        clock.current = _at(2026, 11, 18, 15)
+        safeguarding.record_action_result(sqlite_services, world.om, done.id, done.version_id,
+                                          "Spoke to Mrs Patel; no concerns raised at school, she will call if "
+                                          "anything changes", date(2026, 11, 18))
+        clock.current = _at(2026, 12, 2, 10)
+        window = _window(qtbot, sqlite_services, world.om, prompter, oid)
+        window.resize(1280, 720)
+        page = _show(qtbot, window, "actions", "Actions")
+        page.select_row(0)
+        qtbot.wait(100)
+        Path("screenshots").mkdir(exist_ok=True)
+        assert window.grab().save("screenshots/actions-tab.png")
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)

@@ -40,6 +40,31 @@ def test_idle_window_locks_hides_records_and_unlocks_with_the_password(qtbot, ma
     assert record_window.isVisible() and window.menuBar().isEnabled() and window.centralWidget().isEnabled()
 
 
+def test_the_lock_disables_every_part_of_the_window_and_gives_back_only_what_it_took(
+        qtbot, make_window, world):
+    window = make_window(world.om)
+    lock = window.part(SessionLock)
+    window.toolbar.setEnabled(True)
+    window.statusBar().setEnabled(False)  # disabled before the lock: stays so after it
+    lock.lock()
+    assert not window.toolbar.isEnabled() and lock.screen.isEnabled()
+    _unlock(qtbot, lock)
+    assert window.toolbar.isEnabled() and window.menuBar().isEnabled()
+    assert not window.statusBar().isEnabled()
+    window.statusBar().setEnabled(True)
+
+
+def test_closing_the_window_ends_the_lock_and_opens_the_write_gate(qtbot, make_window, world):
+    window = make_window(world.om)
+    lock = window.part(SessionLock)
+    lock.lock()
+    assert window.worker.gate.closed
+    window.close()
+    assert not lock.locked and not window.worker.gate.closed
+    lock.lock()  # the session is over: never locks again
+    assert not lock.locked
+
+
 def test_input_keeps_the_window_unlocked(qtbot, make_window, world):
     window = make_window(world.om)
     lock = window.part(SessionLock)

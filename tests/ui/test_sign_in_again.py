@@ -1,6 +1,10 @@
 """The account changed under an open session: told once, every case window gone, back to the
 login; a fresh sign-in gets a main window built for the account as it is now."""
 
+import os
+from pathlib import Path
+
+import pytest
 import shiboken6
 from sqlalchemy import select
 
@@ -108,3 +112,29 @@ def test_an_account_changed_while_locked_signs_in_again_at_the_unlock(
     assert outcomes[-1] == "ok"
     shown.args[0].close()
     startup.shutdown()
+
+
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
+def test_screenshot_of_the_login_after_a_wrong_password(qtbot, qapp, sqlite_services, world, prompter):
+    """screenshots/login.png: the login (a ServiceDialog) saying why the sign-in failed."""
+    from tests.ui.test_login_and_app import _screen_shot
+    from ui.app import load_style
+    from ui.login import LoginDialog
+    from ui.worker import Worker
+
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    load_style(qapp)
+    worker = Worker()
+    try:
+        dialog = LoginDialog(sqlite_services, worker, prompter, database="SQLite /srv/omu/rso.db", username="om")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.password.setText("not the password at all")
+        dialog.submit()
+        qtbot.waitUntil(lambda: dialog.message.isVisibleTo(dialog), timeout=5000)
+        dialog.adjustSize()
+        _screen_shot(qapp, dialog, Path("screenshots") / "login.png")
+    finally:
+        worker.wait_for_done(5000)
+        qapp.setStyleSheet(sheet)
+        qapp.setStyle(style)

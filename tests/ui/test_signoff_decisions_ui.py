@@ -38,16 +38,16 @@ def _approve_in_queue(qtbot, window, sign_off_id: int) -> SignOffQueuePage:
     qtbot.waitUntil(lambda: page.model.rowCount() == 1 and page.policy is not None, timeout=5000)
     window.show_page("sign_off")
     assert page.select_item(sign_off_id)
-    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=15000)  # the entry itself
-    caption = page.fields_form.itemAt(0).widget()
+    qtbot.waitUntil(lambda: page.entry.fields_form.rowCount() > 1, timeout=15000)  # the entry itself
+    caption = page.entry.fields_form.itemAt(0).widget()
     assert isinstance(caption, QLabel)
     assert caption.text() == "Decision not to record a crime: Failed to notify a change of name within 3 days, 10/11/2026"
-    shown = [page.fields_form.itemAt(i).widget().text() for i in range(page.fields_form.count())
-             if isinstance(page.fields_form.itemAt(i).widget(), QLabel)]
+    shown = [page.entry.fields_form.itemAt(i).widget().text() for i in range(page.entry.fields_form.count())
+             if isinstance(page.entry.fields_form.itemAt(i).widget(), QLabel)]
     assert "No crime rationale:" in shown and REASONS in shown
-    page.rationale.set_text(SUPERVISOR_REASONS)
+    page.decision_pane.rationale.set_text(SUPERVISOR_REASONS)
     with qtbot.waitSignal(page.signed, timeout=5000):
-        qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+        qtbot.mouseClick(page.decision_pane.sign_button, Qt.MouseButton.LeftButton)
     return page
 
 

@@ -63,25 +63,25 @@ def test_noted_is_refused_and_kept_then_a_reasoned_sign_off_leaves_the_queue(
     assert index.data() == "Your queue"
     assert page.model.index(0, 2).data() == f"QUILLFEATHER, Arthur ({record.reference})"
     assert page.model.index(0, 4).data() == "Olly Manager"
-    assert "A good rationale says what was considered" in page.rationale.guidance.text()
-    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=15000)  # the entry itself
+    assert "A good rationale says what was considered" in page.decision_pane.rationale.guidance.text()
+    qtbot.waitUntil(lambda: page.entry.fields_form.rowCount() > 1, timeout=15000)  # the entry itself
 
-    page.rationale.set_text("noted")
-    assert page.rationale.counter.text() == "1 word of at least 15"
-    qtbot.mouseClick(page.sign_button, Qt.MouseButton.LeftButton)
+    page.decision_pane.rationale.set_text("noted")
+    assert page.decision_pane.rationale.counter.text() == "1 word of at least 15"
+    qtbot.mouseClick(page.decision_pane.sign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.refusal() != "", timeout=5000)
-    assert "stock phrase" in page.errors.message("rationale")
-    assert page.rationale.text() == "noted"  # kept
+    assert "stock phrase" in page.decision_pane.errors.message("rationale")
+    assert page.decision_pane.rationale.text() == "noted"  # kept
     assert page.model.rowCount() == 1 and page.current.sign_off_id == request.sign_off_id
     with sqlite_services.session_factory() as s:
         refusals = s.scalars(select(m.SignOffRefusal)).all()
     assert [r.text for r in refusals] == ["noted"]
 
-    page.rationale.set_text(REASONED)
-    assert page.rationale.words() >= 15
+    page.decision_pane.rationale.set_text(REASONED)
+    assert page.decision_pane.rationale.words() >= 15
     assert page.decision() is SignOffDecision.APPROVE
     with qtbot.waitSignal(page.signed, timeout=5000):
-        qtbot.keyClick(page.rationale.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClick(page.decision_pane.rationale.editor, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert page.model.rowCount() == 0
     assert page.table_stack.currentWidget() is page.empty
     assert _queue_action(window).text() == "Sign-off &queue"
@@ -221,14 +221,14 @@ def _realistic_queue(services, world, clock):
 def test_screenshot_sign_off_queue(qtbot, styled, make_window, sqlite_services, world, clock):
     _realistic_queue(sqlite_services, world, clock)
     window = make_window(world.supervisor)
-    window.resize(1280, 800)
+    window.resize(1280, 720)
     page = _page(window)
     window.show_page("sign_off")
     qtbot.waitUntil(lambda: page.model.rowCount() >= 2 and page.policy is not None and not page.loading,
                     timeout=5000)
     page.select_row(1)
-    qtbot.waitUntil(lambda: page.fields_form.rowCount() > 1, timeout=15000)
-    page.rationale.set_text("noted")
+    qtbot.waitUntil(lambda: page.entry.fields_form.rowCount() > 1, timeout=15000)
+    page.decision_pane.rationale.set_text("noted")
     page.submit()
     qtbot.waitUntil(lambda: page.refusal() != "", timeout=5000)
     _save(qtbot, window, "sign-off-queue.png")

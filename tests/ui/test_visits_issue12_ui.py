@@ -15,7 +15,8 @@ from rso_manager.persistence import models as m
 from rso_manager.services import caseload, notifications, visits
 from rso_manager.services.visits import VisitInput
 from tests.ui.conftest import make_offender
-from ui.workflows.visits import HandoverDialog, RiskPage, VisitsPage
+from ui.workflows.visits.risk_page import RiskPage
+from ui.workflows.visits.visits_page import HandoverDialog, VisitsPage
 
 
 def _page(window, key: str):
@@ -67,12 +68,12 @@ def test_an_overdue_visit_is_booked_from_the_record_without_a_reason(qtbot, sqli
     dialog = page.book_dialog
     assert "Book it by 30/11/2026 to catch up" in dialog.hint.text()
     dialog.on.edit.setText("01/12/2026")  # later than catching up: a reason
-    dialog.save()
+    dialog.submit()
     qtbot.waitUntil(lambda: dialog.errors.message("reason") != "", timeout=5000)
     assert "book it by 30/11/2026" in dialog.errors.message("reason")
     dialog.on.edit.setText("30/11/2026")
     with qtbot.waitSignal(window.changed, timeout=5000):
-        dialog.save()
+        dialog.submit()
     qtbot.waitUntil(lambda: "Mon 30/11/2026" in page.booked_value.text(), timeout=5000)
 
 
@@ -91,14 +92,14 @@ def test_record_and_correct_a_hand_over_on_the_visits_page(qtbot, sqlite_service
     assert dialog.agency.currentData() == "probation" and dialog.reason.parentWidget() is None
     dialog.licence_ended_on.edit.setText("20/11/2026")
     dialog.police_from.edit.setText("19/11/2026")
-    dialog.save()
+    dialog.submit()
     qtbot.waitUntil(lambda: dialog.errors.message("police_from") != "", timeout=5000)
     assert "20/11/2026 or later" in dialog.errors.message("police_from")
     if os.environ.get("RSO_SCREENSHOTS"):
         dialog.grab().save("screenshots/handover-dialog.png")
     dialog.police_from.edit.setText("23/11/2026")
-    with qtbot.waitSignal(page.info_loaded, timeout=5000):
-        dialog.save()
+    with qtbot.waitSignal(page.details_loaded, timeout=5000):
+        dialog.submit()
     qtbot.waitUntil(lambda: page.handover_value.text().startswith("Since 23/11/2026"), timeout=5000)
     assert page.handover_value.text() == "Since 23/11/2026, from the Probation Service (licence ended 20/11/2026)"
     due = add_working_days(date(2026, 11, 23), 10)
@@ -109,11 +110,11 @@ def test_record_and_correct_a_hand_over_on_the_visits_page(qtbot, sqlite_service
     fix = page.open_handover()
     assert fix.police_from.date() == date(2026, 11, 23)
     fix.police_from.edit.setText("24/11/2026")
-    fix.save()  # a correction needs its reason
+    fix.submit()  # a correction needs its reason
     qtbot.waitUntil(lambda: fix.errors.message("reason") != "", timeout=5000)
     fix.reason.setPlainText("The transfer letter gives Tuesday as the take-over date")
-    with qtbot.waitSignal(page.info_loaded, timeout=5000):
-        fix.save()
+    with qtbot.waitSignal(page.details_loaded, timeout=5000):
+        fix.submit()
     qtbot.waitUntil(lambda: page.handover_value.text().startswith("Since 24/11/2026"), timeout=5000)
     qtbot.waitUntil(lambda: any(line.revision.entity == "police_handover" for line in window.history_model.rows()),
                     timeout=5000)
@@ -129,7 +130,7 @@ def test_the_risk_page_flags_an_assessment_without_a_review_date(qtbot, sqlite_s
 
     with sqlite_services.session_factory.begin() as s:  # as saved before review dates were filled in
         s.execute(update(m.RiskAssessment).where(m.RiskAssessment.id == ra).values(review_by=None))
-    with qtbot.waitSignal(page.info_loaded, timeout=5000):
+    with qtbot.waitSignal(page.details_loaded, timeout=5000):
         window.reload()
     qtbot.waitUntil(lambda: page.review_value.text().startswith("No review date"), timeout=5000)
     assert page.review_value.objectName() == "panelWarning"

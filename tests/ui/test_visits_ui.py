@@ -15,9 +15,11 @@ from rso_manager.services import devices, visits
 from rso_manager.services.visits import VisitInput
 from tests.ui.conftest import make_offender
 from ui.record_window import RecordWindow
-from ui.workflows.planner import PlannerPage, planner_of
-from ui.workflows.visit_form import BookDialog, VisitForm
-from ui.workflows.visits import RiskPage, VisitsPage
+from ui.workflows.visits.booking import BookDialog
+from ui.workflows.visits.planner import PlannerPage, planner_of
+from ui.workflows.visits.risk_page import RiskPage
+from ui.workflows.visits.visit_form import VisitForm
+from ui.workflows.visits.visits_page import VisitsPage
 
 GOOD_IMEI = "490154203237518"
 
@@ -44,7 +46,7 @@ def _choose(combo, value) -> None:
 def _save_and_wait(qtbot, window: RecordWindow, form: VisitForm):
     page: VisitsPage = window.section_tabs["visits"]
     with qtbot.waitSignal(page.visit_recorded, timeout=5000) as got, qtbot.waitSignal(window.changed, timeout=5000):
-        form.save()
+        form.submit()
     return got.args[0]
 
 
@@ -110,7 +112,7 @@ def test_announced_without_a_reason_is_refused_beside_the_reason_and_keeps_the_n
     form.announced.setChecked(True)  # the box appears at once
     assert form.departures_box.isVisibleTo(form)
     assert "Announced in advance" in form.departures_label.text()
-    form.save()
+    form.submit()
     qtbot.waitUntil(lambda: form.errors.message("override_reason") != "", timeout=5000)
     assert "say why" in form.errors.message("override_reason")
     assert form.errors.is_marked("override_reason")
@@ -156,7 +158,7 @@ def test_future_time_and_absent_officer_are_shown_beside_their_fields(qtbot, sql
     form.notes.setPlainText("Typed before the mistake")
     _choose(form.outcome, "seen")
     form.when.date.edit.setText("26/11/2026")
-    form.save()
+    form.submit()
     qtbot.waitUntil(lambda: form.errors.message("visited_at") != "", timeout=5000)
     assert "in the future" in form.errors.message("visited_at")
     assert form.when.date.text() == "26/11/2026" and form.notes.toPlainText() == "Typed before the mistake"
@@ -165,7 +167,7 @@ def test_future_time_and_absent_officer_are_shown_beside_their_fields(qtbot, sql
         s.add(Absence(user_id=world.supervisor.user_id, starts_on=date(2026, 11, 24), ends_on=date(2026, 11, 27),
                       reason="leave", created_at=clock.now()))
     form.when.date.edit.setText("25/11/2026")
-    form.save()
+    form.submit()
     qtbot.waitUntil(lambda: form.errors.message("officer_ids") != "", timeout=5000)
     assert "absent" in form.errors.message("officer_ids")
     assert form.errors.message("visited_at") == ""
@@ -180,7 +182,7 @@ def test_an_undeclared_device_found_opens_a_breach(qtbot, sqlite_services, world
     assert not form.found_warning.isVisibleTo(form)
     row = form.add_found_device("phone", "Unbranded smartphone", "12345")
     assert form.found_warning.isVisibleTo(form) and "opened" in form.found_warning.text()
-    form.save()
+    form.submit()
     qtbot.waitUntil(lambda: form.errors.message("found_devices[0].imei") != "", timeout=5000)
     assert form.errors.message("found_devices[0].imei")
     assert row.make_model.text() == "Unbranded smartphone"
@@ -231,13 +233,13 @@ def test_book_a_visit_from_the_record(qtbot, sqlite_services, world, prompter, r
     dialog: BookDialog = page.book_dialog
     assert dialog.officer_ids() == (world.om.user_id, world.supervisor.user_id)
     dialog.on.edit.setText("24/02/2027")  # far outside the window: a reason is needed
-    dialog.save()
+    dialog.submit()
     qtbot.waitUntil(lambda: dialog.errors.message("reason") != "", timeout=5000)
     assert "outside the due window" in dialog.errors.message("reason")
     dialog.on.edit.setText("27/11/2026")
     _choose(dialog.band, "evening")
     with qtbot.waitSignal(window.changed, timeout=5000):
-        dialog.save()
+        dialog.submit()
     qtbot.waitUntil(lambda: "Fri 27/11/2026, evening" in page.booked_value.text(), timeout=5000)
     # Recording the visit then offers the booking.
     form = _form(qtbot, window)
@@ -256,13 +258,13 @@ def test_risk_page_shows_the_interval_and_window_and_changes_the_plan(qtbot, sql
     assert page.window_value.text().startswith("Due between 25/11/2026 and")
 
     dialog = page.open_assessment()
-    dialog.save()  # nothing chosen: the service's messages beside the fields
+    dialog.submit()  # nothing chosen: the service's messages beside the fields
     qtbot.waitUntil(lambda: dialog.errors.message("tool") != "", timeout=5000)
     assert dialog.errors.message("level")
     _choose(dialog.tool, "RM2000")
     _choose(dialog.level, "high")
-    with qtbot.waitSignal(page.info_loaded, timeout=5000):
-        dialog.save()
+    with qtbot.waitSignal(page.details_loaded, timeout=5000):
+        dialog.submit()
     qtbot.waitUntil(lambda: "high risk: every 3 months" in page.interval_value.text(), timeout=5000)
     assert page.risk_value.text() == "High (RM2000, assessed 25/11/2026)"
     assert [e.summary for e in page.model.rows()] == ["RM2000: High"]
@@ -271,12 +273,12 @@ def test_risk_page_shows_the_interval_and_window_and_changes_the_plan(qtbot, sql
     assert plan.interval.currentData() is None and "every 3 months" in plan.interval.currentText()
     _choose(plan.interval, 6)
     plan.headings["supervision"].setPlainText("Fortnightly appointments with the offender manager")
-    plan.save()
+    plan.submit()
     qtbot.waitUntil(lambda: plan.errors.message("reason") != "", timeout=5000)
     assert "supervisor's sign-off" in plan.errors.message("reason")
     plan.reason.setPlainText("Stable for years; MAPPA meeting agreed a longer interval")
-    with qtbot.waitSignal(page.info_loaded, timeout=5000):
-        plan.save()
+    with qtbot.waitSignal(page.details_loaded, timeout=5000):
+        plan.submit()
     assert "Plan sent for sign-off" in [t for _k, t, _x in prompter.messages]
     assert "Waiting for a supervisor's sign-off" in page.plan_value.text()
     assert page.heading_rows["supervision"][1].text() == "Fortnightly appointments with the offender manager"
@@ -327,7 +329,7 @@ def test_planner_shows_the_overdue_visit_first_and_books_it(qtbot, make_window, 
     _choose(dialog.band, "morning")
     dialog.reason.setPlainText("Duty officer unavailable on the first date")
     with qtbot.waitSignal(page.loaded, timeout=5000):
-        dialog.save()
+        dialog.submit()
     [again] = [i for i in page.view.items if i.status == "booked"]
     assert again.proposed_on == date(2026, 11, 28) and again.time_band == "morning"
 
@@ -400,15 +402,23 @@ def test_screenshots(qtbot, qapp, make_window, sqlite_services, world, prompter,
     make_offender(s, om, "Wrenshaw", "Harvey")
 
     window = make_window(om)
-    window.resize(1400, 820)
+    window.resize(1280, 720)
     page = _planner(qtbot, window)
     if page.view.items:
         page.select(page.view.overdue[0] if page.view.overdue else page.view.items[0])
     qtbot.wait(100)
     window.grab().save(str(out / "planner-week.png"))
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.month_button.click()
+    qtbot.wait(100)
+    window.grab().save(str(out / "planner-month.png"))
 
     rw = record_window(arthur)
-    rw.resize(1180, 820)
+    rw.resize(1280, 720)
+    visits_page = _page(rw, "visits")
+    qtbot.waitUntil(lambda: visits_page.info is not None, timeout=5000)
+    qtbot.wait(100)
+    rw.grab().save(str(out / "record-visits.png"))
     form = _form(qtbot, rw)
     _choose(form.outcome, "seen")
     _choose(form.check_rows[0].result, "checked")

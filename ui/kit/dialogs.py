@@ -17,10 +17,14 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.kit.forms import (
@@ -35,23 +39,41 @@ from ui.prompter import Prompter
 from ui.worker import Worker
 
 
+def record_heading(title: str, record: OffenderRecord | None) -> str:
+    """A dialog's heading naming the record it is about: "Record a device: SMITH, John (RSO-0001)"."""
+    return f"{title}: {record.name} ({record.reference})" if record else title
+
+
 class ServiceDialog(QDialog):
     """A dialog that saves through one service call on the worker. Problems show under the
-    fields they name; everything typed stays. Ctrl+Enter saves, even from a text box."""
+    fields they name; everything typed stays. Return or Ctrl+Enter saves, wherever the focus is.
+    Closing with unsaved text asks first, and does nothing while a save is on its way."""
 
     saved = Signal(object)
+    failure_title = "Not saved"  # the title of a message about a failed save
+    # What closing with unsaved text asks.
+    discard_question = ("Discard what you typed?",
+                        "This form has text that is not saved. Close it and lose the text?", "Discard")
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *, title: str,
-                 heading: str, hint: str = "", save_text: str = "Save", parent: QWidget | None = None) -> None:
+                 heading: str, hint: str = "", save_text: str = "Save", failure_title: str | None = None,
+                 min_width: int = 500, on_reload: Callable[[], None] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        if failure_title is not None:
+            self.failure_title = failure_title
+        # A save refused because someone changed the entry meanwhile offers Reload: this re-reads
+        # what the dialog was opened from.
+        self.on_reload = on_reload
         self.setWindowTitle(title)
         self.layout_ = QVBoxLayout(self)
         # The layout sets the least size, so rows shown later (or a tall text box) are never
         # squeezed; the heading's width keeps the dialog from being narrow.
         self.layout_.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
         self.heading = QLabel(heading)
-        self.heading.setMinimumWidth(500)
+        # The least width: the layout (SetMinimumSize), not setMinimumWidth, sets the dialog's.
+        self.layout_.addStrut(min_width)
         self.heading.setObjectName("dialogHeading")
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.heading.setWordWrap(True)
@@ -76,6 +98,9 @@ class ServiceDialog(QDialog):
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             QShortcut(QKeySequence(keys), self).activated.connect(self.submit)
         self.typed_fields: dict[str, QWidget] = {}
+        self.busy = False  # a save is on its way: its result decides what happens
+        self._clean_text: list[str] = []
+        self.saved.connect(self._settle)
 
     def row(self, label: str, name: str, widget: QWidget) -> QWidget:
         add_row(self.form, label, self.errors, name, widget)
@@ -83,8 +108,42 @@ class ServiceDialog(QDialog):
             self.typed_fields[name] = widget
         return widget
 
+    def address_rows(self, postcode_label: str = "&Postcode") -> None:
+        """The address fields (line1, town, postcode), named as the services name them."""
+        self.line1 = QLineEdit()
+        self.line1.setMaxLength(200)
+        self.line1.setPlaceholderText("House number and street")
+        self.row("&Address", "line1", self.line1)
+        self.town = QLineEdit()
+        self.town.setMaxLength(100)
+        self.row("&Town", "town", self.town)
+        self.postcode = QLineEdit()
+        self.postcode.setMaxLength(10)
+        self.postcode.setPlaceholderText("e.g. NM1 2AB")
+        self.row(postcode_label, "postcode", self.postcode)
+
     def finish(self) -> None:
         self.layout_.addWidget(self.buttons)
+        self.mark_clean()
+        self.return_means_save()
+
+    def return_means_save(self) -> None:
+        """Return always saves: no other button of the form (Remove, Add another item...) takes
+        it over when it has the focus."""
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(button is self.save_button)
+        self.save_button.setDefault(True)
+
+    def _typed(self) -> list[str]:
+        return ([e.text() for e in self.findChildren(QLineEdit)]
+                + [e.toPlainText() for e in self.findChildren(QPlainTextEdit)])
+
+    def mark_clean(self) -> None:
+        """What is in the fields now is what was loaded, not typed (e.g. a proposal read back)."""
+        self._clean_text = self._typed()
+
+    def is_dirty(self) -> bool:
+        return self._typed() != self._clean_text
 
     def fit(self) -> None:
         """Grow to show everything (rows shown later, messages under fields), within the screen."""
@@ -97,6 +156,7 @@ class ServiceDialog(QDialog):
         self.resize(width, height)
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        self.return_means_save()  # and the buttons added after finish()
         super().showEvent(event)
         self.fit()
 
@@ -110,6 +170,7 @@ class ServiceDialog(QDialog):
             self.fit()
             return False
         self.save_button.setEnabled(False)
+        self.busy = True
         self._worker.submit(fn, *args, owner=self, on_success=self._done, on_error=self._failed, **kwargs)
         return True
 
@@ -118,10 +179,29 @@ class ServiceDialog(QDialog):
         self.saved.emit(result)
         self.accept()
 
+    def _settle(self, result: Any) -> None:
+        self.busy = False
+        self.errors.clear()
+        self.mark_clean()
+        self.after_success(result)
+
+    def after_success(self, result: Any) -> None:
+        """Something to say once saved (e.g. that a breach opened)."""
+
     def _failed(self, exc: BaseException) -> None:
+        self.busy = False
         self.save_button.setEnabled(True)
-        report_failure(self._prompter, exc, title="Not saved", errors=self.errors)
+        report_failure(self._prompter, exc, title=self.failure_title, errors=self.errors,
+                       on_reload=self.on_reload)
         self.fit()
+
+    def reject(self) -> None:
+        if self.busy:
+            return
+        title, text, ok = self.discard_question
+        if self.is_dirty() and not self._prompter.confirm(title, text, ok=ok, cancel="Keep editing"):
+            return
+        super().reject()
 
     def submit(self) -> None:
         raise NotImplementedError

@@ -8,6 +8,8 @@ from datetime import date, datetime, timedelta
 from rso_manager.clock import LONDON
 from rso_manager.services.caseload import GENDERS, RISK_LABEL
 
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}")
 _DATE = re.compile(r"^\s*(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})\s*$")
 
 
@@ -56,7 +58,19 @@ def mappa_text(category: int | None, level: int | None) -> str:
 
 
 def show_value(value: object) -> str:
-    """A stored value as a person reads it."""
+    """A stored value as a person reads it, including a date or time that reached us as text
+    (a copy kept as JSON, an imported row): dd/mm/yyyy and HH:MM, never ISO."""
+    if isinstance(value, str):
+        text = value.strip()
+        try:
+            if _ISO_DATE.match(text):
+                return fmt_date(date.fromisoformat(text))
+            if _ISO_MOMENT.match(text):
+                moment = datetime.fromisoformat(text)
+                return fmt_datetime(moment) if moment.tzinfo else moment.strftime("%d/%m/%Y %H:%M")
+        except ValueError:
+            pass
+        return value
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime):

@@ -92,6 +92,10 @@ class FieldErrors:
     def widget(self, name: str) -> QWidget:
         return self._fields[name].widget
 
+    def error_line(self, name: str) -> QLabel:
+        """The line under a field where its message shows (to style one field's messages)."""
+        return self._fields[name].error
+
     def message(self, name: str) -> str:
         field = self._fields.get(name)
         return field.error.text() if field and not field.error.isHidden() else ""

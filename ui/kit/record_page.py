@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -30,7 +29,7 @@ from rso_manager.services.unit_of_work import Actor, Services
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED, report_failure
-from ui.kit.tables import Column, RowsModel, sorted_list_view
+from ui.kit.tables import Column, ListPanel, RowsModel, sorted_list_view
 from ui.prompter import Prompter
 from ui.worker import Worker
 
@@ -84,12 +83,14 @@ class SectionTab(QWidget):
     void_requested = Signal(object)  # EntryRow
     add_requested = Signal(str)
 
-    def __init__(self, spec: SectionSpec, can_write: bool, parent: QWidget | None = None) -> None:
+    def __init__(self, spec: SectionSpec, can_write: bool, parent: QWidget | None = None, *,
+                 about: str | None = None) -> None:
+        """ABOUT replaces the part's description above the list (a workflow saying how it works)."""
         super().__init__(parent)
         self.spec = spec
         self.can_write = can_write
         layout = QVBoxLayout(self)
-        about = QLabel(spec.about)
+        about = QLabel(spec.about if about is None else about)
         about.setWordWrap(True)
         about.setObjectName("hint")
         layout.addWidget(about)
@@ -115,12 +116,8 @@ class SectionTab(QWidget):
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.view.selectionModel().selectionChanged.connect(self._selection_changed)
-        self.empty = QLabel("Nothing recorded yet.")
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.view)
-        self.stack.addWidget(self.empty)
+        self.stack = ListPanel(self.view, "Nothing recorded yet.")
+        self.empty = self.stack.empty
         layout.addWidget(self.stack, 1)
 
     def set_record(self, record: OffenderRecord) -> None:
@@ -140,7 +137,7 @@ class SectionTab(QWidget):
 
     def set_entries(self, entries: tuple[EntryRow, ...]) -> None:
         self.model.set_rows(entries)
-        self.stack.setCurrentWidget(self.view if entries else self.empty)
+        self.stack.show_rows(len(entries))
         self._selection_changed()
 
     def selected_entry(self) -> EntryRow | None:
@@ -243,22 +240,33 @@ def detail_label() -> QLabel:
 
 
 class DetailedSectionTab(SectionTab):
-    """A SectionTab whose list shows a workflow's own columns and reloads its detail from a
-    service after each record (re)load."""
+    """A SectionTab that reads a workflow's own detail from a service (fetch() on the worker,
+    show_details() here) after each record (re)load, only while it is on screen.
+
+    Test seams: `loading` while a read is out, `loaded` once the latest has been shown,
+    `loads` counts the reads shown, and details_loaded is emitted after each."""
 
     details_loaded = Signal()
+    FAILED_TITLE = "This part of the record could not be read"
 
-    def __init__(self, ctx: RecordContext, spec: SectionSpec, model: DetailedEntries) -> None:
-        super().__init__(spec, ctx.actor.can(Permission.WRITE_CASES))
+    def __init__(self, ctx: RecordContext, spec: SectionSpec, model: DetailedEntries | None = None, *,
+                 about: str | None = None) -> None:
+        """MODEL: the list's own columns (None keeps the part's generic entries list); ABOUT as
+        for SectionTab."""
+        super().__init__(spec, ctx.actor.can(Permission.WRITE_CASES), about=about)
         self.ctx = ctx
         self.record: OffenderRecord | None = None
         self._seq = 0
         self._stale = False
-        self.model = model
-        model.setParent(self)
-        proxy = self.view.model()
-        proxy.setSourceModel(model)  # type: ignore[union-attr]
+        if model is not None:
+            self.model = model
+            model.setParent(self)
+            proxy = self.view.model()
+            proxy.setSourceModel(model)  # type: ignore[union-attr]
+        self.loading = False
         self.loaded = False
+        self.loads = 0
+        self._after_load: list[Callable[[], Any]] = []
 
     def fit_columns(self, view: QTableView, stretch: int) -> None:
         header = view.horizontalHeader()
@@ -307,22 +315,41 @@ class DetailedSectionTab(SectionTab):
         if self.record is None:
             return
         self._stale = False
-        self.loaded = False
+        self.loading, self.loaded = True, False
         self._seq += 1
         seq = self._seq
         self.ctx.worker.submit(self.fetch, self.ctx.services, self.ctx.actor, self.record.offender_id, owner=self,
-                               on_success=lambda data: self._arrived(seq, data), on_error=self._failed)
+                               on_success=lambda data: self._arrived(seq, data),
+                               on_error=lambda exc: self._failed(seq, exc))
 
     def _arrived(self, seq: int, data: Any) -> None:
-        if seq != self._seq:
+        if seq != self._seq:  # a later read is out: this one shows the record as it was
             return
+        self.loading = False
         self.show_details(data)
         self.loaded = True
+        self.loads += 1
         self._selection_changed()
         self.details_loaded.emit()
+        waiting, self._after_load = self._after_load, []
+        for action in waiting:
+            action()
 
-    def _failed(self, exc: BaseException) -> None:
-        self.ctx.report(exc, "This part of the record could not be read")
+    def _failed(self, seq: int, exc: BaseException) -> None:
+        if seq != self._seq:  # superseded: the later read reports for itself
+            return
+        self.loading = False
+        self._stale = True  # read again when the part is next brought forward
+        self._after_load.clear()
+        self.ctx.report(exc, self.FAILED_TITLE)
+
+    def when_loaded(self, action: Callable[[], Any]) -> None:
+        """ACTION now, or once the read out now has been shown (dropped if it fails): an action
+        asked for as the part is brought forward, before its detail has been read."""
+        if self.loading:
+            self._after_load.append(action)
+        else:
+            action()
 
     def fetch(self, services, actor, offender_id) -> Any:  # runs on the worker
         raise NotImplementedError

@@ -135,10 +135,11 @@ def sorted_list_view(model: QAbstractItemModel, *, wrap: bool = False) -> QTable
 
 
 class ListPanel(QStackedWidget):
-    """A list, or in its place a sentence saying why it is empty and what to do: an empty grid
-    says nothing, and looks like a list that failed to load."""
+    """A list (or any content: the dashboard's tiles), or in its place a sentence saying why it
+    is empty and what to do: an empty grid says nothing, and looks like a list that failed to
+    load."""
 
-    def __init__(self, view: QTableView, empty_text: str, parent: QWidget | None = None) -> None:
+    def __init__(self, view: QWidget, empty_text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.view = view
         self.empty = QLabel(empty_text)

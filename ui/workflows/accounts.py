@@ -1,4 +1,4 @@
-"""The administrator's account management: new accounts and teams, and changes to an account
+"""The administrator's accounts page: every account, new accounts and teams, and changes to an account
 (role, team, ViSOR/MOSOVO training, closing, unlocking) with a recorded reason. The rules
 (password policy, who may do this, what is audited) are the users service's."""
 
@@ -9,12 +9,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
+    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -26,47 +26,31 @@ from rso_manager.services.second_factor import (
     everyone_required,
     set_required_for_everyone,
 )
-from rso_manager.services.users import UserInfo, change_user, create_team, create_user, list_teams
-from ui.extensions import main_window_hook
-from ui.kit.forms import FieldErrors, add_row, report_failure
+from rso_manager.services.users import (
+    UserInfo,
+    change_user,
+    create_team,
+    create_user,
+    list_teams,
+    list_users,
+)
+from ui.extensions import WorkflowHost, main_window_hook
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.tables import configure_list_view
 from ui.login import PASSWORD_RULES
+from ui.table_models import UsersModel
 
 
-class _AccountDialog(QDialog):
-    """Runs one users-service call on the worker; problems appear beside their fields."""
+class _AccountDialog(ServiceDialog):
+    """One users-service call; problems appear beside their fields."""
 
-    def __init__(self, window, title: str) -> None:
-        super().__init__(window)
-        self.window_ = window
-        self.setWindowTitle(title)
+    def __init__(self, host: WorkflowHost, title: str, *, hint: str = "") -> None:
+        super().__init__(host.services, host.actor, host.worker, host.prompter, title=title, heading=title,
+                         hint=hint, parent=host.window)
         self.setMinimumWidth(520)
-        self.layout_ = QVBoxLayout(self)
-        self.errors = FieldErrors()
-        self.layout_.addWidget(self.errors.general)
-        self.form = QFormLayout()
-        self.layout_.addLayout(self.form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        self.layout_.addWidget(self.buttons)
 
-    def _run(self, fn, *args, **kwargs) -> None:
-        self.buttons.setEnabled(False)
-        self.window_.worker.submit(fn, *args, owner=self, on_success=self._saved, on_error=self._failed, **kwargs)
-
-    def _saved(self, _result) -> None:
-        self.window_._load_users()
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self.buttons.setEnabled(True)
-        if isinstance(exc, ValidationFailed):
-            self.errors.show(exc)
-        else:
-            report_failure(self.window_.prompter, exc, title="Not saved")
-
-    def save(self) -> None:  # pragma: no cover - overridden
-        raise NotImplementedError
+    def save(self) -> None:
+        self.submit()
 
 
 def _team_combo(teams, current: int | None = None, *, none_label: str = "No team") -> QComboBox:
@@ -80,15 +64,12 @@ def _team_combo(teams, current: int | None = None, *, none_label: str = "No team
 
 
 class NewAccountDialog(_AccountDialog):
-    def __init__(self, window, teams) -> None:
-        super().__init__(window, "New account")
+    def __init__(self, host: WorkflowHost, teams) -> None:
         codes = " and ".join(r.label.lower() + "s" for r in Role if r in ALWAYS_REQUIRED)
-        hint = QLabel(f"{PASSWORD_RULES}\n\nOnly ViSOR/MOSOVO-trained staff can make case entries or hold "
-                      f"cases. {codes[0].upper()}{codes[1:]} also sign in with a one-time code, set up at "
-                      "their first sign-in.")
-        hint.setObjectName("hint")
-        hint.setWordWrap(True)
-        self.layout_.insertWidget(0, hint)
+        super().__init__(host, "New account", hint=(
+            f"{PASSWORD_RULES}\n\nOnly ViSOR/MOSOVO-trained staff can make case entries or hold "
+            f"cases. {codes[0].upper()}{codes[1:]} also sign in with a one-time code, set up at "
+            "their first sign-in."))
         self.username, self.display_name = QLineEdit(), QLineEdit()
         self.password, self.password_again = QLineEdit(), QLineEdit()
         for field in (self.password, self.password_again):
@@ -98,27 +79,28 @@ class NewAccountDialog(_AccountDialog):
             self.role.addItem(role.label, role.value)
         self.team = _team_combo(teams)
         self.trained = QCheckBox("ViSOR/MOSOVO trained (accredited)")
-        add_row(self.form, "&Username", self.errors, "username", self.username)
-        add_row(self.form, "&Full name", self.errors, "display_name", self.display_name)
-        add_row(self.form, "&Password", self.errors, "password", self.password)
-        add_row(self.form, "Password &again", self.errors, "password_again", self.password_again)
-        add_row(self.form, "&Role", self.errors, "role", self.role)
-        add_row(self.form, "&Team", self.errors, "team_id", self.team)
-        add_row(self.form, "", self.errors, "trained", self.trained)
+        self.row("&Username", "username", self.username)
+        self.row("&Full name", "display_name", self.display_name)
+        self.row("&Password", "password", self.password)
+        self.row("Password &again", "password_again", self.password_again)
+        self.row("&Role", "role", self.role)
+        self.row("&Team", "team_id", self.team)
+        self.row("", "trained", self.trained)
+        self.finish()
 
-    def save(self) -> None:
+    def submit(self) -> None:
         if self.password.text() != self.password_again.text():
             self.errors.show(ValidationFailed(FieldProblem("password_again", "The two passwords differ; type the same password twice.")))
             return
-        self._run(create_user, self.window_.services, self.window_.actor,
+        self.call(create_user, self._services, self._actor,
                   username=self.username.text().strip(), display_name=self.display_name.text(),
                   password=self.password.text(), role=Role(self.role.currentData()),
                   team_id=self.team.currentData(), trained=self.trained.isChecked())
 
 
 class ChangeAccountDialog(_AccountDialog):
-    def __init__(self, window, user: UserInfo, teams) -> None:
-        super().__init__(window, f"Change account: {user.display_name}")
+    def __init__(self, host: WorkflowHost, user: UserInfo, teams) -> None:
+        super().__init__(host, f"Change account: {user.display_name}")
         self.user = user
         self.role = QComboBox()
         for role in Role:
@@ -136,16 +118,17 @@ class ChangeAccountDialog(_AccountDialog):
         self.reset_code.setEnabled(user.second_factor)
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("Why is this account changing?")
-        add_row(self.form, "&Role", self.errors, "role", self.role)
-        add_row(self.form, "&Team", self.errors, "team_id", self.team)
-        add_row(self.form, "", self.errors, "trained", self.trained)
-        add_row(self.form, "", self.errors, "active", self.active)
-        add_row(self.form, "", self.errors, "unlock", self.unlock)
-        add_row(self.form, "", self.errors, "reset_second_factor", self.reset_code)
-        add_row(self.form, "R&eason", self.errors, "reason", self.reason)
+        self.row("&Role", "role", self.role)
+        self.row("&Team", "team_id", self.team)
+        self.row("", "trained", self.trained)
+        self.row("", "active", self.active)
+        self.row("", "unlock", self.unlock)
+        self.row("", "reset_second_factor", self.reset_code)
+        self.row("R&eason", "reason", self.reason)
+        self.finish()
 
-    def save(self) -> None:
-        self._run(change_user, self.window_.services, self.window_.actor, self.user.id, self.user.version_id,
+    def submit(self) -> None:
+        self.call(change_user, self._services, self._actor, self.user.id, self.user.version_id,
                   reason=self.reason.text(), role=Role(self.role.currentData()),
                   team_id=self.team.currentData(), trained=self.trained.isChecked(),
                   active=self.active.isChecked(), unlock=self.unlock.isChecked(),
@@ -153,22 +136,57 @@ class ChangeAccountDialog(_AccountDialog):
 
 
 class NewTeamDialog(_AccountDialog):
-    def __init__(self, window) -> None:
-        super().__init__(window, "New team")
+    def __init__(self, host: WorkflowHost) -> None:
+        super().__init__(host, "New team")
         self.name = QLineEdit()
-        add_row(self.form, "Team &name", self.errors, "name", self.name)
+        self.row("Team &name", "name", self.name)
+        self.finish()
 
-    def save(self) -> None:
-        self._run(create_team, self.window_.services, self.window_.actor, self.name.text())
+    def submit(self) -> None:
+        self.call(create_team, self._services, self._actor, self.name.text())
+
+
+class AccountsPage(QWidget):
+    """The administrator's page: every account, and the buttons that change them."""
+
+    def __init__(self, host: WorkflowHost) -> None:
+        super().__init__()
+        self.host = host
+        layout = QVBoxLayout(self)
+        title = QLabel("User accounts")
+        title.setObjectName("pageTitle")
+        layout.addWidget(title)
+        note = QLabel("As an administrator you manage accounts and the audit trail. Administrators "
+                      "have no caseload and cannot open offender records (Data Protection Act 2018, "
+                      "s.57: data is seen only by those who need it). Every change to an account "
+                      "is audited with its reason.")
+        note.setWordWrap(True)
+        note.setObjectName("hint")
+        layout.addWidget(note)
+        self.bar = QHBoxLayout()
+        layout.addLayout(self.bar)
+        self.model = UsersModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("usersTable")
+        self.table.setModel(self.model)
+        configure_list_view(self.table)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        layout.addWidget(self.table, 1)
+
+    def refresh(self) -> None:
+        self.host.worker.submit(list_users, self.host.services, self.host.actor, owner=self,
+                                on_success=self.model.set_rows, on_error=self.host.report)
 
 
 class Accounts:
-    """Buttons on the administrator's accounts page and the dialogs behind them."""
+    """The accounts page, its buttons and the dialogs behind them."""
 
-    def __init__(self, window) -> None:
-        self.window = window
+    def __init__(self, host: WorkflowHost) -> None:
+        self.host = host
         self.dialog: QDialog | None = None
-        bar = QHBoxLayout()
+        self.page = AccountsPage(host)
+        self.model, self.table = self.page.model, self.page.table
         self.new_button = QPushButton("New account...")
         self.new_button.setShortcut(QKeySequence("Ctrl+Shift+U"))
         self.new_button.clicked.connect(self.new_account)
@@ -182,62 +200,61 @@ class Accounts:
                                      "signs in with a one-time code")
         self.codes_button.clicked.connect(self.toggle_codes_for_everyone)
         for button in (self.new_button, self.change_button, self.team_button, self.codes_button):
-            bar.addWidget(button)
-        bar.addStretch(1)
-        holder = QWidget()
-        holder.setLayout(bar)
-        page_layout = window.admin_page.layout()
-        page_layout.insertWidget(page_layout.indexOf(window.users_table), holder)
-        window.users_table.doubleClicked.connect(lambda _i: self.change_selected())
-        action = QAction("New &account...", window)
+            self.page.bar.addWidget(button)
+        self.page.bar.addStretch(1)
+        self.table.doubleClicked.connect(lambda _i: self.change_selected())
+        host.add_page("accounts", "User &accounts", self.page, order=10, shortcut="Ctrl+2")
+        host.show_page("accounts")  # loads the list
+        action = QAction("New &account...", host.window)
         action.triggered.connect(self.new_account)
-        window.add_menu_action("file", action, order=10)
-        window.worker.submit(everyone_required, window.services, owner=window,
-                             on_success=self.codes_button.setChecked, on_error=window.report)
+        host.add_menu_action("file", action, order=10)
+        host.worker.submit(everyone_required, host.services, owner=self.page,
+                           on_success=self.codes_button.setChecked, on_error=host.report)
 
     def toggle_codes_for_everyone(self) -> None:
         wanted = self.codes_button.isChecked()
         self.codes_button.setChecked(not wanted)  # until saved
-        reason = self.window.prompter.ask_reason(
+        reason = self.host.prompter.ask_reason(
             "Sign-in codes for every account",
             ("Every account will sign in with a one-time code, set up at its next sign-in. "
              if wanted else "Only administrators and the OMU lead will need a one-time code. ")
             + "Why is this changing?")
         if reason is None:
             return
-        self.window.worker.submit(set_required_for_everyone, self.window.services, self.window.actor, wanted,
-                                  reason, owner=self.window,
-                                  on_success=lambda _r: self.codes_button.setChecked(wanted),
-                                  on_error=self.window.report)
+        self.host.worker.submit(set_required_for_everyone, self.host.services, self.host.actor, wanted,
+                                reason, owner=self.page,
+                                on_success=lambda _r: self.codes_button.setChecked(wanted),
+                                on_error=self.host.report)
 
     def _with_teams(self, build) -> None:
-        self.window.worker.submit(list_teams, self.window.services, owner=self.window,
-                                  on_success=lambda teams: self._show(build(teams)),
-                                  on_error=self.window.report)
+        self.host.worker.submit(list_teams, self.host.services, owner=self.page,
+                                on_success=lambda teams: self._show(build(teams)),
+                                on_error=self.host.report)
 
-    def _show(self, dialog: QDialog) -> None:
+    def _show(self, dialog: ServiceDialog) -> None:
         self.dialog = dialog
+        dialog.saved.connect(lambda _result: self.page.refresh())
         dialog.open()
 
     def new_account(self) -> None:
-        self._with_teams(lambda teams: NewAccountDialog(self.window, teams))
+        self._with_teams(lambda teams: NewAccountDialog(self.host, teams))
 
     def new_team(self) -> None:
-        self._show(NewTeamDialog(self.window))
+        self._show(NewTeamDialog(self.host))
 
     def selected_user(self) -> UserInfo | None:
-        rows = self.window.users_table.selectionModel().selectedRows()
-        return self.window.users_model.rows()[rows[0].row()] if rows else None
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
 
     def change_selected(self) -> None:
         user = self.selected_user()
         if user is None:
-            self.window.prompter.info("Change account", "Select the account to change in the list first.")
+            self.host.prompter.info("Change account", "Select the account to change in the list first.")
             return
-        self._with_teams(lambda teams: ChangeAccountDialog(self.window, user, teams))
+        self._with_teams(lambda teams: ChangeAccountDialog(self.host, user, teams))
 
 
 @main_window_hook(order=100)
-def install(window) -> None:
-    if window.actor.can(Permission.MANAGE_USERS) and hasattr(window, "admin_page"):
-        window.add_part(Accounts(window))
+def install(host: WorkflowHost) -> None:
+    if host.actor.can(Permission.MANAGE_USERS):
+        host.add_part(Accounts(host))

@@ -123,10 +123,12 @@ class ActionsPage(DetailedSectionTab):
         about = self.findChild(QLabel, "hint")
         about.setText("Risk management plan actions, each with an owner and a due date. Open actions come "
                       "first, soonest due; an overdue action is shown in red until its result is recorded.")
-        self.wrap_columns(self.view, {0: "30/11/2026", 2: "Olly Manager", 3: "Spoke to the school's",
-                                      4: "Overdue by 12 days"}, stretch=1)
+        self.wrap_columns(self.view, {0: "30/11/2026", 2: "Samantha Supervisor",
+                                      3: "Spoke to the school's safeguarding lead", 4: "Overdue by 12 days"}, stretch=1)
         self.add = self.add_button_for("Add an action...", self.open_add, tip="A new plan action (Ctrl+N)")
         self.add.setShortcut(QKeySequence("Ctrl+N"))
+        self.empty.setText("No actions on the plan yet." + (" Add one with \u201cAdd an action\u201d: what is to be "
+                                                             "done, who owns it and when it is due." if self.can_write else ""))
         self.result_button = self.add_button_for("Record the result...", self.open_result,
                                                  tip="What was done for the selected action (Ctrl+E)")
         self.result_button.setShortcut(QKeySequence("Ctrl+E"))

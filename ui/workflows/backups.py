@@ -21,12 +21,12 @@ from PySide6.QtWidgets import QLabel, QToolBar
 from sqlalchemy import select
 
 from rso_manager.clock import Clock
-from rso_manager.database import data_dir
+from rso_manager.database import data_dir, describe
 from rso_manager.persistence import models as m
 from rso_manager.persistence.backup import STAMP, BackupResult, back_up, generations
 from rso_manager.persistence.integrity import IntegrityReport, damaged_message, full_check, state_of
 from rso_manager.services.unit_of_work import Services
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +150,7 @@ def _shutdown(holder: list[QtScheduler | None]) -> None:
         pass
 
 
-def _banner(window, name: str, text: str, style: str) -> QLabel:
+def _banner(host: WorkflowHost, name: str, text: str, style: str) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
     label.setStyleSheet(style)
@@ -160,19 +160,19 @@ def _banner(window, name: str, text: str, style: str) -> QLabel:
     bar.setObjectName(f"{name}Bar")
     bar.setMovable(False)
     bar.addWidget(label)
-    window.add_banner(bar)
+    host.add_banner(bar)
     return label
 
 
 class BackupController(QObject):
     """Owns the two jobs, the status-bar label and the banners for one main window."""
 
-    def __init__(self, window, *, clock: Clock | None = None, folder: Path | None = None,
+    def __init__(self, host: WorkflowHost, *, clock: Clock | None = None, folder: Path | None = None,
                  start_delay: timedelta | None = None) -> None:
-        super().__init__(window)
+        super().__init__(host.window)
         self.setObjectName("backups")
-        self.window = window
-        self.services: Services = window.services
+        self.host = host
+        self.services: Services = host.services
         self.clock: Clock = clock or self.services.clock
         self.folder = folder or backup_folder(self.services)
         self.stem, self.suffix = _stem_suffix(self.services)
@@ -187,21 +187,21 @@ class BackupController(QObject):
         state = state_of(engine_of(self.services))
         self.banner: QLabel | None = None
         if state.damaged:
-            self.banner = _banner(window, "damagedBanner", state.damaged, BANNER_STYLE)
+            self.banner = _banner(host, "damagedBanner", state.damaged, BANNER_STYLE)
         elif state.warning:
-            _banner(window, "plainBanner", state.warning, PLAIN_STYLE)
+            _banner(host, "plainBanner", state.warning, PLAIN_STYLE)
 
         self.label = QLabel()
         self.label.setObjectName("backupStatus")
         self.label.setStyleSheet(STATUS_WARN_STYLE)
-        window.add_status_widget(self.label, order=20)
-        self.action = QAction("Back &up now", window)
+        host.add_status_widget(self.label, order=20)
+        self.action = QAction("Back &up now", host.window)
         self.action.setStatusTip(f"Make a verified backup in {self.folder}")
         self.action.triggered.connect(self.back_up_now)
-        window.add_menu_action("file", self.action, order=60)
+        host.add_menu_action("file", self.action, order=60)
         self.refresh()
         holder = self._holder
-        window.destroyed.connect(lambda *_: _shutdown(holder))
+        host.window.destroyed.connect(lambda *_: _shutdown(holder))
         if not state.damaged:  # a damaged file fails every backup; the banner says what to do
             self.start()
 
@@ -248,7 +248,7 @@ class BackupController(QObject):
 
     def back_up_now(self) -> None:
         self.label.setText("Backing up...")
-        self.window.worker.submit(run_backup, self.services, self.folder, self.bridge, owner=self)
+        self.host.worker.submit(run_backup, self.services, self.folder, self.bridge, owner=self)
 
     # --- showing ------------------------------------------------------------------------------
 
@@ -274,14 +274,15 @@ class BackupController(QObject):
     def _checked(self, report: object) -> None:
         self.last_check = report  # type: ignore[assignment]
         if isinstance(report, IntegrityReport) and not report.ok and self.banner is None:
-            self.banner = _banner(self.window, "damagedBanner",
-                                  damaged_message(self.window.database or "in use", report.summary()), BANNER_STYLE)
+            engine = engine_of(self.services)
+            where = describe(str(engine.url)) if engine is not None else "in use"
+            self.banner = _banner(self.host, "damagedBanner", damaged_message(where, report.summary()), BANNER_STYLE)
 
 
 @main_window_hook(order=20)
-def add_backups(window) -> None:
-    window.add_part(BackupController(window))
+def add_backups(host: WorkflowHost) -> None:
+    host.add_part(BackupController(host))
 
 
-def controller_of(window) -> BackupController | None:
-    return window.part(BackupController)
+def controller_of(host: WorkflowHost) -> BackupController | None:
+    return host.part(BackupController)

@@ -1,4 +1,5 @@
-"""File > Print compliance summary... (Ctrl+P): the compliance summary as a PDF or JSON file.
+"""File > Print compliance summary... (Ctrl+P): the compliance summary as a PDF or JSON file, or
+on paper through the system print dialog.
 
 For supervisors and OMU leads (Permission.PRINT_REPORTS). The dialog only gathers the choices:
 the defaults, the checks, the file name, the owner-only write and the audit row all come from
@@ -11,10 +12,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -39,18 +41,18 @@ from rso_manager.services.reports import (
     ReportFileExists,
     ReportOptions,
     SavedReport,
+    compliance_report,
     compliance_report_options,
     report_file_name,
+    request_problems,
     save_compliance_report,
 )
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.forms import DateField, FieldErrors, report_failure
+from ui.kit.printing import AskPrinter, ReportPrinter, ask_printer, print_pdf
 from ui.prompter import Prompter
 from ui.worker import Worker
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
 
 # (parent, caption, suggested path, filter) -> the chosen path, or "" if cancelled.
 Chooser = Callable[[QWidget, str, str, str], str]
@@ -74,6 +76,20 @@ def documents_folder() -> str:
     return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
 
 
+def print_compliance_report(services: Services, actor: Actor, scope: Scope, period_from, period_to, as_of,
+                            printer: QPrinter, *, cancelled: Callable[[], bool],
+                            progress: Callable[[int, int], None]) -> int:
+    """Worker thread: the summary's PDF (audited as a print, as a saved one is), then its pages
+    onto PRINTER; the number of pages sent. Progress (0, 0) while the PDF is being built, then
+    (pages sent, pages)."""
+    problems = request_problems(period_from, period_to, as_of, services.clock.today())
+    if problems:
+        raise ValidationFailed(problems)
+    progress(0, 0)
+    pdf = compliance_report(services, actor, scope, period_from, period_to, as_of, "pdf")
+    return print_pdf(pdf, printer, cancelled=cancelled, progress=progress)
+
+
 def _row(*widgets: QWidget, stretch_first: bool = True) -> QWidget:
     """Widgets side by side, top-aligned (so an error line under one does not shift the others);
     without stretch_first the last one takes the spare width."""
@@ -92,14 +108,18 @@ class ComplianceSummaryDialog(QDialog):
 
     ready = Signal()
     saved = Signal(object)  # SavedReport
-    finished_job = Signal(str)  # "saved", "cancelled", "failed"
+    printed = Signal(int)  # pages sent to the printer
+    finished_job = Signal(str)  # "saved", "printed", "cancelled", "failed"
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
                  chooser: Chooser, opener: Opener, folder: Callable[[], str],
-                 scope: Scope | None = None, parent: QWidget | None = None) -> None:
+                 ask_printer: AskPrinter = ask_printer, scope: Scope | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
         self._chooser, self._opener, self._folder = chooser, opener, folder
+        self._ask_printer = ask_printer
+        self._printer: QPrinter | None = None  # the one being printed on, kept alive meanwhile
         self._wanted_scope = scope
         self.options: ReportOptions | None = None
         self._auto_path = True  # the file name follows the choices until the user picks one
@@ -114,8 +134,9 @@ class ComplianceSummaryDialog(QDialog):
         heading.setObjectName("dialogHeading")
         layout.addWidget(heading)
         note = QLabel("The figures and exception lists an OMU lead or an inspector needs, for the force, "
-                      "a team or one officer. The file is marked OFFICIAL-SENSITIVE and saved so that "
-                      "only you can read it; the print is recorded in the audit trail.")
+                      "a team or one officer, marked OFFICIAL-SENSITIVE: saved as a file only you can "
+                      "read, or printed on a printer you choose. Either way it is recorded in the "
+                      "audit trail.")
         note.setObjectName("hint")
         note.setWordWrap(True)
         layout.addWidget(note)
@@ -204,6 +225,9 @@ class ComplianceSummaryDialog(QDialog):
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton("Save report", QDialogButtonBox.ButtonRole.AcceptRole)
         self.save_button.setDefault(True)
+        self.print_button = self.buttons.addButton("&Print...", QDialogButtonBox.ButtonRole.ActionRole)
+        self.print_button.setToolTip("Print the summary (as the PDF) on a printer you choose; nothing is saved")
+        self.print_button.clicked.connect(self.print_report)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
@@ -223,7 +247,7 @@ class ComplianceSummaryDialog(QDialog):
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for widget in (self.scope_kind, self.scope_name, self.period_from, self.period_to, self.as_of,
-                       self.pdf, self.json, self.path, self.browse, self.save_button):
+                       self.pdf, self.json, self.path, self.browse, self.save_button, self.print_button):
             widget.setEnabled(enabled)
         if enabled:
             self.scope_name.setEnabled(self.kind() != "force")
@@ -312,15 +336,21 @@ class ComplianceSummaryDialog(QDialog):
 
     # --- saving ---------------------------------------------------------------------------------
 
-    def submit(self, *, replace: bool = False) -> None:
-        if self._cancel is not None or self.options is None:
-            return  # already saving, or not ready
+    def _chosen_scope(self) -> Scope | None:
+        """The scope, or None with the problem shown under the field."""
         self.errors.clear()
         try:
-            scope = self.scope()
+            return self.scope()
         except ValueError as exc:
             message = str(exc)
             self.errors.show(ValidationFailed(FieldProblem("scope", message[0].upper() + message[1:] + ".")))
+            return None
+
+    def submit(self, *, replace: bool = False) -> None:
+        if self._cancel is not None or self.options is None:
+            return  # already saving, or not ready
+        scope = self._chosen_scope()
+        if scope is None:
             return
         path = self.path.text().strip()
         replace = replace or (path == self._replace_confirmed)
@@ -335,6 +365,43 @@ class ComplianceSummaryDialog(QDialog):
             on_success=lambda result: self._saved(cancel, result),
             on_error=lambda exc: self._failed(cancel, exc),
             on_progress=lambda done, total: self._progressed(cancel, done))
+
+    def print_report(self) -> None:
+        """The system print dialog, then the summary built and its pages sent on the worker."""
+        if self._cancel is not None or self.options is None:
+            return
+        scope = self._chosen_scope()
+        if scope is None:
+            return
+        printer = self._ask_printer(self, "Print the compliance summary")
+        if printer is None:
+            return  # the user closed the print dialog: nothing built, nothing audited
+        cancel = self._cancel = threading.Event()
+        self._set_inputs_enabled(False)
+        self.status.setVisible(False)
+        self._show_progress(cancel)
+        self._printer = printer
+        self._worker.submit(
+            print_compliance_report, self._services, self._actor, scope, self.period_from.date(),
+            self.period_to.date(), self.as_of.date(), printer, cancelled=cancel.is_set, owner=self,
+            on_success=lambda pages: self._printed(cancel, pages),
+            on_error=lambda exc: self._failed(cancel, exc),
+            on_progress=lambda done, total: self._print_progressed(cancel, done, total))
+
+    def _print_progressed(self, cancel: threading.Event, done: int, total: int) -> None:
+        if cancel is self._cancel and self.progress is not None:
+            self.progress.setLabelText(f"Printing page {min(done + 1, total)} of {total}..." if total
+                                       else "Counting the figures and laying out the report...")
+
+    def _printed(self, cancel: threading.Event, pages: int) -> None:
+        if cancel is not self._cancel:
+            return  # abandoned
+        self._cancel, self._printer = None, None
+        self._close_progress()
+        self._set_inputs_enabled(True)
+        self.printed.emit(pages)
+        self.finished_job.emit("printed")
+        self.accept()
 
     def _show_progress(self, cancel: threading.Event) -> None:
         progress = QProgressDialog(STEPS[0], "Cancel", 0, 0, self)
@@ -421,17 +488,19 @@ class ComplianceSummaryDialog(QDialog):
         super().reject()
 
 
-class ComplianceSummary(QObject):
-    """The main window's print action and its injectable seams (tests replace chooser/opener)."""
+class ComplianceSummary(QObject, ReportPrinter):
+    """The main window's print action and its injectable seams (tests replace chooser, opener
+    and ask_printer, the answers a user gives in the system's dialogs)."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: WorkflowHost) -> None:
+        super().__init__(host.window)
+        self.host = host
         self.chooser: Chooser = choose_save_path
         self.opener: Opener = open_with_desktop
         self.folder: Callable[[], str] = documents_folder
+        self.ask_printer: AskPrinter = ask_printer
         self.dialog: ComplianceSummaryDialog | None = None
-        self.action = QAction("&Print compliance summary...", window)
+        self.action = QAction("&Print compliance summary...", host.window)
         self.action.setShortcut(QKeySequence("Ctrl+P"))
         self.action.setStatusTip("Save the compliance summary for the force, a team or an officer as a PDF")
         self.action.triggered.connect(lambda: self.open_dialog())
@@ -443,19 +512,22 @@ class ComplianceSummary(QObject):
             if scope is not None and self.dialog.options is not None:
                 self.dialog.set_scope(scope)
             return self.dialog
-        w = self.window
-        dialog = ComplianceSummaryDialog(w.services, w.actor, w.worker, w.prompter, chooser=self.chooser,
-                                         opener=self.opener, folder=self.folder, scope=scope, parent=w)
-        dialog.saved.connect(lambda r: w.show_status(f"Compliance summary saved to {r.path}", 15000))
+        h = self.host
+        dialog = ComplianceSummaryDialog(h.services, h.actor, h.worker, h.prompter, chooser=self.chooser,
+                                         opener=self.opener, folder=self.folder, ask_printer=self.ask_printer,
+                                         scope=scope, parent=h.window)
+        dialog.saved.connect(lambda r: h.show_status(f"Compliance summary saved to {r.path}", 15000))
+        dialog.printed.connect(lambda pages: h.show_status(
+            f"Compliance summary sent to the printer ({pages} page{'s' if pages != 1 else ''})", 15000))
         self.dialog = dialog
         dialog.open()
         return dialog
 
 
 @main_window_hook(order=70)
-def add_print_action(window: MainWindow) -> None:
-    if not window.actor.can(Permission.PRINT_REPORTS):
+def add_print_action(host: WorkflowHost) -> None:
+    if not host.actor.can(Permission.PRINT_REPORTS):
         return
-    summary = ComplianceSummary(window)
-    window.add_part(summary)
-    window.add_menu_action("file", summary.action, order=30)
+    summary = ComplianceSummary(host)
+    host.add_part(summary)
+    host.add_menu_action("file", summary.action, order=30)

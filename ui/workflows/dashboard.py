@@ -9,9 +9,9 @@ worker; the page refreshes each time it is shown.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from PySide6.QtCore import QRect, QSize, QSortFilterProxyModel, Qt, QTimer, Signal
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QComboBox,
@@ -20,14 +20,11 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLayout,
-    QLayoutItem,
     QLineEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
-    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -44,13 +41,12 @@ from rso_manager.services.reports import (
     dashboard_cases,
 )
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
+from ui.kit.flow_layout import FlowLayout, WidthWatcher
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import report_failure
-from ui.kit.tables import Column, RowRole, RowsModel, SortRole, configure_list_view
-
-if TYPE_CHECKING:
-    from ui.main_window import MainWindow
+from ui.kit.printing import ReportPrinter
+from ui.kit.tables import Column, ListPanel, RowRole, RowsModel, SortRole, configure_list_view
 
 TILE_WIDTH = 138
 
@@ -89,100 +85,6 @@ def load_dashboard(services: Services, actor: Actor, scope: Scope | None,
     dashboard = compliance_dashboard(services, actor, scope or options.scope, options.period_from,
                                      options.period_to, options.as_of)
     return options, dashboard
-
-
-class FlowLayout(QLayout):
-    """Lays its items left to right and wraps them, like words on a page."""
-
-    STRETCH = 0.6
-
-    def __init__(self, parent: QWidget | None = None, spacing: int = 12) -> None:
-        super().__init__(parent)
-        self._items: list[QLayoutItem] = []
-        self._gap = spacing
-
-    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
-        self._items.append(item)
-
-    def count(self) -> int:
-        return len(self._items)
-
-    def itemAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
-        return self._items[index] if 0 <= index < len(self._items) else None
-
-    def takeAt(self, index: int) -> QLayoutItem | None:  # noqa: N802
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
-
-    def expandingDirections(self) -> Qt.Orientation:  # noqa: N802
-        return Qt.Orientation(0)
-
-    def hasHeightForWidth(self) -> bool:  # noqa: N802
-        return True
-
-    def heightForWidth(self, width: int) -> int:  # noqa: N802
-        return self._arrange(QRect(0, 0, width, 0), move=False)
-
-    def setGeometry(self, rect: QRect) -> None:  # noqa: N802
-        super().setGeometry(rect)
-        self._arrange(rect, move=True)
-
-    def sizeHint(self) -> QSize:  # noqa: N802
-        return self.minimumSize()
-
-    def minimumSize(self) -> QSize:  # noqa: N802
-        size = QSize()
-        for item in self._items:
-            size = size.expandedTo(item.minimumSize())
-        margins = self.contentsMargins()
-        return size + QSize(margins.left() + margins.right(), margins.top() + margins.bottom())
-
-    def _lines(self, width: int) -> list[list[tuple[QLayoutItem, QSize]]]:
-        lines: list[list[tuple[QLayoutItem, QSize]]] = [[]]
-        used = 0
-        for item in self._items:
-            hint = item.sizeHint()
-            if lines[-1] and used + self._gap + hint.width() > width:
-                lines.append([])
-                used = 0
-            used += (self._gap if lines[-1] else 0) + hint.width()
-            lines[-1].append((item, hint))
-        return [line for line in lines if line]
-
-    def _arrange(self, rect: QRect, *, move: bool) -> int:
-        """Fill each line edge to edge, so the cards form tidy rows; no card grows by more than
-        STRETCH of its width (a short last line stays short)."""
-        margins = self.contentsMargins()
-        area = rect.adjusted(margins.left(), margins.top(), -margins.right(), -margins.bottom())
-        lines = self._lines(area.width())
-        y = area.y()
-        for line in lines:
-            natural = sum(h.width() for _i, h in line) + self._gap * (len(line) - 1)
-            spare = max(0, area.width() - natural)
-            height = max(h.height() for _i, h in line)
-            x = area.x()
-            capped = spare > natural * self.STRETCH
-            for i, (item, hint) in enumerate(line):
-                extra = spare * hint.width() // max(1, natural - self._gap * (len(line) - 1))
-                if capped:
-                    extra = int(hint.width() * self.STRETCH)
-                elif spare and i == len(line) - 1:  # the last takes what rounding left over
-                    extra = area.x() + area.width() - x - hint.width()
-                if move:
-                    item.setGeometry(QRect(x, y, hint.width() + extra, height))
-                x += hint.width() + extra + self._gap
-            y += height + self._gap
-        return y - self._gap - rect.y() + margins.bottom() if lines else margins.top() + margins.bottom()
-
-
-class _Host(QWidget):
-    """The widget the cards flow in; says when its width changes (tiles then re-fit)."""
-
-    resized = Signal()
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        if event.oldSize().width() != event.size().width():
-            self.resized.emit()
 
 
 class FigureTile(QPushButton):
@@ -298,13 +200,14 @@ class CasesPanel(QFrame):
         top.addWidget(self.loading)
         self.hint = QLabel("Double-click a case (or select it and press Enter) to open its record.")
         self.hint.setObjectName("hint")
+        self.hint.setWordWrap(True)  # the panel stays as narrow as the window
+        self.hint.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         top.addSpacing(12)
-        top.addWidget(self.hint)
-        top.addStretch(1)
+        top.addWidget(self.hint, 1)
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter this list")
         self.filter.setClearButtonEnabled(True)
-        self.filter.setMinimumWidth(240)
+        self.filter.setMinimumWidth(200)
         self.filter.setAccessibleName("Filter the list of cases")
         top.addWidget(self.filter)
         self.close_button = QPushButton("Close list")
@@ -332,13 +235,8 @@ class CasesPanel(QFrame):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         header.setStretchLastSection(False)
         self.table.activated.connect(self._activated)
-        self.empty = QLabel()
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.empty)
+        self.stack = ListPanel(self.table, "Loading the list...")
+        self.empty = self.stack.empty
         layout.addWidget(self.stack, 1)
         escape = QShortcut(QKeySequence(Qt.Key.Key_Escape), self)
         escape.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -349,8 +247,7 @@ class CasesPanel(QFrame):
         self.title.setText(title)
         self.loading.setVisible(True)
         self.model.set_rows([])
-        self.empty.setText("Loading the list...")
-        self.stack.setCurrentWidget(self.empty)
+        self.stack.show_rows(0, "Loading the list...")
         self.setVisible(True)
 
     def show_rows(self, key: str, title: str, rows: tuple[ExceptionRow, ...]) -> None:
@@ -363,13 +260,10 @@ class CasesPanel(QFrame):
         self.model.set_rows(rows)
         openable = any(r.offender_id is not None for r in rows)
         self.hint.setVisible(openable)
+        self.stack.show_rows(len(rows), "None: nothing to list.")
         if rows:
-            self.stack.setCurrentWidget(self.table)
             self._fit_columns()
             self.table.selectRow(0)
-        else:
-            self.empty.setText("None: nothing to list.")
-            self.stack.setCurrentWidget(self.empty)
         self.setVisible(True)
 
     def _fit_columns(self) -> None:
@@ -401,11 +295,10 @@ class DashboardPage(QWidget):
     loaded = Signal(object)  # Dashboard
     cases_loaded = Signal(str)  # the figure's key
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, host: WorkflowHost) -> None:
         super().__init__()
-        self.window_ = window
-        self.services, self.actor, self.worker, self.prompter = (window.services, window.actor, window.worker,
-                                                                 window.prompter)
+        self.host = host
+        self.services, self.actor, self.worker, self.prompter = host.services, host.actor, host.worker, host.prompter
         self.options: ReportOptions | None = None
         self.dashboard: Dashboard | None = None
         self.scope: Scope | None = None
@@ -427,9 +320,10 @@ class DashboardPage(QWidget):
         self.scope_combo.activated.connect(self._scope_chosen)
         self.scope_combo.setVisible(False)
         top.addWidget(self.scope_combo)
+        # Its own line under the title, wrapping: beside the title it held the page at 1,323 px.
         self.period_label = QLabel()
         self.period_label.setObjectName("scopeLabel")
-        top.addWidget(self.period_label)
+        self.period_label.setWordWrap(True)
         self.loading_label = QLabel("Loading the figures...")
         self.loading_label.setObjectName("loading")
         self.loading_label.setVisible(False)
@@ -443,12 +337,13 @@ class DashboardPage(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
         top.addWidget(self.refresh_button)
         self.print_button = QPushButton("Print these figures...")
-        self.print_button.setToolTip("Save these figures, with every list, as the compliance summary PDF (Ctrl+P)")
+        self.print_button.setToolTip("Save or print these figures, with every list, as the compliance summary (Ctrl+P)")
         self.print_button.clicked.connect(self.print_summary)
         top.addWidget(self.print_button)
         layout.addLayout(top)
+        layout.addWidget(self.period_label)
 
-        self.grid_host = _Host()
+        self.grid_host = WidthWatcher()
         self._fit_timer = QTimer(self)
         self._fit_timer.setSingleShot(True)
         self._fit_timer.setInterval(0)
@@ -460,13 +355,9 @@ class DashboardPage(QWidget):
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.scroll.setWidget(self.grid_host)
-        self.empty = QLabel("Loading the figures...")
-        self.empty.setObjectName("emptyState")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.figures_stack = QStackedWidget()
-        self.figures_stack.addWidget(self.empty)
-        self.figures_stack.addWidget(self.scroll)
+        self.figures_stack = ListPanel(self.scroll, "Loading the figures...")
+        self.figures_stack.show_rows(0)
+        self.empty = self.figures_stack.empty
 
         self.cases = CasesPanel()
         self.cases.setVisible(False)
@@ -513,7 +404,7 @@ class DashboardPage(QWidget):
         self.updated_label.setText(f"Counted at {fmt_datetime(dashboard.loaded_at)[-5:]}")
         self.updated_label.setToolTip(f"Counted at {fmt_datetime(dashboard.loaded_at)}")
         self._build_tiles(dashboard)
-        self.figures_stack.setCurrentWidget(self.scroll)
+        self.figures_stack.show_rows(1)
         # An open list follows the new figures.
         if self.cases.isVisible() and self.cases.key in self.tiles:
             self.show_cases(self.cases.key)
@@ -643,22 +534,22 @@ class DashboardPage(QWidget):
 
     def open_case(self, row: ExceptionRow) -> None:
         if row.offender_id is None:
-            self.window_.statusBar().showMessage(
-                "This line is not about one case, so there is no record to open.", 8000)
+            self.host.show_status("This line is not about one case, so there is no record to open.", 8000)
             return
-        self.window_.open_offender(row.offender_id, f"{row.name} ({row.reference})")
+        self.host.open_offender(row.offender_id, f"{row.name} ({row.reference})")
 
     def print_summary(self) -> None:
-        summary = getattr(self.window_, "compliance_summary", None)
-        if summary is not None:
-            summary.open_dialog(self.scope)
+        """The printed compliance summary, for the figures' scope (whichever workflow prints it)."""
+        printer = self.host.part(ReportPrinter)
+        if printer is not None:
+            printer.open_dialog(self.scope)
 
 
 @main_window_hook(order=60)
-def add_dashboard(window: MainWindow) -> None:
-    if not window.actor.can(Permission.PRINT_REPORTS) or not window.scopes:
+def add_dashboard(host: WorkflowHost) -> None:
+    if not host.actor.can(Permission.PRINT_REPORTS) or not host.scopes:
         return
-    page = DashboardPage(window)
-    window.add_part(page)
-    action = window.add_page("dashboard", "&Dashboard", page, order=40, shortcut="Ctrl+4")
+    page = DashboardPage(host)
+    host.add_part(page)
+    action = host.add_page("dashboard", "&Dashboard", page, order=40, shortcut="Ctrl+4")
     action.setStatusTip("Compliance figures for your scope; click a figure to list its cases")

@@ -12,14 +12,14 @@ from PySide6.QtWidgets import QInputDialog
 
 from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import CaseHeader, find_by_reference
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.forms import report_failure
 
 
-def open_by_reference(window, reference: str | None = None) -> None:
+def open_by_reference(host: WorkflowHost, reference: str | None = None) -> None:
     """Ask for a reference (unless given), look it up off the GUI thread, then open it."""
     if reference is None:
-        text, ok = QInputDialog.getText(window, "Open a record by reference",
+        text, ok = QInputDialog.getText(host.window, "Open a record by reference",
                                         "Case reference (e.g. RSO-000123):")
         if not ok:
             return
@@ -29,20 +29,20 @@ def open_by_reference(window, reference: str | None = None) -> None:
         title = f"{header.name} ({header.reference})"
         if header.needs_review:
             title += f", managed by {header.offender_manager or 'no one yet'}"
-        window.open_offender(header.offender_id, title, outside_link=header.needs_review)
+        host.open_offender(header.offender_id, title, outside_link=header.needs_review)
 
     def failed(exc: BaseException) -> None:
-        report_failure(window.prompter, exc, title="No record opened")
+        report_failure(host.prompter, exc, title="No record opened")
 
-    window.worker.submit(find_by_reference, window.services, window.actor, reference,
-                         owner=window, on_success=found, on_error=failed)
+    host.worker.submit(find_by_reference, host.services, host.actor, reference,
+                       owner=host.window, on_success=found, on_error=failed)
 
 
 @main_window_hook(order=80)
-def _install(window) -> None:
-    if not (window.actor.can(Permission.READ_CASES) or window.actor.can(Permission.READ_OUTSIDE_LINK)):
+def _install(host: WorkflowHost) -> None:
+    if not (host.actor.can(Permission.READ_CASES) or host.actor.can(Permission.READ_OUTSIDE_LINK)):
         return
-    action = QAction("Open a record by &reference...", window)
+    action = QAction("Open a record by &reference...", host.window)
     action.setShortcut(QKeySequence("Ctrl+Shift+O"))
-    action.triggered.connect(lambda: open_by_reference(window))
-    window.add_menu_action("file", action, order=20)
+    action.triggered.connect(lambda: open_by_reference(host))
+    host.add_menu_action("file", action, order=20)

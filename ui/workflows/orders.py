@@ -7,6 +7,7 @@ says how many days it gives to notify a new device (a late declaration is a brea
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,12 +25,19 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSpinBox,
     QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from rso_manager.domain import civil_orders as co
+from rso_manager.domain.order_labels import (
+    ORDER_KINDS,
+    REQUIREMENT_CATEGORIES,
+    REQUIREMENT_KINDS,
+    UNTIL_FURTHER_ORDER,
+    order_title,
+    requirement_label,
+)
 from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.devices import (
     OrderInput,
@@ -43,32 +51,13 @@ from rso_manager.services.devices import (
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from ui.extensions import record_page
 from ui.kit.formatting import fmt_date
-from ui.kit.forms import DateField, FieldErrors, add_row
+from ui.kit.forms import DateField, FieldErrors, combo_data
+from ui.kit.record_dialog import RecordDialog
 from ui.kit.record_page import RecordContext, SectionSpec
-from ui.kit.tables import Column, RowsModel
-from ui.workflows.devices import (
-    BOLD,
-    WorkflowDialog,
-    WorkflowPage,
-    combo,
-    data_table,
-    select_first,
-    selected_row,
-    text_editor,
-)
+from ui.kit.register_page import RegisterPage
+from ui.kit.tables import Column, ListPanel, RowsModel
+from ui.kit.widgets import BOLD, GREY, combo, data_table, select_first, selected_row, text_editor
 
-ORDER_KINDS = {
-    "SHPO": "SHPO - Sexual Harm Prevention Order",
-    "SRO": "SRO - Sexual Risk Order",
-    "SOPO": "SOPO - Sexual Offences Prevention Order (before March 2015)",
-}
-REQUIREMENT_KINDS = {"prohibition": "Prohibition", "positive": "Positive requirement"}
-CATEGORIES = {
-    "devices": "Devices", "internet": "Internet and accounts", "foreign_travel": "Foreign travel",
-    "contact": "Contact", "other": "Other",
-}
-UNTIL_FURTHER_ORDER = "Until further order"
-GREY = QColor("#80868b")
 GREEN = QColor("#2f7d4f")
 ORDER_TINT = QColor("#eef2f7")
 
@@ -77,8 +66,8 @@ def _until(ends_on, indefinite: bool) -> str:
     return UNTIL_FURTHER_ORDER if indefinite or ends_on is None else fmt_date(ends_on)
 
 
-def order_title(o: OrderView) -> str:
-    return f"{o.kind} made {fmt_date(o.made_on)}" + (f" at {o.court}" if o.court else "")
+def _title(o: OrderView) -> str:
+    return order_title(o.kind, o.made_on, o.court)
 
 
 # --- dialogs ---------------------------------------------------------------------------------
@@ -138,7 +127,7 @@ class RequirementRow(QFrame):
         self.remove_button.setVisible(removable)
         grid.addWidget(self.remove_button, 0, 3, Qt.AlignmentFlag.AlignRight)
         self.kind = combo(REQUIREMENT_KINDS)
-        self.category = combo(CATEGORIES)
+        self.category = combo(REQUIREMENT_CATEGORIES)
         grid.addWidget(_caption("Kind"), 1, 0, Qt.AlignmentFlag.AlignTop)
         grid.addWidget(self.errors.add("kind", self.kind), 1, 1)
         grid.addWidget(_caption("Category"), 1, 2, Qt.AlignmentFlag.AlignTop)
@@ -188,7 +177,7 @@ class RequirementRow(QFrame):
 
     def value(self) -> RequirementInput:
         indefinite = self.indefinite.isChecked()
-        return RequirementInput(kind=self.kind.currentData(), category=self.category.currentData(),
+        return RequirementInput(kind=combo_data(self.kind), category=combo_data(self.category),
                                 text=self.text.toPlainText(), starts_on=self.starts_on.date(),
                                 ends_on=None if indefinite else self.ends_on.date(), indefinite=indefinite)
 
@@ -207,40 +196,61 @@ def _split_problems(exc: ValidationFailed, prefix: str = "requirements[") -> tup
     return own, rows
 
 
-class OrderDialog(WorkflowDialog):
+class OrderErrors(FieldErrors):
+    """The order's own fields, and each item row's: the service names a row's problems
+    requirements[i].<field>, so each goes under the field of the row it is about."""
+
+    def __init__(self, general: QLabel, rows: Callable[[], list[RequirementRow]]) -> None:
+        super().__init__(general)
+        self._rows = rows
+
+    def show(self, failure: ValidationFailed) -> None:
+        own, per_row = _split_problems(failure)
+        for i, row in enumerate(self._rows()):
+            if i in per_row:
+                row.errors.show(ValidationFailed(per_row[i]))
+            else:
+                row.errors.clear()
+        if own:
+            super().show(ValidationFailed(own))
+        else:
+            self.clear()
+
+
+class OrderDialog(RecordDialog):
     """Record an SHPO or SRO with its prohibitions and positive requirements."""
 
     def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
         super().__init__(ctx, record, "Record an order",
                          "Enter each prohibition and each positive requirement as its own item, with the "
                          "dates the order gives it: a court may end one before the other.",
-                         action="Record the order", parent=parent, width=760)
+                         save_text="Record the order", parent=parent, width=760)
+        self.rows: list[RequirementRow] = []
+        self.errors = OrderErrors(self.errors.general, lambda: self.rows)
         today = ctx.services.clock.today
         self.kind = combo(ORDER_KINDS)
-        add_row(self.form, "&Order", self.errors, "kind", self.kind)
+        self.row("&Order", "kind", self.kind)
         self.court = QLineEdit()
         self.court.setMaxLength(200)
         self.court.setPlaceholderText("e.g. Northam Crown Court")
-        add_row(self.form, "&Court", self.errors, "court", self.court)
+        self.row("&Court", "court", self.court)
         self.made_on = DateField(calendar_start=today)
-        add_row(self.form, "&Made on", self.errors, "made_on", self.made_on)
+        self.row("&Made on", "made_on", self.made_on)
         self.until = UntilField(ctx)
         self.ends_on, self.indefinite = self.until.date, self.until.indefinite
         self.indefinite.toggled.connect(self._order_changed)
         self.made_on.changed.connect(self._order_changed)
-        add_row(self.form, "&Ends on", self.errors, "ends_on", self.until)
+        self.row("&Ends on", "ends_on", self.until)
         self.device_notify_days = QSpinBox()
         self.device_notify_days.setRange(0, 365)
         self.device_notify_days.setSpecialValueText("The order sets no time limit")
         self.device_notify_days.setSuffix(" days")
         self.device_notify_days.setFixedWidth(260)
-        add_row(self.form, "New device to be &notified within", self.errors, "device_notify_days",
-                self.device_notify_days)
+        self.row("New device to be &notified within", "device_notify_days", self.device_notify_days)
 
         heading = QLabel("Prohibitions and positive requirements")
         heading.setStyleSheet("QLabel { font-weight: 600; color: #1f3a5f; padding-top: 6px; }")
         self.layout_.addWidget(heading)
-        self.rows: list[RequirementRow] = []
         self.rows_box = QWidget()
         self.rows_layout = QVBoxLayout(self.rows_box)
         self.rows_layout.setContentsMargins(0, 0, 0, 0)
@@ -258,7 +268,7 @@ class OrderDialog(WorkflowDialog):
         row.addStretch(1)
         self.layout_.addLayout(row)
         self.add_requirement_row()
-        self.finish_layout()
+        self.finish()
         self.resize(780, 720)
         self.court.setFocus()
 
@@ -285,7 +295,7 @@ class OrderDialog(WorkflowDialog):
     def order_input(self) -> OrderInput:
         indefinite = self.indefinite.isChecked()
         days = self.device_notify_days.value()
-        return OrderInput(kind=self.kind.currentData(), court=self.court.text().strip() or None,
+        return OrderInput(kind=combo_data(self.kind), court=self.court.text().strip() or None,
                           made_on=self.made_on.date(), ends_on=None if indefinite else self.ends_on.date(),
                           indefinite=indefinite, device_notify_days=days or None)
 
@@ -294,41 +304,27 @@ class OrderDialog(WorkflowDialog):
         self.call(record_order, self.ctx.services, self.ctx.actor, self.record.offender_id, self.order_input(),
                   [r.value() for r in self.rows])
 
-    def show_failure(self, exc: BaseException) -> None:
-        if not isinstance(exc, ValidationFailed):
-            super().show_failure(exc)
-            return
-        own, per_row = _split_problems(exc)
-        self.errors.clear()
-        for i, row in enumerate(self.rows):
-            if i in per_row:
-                row.errors.show(ValidationFailed(per_row[i]))
-            else:
-                row.errors.clear()
-        if own:
-            self.errors.show(ValidationFailed(own))
 
-
-class RequirementDialog(WorkflowDialog):
+class RequirementDialog(RecordDialog):
     """Add one prohibition or positive requirement to an order already recorded."""
 
     def __init__(self, ctx: RecordContext, record: OffenderRecord, order: OrderView,
                  parent: QWidget | None = None) -> None:
         super().__init__(ctx, record, "Add a requirement",
-                         f"To the {order_title(order)} ({_until(order.ends_on, order.indefinite).lower()}).",
-                         action="Add the item", parent=parent, width=700)
+                         f"To the {_title(order)} ({_until(order.ends_on, order.indefinite).lower()}).",
+                         save_text="Add the item", parent=parent, width=700)
         self.order = order
-        self.row = RequirementRow(ctx, 1, removable=False)
-        self.row.follow_order("", order.indefinite)
-        self.row.title.setText("New item")
-        self.errors = self.row.errors
+        self.item = RequirementRow(ctx, 1, removable=False)
+        self.item.follow_order("", order.indefinite)
+        self.item.title.setText("New item")
+        self.errors = self.item.errors
         self.layout_.insertWidget(self.layout_.indexOf(self.hint) + 1, self.errors.general)
-        self.layout_.addWidget(self.row)
-        self.finish_layout()
-        self.row.text.setFocus()
+        self.layout_.addWidget(self.item)
+        self.finish()
+        self.item.text.setFocus()
 
     def submit(self) -> None:
-        self.call(add_order_requirement, self.ctx.services, self.ctx.actor, self.order.order_id, self.row.value())
+        self.call(add_order_requirement, self.ctx.services, self.ctx.actor, self.order.order_id, self.item.value())
 
 
 # --- the page ---------------------------------------------------------------------------------
@@ -354,9 +350,7 @@ class OrderLine:
 
 def _line_text(line: OrderLine) -> str:
     r = line.requirement
-    if r is None:
-        return order_title(line.order)
-    return f"{REQUIREMENT_KINDS.get(r.kind, r.kind)}: {r.text}"
+    return _title(line.order) if r is None else requirement_label(r.kind, r.text)
 
 
 class OrderLinesModel(RowsModel[OrderLine]):
@@ -365,7 +359,7 @@ class OrderLinesModel(RowsModel[OrderLine]):
     def __init__(self, parent=None) -> None:
         super().__init__([
             Column("Order / item", _line_text, tooltip=lambda line: line.requirement.text if line.requirement else None),
-            Column("Category", lambda line: CATEGORIES.get(line.requirement.category or "", line.requirement.category or "")
+            Column("Category", lambda line: REQUIREMENT_CATEGORIES.get(line.requirement.category or "", line.requirement.category or "")
                    if line.requirement else ""),
             Column("From", lambda line: fmt_date(line.requirement.starts_on if line.requirement else line.order.made_on)),
             Column("Until", lambda line: _until(line.requirement.ends_on, line.requirement.indefinite)
@@ -390,7 +384,7 @@ class OrderLinesModel(RowsModel[OrderLine]):
         return None
 
 
-class OrdersPage(WorkflowPage):
+class OrdersPage(RegisterPage):
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
         super().__init__(ctx, spec, "Civil orders (SHPO, SRO) and each of their prohibitions and positive "
                                     "requirements, with the dates each has effect. An undeclared device found "
@@ -412,12 +406,9 @@ class OrdersPage(WorkflowPage):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._item_selected())
-        self.empty_label = QLabel("No civil orders recorded.")
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.table_stack = QStackedWidget()
-        self.table_stack.addWidget(self.table)
-        self.table_stack.addWidget(self.empty_label)
+        self.table_panel = ListPanel(self.table, "No civil orders recorded. Record an SHPO or SRO when the "
+                                     "court makes one, with each of its prohibitions and requirements.")
+        self.empty_label = self.table_panel.empty
         self.detail = QLabel()
         self.detail.setWordWrap(True)
         self.detail.setTextFormat(Qt.TextFormat.PlainText)
@@ -427,7 +418,7 @@ class OrdersPage(WorkflowPage):
                                   " padding: 8px; }")
         self.detail.setMinimumHeight(70)
         splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.addWidget(self.table_stack)
+        splitter.addWidget(self.table_panel)
         splitter.addWidget(self.detail)
         splitter.setStretchFactor(0, 4)
         splitter.setStretchFactor(1, 1)
@@ -435,15 +426,15 @@ class OrdersPage(WorkflowPage):
         layout.addWidget(splitter, 1)
         self.set_page(content)
 
-    def load(self, services, actor, offender_id: int) -> list[OrderView]:
+    def fetch(self, services, actor, offender_id: int) -> list[OrderView]:  # runs on the worker
         return orders_for(services, actor, offender_id)
 
-    def show_data(self, orders: list[OrderView]) -> None:
+    def show_details(self, orders: list[OrderView]) -> None:
         current = self.selected_key()
         self.orders = orders
         lines = [line for o in orders for line in [OrderLine(o)] + [OrderLine(o, r) for r in o.requirements]]
         self.lines_model.set_rows(lines)
-        self.table_stack.setCurrentWidget(self.table if orders else self.empty_label)
+        self.table_panel.show_rows(len(orders))
         if current is None or not self.select(*current):
             select_first(self.table)
         self._item_selected()
@@ -466,9 +457,9 @@ class OrdersPage(WorkflowPage):
     def _item_selected(self) -> None:
         order, requirement = self.selected_order(), self.selected_requirement()
         if requirement is not None and order is not None:
-            category = CATEGORIES.get(requirement.category or "", "no category")
+            category = REQUIREMENT_CATEGORIES.get(requirement.category or "", "no category")
             self.detail.setText(
-                f"{REQUIREMENT_KINDS.get(requirement.kind, requirement.kind)} ({category}) of the {order_title(order)}\n"
+                f"{REQUIREMENT_KINDS.get(requirement.kind, requirement.kind)} ({category}) of the {_title(order)}\n"
                 f"{requirement.text}\n"
                 f"From {fmt_date(requirement.starts_on)}, {_until(requirement.ends_on, requirement.indefinite).lower()}"
                 f"; {'in force today' if requirement.in_force else 'ended'}.")

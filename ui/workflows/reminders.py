@@ -22,14 +22,13 @@ import logging
 import time
 from collections.abc import Callable
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from apscheduler.schedulers import SchedulerNotRunningError
 from apscheduler.schedulers.qt import QtScheduler
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
     QHeaderView,
@@ -37,21 +36,21 @@ from PySide6.QtWidgets import (
     QSizePolicy,
     QStyle,
     QSystemTrayIcon,
-    QTableWidget,
-    QTableWidgetItem,
-    QToolBar,
+    QTableView,
     QToolButton,
     QVBoxLayout,
     QWidget,
+    QWidgetAction,
 )
 
 from rso_manager import reminders as core
 from rso_manager.domain.roles import Permission
 from rso_manager.reminders import Reminder, ReminderDigest
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.formatting import fmt_date
-from ui.open_reason_dialog import OpenReasonDialog
+from ui.kit.forms import RED
+from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
 
 log = logging.getLogger(__name__)
 
@@ -62,6 +61,8 @@ DAYS_AHEAD = 7
 RESCAN_ON_ACTIVATE_AFTER = 60.0  # seconds: switching windows back and forth does not hammer the DB
 JOB_ID = "scan-due"
 JOB_FUNC = "ui.workflows.reminders:scan_due"
+# Last among the toolbar's workflow actions, so the badge sits at the right-hand end.
+BADGE_ORDER = 1000
 
 BADGE_STYLE = """
 QToolButton#reminderBadge { border-radius: 10px; padding: 3px 12px; font-weight: 600;
@@ -138,17 +139,12 @@ def badge_text(digest: ReminderDigest | None) -> str:
     return ", ".join(parts) if parts else "Nothing due this week"
 
 
-def show_section(record_window, section: str) -> bool:
-    """Bring the part of an open record named by SECTION (a record_window SECTIONS key) to the
-    front. False when the record has no such part (then it opens where it always does)."""
-    tab = getattr(record_window, "section_tabs", {}).get(section)
-    if tab is None:
-        return False
-    for index in range(record_window.tabs.count()):
-        if record_window.tabs.widget(index) is tab:
-            record_window.tabs.setCurrentIndex(index)
-            return True
-    return False
+def show_section(opened: object, section: str) -> None:
+    """Bring the part of an open record named by SECTION (a SectionSpec key) to the front; a
+    record without that part opens where it always does."""
+    show_part = getattr(opened, "show_part", None)
+    if section and callable(show_part):
+        show_part(section)
 
 
 def _shutdown(holder: list[QtScheduler | None]) -> None:
@@ -167,13 +163,14 @@ class ReminderController(QObject):
 
     updated = Signal(object)  # ReminderDigest, once shown
 
-    def __init__(self, window, *, interval: timedelta | None = None, notifier: Notifier | None = None,
+    def __init__(self, host: WorkflowHost, *, interval: timedelta | None = None, notifier: Notifier | None = None,
                  days_ahead: int = DAYS_AHEAD) -> None:
-        super().__init__(window)
+        super().__init__(host.window)
         self.setObjectName("reminders")
-        self.window = window
-        self.services: Services = window.services
-        self.actor: Actor = window.actor
+        self.host = host
+        self.window = window = host.window  # watched for closing; the parent of the list
+        self.services: Services = host.services
+        self.actor: Actor = host.actor
         self.interval = interval or INTERVAL
         self.days_ahead = days_ahead
         self.notifier: Notifier = notifier or NOTIFIER_FACTORY(window, self.show_from_notification)
@@ -198,26 +195,25 @@ class ReminderController(QObject):
         self.badge.setAccessibleName("Reminders")
         self.badge.clicked.connect(self.show_list)
         self._show_badge()
-        toolbar = window.findChild(QToolBar, "mainToolbar")
-        if toolbar is not None:
-            spacer = QWidget()
-            spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            toolbar.addWidget(spacer)
-            toolbar.addWidget(self.badge)
-        else:
-            window.statusBar().addWidget(self.badge)
+        # At the right-hand end of the workflows' toolbar actions: a spacer, then the badge.
+        spacer = QWidget()
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        for order, widget in ((BADGE_ORDER - 1, spacer), (BADGE_ORDER, self.badge)):
+            holder = QWidgetAction(window)
+            holder.setDefaultWidget(widget)
+            host.add_toolbar_action(holder, order=order)
         self.action = QAction("&Reminders...", window)
         self.action.setShortcut(QKeySequence("Ctrl+Shift+R"))
         self.action.setStatusTip("What is due this week, overdue or waiting for you")
         self.action.triggered.connect(self.show_list)
-        window.add_menu_action("file", self.action, order=40)
+        host.add_menu_action("file", self.action, order=40)
 
         app = QGuiApplication.instance()
         if app is not None:
             app.applicationStateChanged.connect(self._application_state)
             app.aboutToQuit.connect(self.stop)
         window.installEventFilter(self)
-        window.caseload_loaded.connect(self._caseload_loaded)
+        host.caseload_loaded.connect(self._caseload_loaded)
         holder = self._holder
         window.destroyed.connect(lambda *_: _shutdown(holder))
         self.start()
@@ -267,7 +263,7 @@ class ReminderController(QObject):
             return
         self._in_flight = True
         self._last_scan = time.monotonic()
-        self.window.worker.submit(core.scan, self.services, self.actor, days_ahead=self.days_ahead, owner=self,
+        self.host.worker.submit(core.scan, self.services, self.actor, days_ahead=self.days_ahead, owner=self,
                                   on_success=self._scanned, on_error=self._scan_failed)
 
     def _scanned(self, digest: ReminderDigest) -> None:
@@ -330,13 +326,48 @@ class ReminderController(QObject):
 
     def _open(self, reminder: Reminder) -> None:
         """Open the record (asking the reason) at the part the reminder is about."""
-        opened = self.window.open_offender(reminder.offender_id, f"{reminder.name} ({reminder.reference})")
-        if isinstance(opened, OpenReasonDialog):
-            # Connected after the main window's own slot, so the record window exists by then.
-            opened.record_opened.connect(
-                lambda _record, r=reminder: show_section(self.window.record_windows.get(r.offender_id), r.section))
+        title = f"{reminder.name} ({reminder.reference})"
+        opened: Any = self.host.open_offender(reminder.offender_id, title)
+        record_opened = getattr(opened, "record_opened", None)
+        if record_opened is not None:
+            # The reason is asked first. Connected after the host's own slot, so the record is
+            # open by then, and opening it again brings that window to the front.
+            record_opened.connect(lambda _record, r=reminder: show_section(
+                self.host.open_offender(r.offender_id, title), r.section))
         else:
             show_section(opened, reminder.section)
+
+
+def _when(r: Reminder) -> str:
+    return (f"Overdue since {fmt_date(r.due)}" if r.overdue else
+            f"Waiting since {fmt_date(r.due)}" if r.waiting else f"Due {fmt_date(r.due)}")
+
+
+def _what(r: Reminder) -> str:
+    return f"{r.what}: {r.detail}" if r.detail else r.what
+
+
+class RemindersModel(RowsModel[Reminder]):
+    """The reminders in the order the scan gives (most urgent first); what is overdue in red."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__([
+            Column("When", _when, lambda r: r.due),
+            Column("What", _what, tooltip=_what),
+            Column("Name", lambda r: r.name),
+            Column("Reference", lambda r: r.reference),
+        ], parent)
+
+    def extra(self, row: Reminder, column: int, role: int) -> Any:
+        if not row.overdue:
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return RED
+        if role == Qt.ItemDataRole.FontRole and column == 0:
+            font = QFont()
+            font.setBold(True)
+            return font
+        return None
 
 
 class ReminderDialog(QDialog):
@@ -347,7 +378,7 @@ class ReminderDialog(QDialog):
         self._open_record = open_record
         self.items: tuple[Reminder, ...] = ()
         self.setWindowTitle("Reminders")
-        self.resize(720, 420)
+        self.resize(880, 440)
         layout = QVBoxLayout(self)
         heading = QLabel("Due this week, overdue or waiting for you")
         heading.setObjectName("dialogHeading")
@@ -356,23 +387,22 @@ class ReminderDialog(QDialog):
         self.hint.setObjectName("hint")
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
-        self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["When", "What", "Name", "Reference"])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.verticalHeader().setVisible(False)
+        self.model = RemindersModel(self)
+        self.table = QTableView()
+        self.table.setObjectName("remindersTable")
+        self.table.setModel(self.model)
+        configure_list_view(self.table)
         header = self.table.horizontalHeader()
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        # What takes the room left (its whole text in the tooltip): the name and reference are
+        # never pushed off the side.
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        self.table.itemActivated.connect(lambda item: self.open_row(item.row()))
-        self.table.cellDoubleClicked.connect(lambda row, _col: self.open_row(row))
-        layout.addWidget(self.table, 1)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.activated.connect(lambda index: self.open_row(index.row()))
+        self.panel = ListPanel(self.table, "Still checking what is due...")
+        layout.addWidget(self.panel, 1)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.open_button = buttons.addButton("Open record...", QDialogButtonBox.ButtonRole.ActionRole)
-        self.open_button.clicked.connect(lambda: self.open_row(self.table.currentRow()))
+        self.open_button.clicked.connect(lambda: self.open_row(self.table.currentIndex().row()))
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
 
@@ -382,22 +412,13 @@ class ReminderDialog(QDialog):
             "Still checking..." if digest is None else
             f"As of {fmt_date(digest.as_of)}: {badge_text(digest).lower()}. Double-click a line to open "
             "the record (you will be asked the reason)." if self.items else
-            f"As of {fmt_date(digest.as_of)}: nothing is overdue, waiting or due in the next {DAYS_AHEAD} days.")
-        self.table.setRowCount(len(self.items))
-        red = Qt.GlobalColor.darkRed
-        for row, r in enumerate(self.items):
-            due = (f"Overdue since {fmt_date(r.due)}" if r.overdue else
-                   f"Waiting since {fmt_date(r.due)}" if r.waiting else f"Due {fmt_date(r.due)}")
-            what = f"{r.what}: {r.detail}" if r.detail else r.what
-            for col, text in enumerate((due, what, r.name, r.reference)):
-                cell = QTableWidgetItem(text)
-                if r.overdue:
-                    cell.setForeground(red)
-                    font = cell.font()
-                    font.setBold(col == 0)
-                    cell.setFont(font)
-                self.table.setItem(row, col, cell)
+            f"As of {fmt_date(digest.as_of)}.")
+        self.model.set_rows(self.items)
+        self.panel.show_rows(len(self.items), None if digest is None else (
+            f"Nothing is overdue, waiting or due in the next {DAYS_AHEAD} days. Home visits, "
+            "notifications, plan actions and decisions show here as they fall due."))
         if self.items:
+            self.table.setCurrentIndex(self.model.index(0, 0))
             self.table.selectRow(0)
         self.open_button.setEnabled(bool(self.items))
 
@@ -409,11 +430,11 @@ class ReminderDialog(QDialog):
 
 
 @main_window_hook(order=30)
-def add_reminders(window) -> None:
-    if not window.actor.can(Permission.READ_CASES):
+def add_reminders(host: WorkflowHost) -> None:
+    if not host.actor.can(Permission.READ_CASES):
         return
-    window.add_part(ReminderController(window))
+    host.add_part(ReminderController(host))
 
 
-def controller_of(window) -> ReminderController | None:
-    return window.part(ReminderController)
+def controller_of(host: WorkflowHost) -> ReminderController | None:
+    return host.part(ReminderController)

@@ -29,10 +29,10 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.services.errors import AccountChanged, ServiceError
-from rso_manager.services.unit_of_work import Actor
+from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import reauthenticate
 from ui.apology import apology_text
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +49,18 @@ _INPUT_EVENTS = frozenset({
 def _same_powers(before: Actor, now: Actor) -> bool:
     return (before.user_id, before.role, before.team_id, before.trained) == \
         (now.user_id, now.role, now.team_id, now.trained)
+
+
+def unlock_as_signed_in(services: Services, actor: Actor, password: str) -> Actor:
+    """The password again (the worker job). An account whose powers changed meanwhile is
+    AccountChanged, which the worker hands to the host: the forms behind the lock were built for
+    the old powers, so the window is rebuilt by signing in again."""
+    now = reauthenticate(services, actor, password)
+    if not _same_powers(actor, now):
+        raise AccountChanged(
+            "Your account was changed while the screen was locked (its role, team or "
+            "training). Sign in again to carry on with what the account now allows.")
+    return now
 
 
 class LockScreen(QWidget):
@@ -99,9 +111,11 @@ class SessionLock(QObject):
 
     locked_changed = Signal(bool)
 
-    def __init__(self, window, idle_ms: int = IDLE_MINUTES * 60_000) -> None:
-        super().__init__(window)
-        self.window = window
+    def __init__(self, host: WorkflowHost, idle_ms: int = IDLE_MINUTES * 60_000) -> None:
+        super().__init__(host.window)
+        self.host = host
+        # The whole window: what the lock covers, and disables so Tab cannot reach under it.
+        self.window = window = host.window
         self.locked = False
         self.screen: LockScreen | None = None
         self._hidden: list[QWidget] = []
@@ -109,6 +123,7 @@ class SessionLock(QObject):
         self._places: dict[int, QPoint] = {}
         self._over = False  # the session ended (sign in again): never locks again
         self._active: QWidget | None = None
+        self._disabled: list[QWidget] = []
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.setInterval(idle_ms)
@@ -120,14 +135,18 @@ class SessionLock(QObject):
         self.action.setStatusTip("Hide every record and form until your password is given again")
         self.action.triggered.connect(self.lock)
         window.addAction(self.action)
-        window.add_menu_action("file", self.action, order=90)
-        window.sign_in_again.connect(self._stand_down)
+        host.add_menu_action("file", self.action, order=90)
         QApplication.instance().installEventFilter(self)
         self.timer.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         kind = event.type()
         if self._over:
+            return False
+        if watched is self.window and kind == QEvent.Type.Hide and not event.spontaneous():
+            # The main window goes (closed, or the account must sign in again): so does the
+            # session, before the login that follows could be hidden or refused its audit row.
+            self._stand_down()
             return False
         if not self.locked:
             if kind == QEvent.Type.KeyPress and QKeySequence(event.keyCombination()) == self.action.shortcut():
@@ -168,7 +187,7 @@ class SessionLock(QObject):
         if self.locked or self._over:
             return
         self.locked = True
-        self.window.worker.gate.close()
+        self.host.worker.gate.close()
         self.timer.stop()
         active = QApplication.activeWindow()
         self._active = active if active is not self.window else None
@@ -179,9 +198,10 @@ class SessionLock(QObject):
             popup.close()
             popup = QApplication.activePopupWidget()
         self._hidden, self._finished_while_locked = [], set()
-        for widget in self.window.case_windows():
-            self._hide(widget)
-        self.screen = LockScreen(self.window.actor.display_name, self.window)
+        for widget in QApplication.topLevelWidgets():
+            if widget.isVisible() and self._is_case_window(widget):
+                self._hide(widget)
+        self.screen = LockScreen(self.host.actor.display_name, self.window)
         self.screen.unlock_requested.connect(self._try_unlock)
         self.screen.setGeometry(self.window.rect())
         self._set_window_enabled(False)
@@ -191,28 +211,28 @@ class SessionLock(QObject):
         self.locked_changed.emit(True)
 
     def _set_window_enabled(self, enabled: bool) -> None:
-        # Covered is not enough: Tab would still reach the caseload under the lock screen.
-        for part in (self.window.menuBar(), self.window.centralWidget(), self.window.statusBar(),
-                     *self.window.findChildren(QWidget, "mainToolbar")):
-            if part is not None:
+        # Covered is not enough: Tab would still reach the caseload under the lock screen. Every
+        # part of the window but the lock screen (menus, toolbars, pages, status bar) is
+        # disabled; what was disabled already stays so after the unlock.
+        if not enabled:
+            self._disabled = [part for part in self.window.findChildren(
+                QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if part is not self.screen and not part.isWindow() and part.isEnabled()]
+        for part in self._disabled:
+            if shiboken6.isValid(part):
                 part.setEnabled(enabled)
+        if enabled:
+            self._disabled = []
 
     def _try_unlock(self, password: str) -> None:
         # The password alone: the session was opened with the second factor where one applies.
-        self.window.worker.submit(reauthenticate, self.window.services, self.window.actor, password,
-                                  owner=self.window, on_success=self._signed_in, on_error=self._refused,
-                                  allowed_while_locked=True)
+        self.host.worker.submit(unlock_as_signed_in, self.host.services, self.host.actor, password,
+                                owner=self.window, on_success=self._signed_in, on_error=self._refused,
+                                allowed_while_locked=True)
 
-    def _signed_in(self, actor: Actor) -> None:
-        if not self.locked:
-            return
-        if not _same_powers(self.window.actor, actor):
-            # The forms behind the lock were built for the old powers: the window is rebuilt.
-            self.window.require_sign_in(AccountChanged(
-                "Your account was changed while the screen was locked (its role, team or "
-                "training). Sign in again to carry on with what the account now allows."))
-            return
-        self.unlock()
+    def _signed_in(self, _actor: Actor) -> None:
+        if self.locked:
+            self.unlock()
 
     def _refused(self, exc: BaseException) -> None:
         if self.screen is None:
@@ -226,16 +246,17 @@ class SessionLock(QObject):
             log.error("Unlock failed", exc_info=(type(exc), exc, exc.__traceback__))
             self.screen.problem.setText(apology_text())
 
-    def _stand_down(self, _username: str = "") -> None:
-        """The session is over (sign in again): nothing comes back, and the login that follows
-        is neither hidden nor refused its audit row."""
+    def _stand_down(self) -> None:
+        """The session is over (the window closed, or sign in again): nothing comes back, and the
+        login that follows is neither hidden nor refused its audit row."""
         self._over = True
         self.timer.stop()
         self.locked = False
         self._hidden = []
         if self.screen is not None:
             self.screen.hide()
-        self.window.worker.gate.open()
+        self._set_window_enabled(True)
+        self.host.worker.gate.open()
 
     def unlock(self) -> None:
         if not self.locked:
@@ -246,7 +267,7 @@ class SessionLock(QObject):
             self.screen.deleteLater()
             self.screen = None
         self._set_window_enabled(True)
-        self.window.worker.gate.open()
+        self.host.worker.gate.open()
         hidden, self._hidden = self._hidden, []
         for widget in hidden:
             if shiboken6.isValid(widget) and id(widget) not in self._finished_while_locked:
@@ -264,6 +285,6 @@ class SessionLock(QObject):
 
 
 @main_window_hook(order=10)
-def install(window) -> None:
+def install(host: WorkflowHost) -> None:
     # A child of the window: Qt drops its application event filter when the window goes.
-    window.add_part(SessionLock(window))
+    host.add_part(SessionLock(host))

@@ -1,4 +1,4 @@
-"""The visit form and the booking dialog (issue 3: risk-led visit planning and recording).
+"""The visit form (issue 3: risk-led visit planning and recording).
 
 The form starts from the right practice: unannounced, two trained officers, at the notified
 home address, a home visit. Changing any of those shows a "Departures from good practice" box at
@@ -16,8 +16,6 @@ from PySide6.QtCore import Qt, QTime, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QGridLayout,
@@ -34,66 +32,36 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.clock import LONDON
-from rso_manager.domain.visit_window import DueWindow, days_overdue
 from rso_manager.services.devices import DEVICE_KINDS, DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import (
     VisitDefaults,
     VisitInput,
-    VisitResult,
-    book_visit,
     departures_from_default,
     readable,
     record_visit,
     visit_defaults,
 )
-from ui.kit.forms import DateField, FieldErrors, add_row, report_failure, set_invalid
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.forms import DateField, add_row, report_failure, set_invalid
+from ui.kit.widgets import hint_label
 from ui.prompter import Prompter
 from ui.worker import Worker
+from ui.workflows.visits.wording import (
+    CHECK_RESULTS,
+    KINDS,
+    OUTCOMES,
+    band_label,
+    day_label,
+    window_text,
+)
 
-OUTCOMES = {"seen": "Seen: entry gained", "no_answer": "No answer", "refused_entry": "Refused entry",
-            "not_at_address": "Not at the address"}
-KINDS = {"home": "Home visit", "office": "Office interview"}
-BANDS = {"morning": "Morning", "afternoon": "Afternoon", "evening": "Evening"}
-CHECK_RESULTS = {"checked": "Checked", "not_seen": "Not seen", "refused": "Refused"}
 LONE_VISIT = "None (lone visit)"
-
-
-def band_label(band: str | None, hours: dict[str, str] | None = None) -> str:
-    if not band:
-        return "Time not set"
-    text = BANDS.get(band, band.title())
-    return f"{text} ({hours[band]})" if hours and band in hours else text
-
-
-def day_label(day: date | None) -> str:
-    return f"{day:%a} {day:%d/%m/%Y}" if day else ""
-
-
-def window_text(earliest: date | None, latest: date | None, today: date | None = None) -> str:
-    """The due window as a sentence; with TODAY, an overdue window says so first."""
-    if latest is None:
-        return "No routine home visit is due (reactive management)"
-    late = days_overdue(DueWindow(earliest, latest, ""), today) if today else 0
-    if late:
-        return f"Overdue by {late} day{'s' if late != 1 else ''}, due by {latest:%d/%m/%Y}"
-    if earliest is None or earliest == latest:
-        return f"Due by {latest:%d/%m/%Y}"
-    return f"Due between {earliest:%d/%m/%Y} and {latest:%d/%m/%Y}"
-
 
 def _select(combo: QComboBox, value: object) -> None:
     index = combo.findData(value)
     combo.setCurrentIndex(index if index >= 0 else 0)
-
-
-def _hint(text: str = "") -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("hint")
-    label.setWordWrap(True)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    return label
 
 
 class WhenField(QWidget):
@@ -213,44 +181,33 @@ class _FoundRow:
     removed: bool = False
 
 
-class VisitForm(QDialog):
-    """Record a completed visit. Shown with open(); emits recorded(VisitResult) and closes.
 
-    Test seams: the field widgets are attributes; save() presses "Record visit".
+
+class VisitForm(ServiceDialog):
+    """Record a completed visit. Shown with open(); emits saved(VisitResult) and closes.
+
+    Test seams: the field widgets are attributes; submit() presses "Record visit".
     """
 
-    recorded = Signal(object)  # VisitResult
     ready = Signal()  # the defaults (officers, devices, bookings) have arrived
+    failure_title = "The visit was not recorded"
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
                  offender_id: int, title: str, on_reload: Callable[[], None] | None = None,
                  parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
+        super().__init__(services, actor, worker, prompter, title="Record a visit",
+                         heading=f"Record a visit: {title}",
+                         hint="The right practice is filled in: an unannounced home visit by two trained "
+                              "officers at the notified home address. Change whatever was different; each "
+                              "change needs a reason and goes to your supervisor.",
+                         save_text="Record visit", on_reload=on_reload, min_width=720, parent=parent)
         self.offender_id = offender_id
-        self._on_reload = on_reload
         self.defaults: VisitDefaults | None = None
-        self._saving = False
         self.check_rows: list[_CheckRow] = []
         self.found_rows: list[_FoundRow] = []
-        self.setWindowTitle("Record a visit")
-        self.setMinimumWidth(720)
         self.resize(760, 800)
-
-        outer = QVBoxLayout(self)
-        heading = QLabel(f"Record a visit: {title}")
-        heading.setObjectName("dialogHeading")
-        heading.setTextFormat(Qt.TextFormat.PlainText)
-        heading.setWordWrap(True)
-        outer.addWidget(heading)
-        self.intro = _hint("The right practice is filled in: an unannounced home visit by two trained "
-                           "officers at the notified home address. Change whatever was different; each "
-                           "change needs a reason and goes to your supervisor.")
-        outer.addWidget(self.intro)
-        self.window_label = _hint("Loading the team's officers and the declared devices...")
-        outer.addWidget(self.window_label)
-        self.errors = FieldErrors()
-        outer.addWidget(self.errors.general)
+        self.window_label = hint_label("Loading the team's officers and the declared devices...")
+        self.layout_.insertWidget(self.layout_.indexOf(self.hint) + 1, self.window_label)
 
         body = QWidget()
         body_layout = QVBoxLayout(body)
@@ -263,18 +220,13 @@ class VisitForm(QDialog):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(body)
-        self.scroll = scroll
-        outer.addWidget(scroll, 1)
-
-        self.status = _hint()
-        outer.addWidget(self.status)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("Record visit", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.save_button.setEnabled(False)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        outer.addWidget(self.buttons)
+        self.scroll_area = scroll
+        self.layout_.addWidget(scroll, 1)
+        self.status = hint_label()
+        self.layout_.addWidget(self.status)
+        self.finish()
+        self.save_button.setEnabled(False)  # until the officers and devices have arrived
+        self.saved.connect(self._saved)
 
         now = services.clock.now().astimezone(LONDON)
         self.when.set_value(now.replace(minute=now.minute - now.minute % 5, second=0, microsecond=0))
@@ -318,7 +270,7 @@ class VisitForm(QDialog):
         self.officers = OfficerPair()
         self.officers.changed.connect(self._update_departures)
         add_row(form, "O&fficers", self.errors, "officer_ids", self.officers)
-        self.officer_note = _hint("")
+        self.officer_note = hint_label("")
         self.officer_note.setVisible(False)
         form.addRow("", self.officer_note)
         self.at_home = QCheckBox("At the notified home address")
@@ -327,7 +279,7 @@ class VisitForm(QDialog):
         self.at_home.toggled.connect(self._update_departures)
         add_row(form, "", self.errors, "at_home_address", self.at_home)
         # Where the officers are going, from the record: shown before they set off.
-        self.address_label = _hint("Loading the home address...")
+        self.address_label = hint_label("Loading the home address...")
         self.address_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow("", self.address_label)
         self.location = QLineEdit()
@@ -355,7 +307,7 @@ class VisitForm(QDialog):
         self.departures_label.setTextFormat(Qt.TextFormat.PlainText)
         self.departures_label.setWordWrap(True)
         layout.addWidget(self.departures_label)
-        layout.addWidget(_hint("Say why. The visit goes to your supervisor for sign-off with your reason."))
+        layout.addWidget(hint_label("Say why. The visit goes to your supervisor for sign-off with your reason."))
         self.override_reason = QPlainTextEdit()
         self.override_reason.setTabChangesFocus(True)
         self.override_reason.setFixedHeight(64)
@@ -366,7 +318,7 @@ class VisitForm(QDialog):
     def _build_devices_box(self) -> QGroupBox:
         box = QGroupBox("Devices")
         layout = QVBoxLayout(box)
-        self.devices_hint = _hint("Loading the declared devices...")
+        self.devices_hint = hint_label("Loading the declared devices...")
         layout.addWidget(self.devices_hint)
         self.checks_grid = QGridLayout()
         self.checks_grid.setHorizontalSpacing(8)
@@ -397,9 +349,9 @@ class VisitForm(QDialog):
     def set_defaults(self, defaults: VisitDefaults) -> None:
         self.defaults = defaults
         w = defaults.window
-        due = window_text(w.earliest, w.latest, self._services.clock.today())
-        self.window_label.setText(f"Next home visit: {due[0].lower()}{due[1:]} ({_uk(w.reason)}).")
-        if days_overdue(w, self._services.clock.today()):
+        due = window_text(w.earliest, w.latest, defaults.days_overdue)
+        self.window_label.setText(f"Next home visit: {due[0].lower()}{due[1:]} ({readable(w.reason)}).")
+        if defaults.days_overdue:
             self.window_label.setStyleSheet("color: #b3261e; font-weight: 600;")
         if defaults.home_address:
             self.address_label.setText(f"Home address: {defaults.home_address}")
@@ -560,6 +512,8 @@ class VisitForm(QDialog):
             planned_visit_id=self.booking.currentData())
 
     _initial: object = None
+    discard_question = ("Discard this visit?",
+                        "The visit has not been recorded. Close the form and lose what you entered?", "Discard")
 
     def snapshot(self) -> tuple:
         return (self.visit_input(), self.when.date.text())
@@ -567,49 +521,33 @@ class VisitForm(QDialog):
     def is_dirty(self) -> bool:
         return self._initial is not None and self.snapshot() != self._initial
 
-    def save(self) -> None:
-        if self._saving or self.defaults is None:
+    def submit(self) -> None:
+        if self.defaults is None:
             return
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self.status.setText("Saving...")
         # Only the rows shown are sent; hidden (removed) rows keep their index for the messages.
-        data = self.visit_input()
         self._found_index = [i for i, r in enumerate(self.found_rows) if not r.removed]
-        self._worker.submit(record_visit, self._services, self._actor, data, owner=self,
-                            on_success=self._saved, on_error=self._failed)
+        if self.call(record_visit, self._services, self._actor, self.visit_input()):
+            self.status.setText("Saving...")
 
     _found_index: list[int] = []
 
-    def _saved(self, result: VisitResult) -> None:
-        self._saving = False
+    def _saved(self, _result: object) -> None:
         self.status.clear()
         self._initial = self.snapshot()
-        self.recorded.emit(result)
-        self.accept()
 
     def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
         self.status.clear()
         if isinstance(exc, ValidationFailed):
             exc = _renumber_found(exc, self._found_index)
-        report_failure(self._prompter, exc, title="The visit was not recorded", errors=self.errors,
-                       on_reload=self._on_reload)
+        super()._failed(exc)
         if isinstance(exc, ValidationFailed):
             self._scroll_to_first_error()
 
     def _scroll_to_first_error(self) -> None:
         focus = self.focusWidget()
-        if focus is not None and self.scroll.widget().isAncestorOf(focus):
-            self.scroll.ensureWidgetVisible(focus, 40, 60)
+        if focus is not None and self.scroll_area.widget().isAncestorOf(focus):
+            self.scroll_area.ensureWidgetVisible(focus, 40, 60)
 
-    def reject(self) -> None:
-        if self.is_dirty() and not self._prompter.confirm(
-                "Discard this visit?", "The visit has not been recorded. Close the form and lose what "
-                "you entered?", ok="Discard", cancel="Keep editing"):
-            return
-        super().reject()
 
 
 def _renumber_found(exc: ValidationFailed, shown: list[int]) -> ValidationFailed:
@@ -623,106 +561,3 @@ def _renumber_found(exc: ValidationFailed, shown: list[int]) -> ValidationFailed
         problems.append(p)
     return ValidationFailed(problems)
 
-
-def _uk(text: str) -> str:
-    """A rule's reason with its ISO dates (2026-11-25) as a UK reader writes them."""
-    return readable(text)
-
-
-class BookDialog(QDialog):
-    """Book a home visit, or move a booked one: date, time band, officers. Inside the due window
-    it just books; outside it the service asks for a reason, shown under the reason box."""
-
-    booked = Signal(int)  # visit id
-
-    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
-                 offender_id: int, title: str, earliest: date | None, latest: date | None,
-                 window_reason: str = "", on: date | None = None, time_band: str | None = None,
-                 officer_ids: Sequence[int] = (), officers: Sequence[tuple[int, str]] = (),
-                 officer_names: Sequence[str] = (), time_bands: Sequence[tuple[str, str]] = (),
-                 visit_id: int | None = None, version_id: int | None = None, catch_up_by: date | None = None,
-                 on_reload: Callable[[], None] | None = None, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
-        self.offender_id, self.visit_id, self.version_id = offender_id, visit_id, version_id
-        self._on_reload = on_reload
-        self._saving = False
-        self._fixed_officers = tuple(officer_ids) if not officers else None
-        rebook = visit_id is not None
-        self.setWindowTitle("Rebook a visit" if rebook else "Book a visit")
-        self.setMinimumWidth(540)
-        layout = QVBoxLayout(self)
-        heading = QLabel(f"{'Rebook the visit to' if rebook else 'Book a home visit to'} {title}")
-        heading.setObjectName("dialogHeading")
-        heading.setTextFormat(Qt.TextFormat.PlainText)
-        heading.setWordWrap(True)
-        layout.addWidget(heading)
-        due = window_text(earliest, latest, services.clock.today())
-        rule = (f" Book it by {catch_up_by:%d/%m/%Y} to catch up; a later date needs a reason and goes to your "
-                "supervisor." if catch_up_by else " A date outside the window needs a reason and goes to your supervisor.")
-        self.hint = _hint(f"{due}" + (f" ({_uk(window_reason)})." if window_reason and window_reason != "booked" else ".")
-                          + rule)
-        layout.addWidget(self.hint)
-        self.errors = FieldErrors()
-        layout.addWidget(self.errors.general)
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        self.on = DateField(calendar_start=services.clock.today)
-        self.on.set_date(on or services.clock.today())
-        add_row(form, "&Date", self.errors, "on", self.on)
-        self.band = QComboBox()
-        hours = dict(time_bands)
-        for value in BANDS:
-            self.band.addItem(band_label(value, hours), value)
-        _select(self.band, time_band or "evening")
-        add_row(form, "&Time of day", self.errors, "time_band", self.band)
-        if officers:
-            self.officers: OfficerPair | None = OfficerPair()
-            ids = list(officer_ids) + [None, None]
-            self.officers.set_officers(officers, ids[0], ids[1])
-            add_row(form, "O&fficers", self.errors, "officer_ids", self.officers)
-        else:
-            self.officers = None
-            names = QLabel(" and ".join(officer_names) or "No officers proposed")
-            names.setTextFormat(Qt.TextFormat.PlainText)
-            add_row(form, "Officers", self.errors, "officer_ids", names)
-        self.reason = QPlainTextEdit()
-        self.reason.setTabChangesFocus(True)
-        self.reason.setFixedHeight(64)
-        self.reason.setPlaceholderText("Only needed for a date later than catching up" if catch_up_by else
-                                       "Only needed for a date outside the due window")
-        add_row(form, "&Reason", self.errors, "reason", self.reason)
-        layout.addLayout(form)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.addButton("Rebook" if rebook else "Book",
-                                                  QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-        layout.addWidget(self.buttons)
-        self.on.setFocus()
-
-    def officer_ids(self) -> tuple[int, ...]:
-        return self.officers.ids() if self.officers is not None else tuple(self._fixed_officers or ())
-
-    def save(self) -> None:
-        if self._saving:
-            return
-        day = self.on.date()  # None (empty or not a date): the service says what it needs
-        self._saving = True
-        self.save_button.setEnabled(False)
-        self._worker.submit(book_visit, self._services, self._actor, self.offender_id, on=day,
-                            time_band=self.band.currentData(), officer_ids=self.officer_ids(),
-                            reason=self.reason.toPlainText(), visit_id=self.visit_id, version_id=self.version_id,
-                            owner=self, on_success=self._saved, on_error=self._failed)
-
-    def _saved(self, visit_id: int) -> None:
-        self._saving = False
-        self.booked.emit(visit_id)
-        self.accept()
-
-    def _failed(self, exc: BaseException) -> None:
-        self._saving = False
-        self.save_button.setEnabled(True)
-        report_failure(self._prompter, exc, title="The visit was not booked", errors=self.errors,
-                       on_reload=self._on_reload)

@@ -2,17 +2,17 @@
 booked home visits as cards, overdue ones first in a red strip, a month view, and booking.
 
 Proposals come from rso_manager.services.visits.propose (two trained officers, a varied day and
-time band inside the due window); booking and rebooking go through book_visit, which asks for a
-reason outside the window. The page only lays out what the service returns.
+time band inside the due window); booking and rebooking go through book_visit and rebook_visit,
+which ask for a reason outside the window. The page only lays out what the service returns.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QMouseEvent
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -22,48 +22,34 @@ from PySide6.QtWidgets import (
     QLabel,
     QPushButton,
     QScrollArea,
-    QSizePolicy,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from rso_manager.domain.dates import add_months
-from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
+from rso_manager.domain.roles import CaseloadScope, Permission
 from rso_manager.services.caseload import RISK_ORDER
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import PlannedVisit, PlannerView, book_visit, propose
-from ui.extensions import main_window_hook
+from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.formatting import fmt_date, risk_label
 from ui.kit.forms import report_failure
 from ui.prompter import Prompter
 from ui.worker import Worker
-from ui.workflows.visit_form import BANDS, BookDialog, band_label, day_label, window_text
+from ui.workflows.visits.booking import BookDialog
+from ui.workflows.visits.planner_cards import STYLE as CARD_STYLE
+from ui.workflows.visits.planner_cards import VisitCard
+from ui.workflows.visits.wording import BANDS, band_label, day_label, window_text
 
 SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team caseload",
                 CaseloadScope.ALL: "All cases"}
 BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
-MONTH_CARDS = 3
-PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed  # cards shown in a month-view day before "+N more"
+MONTH_CARDS = 3  # cards shown in a month-view day before "+N more"
+PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed
 
-STYLE = """
-QFrame#visitCard { background: #ffffff; border: 1px solid #c4ccd8; border-left: 4px solid #8aa4c8;
-    border-radius: 4px; }
-QFrame#visitCard[state="booked"] { background: #eef3fa; border-left: 4px solid #1f3a5f; }
-QFrame#visitCard[state="overdue"] { background: #fff6f5; border: 1px solid #e3a7a2;
-    border-left: 4px solid #b3261e; }
-QFrame#visitCard[selected="true"] { border: 2px solid #1f3a5f; border-left: 4px solid #1f3a5f; }
-QFrame#visitCard[state="overdue"][selected="true"] { border: 2px solid #b3261e; border-left: 4px solid #b3261e; }
-QFrame#visitCard QLabel { background: transparent; border: none; }
-QLabel#cardBand { color: #323f4b; font-size: 8.5pt; font-weight: 600; }
-QLabel#cardState { color: #616e7c; font-size: 8.5pt; }
-QLabel#cardName { font-weight: 700; color: #1f2933; }
-QLabel#cardMeta { color: #52606d; font-size: 9pt; }
-QLabel#cardChip { font-size: 9pt; font-weight: 600; color: #1f2933; }
-QFrame#visitCard[state="overdue"] QLabel#cardChip { color: #b3261e; }
-QLabel#cardOverdue { color: #b3261e; font-weight: 700; font-size: 9pt; }
-QLabel#cardWarning { color: #8a5300; font-size: 9pt; }
+STYLE = CARD_STYLE + """
 QFrame#dayColumn { background: #ffffff; border: 1px solid #d5dde8; border-radius: 4px; }
 QFrame#dayColumn[today="true"] { background: #f3f7fc; border: 1px solid #1f3a5f; }
 QFrame#dayColumn[outside="true"] { background: #f6f7f9; }
@@ -83,16 +69,6 @@ QPushButton[segment="true"]:checked { background: #1f3a5f; color: #ffffff; borde
 """
 
 
-def _restyle(widget: QWidget, **properties: object) -> None:
-    for name, value in properties.items():
-        widget.setProperty(name, value)
-    widget.style().unpolish(widget)
-    widget.style().polish(widget)
-    for child in widget.findChildren(QLabel):
-        child.style().unpolish(child)
-        child.style().polish(child)
-
-
 def _label(text: str, name: str, *, wrap: bool = True) -> QLabel:
     label = QLabel(text)
     label.setObjectName(name)
@@ -101,119 +77,17 @@ def _label(text: str, name: str, *, wrap: bool = True) -> QLabel:
     return label
 
 
-class _ElidedLabel(QLabel):
-    """One line that ends in "..." when the day is too narrow, instead of being cut off."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__(text)
-        self._full = text
-        self.setTextFormat(Qt.TextFormat.PlainText)
-        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
-        self.setMinimumWidth(20)
-
-    def resizeEvent(self, event) -> None:  # noqa: N802
-        super().resizeEvent(event)
-        elided = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, self.width())
-        if elided != self.text():
-            self.setText(elided)
-
-
-def _state(item: PlannedVisit) -> str:
-    return "overdue" if item.days_overdue > 0 else item.status
-
-
 def _key(item: PlannedVisit) -> tuple[int, int | None]:
     return item.offender_id, item.visit_id
 
 
-class VisitCard(QFrame):
-    """One proposed or booked visit. Click selects it; double-click or Enter opens the record."""
-
-    chosen = Signal(object)  # PlannedVisit
-    activated = Signal(object)
-
-    def __init__(self, item: PlannedVisit, *, compact: bool = False, show_day: bool = False, chip: bool = False,
-                 parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.item = item
-        self.setObjectName("visitCard")
-        self.setProperty("state", _state(item))
-        self.setProperty("selected", False)
-        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 4, 6, 5)
-        layout.setSpacing(1)
-        self.setToolTip(self.summary())
-        if chip:  # the month view: one line, the rest in the tooltip and the details panel
-            layout.setContentsMargins(5, 1, 4, 1)
-            short = {"morning": "Morn", "afternoon": "Aft", "evening": "Eve"}.get(item.time_band, "")
-            line = _ElidedLabel(f"{short}  {item.name}" + ("  (booked)" if item.status == "booked" else ""))
-            line.setObjectName("cardChip")
-            layout.addWidget(line)
-            return
-        state = "Booked" if item.status == "booked" else "Proposed"
-        when = band_label(item.time_band)
-        if show_day:
-            when = f"{item.proposed_on:%a %d/%m} {when.lower()}"
-        top = QHBoxLayout()
-        top.setSpacing(4)
-        top.addWidget(_label(when, "cardBand", wrap=False))
-        top.addStretch(1)
-        top.addWidget(_label(state, "cardState", wrap=False))
-        layout.addLayout(top)
-        layout.addWidget(_label(item.name, "cardName"))
-        if compact:
-            if item.days_overdue:
-                layout.addWidget(_label(f"Overdue {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}",
-                                        "cardOverdue"))
-            return
-        layout.addWidget(_label(f"{item.reference}  \u00b7  {risk_label(item.risk_level)} risk"
-                                if item.risk_level else f"{item.reference}  \u00b7  not assessed", "cardMeta"))
-        layout.addWidget(_label(" + ".join(item.officer_names) or "No officers", "cardMeta"))
-        if item.days_overdue:
-            layout.addWidget(_label(f"Overdue by {item.days_overdue} day{'s' if item.days_overdue != 1 else ''}",
-                                    "cardOverdue"))
-        if item.warnings:
-            n = len(item.warnings)
-            warning = _label(f"\u26a0 {n} warning{'s' if n != 1 else ''}", "cardWarning")
-            warning.setToolTip("\n".join(f"\u2022 {w}" for w in item.warnings))
-            layout.addWidget(warning)
-
-    def summary(self) -> str:
-        i = self.item
-        lines = [f"{i.name} ({i.reference})",
-                 f"{'Booked' if i.status == 'booked' else 'Proposed'}: {day_label(i.proposed_on)}, "
-                 f"{band_label(i.time_band).lower()}",
-                 f"Officers: {' and '.join(i.officer_names) or 'none'}"]
-        if i.days_overdue:
-            lines.append(f"Overdue by {i.days_overdue} days")
-        lines += [f"\u26a0 {w}" for w in i.warnings]
-        return "\n".join(lines)
-
-    def set_selected(self, selected: bool) -> None:
-        if bool(self.property("selected")) != selected:
-            _restyle(self, selected=selected)
-
-    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        if event.button() == Qt.MouseButton.LeftButton:
-            self.setFocus(Qt.FocusReason.MouseFocusReason)
-            self.chosen.emit(self.item)
-        super().mousePressEvent(event)
-
-    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
-        self.activated.emit(self.item)
-
-    def focusInEvent(self, event: QFocusEvent) -> None:  # noqa: N802
-        super().focusInEvent(event)
-        self.chosen.emit(self.item)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
-            self.activated.emit(self.item)
-            return
-        super().keyPressEvent(event)
+def _scrolled(content: QWidget) -> QScrollArea:
+    """CONTENT in a frameless scroll area it fills (the week, the month, the overdue strip)."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(content)
+    return scroll
 
 
 class PlannerPage(QWidget):
@@ -223,14 +97,14 @@ class PlannerPage(QWidget):
     booked = Signal(int)  # visit id
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter, *,
-                 open_record: Callable[[int, str], object] | None = None,
+                 scopes: Sequence[CaseloadScope] = (), open_record: Callable[[int, str], object] | None = None,
                  status: Callable[[str], None] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.worker, self.prompter = services, actor, worker, prompter
         self._open_record = open_record
         self._status = status or (lambda _text: None)
         self.can_write = actor.can(Permission.WRITE_CASES)
-        self.scopes = caseload_scopes(actor.role)
+        self.scopes = tuple(scopes)
         self.scope: CaseloadScope | None = self.scopes[0] if self.scopes else None
         self.mode = "week"
         self.anchor = services.clock.today()
@@ -255,20 +129,12 @@ class PlannerPage(QWidget):
         self.week_layout = QHBoxLayout(self.week)
         self.week_layout.setContentsMargins(0, 0, 0, 0)
         self.week_layout.setSpacing(6)
-        week_scroll = QScrollArea()
-        week_scroll.setWidgetResizable(True)
-        week_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        week_scroll.setWidget(self.week)
         self.month = QWidget()
         self.month_grid = QGridLayout(self.month)
         self.month_grid.setContentsMargins(0, 0, 0, 0)
         self.month_grid.setSpacing(4)
-        month_scroll = QScrollArea()
-        month_scroll.setWidgetResizable(True)
-        month_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        month_scroll.setWidget(self.month)
-        self.views.addWidget(week_scroll)
-        self.views.addWidget(month_scroll)
+        self.views.addWidget(_scrolled(self.week))
+        self.views.addWidget(_scrolled(self.month))
         layout.addWidget(self.views, 1)
         layout.addWidget(self._build_details())
         self._show_details(None)
@@ -313,7 +179,7 @@ class PlannerPage(QWidget):
         self.prev_button = QPushButton("\u2039 Previous")
         self.prev_button.setShortcut(QKeySequence("Alt+Left"))
         self.prev_button.setToolTip("Previous week or month (Alt+Left)")
-        self.prev_button.clicked.connect(lambda: self.move(-1))
+        self.prev_button.clicked.connect(lambda: self.step(-1))
         self.today_button = QPushButton("Today")
         self.today_button.setShortcut(QKeySequence("Alt+Home"))
         self.today_button.setToolTip("Back to this week (Alt+Home)")
@@ -321,7 +187,7 @@ class PlannerPage(QWidget):
         self.next_button = QPushButton("Next \u203a")
         self.next_button.setShortcut(QKeySequence("Alt+Right"))
         self.next_button.setToolTip("Next week or month (Alt+Right)")
-        self.next_button.clicked.connect(lambda: self.move(1))
+        self.next_button.clicked.connect(lambda: self.step(1))
         for button in (self.prev_button, self.today_button, self.next_button):
             top.addWidget(button)
         self.period_label = QLabel()
@@ -344,14 +210,11 @@ class PlannerPage(QWidget):
         self.overdue_row = QHBoxLayout(row)
         self.overdue_row.setContentsMargins(0, 0, 0, 0)
         self.overdue_row.setSpacing(6)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll = _scrolled(row)
         scroll.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setStyleSheet("QScrollArea { background: transparent; }")
         scroll.viewport().setStyleSheet("background: transparent;")
-        scroll.setWidget(row)
-        scroll.setFixedHeight(60)
+        self.overdue_scroll = scroll
         layout.addWidget(scroll)
         strip.setVisible(False)
         return strip
@@ -412,7 +275,8 @@ class PlannerPage(QWidget):
         self.views.setCurrentIndex(0 if mode == "week" else 1)
         self.refresh()
 
-    def move(self, steps: int) -> None:
+    def step(self, steps: int) -> None:
+        """Show the previous (-1) or next (1) week or month; QWidget.move is the window position."""
         if self.mode == "week":
             self.anchor += timedelta(days=7 * steps)
         else:
@@ -482,7 +346,7 @@ class PlannerPage(QWidget):
     # --- laying out ----------------------------------------------------------------------------
 
     def _card(self, item: PlannedVisit, **kw) -> VisitCard:
-        card = VisitCard(item, **kw)
+        card = VisitCard(item, hours=dict(self.view.time_bands) if self.view else None, **kw)
         card.chosen.connect(self.select)
         card.activated.connect(self.open_item)
         if self.selected is not None and _key(item) == _key(self.selected):
@@ -517,9 +381,13 @@ class PlannerPage(QWidget):
         # Overdue first, in their own strip, whichever week they are proposed in.
         self._clear(self.overdue_row)
         overdue = view.overdue
-        for item in overdue:
-            self.overdue_row.addWidget(self._card(item, compact=True, show_day=True))
+        strip_cards = [self._card(item, compact=True, show_day=True) for item in overdue]
+        for card in strip_cards:
+            self.overdue_row.addWidget(card)
         self.overdue_row.addStretch(1)
+        # As tall as its cards, with room for the scroll bar that many of them bring: never clipped.
+        tallest = max((card.sizeHint().height() for card in strip_cards), default=0)
+        self.overdue_scroll.setFixedHeight(tallest + self.overdue_scroll.horizontalScrollBar().sizeHint().height())
         self.overdue_title.setText(f"Overdue ({len(overdue)}): book these first" if overdue else "")
         self.overdue_strip.setVisible(bool(overdue))
 
@@ -579,8 +447,6 @@ class PlannerPage(QWidget):
             title.setProperty("today", day == today)
             box.addWidget(title)
             items = self.items_on(day)
-            shown = min(len(items), MONTH_CARDS) + (len(items) > MONTH_CARDS)
-            cell.setMinimumHeight(max(62, 30 + 24 * shown))
             for item in items[:MONTH_CARDS]:
                 box.addWidget(self._card(item, chip=True))
             if len(items) > MONTH_CARDS:
@@ -591,6 +457,7 @@ class PlannerPage(QWidget):
                 more.clicked.connect(lambda _c=False, d=day: self.show_week_of(d))
                 box.addWidget(more)
             box.addStretch(1)
+            # No set height: the day's layout makes it as tall as its chips (never squeezing them).
             self.month_grid.addWidget(cell, row + 1, col)
         for col in range(7):
             self.month_grid.setColumnStretch(col, 1)
@@ -683,12 +550,12 @@ class PlannerPage(QWidget):
         self.dialog = BookDialog(
             self.services, self.actor, self.worker, self.prompter, offender_id=item.offender_id,
             title=f"{item.name} ({item.reference})", earliest=item.window_earliest, latest=item.window_latest,
-            window_reason=item.window_reason, on=item.proposed_on, time_band=item.time_band,
+            days_overdue=item.days_overdue, window_reason=item.window_reason, on=item.proposed_on, time_band=item.time_band,
             officer_ids=item.officer_ids, officer_names=item.officer_names,
             time_bands=self.view.time_bands if self.view else (),
             visit_id=item.visit_id if booked else None, version_id=item.version_id if booked else None,
             on_reload=self.refresh, parent=self)
-        self.dialog.booked.connect(lambda vid: self._booked_again(item, vid))
+        self.dialog.saved.connect(lambda vid: self._booked_again(item, vid))
         self.dialog.open()
         return self.dialog
 
@@ -698,19 +565,19 @@ class PlannerPage(QWidget):
         self.refresh()
 
 
+
 @main_window_hook(order=40)
-def add_planner(window) -> None:
+def add_planner(host: WorkflowHost) -> None:
     """Go > Planner (Ctrl+2), for everyone who works with cases."""
-    if not window.actor.can(Permission.READ_CASES):
+    if not host.actor.can(Permission.READ_CASES):
         return
-    page = PlannerPage(window.services, window.actor, window.worker, window.prompter,
-                       open_record=window.open_offender,
-                       status=window.show_status, parent=window)
-    window.add_part(page)
-    window.add_page("planner", "&Planner", page, order=20, shortcut="Ctrl+2")
+    page = PlannerPage(host.services, host.actor, host.worker, host.prompter, scopes=host.scopes,
+                       open_record=host.open_offender, status=host.show_status, parent=host.window)
+    host.add_part(page)
+    host.add_page("planner", "&Planner", page, order=20, shortcut="Ctrl+2")
     # A change made in a record window reloads the caseload: re-plan if the planner is on screen.
-    window.caseload_loaded.connect(page.refresh_if_shown)
+    host.caseload_loaded.connect(page.refresh_if_shown)
 
 
-def planner_of(window) -> PlannerPage | None:
-    return window.part(PlannerPage)
+def planner_of(host: WorkflowHost) -> PlannerPage | None:
+    return host.part(PlannerPage)

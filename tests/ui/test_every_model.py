@@ -1,0 +1,146 @@
+"""Every item model the app shows passes pytest-qt's model tester (issue 13).
+
+A main window for each role is opened on a demo database; every page of it is visited, records
+are opened and every part of them shown, and the lists in dialogs the File menu opens are shown.
+Every QAbstractItemModel in any top-level window is then checked, once loaded. The model classes
+of the ui package are found by importing all of its modules, so a new model that no screen shows
+to this test fails it: show it here (or from a page this test already visits).
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtWidgets import QAbstractItemView, QApplication
+from pytestqt.modeltest import ModelTester
+
+import ui
+from rso_manager.clock import FixedClock
+from rso_manager.database import open_database
+from rso_manager.domain.roles import Role
+from rso_manager.services.caseload import AccessReason, open_record
+from rso_manager.services.unit_of_work import SYSTEM, Actor
+from rso_manager.services.users import list_users
+
+DEMO_CASES = 40
+RECORDS_PER_ROLE = 3  # records differ in what they hold; a few show every part with rows
+# File menu items that open a list in a dialog (shown with open(), so the test goes on).
+LISTS_IN_DIALOGS = {"&Reminders...", "Designated police &stations...", "&Absences and cover..."}
+
+
+def _ui_model_classes() -> set[type]:
+    for info in pkgutil.walk_packages(ui.__path__, "ui."):
+        importlib.import_module(info.name)
+    found: set[type] = set()
+    todo = [QAbstractItemModel]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            if sub not in found:
+                todo.append(sub)
+                if sub.__module__.split(".")[0] == "ui":
+                    found.add(sub)
+    return found
+
+
+def _models_on_screen() -> list[QAbstractItemModel]:
+    """The models owned by any top-level window, and those its views show (a model need not be
+    a child of a widget)."""
+    models: dict[int, QAbstractItemModel] = {}
+    for top in QApplication.topLevelWidgets():
+        for model in top.findChildren(QAbstractItemModel):
+            models[id(model)] = model
+        for view in top.findChildren(QAbstractItemView):
+            if view.model() is not None:
+                models[id(view.model())] = view.model()
+    return [m for m in models.values() if shiboken6.isValid(m)]
+
+
+@pytest.fixture(scope="module")
+def demo_services(tmp_path_factory):
+    engine, services = open_database(f"sqlite:///{tmp_path_factory.mktemp('models') / 'demo.db'}", FixedClock())
+    from rso_manager import demo
+
+    demo.generate(services, offenders=DEMO_CASES, seed=13)
+    yield services
+    engine.dispose()
+
+
+def _actors(services) -> list[Actor]:
+    """One signed-in account of each role (and the untrained starter, who sees a read-only app)."""
+    users = list_users(services, SYSTEM)
+    chosen = {}
+    for user in users:
+        key = (user.role, user.trained)
+        if user.active and key not in chosen:
+            chosen[key] = Actor(user.id, user.username, user.display_name, user.role, user.team_id, user.trained)
+    assert {role for role, _trained in chosen} == set(Role)
+    return list(chosen.values())
+
+
+def _settle(qtbot, window) -> None:
+    qtbot.wait(20)
+    qtbot.waitUntil(lambda: not window.worker.busy, timeout=20_000)
+    qtbot.wait(20)
+
+
+def _visit(qtbot, window, services, actor) -> None:
+    """Every page, a few records with every part, and the lists the File menu opens."""
+    for action in list(window.page_actions.values()):
+        action.trigger()
+        _settle(qtbot, window)
+    for scope in reversed(window.scopes):  # a caseload with cases (a new starter holds none)
+        window.set_scope(scope)
+        qtbot.waitUntil(lambda: not window.loading, timeout=20_000)
+        if window.model.rowCount():
+            break
+    if window.scopes:
+        rows = window.model.rowCount()
+        assert rows > 0, f"{actor.username} sees no cases in the demo"
+        for row in range(min(RECORDS_PER_ROLE, rows)):
+            case = window.model.row_at(row)
+            record = open_record(services, actor, case.offender_id, AccessReason.CASE_MANAGEMENT,
+                                 "checking every list of the record for the model tests")
+            record_window = window.show_record(record)
+            for index in range(record_window.tabs.count()):
+                record_window.tabs.setCurrentIndex(index)
+                _settle(qtbot, window)
+    for action in window.file_menu.actions():
+        if action.text() in LISTS_IN_DIALOGS and action.isEnabled():
+            action.trigger()
+            _settle(qtbot, window)
+
+
+def test_every_model_passes_the_model_tester(qtbot, demo_services, prompter):
+    from ui.main_window import build_main_window
+
+    expected = _ui_model_classes()
+    checked: set[type] = set()
+    testers = []  # kept: each re-checks its model on every change while the next role is visited
+    for actor in _actors(demo_services):
+        window = build_main_window(demo_services, actor, prompter=prompter, database="demo.db (SQLite)", demo=True)
+        window.resize(1280, 720)
+        window.show()
+        try:
+            qtbot.waitUntil(lambda w=window: not w.loading, timeout=20_000)
+            _visit(qtbot, window, demo_services, actor)
+            for model in _models_on_screen():
+                tester = ModelTester(None)  # what the qtmodeltester fixture is, one per model
+                tester.check(model, force_py=True)
+                testers.append(tester)
+                checked.update(type(model).__mro__)
+        finally:
+            for widget in QApplication.topLevelWidgets():
+                if widget is not window and widget.isVisible():
+                    widget.close()
+            prompter.confirms[:] = [True] * 20  # "discard changes?": yes
+            window.close()
+            window.worker.wait_for_done(10_000)
+            window.deleteLater()
+            testers.clear()
+    missing = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in expected - checked)
+    assert not missing, f"models no screen showed to the model tester: {missing}"

@@ -1,0 +1,28 @@
+"""The record's Relationships and Safeguarding parts.
+
+- relationships: who the offender is close to, with children and access to children; a
+  relationship giving access to children opens a concern and leads to its referral form;
+- referrals: concerns for a child and their referral to children's social care, with the clocks
+  the service works out (referred the same day? a decision within one working day?);
+- disclosures: s.327A decisions and Child Sex Offender Disclosure Scheme applications, with
+  their overdue stages;
+- safeguarding_page: the Safeguarding part, referrals above and disclosures below;
+- labels: the words they share.
+"""
+
+from ui.workflows.safeguarding.disclosures import DisclosureDialog, DisclosuresModel
+from ui.workflows.safeguarding.referrals import (
+           ConcernDialog,
+           DecisionDialog,
+           ReferralDialog,
+           ReferralsModel,
+)
+from ui.workflows.safeguarding.relationships import (
+           RelationshipDialog,
+           RelationshipsModel,
+           RelationshipsPage,
+)
+from ui.workflows.safeguarding.safeguarding_page import SafeguardingPage
+
+__all__ = ["ConcernDialog", "DecisionDialog", "DisclosureDialog", "DisclosuresModel", "ReferralDialog",
+           "ReferralsModel", "RelationshipDialog", "RelationshipsModel", "RelationshipsPage", "SafeguardingPage"]

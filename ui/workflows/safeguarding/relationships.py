@@ -1,0 +1,180 @@
+"""The record's Relationships part: who the offender is close to, with children and access to
+children. Recording a relationship with access to children opens a safeguarding concern (the
+service does this); the page then takes the user straight to the referral form for it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QWidget,
+)
+
+from rso_manager.services.caseload import EntryRow, OffenderRecord
+from rso_manager.services.safeguarding import (
+    RELATIONSHIP_KINDS,
+    RelationshipInput,
+    RelationshipResult,
+    RelationshipView,
+    record_relationship,
+    relationship_warning,
+    relationships_for,
+)
+from ui.extensions import record_page
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import DateField, combo_data
+from ui.kit.record_page import (
+    DetailedEntries,
+    DetailedSectionTab,
+    RecordContext,
+    SectionSpec,
+)
+from ui.kit.tables import Column
+from ui.workflows.safeguarding.labels import FLAG_STYLE, KIND_LABELS, day_order
+
+
+class RelationshipsModel(DetailedEntries):
+    def __init__(self, parent=None) -> None:
+        d: Callable[[EntryRow], RelationshipView | None] = lambda e: self.detail(e)  # noqa: E731
+        super().__init__([
+            Column("From", lambda e: fmt_date(e.when), day_order),
+            Column("Person", lambda e: d(e).person_name if d(e) else e.summary),
+            Column("Kind", lambda e: KIND_LABELS.get(d(e).kind, d(e).kind) if d(e) else ""),
+            Column("Children", lambda e: self._children(d(e)) if d(e) else e.status),
+            Column("Safeguarding referral", lambda e: "Entered in error" if e.voided else
+                   ((d(e).referral_state or "") if d(e) else "")),
+            Column("Notes", lambda e: (d(e).notes or "") if d(e) else "", tooltip=lambda e: d(e).notes if d(e) else None),
+        ], parent)
+        self._bold = QFont()
+        self._bold.setBold(True)
+
+    @staticmethod
+    def _children(view: RelationshipView) -> str:
+        if view.access_to_children:
+            return "Has access to children"
+        return "Has children (no access)" if view.has_children else "No"
+
+    def red(self, entry: EntryRow, column: int) -> bool:
+        view = self.detail(entry)
+        return column == 4 and view is not None and view.referral_overdue
+
+    def extra(self, row: EntryRow, column: int, role: int) -> Any:
+        view = self.detail(row)
+        if role == Qt.ItemDataRole.FontRole and column == 3 and view is not None and view.access_to_children:
+            return self._bold
+        return super().extra(row, column, role)
+
+
+class RelationshipDialog(ServiceDialog):
+    def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
+        super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record a relationship",
+                         heading=f"Record a relationship: {record.name} ({record.reference})",
+                         hint="Partners, family, friends and associates. Say whether the person has children "
+                              "and whether the relationship gives access to children.",
+                         save_text="Save", parent=parent)
+        self.record = record
+        self._warned = False
+        self.person_name = QLineEdit()
+        self.person_name.setMaxLength(200)
+        self.person_name.setPlaceholderText("Full name, e.g. Carol JONES")
+        self.row("&Name", "person_name", self.person_name)
+        self.kind = QComboBox()
+        for value in RELATIONSHIP_KINDS:
+            self.kind.addItem(KIND_LABELS.get(value, value.title()), value)
+        self.row("&Kind", "kind", self.kind)
+        self.has_children = QCheckBox("This person has children")
+        self.row("", "has_children", self.has_children)
+        self.access = QCheckBox("The relationship gives access to children")
+        self.access.toggled.connect(self._access_toggled)
+        self.row("", "access_to_children", self.access)
+        self.warning = QLabel()
+        self.warning.setObjectName("flagBanner")
+        self.warning.setStyleSheet(FLAG_STYLE)
+        self.warning.setWordWrap(True)
+        self.warning.setVisible(False)
+        self.form.addRow(self.warning)
+        self.from_date = DateField(calendar_start=ctx.services.clock.today)
+        self.row("&From", "from_date", self.from_date)
+        self.notes = QPlainTextEdit()
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(70)
+        self.notes.setPlaceholderText("How it became known, where the person lives, anything the next visit should check")
+        self.row("N&otes", "notes", self.notes)
+        self.finish()
+        self.person_name.setFocus()
+
+    def value(self) -> RelationshipInput:
+        return RelationshipInput(person_name=self.person_name.text(), kind=combo_data(self.kind),
+                                 has_children=self.has_children.isChecked(),
+                                 access_to_children=self.access.isChecked(), from_date=self.from_date.date(),
+                                 notes=self.notes.toPlainText() or None)
+
+    def _access_toggled(self, on: bool) -> None:
+        self._warned = False
+        text = relationship_warning(self.value()) or ""
+        self.warning.setText(text)
+        self.warning.setVisible(bool(text))
+        self.save_button.setText("Save and refer..." if on else "Save")
+        self.fit()
+
+    def submit(self) -> None:
+        value = self.value()
+        warning = relationship_warning(value)
+        if warning and self.save_button.isEnabled() and not self._warned:
+            if not self._prompter.confirm(
+                    "A safeguarding referral follows", warning + "\n\nSave the relationship and go to the referral?",
+                    ok="Save and refer", cancel="Go back"):
+                return
+            self._warned = True  # asked once: a correction after a refused save is not asked again
+        self.call(record_relationship, self._services, self._actor, self.record.offender_id, value)
+
+
+class RelationshipsPage(DetailedSectionTab):
+    def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
+        super().__init__(ctx, spec, RelationshipsModel())
+        self.about_label().setText(
+            "Partners, family, friends and associates. A relationship giving access to children opens a "
+            "safeguarding concern to refer the same day, and brings the next home visit forward.")
+        self.wrap_columns(self.view, {0: "01/11/2026", 1: "Carol JONES-SMITH", 2: "Associate",
+                                      3: "Has access to children", 4: "Referred; awaiting decision"}, stretch=5)
+        self.add = self.add_button_for("Record a relationship...", self.open_form,
+                                       tip="Record a partner, relative, friend or associate (Ctrl+N)")
+        self.add.setShortcut(QKeySequence("Ctrl+N"))
+        self.dialog: ServiceDialog | None = None
+
+    def about_label(self) -> QLabel:
+        return self.findChild(QLabel, "hint")
+
+    def fetch(self, services, actor, offender_id):
+        return relationships_for(services, actor, offender_id)
+
+    def show_details(self, views: list[RelationshipView]) -> None:
+        self.model.set_details({v.id: v for v in views})
+
+    def open_form(self) -> RelationshipDialog | None:
+        if self.record is None or not self.can_write:
+            return None
+        dialog = RelationshipDialog(self.ctx, self.record, parent=self)
+        self.open_dialog(dialog, self._saved)
+        return dialog
+
+    def _saved(self, result: RelationshipResult) -> None:
+        self.ctx.reload()
+        if result.referral_prompt_id is not None:
+            # To the Safeguarding part, whose page opens the referral form once the concern is listed.
+            self.ctx.show_entry("safeguarding", result.referral_prompt_id)
+
+
+@record_page("relationships")
+def relationships_page(ctx: RecordContext, spec: SectionSpec) -> RelationshipsPage:
+    return RelationshipsPage(ctx, spec)
+

@@ -1,0 +1,288 @@
+"""The record's Safeguarding part: concerns and their referrals in the top list, disclosures
+below, and flags across the top for what is late."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from rso_manager.services.caseload import EntryRow
+from rso_manager.services.safeguarding import (
+    DisclosureView,
+    ReferralView,
+    SafeguardingView,
+    safeguarding_for,
+)
+from ui.extensions import record_page
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.record_page import (
+    DetailedSectionTab,
+    RecordContext,
+    SectionSpec,
+    detail_label,
+)
+from ui.kit.tables import ListPanel, sorted_list_view
+from ui.workflows.safeguarding.disclosures import (
+    DisclosureDialog,
+    DisclosuresModel,
+    disclosure_text,
+)
+from ui.workflows.safeguarding.labels import FLAG_STYLE
+from ui.workflows.safeguarding.referrals import (
+    ConcernDialog,
+    DecisionDialog,
+    ReferralDialog,
+    ReferralsModel,
+    referral_text,
+)
+
+T = TypeVar("T")
+
+
+def _heading(text: str) -> QLabel:
+    heading = QLabel(text)
+    heading.setObjectName("headerCaption")
+    heading.setStyleSheet("font-weight: 600; font-size: 10pt;")
+    return heading
+
+
+def _find(items: tuple[T, ...] | list[T], item_id: int | None) -> T | None:
+    return next((i for i in items if getattr(i, "id", None) == item_id), None)
+
+
+class SafeguardingPage(DetailedSectionTab):
+    """Concerns and referrals in the top list, disclosures below; flags across the top."""
+
+    def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
+        super().__init__(ctx, spec, ReferralsModel())
+        self.view_data: SafeguardingView | None = None
+        self.dialog: ServiceDialog | None = None
+        self._pending_referral: int | None = None
+        self._pending_select: int | None = None
+        self._last_view: QTableView = self.view
+        layout: QVBoxLayout = self.layout()  # type: ignore[assignment]
+        about = self.findChild(QLabel, "hint")
+        about.setText("Concerns for children and their referral to children's social care, and disclosures under "
+                      "s.327A or the Child Sex Offender Disclosure Scheme.")
+        self.flags = QLabel()
+        self.flags.setObjectName("flagBanner")
+        self.flags.setStyleSheet(FLAG_STYLE)
+        self.flags.setWordWrap(True)
+        self.flags.setTextFormat(Qt.TextFormat.PlainText)
+        self.flags.setVisible(False)
+        layout.insertWidget(1, self.flags)
+
+        self.concern_button = self.add_button_for("Record a concern...", self.open_concern,
+                                                  tip="A new concern for a child (Ctrl+N)")
+        self.concern_button.setShortcut(QKeySequence("Ctrl+N"))
+        self.referral_button = self.add_button_for("Record the referral...", self.open_referral_for_selected,
+                                                   tip="When, to whom and their reference (Ctrl+E)")
+        self.referral_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.decision_button = self.add_button_for("Record the decision received...", self.open_decision,
+                                                   tip="What children's social care decided, and when")
+        self.empty.setText("No concerns recorded.")
+
+        # Referrals: the base list under its heading, which leads the row of its buttons (a laptop
+        # screen has no height to spare for a line of its own).
+        layout.removeWidget(self.stack)
+        layout.removeItem(self.buttons)
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        self.buttons.insertWidget(0, _heading("Concerns and referrals"))
+        self.buttons.insertSpacing(1, 12)
+        top_layout.addLayout(self.buttons)
+        top_layout.addWidget(self.stack, 1)
+        self.wrap_columns(self.view, {0: "23/11/2026 09:15", 2: "No decision within", 3: "to Northam Children's",
+                                      4: "2 days 23 h", 5: "Awaited (due by end"}, stretch=1)
+
+        # Disclosures.
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 6, 0, 0)
+        row = QHBoxLayout()
+        row.addWidget(_heading("Disclosures"))
+        row.addSpacing(12)
+        self.disclosure_button = QPushButton("Record a disclosure decision...")
+        self.disclosure_button.setToolTip("An s.327A decision or a disclosure scheme application (Ctrl+D)")
+        self.disclosure_button.setShortcut(QKeySequence("Ctrl+D"))
+        self.disclosure_button.clicked.connect(self.open_disclosure)
+        self.progress_button = QPushButton("Update disclosure scheme progress...")
+        self.progress_button.setToolTip("Checks, interview, decision, disclosure and completion")
+        self.progress_button.clicked.connect(self.open_progress)
+        for button in (self.disclosure_button, self.progress_button):
+            button.setVisible(self.can_write)
+            row.addWidget(button)
+        row.addStretch(1)
+        bottom_layout.addLayout(row)
+        self.disclosures = DisclosuresModel(self)
+        self.disclosure_view = sorted_list_view(self.disclosures)
+        self.wrap_columns(self.disclosure_view, {0: "Disclosure scheme", 1: "23/11/2026 09:15",
+                                                 2: "Do not disclose (Sam Supervisor)", 3: "Carol Jones (mother),",
+                                                 4: "Returned"}, stretch=5)
+        self.disclosure_view.selectionModel().selectionChanged.connect(
+            lambda *_: self._focus_table(self.disclosure_view))
+        self.view.selectionModel().selectionChanged.connect(lambda *_: self._focus_table(self.view))
+        self.disclosure_panel = ListPanel(self.disclosure_view, "No disclosures recorded." + (
+            " Record an s.327A decision or a disclosure scheme application with "
+            "\u201cRecord a disclosure decision\u201d." if self.can_write else ""))
+        bottom_layout.addWidget(self.disclosure_panel, 1)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(top)
+        splitter.addWidget(bottom)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([3000, 2000])  # referrals get the larger share, whatever the size hints say
+        self.splitter = splitter
+        layout.addWidget(splitter, 1)
+        self.detail_text = detail_label()  # the selected concern or disclosure in full
+        layout.addWidget(self.detail_text)
+        self._selection_changed()
+
+    # --- showing -------------------------------------------------------------------------------
+
+    def set_entries(self, entries: tuple[EntryRow, ...]) -> None:
+        referrals = tuple(e for e in entries if e.entity == "safeguarding_referral")
+        super().set_entries(referrals)
+        if hasattr(self, "disclosures"):
+            disclosures = tuple(e for e in entries if e.entity == "disclosure")
+            self.disclosures.set_rows(disclosures)
+            self.disclosure_panel.show_rows(len(disclosures))
+
+    def count(self) -> int:
+        extra = sum(1 for e in self.disclosures.rows() if not e.voided) if hasattr(self, "disclosures") else 0
+        return self.active_count() + extra
+
+    def fetch(self, services, actor, offender_id):
+        return safeguarding_for(services, actor, offender_id)
+
+    def show_details(self, view: SafeguardingView) -> None:
+        self.view_data = view
+        order = [r.id for r in reversed(view.referrals)]  # newest concern first
+        self.model.set_details({r.id: r for r in view.referrals}, order)
+        self.disclosures.set_details({d.id: d for d in view.disclosures}, [d.id for d in reversed(view.disclosures)])
+        self.flags.setText("\n".join(f"\u2022 {line}" for line in view.flags))
+        self.flags.setVisible(bool(view.flags))
+        if self._pending_select is not None:
+            self.select_entry(self._pending_select)
+            self._pending_select = None
+        if self._pending_referral is not None and _find(view.referrals, self._pending_referral) is not None:
+            referral_id, self._pending_referral = self._pending_referral, None
+            self.select_entry(referral_id)
+            self._open_referral_dialog(referral_id)
+
+    def _focus_table(self, view: QTableView) -> None:
+        if view.selectionModel().hasSelection():
+            self._last_view = view
+            other = self.view if view is self.disclosure_view else self.disclosure_view
+            other.selectionModel().blockSignals(True)
+            other.clearSelection()
+            other.selectionModel().blockSignals(False)
+        self._selection_changed()
+
+    def selected_entry(self) -> EntryRow | None:
+        view = getattr(self, "_last_view", self.view)
+        rows = view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        return view.model().mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole + 1)
+
+    def selected_referral(self) -> ReferralView | None:
+        entry = self.selected_entry()
+        return self.model.detail(entry) if entry is not None and entry.entity == "safeguarding_referral" else None
+
+    def selected_disclosure(self) -> DisclosureView | None:
+        entry = self.selected_entry()
+        return self.disclosures.detail(entry) if entry is not None and entry.entity == "disclosure" else None
+
+    def _selection_changed(self, *_args) -> None:
+        super()._selection_changed()
+        if not hasattr(self, "detail_text"):
+            return
+        referral, disclosure = self.selected_referral(), self.selected_disclosure()
+        self.referral_button.setEnabled(referral is not None and referral.referred_at is None)
+        self.decision_button.setEnabled(referral is not None and referral.referred_at is not None
+                                        and referral.decision_at is None)
+        self.progress_button.setEnabled(disclosure is not None and disclosure.completed_at is None)
+        text = referral_text(referral) if referral else disclosure_text(disclosure) if disclosure else ""
+        self.detail_text.setText(text)
+        self.detail_text.setVisible(bool(text))
+
+    # --- workflows -----------------------------------------------------------------------------
+
+    def open_concern(self) -> ConcernDialog | None:
+        if self.record is None or not self.can_write:
+            return None
+        return self.open_dialog(ConcernDialog(self.ctx, self.record, parent=self), self._concern_saved)
+
+    def _concern_saved(self, referral: ReferralView) -> None:
+        self._pending_select = referral.id
+        self.ctx.reload()
+
+    def open_entry(self, entity_id: int) -> ReferralDialog | None:
+        """RecordContext.show_entry: a concern just recorded elsewhere (a relationship giving
+        access to children) goes straight to its referral form."""
+        return self.open_referral(entity_id)
+
+    def open_referral(self, referral_id: int) -> ReferralDialog | None:
+        """Open the referral form for a concern: now if it is listed, else once it is."""
+        if self.view_data is not None and _find(self.view_data.referrals, referral_id) is not None \
+                and self._pending_referral is None:
+            self.select_entry(referral_id)
+            return self._open_referral_dialog(referral_id)
+        self._pending_referral = referral_id
+        return None
+
+    def _open_referral_dialog(self, referral_id: int) -> ReferralDialog | None:
+        if not self.can_write:
+            return None
+        referral = _find(self.view_data.referrals, referral_id) if self.view_data else None
+        dialog = ReferralDialog(self.ctx, referral_id, referral, parent=self)
+        self.open_dialog(dialog)
+        return dialog
+
+    def open_referral_for_selected(self) -> ReferralDialog | None:
+        referral = self.selected_referral()
+        if referral is None and self.view_data is not None:
+            waiting = [r for r in self.view_data.referrals if r.referred_at is None]
+            referral = waiting[0] if len(waiting) == 1 else None
+        if referral is None or referral.referred_at is not None:
+            return None
+        return self._open_referral_dialog(referral.id)
+
+    def open_decision(self) -> DecisionDialog | None:
+        referral = self.selected_referral()
+        if referral is None or referral.referred_at is None or referral.decision_at is not None or not self.can_write:
+            return None
+        return self.open_dialog(DecisionDialog(self.ctx, referral, parent=self))
+
+    def open_disclosure(self) -> DisclosureDialog | None:
+        if self.record is None or not self.can_write:
+            return None
+        referrals = self.view_data.referrals if self.view_data else ()
+        return self.open_dialog(DisclosureDialog(self.ctx, self.record, referrals, parent=self))
+
+    def open_progress(self) -> DisclosureDialog | None:
+        disclosure = self.selected_disclosure()
+        if self.record is None or disclosure is None or not self.can_write:
+            return None
+        referrals = self.view_data.referrals if self.view_data else ()
+        return self.open_dialog(DisclosureDialog(self.ctx, self.record, referrals, disclosure, parent=self))
+
+
+@record_page("safeguarding")
+def safeguarding_page(ctx: RecordContext, spec: SectionSpec) -> SafeguardingPage:
+    return SafeguardingPage(ctx, spec)

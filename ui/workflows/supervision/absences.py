@@ -1,0 +1,271 @@
+"""File > Absences and cover: record a supervisor's absence and, for the OMU lead, name who takes
+the absent supervisor's sign-off queue. Only active, trained supervisors are offered as cover."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableView,
+    QWidget,
+)
+
+from rso_manager.domain.roles import Role
+from rso_manager.services.errors import FieldProblem, ValidationFailed
+from rso_manager.services.supervision import (
+    AbsenceRow,
+    CoverOptions,
+    Person,
+    absences_from,
+    cover_options,
+    name_cover,
+    record_absence_and_cover,
+)
+from rso_manager.services.unit_of_work import Actor, Services
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import DateField, combo_data, report_failure, select_data
+from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
+from ui.prompter import Prompter
+from ui.worker import Worker
+
+NO_COVER = "The OMU lead (no cover named)"
+
+
+class AbsencesModel(RowsModel[AbsenceRow]):
+    COL_WHO, COL_FROM, COL_TO, COL_REASON, COL_COVER = range(5)
+
+    def __init__(self, parent=None) -> None:
+        super().__init__([
+            Column("Who", lambda a: a.user),
+            Column("From", lambda a: fmt_date(a.starts_on), lambda a: a.starts_on.toordinal()),
+            Column("To", lambda a: fmt_date(a.ends_on), lambda a: a.ends_on.toordinal()),
+            Column("Reason", lambda a: a.reason, tooltip=lambda a: a.reason),
+            Column("Sign-offs go to", lambda a: a.cover or NO_COVER),
+        ], parent)
+        self._grey = QBrush(QColor("#52606d"))
+
+    def extra(self, row: AbsenceRow, column: int, role: int) -> Any:
+        if column == self.COL_COVER and row.cover is None and role == Qt.ItemDataRole.ForegroundRole:
+            return self._grey
+        return None
+
+
+def _fill_covers(combo: QComboBox, people: tuple[Person, ...] | list[Person], absent_id: int | None,
+                 first: str) -> None:
+    """Who may cover, never the absent supervisor, keeping the choice already made."""
+    current = combo_data(combo)
+    combo.clear()
+    combo.addItem(first, None)
+    for person in people:
+        if person.id != absent_id:
+            combo.addItem(person.name, person.id)
+    select_data(combo, current)
+
+
+class NameCoverDialog(ServiceDialog):
+    """The OMU lead names (or changes) who covers an absence already recorded."""
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
+                 absence: AbsenceRow, options: CoverOptions, parent: QWidget | None = None) -> None:
+        super().__init__(services, actor, worker, prompter, title="Name cover",
+                         heading=f"Cover for {absence.user}, {fmt_date(absence.starts_on)} to "
+                                 f"{fmt_date(absence.ends_on)}",
+                         hint="Their sign-off queue goes to this supervisor while they are away.",
+                         save_text="Name cover", parent=parent)
+        self.absence = absence
+        self.cover = QComboBox()
+        self.cover.setMinimumWidth(240)
+        self.cover.setAccessibleName("Cover for the selected absence")
+        _fill_covers(self.cover, options.covers, absence.user_id, "Choose a supervisor")
+        if absence.cover_id is not None:
+            select_data(self.cover, absence.cover_id)
+        self.row("&Cover", "cover_supervisor_id", self.cover)
+        self.finish()
+        self.cover.setFocus()
+
+    def submit(self) -> None:
+        a, cover_id = self.absence, combo_data(self.cover)
+        if cover_id is None:  # the first item only asks
+            self.errors.show(ValidationFailed(FieldProblem("cover_supervisor_id", "Choose who covers.")))
+            return
+        self.call(name_cover, self._services, self._actor, a.user_id, cover_id, a.starts_on, a.ends_on)
+
+
+class AbsenceCoverDialog(ServiceDialog):
+    """The absences now and to come, and a form to record one. It stays open after each save:
+    a lead often records several in one sitting."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
+                 parent: QWidget | None = None) -> None:
+        is_lead = actor.role is Role.OMU_LEAD
+        super().__init__(
+            services, actor, worker, prompter, title="Absences and cover", heading="Absences and cover",
+            hint="While a supervisor is away, their sign-off queue goes to the cover the OMU lead names; with "
+                 "no cover it goes to the OMU lead. Only active, trained supervisors can cover."
+                 + ("" if is_lead else " You can record your own absence here; the OMU lead names your cover."),
+            save_text="Record absence", parent=parent)
+        self.options: CoverOptions | None = None
+        self.name_dialog: NameCoverDialog | None = None
+        self.heading.setMinimumWidth(700)  # the layout sets the least width: the list needs room for its reasons
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+
+        # The list and, for the lead, naming cover for one of them: between the hint and the form.
+        at = self.layout_.indexOf(self.errors.general)
+        caption = QLabel("Absences now and to come")
+        caption.setStyleSheet("font-weight: 600;")
+        self.layout_.insertWidget(at, caption)
+        self.model = AbsencesModel(self)
+        self.table = configure_list_view(QTableView())
+        self.table.setModel(self.model)
+        self.table.setMinimumHeight(4 * (self.table.fontMetrics().height() + 10) + 30)
+        header = self.table.horizontalHeader()
+        for col in range(self.model.columnCount()):
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(AbsencesModel.COL_REASON, QHeaderView.ResizeMode.Stretch)
+        self.table.selectionModel().selectionChanged.connect(self._absence_selected)
+        self.table_stack = ListPanel(self.table, "No absences recorded from today on.")
+        self.table_stack.setMinimumHeight(60)
+        self.empty = self.table_stack.empty
+        self.layout_.insertWidget(at + 1, self.table_stack, 1)
+
+        self.cover_row = QWidget()
+        row = QHBoxLayout(self.cover_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        self.cover_caption = QLabel()
+        self.cover_caption.setObjectName("hint")
+        row.addWidget(self.cover_caption)
+        self.name_cover_button = QPushButton("Name cover...")
+        self.name_cover_button.setAutoDefault(False)
+        self.name_cover_button.clicked.connect(self.name_cover_for_selected)
+        row.addWidget(self.name_cover_button)
+        row.addStretch(1)
+        self.layout_.insertWidget(at + 2, self.cover_row)
+        self.cover_row.setVisible(is_lead)
+        form_caption = QLabel("Record an absence")
+        form_caption.setStyleSheet("font-weight: 600;")
+        self.layout_.insertWidget(at + 3, form_caption)
+
+        self.who = QComboBox()
+        self.who.setMinimumWidth(240)
+        self.who.currentIndexChanged.connect(self._fill_covers)
+        self.row("&Who", "user_id", self.who)
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        self.starts_on = DateField(calendar_start=services.clock.today)
+        self.starts_on.set_date(services.clock.today())
+        self.ends_on = DateField(calendar_start=services.clock.today)
+        dates_row.addWidget(self.errors.add("starts_on", self.starts_on), 1)
+        dates_row.addWidget(QLabel("to"), 0, Qt.AlignmentFlag.AlignTop)
+        dates_row.addWidget(self.errors.add("ends_on", self.ends_on), 1)
+        self.typed_fields.update(starts_on=self.starts_on, ends_on=self.ends_on)
+        caption = QLabel("&From")
+        caption.setBuddy(self.starts_on.edit)
+        self.form.addRow(caption, dates)
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(200)
+        self.reason.setPlaceholderText("Annual leave, sickness, a course...")
+        self.row("&Reason", "reason", self.reason)
+        self.cover = QComboBox()
+        self.cover.setAccessibleName("Cover supervisor")
+        if is_lead:
+            self.row("&Cover", "cover_supervisor_id", self.cover)
+        self.done_label = QLabel()
+        self.done_label.setObjectName("hint")
+        self.done_label.setWordWrap(True)
+        self.layout_.addWidget(self.done_label)
+        self.finish()
+        self.saved.connect(self._recorded)
+        self.setEnabled(False)  # until the people are known
+        worker.submit(cover_options, services, actor, owner=self, on_success=self._options_loaded,
+                      on_error=self._report)
+        self.reload()
+
+    def accept(self) -> None:
+        """A save keeps the dialog open (see the class); Close closes it."""
+
+    def _report(self, exc: BaseException) -> None:
+        report_failure(self._prompter, exc, title="Absences and cover")
+
+    def _options_loaded(self, options: CoverOptions) -> None:
+        self.options = options
+        self.who.blockSignals(True)
+        self.who.clear()
+        for person in options.absentees:
+            self.who.addItem(person.name, person.id)
+        self.who.blockSignals(False)
+        self._fill_covers()
+        self.setEnabled(True)
+        self.reason.setFocus()
+        self.save_button.setDefault(True)  # Enter records the absence
+
+    def _fill_covers(self, *_args) -> None:
+        _fill_covers(self.cover, self.options.covers if self.options else (), combo_data(self.who),
+                     "No cover: the queue goes to the OMU lead")
+
+    def reload(self) -> None:
+        self._worker.submit(absences_from, self._services, self._actor, owner=self,
+                            on_success=self._absences_arrived, on_error=self._report)
+
+    def _absences_arrived(self, rows: list[AbsenceRow]) -> None:
+        self.model.set_rows(rows)
+        self.table_stack.show_rows(len(rows))
+        self._absence_selected()
+
+    def selected_absence(self) -> AbsenceRow | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.row_at(rows[0].row()) if rows else None
+
+    def _absence_selected(self, *_args) -> None:
+        absence = self.selected_absence()
+        self.name_cover_button.setEnabled(absence is not None)
+        self.cover_caption.setText(
+            f"Cover for {absence.user}, {fmt_date(absence.starts_on)} to {fmt_date(absence.ends_on)}: "
+            f"{absence.cover or NO_COVER}." if absence else "Select an absence above to name or change its cover.")
+
+    def submit(self) -> None:
+        if self.options is None:
+            return
+        cover_id = combo_data(self.cover) if self.options.can_name_cover else None
+        if self.call(record_absence_and_cover, self._services, self._actor, combo_data(self.who),
+                     self.starts_on.date(), self.ends_on.date(), self.reason.text(), cover_id):
+            self.errors.clear()
+
+    def _recorded(self, result: Any) -> None:
+        absence, cover = result
+        covered = f", covered by {self.cover.currentText()}" if cover is not None else ""
+        self.done_label.setText(f"Recorded: {self.who.currentText()} away {fmt_date(absence.starts_on)} to "
+                                f"{fmt_date(absence.ends_on)}{covered}.")
+        self.reason.clear()
+        self.ends_on.set_date(None)
+        self.cover.setCurrentIndex(0)
+        self.reload()
+        self.changed.emit()
+
+    def name_cover_for_selected(self) -> NameCoverDialog | None:
+        absence = self.selected_absence()
+        if absence is None or self.options is None:
+            return None
+        dialog = NameCoverDialog(self._services, self._actor, self._worker, self._prompter, absence, self.options,
+                                 parent=self)
+        dialog.saved.connect(lambda _cover: self._cover_named(dialog.cover.currentText()))
+        self.name_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _cover_named(self, who: str) -> None:
+        self.done_label.setText(f"Cover named: {who}.")
+        self.reload()
+        self.changed.emit()
