@@ -14,6 +14,7 @@ from rso_manager.services.errors import (
     EnteredInError,
     NotFound,
     PermissionDenied,
+    ValidationFailed,
 )
 from rso_manager.services.unit_of_work import unit_of_work
 from tests.services.service_functions import service_functions
@@ -100,6 +101,36 @@ def test_rebooking_checks_the_booking_has_not_moved(services, world):
     with pytest.raises(ConcurrentEditError, match="This visit was changed by Olly Manager"):
         visits.rebook_visit(services, world.om, visit_id, booked.version_id, on=date(2026, 12, 1),
                             time_band="morning", officer_ids=pair)
+
+
+def test_recording_a_booked_visit_checks_the_booking_as_read(services, world):
+    rec = _case(services, world)
+    pair = (world.om.user_id, world.supervisor.user_id)
+    visit_id = visits.book_visit(services, world.om, rec.offender_id, on=date(2026, 11, 27), time_band="evening",
+                                 officer_ids=pair)
+    caseload.open_record(services, world.om, rec.offender_id, caseload.AccessReason.CASE_MANAGEMENT,
+                         "Recording the booked home visit")
+    [booked] = visits.visit_defaults(services, world.om, rec.offender_id).bookings
+    at = datetime(2026, 11, 25, 9, tzinfo=UTC)  # earlier today: the visit happened before its slot
+
+    def record(**booking):
+        return visits.record_visit(services, world.om, visits.VisitInput(rec.offender_id, at, "seen",
+                                                                         officer_ids=pair, **booking))
+
+    with pytest.raises(ValidationFailed) as unversioned:
+        record(planned_visit_id=visit_id)
+    assert unversioned.value.for_field("planned_visit_id")
+    visits.rebook_visit(services, world.supervisor, visit_id, booked.version_id, on=date(2026, 11, 28),
+                        time_band="evening", officer_ids=pair)
+    with pytest.raises(ConcurrentEditError, match="This visit was changed by Sam Supervisor"):
+        record(planned_visit_id=visit_id, planned_visit_version=booked.version_id)
+    [moved] = visits.visit_defaults(services, world.om, rec.offender_id).bookings
+    result = record(planned_visit_id=visit_id, planned_visit_version=moved.version_id)
+    assert result.visit_id == visit_id
+    assert visits.visit_defaults(services, world.om, rec.offender_id).bookings == ()
+    with pytest.raises(ValidationFailed) as recorded:  # recorded: no longer an open booking
+        record(planned_visit_id=visit_id, planned_visit_version=result.version_id)
+    assert recorded.value.for_field("planned_visit_id")
 
 
 def test_a_warrant_decision_is_on_the_failed_visit_as_read(services, world):

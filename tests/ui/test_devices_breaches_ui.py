@@ -227,9 +227,12 @@ def test_a_warning_keeps_its_rationale_and_does_not_close_the_breach(qtbot, sqli
     [row] = page.breaches_model.rows()
     assert row.status == "open" and page.breaches_model.index(0, 6).data() == "Written 25/11/2026"
 
-    # The letter goes through the worker and opens through the injected opener.
+    # The letter goes through the worker and opens through the injected opener (the print
+    # dialog cancelled, and "Open it now?" answered Yes).
     opened = []
     page.opener = opened.append
+    page.ask_printer = lambda parent, title: None
+    prompter.confirms[:] = [True]
     assert page.select_warning(warning.warning_id)
     assert page.print_button.isVisibleTo(page) and page.print_button.isEnabled()
     page.print_letter()

@@ -26,13 +26,16 @@ TODAY = date(2026, 11, 25)
 @pytest.fixture
 def record_window(record_window, qtbot, tmp_path):
     """The shared record window, with acknowledgements written to a temporary folder and
-    "opened" into a list (no viewer in tests)."""
+    "opened" into a list (no viewer in tests), and the system print dialog answered Cancel
+    (no modal dialog in tests): the titles it was asked with go into `asked`."""
 
     def build(record, actor=None) -> RecordWindow:
         window = record_window(record, actor)
         page = window.section_tabs["notifications"]
         window.opened = []
         page.opener = window.opened.append
+        window.asked = []
+        page.ask_printer = lambda parent, title: window.asked.append(title)  # None: cancelled
         page.ack_folder = tmp_path / "acks"
         _wait_loaded(qtbot, window.section_tabs["convictions"])
         _wait_loaded(qtbot, page)  # the Notifications page is left on screen
@@ -105,6 +108,7 @@ def test_late_change_of_address_opens_a_breach_and_goes_to_the_breach_decision(
     assert dialog.method.currentData() == nt.IN_PERSON  # the right way by default
     assert dialog.station.currentText() == "Northam Central Police Station"
     before = page.loads
+    prompter.confirms[:] = [True]  # the print dialog cancelled: "Open it now?" Yes
     dialog.submit()
     qtbot.waitUntil(lambda: window.tabs.currentIndex() == window.tab_index("Breaches"), timeout=5000)
     assert not dialog.isVisible()
@@ -323,6 +327,7 @@ def test_a_change_nobody_recorded_can_be_taken_with_its_date(qtbot, sqlite_servi
     # The written acknowledgement can be printed later from the Taken table.
     page.taken_view.selectRow(0)
     assert page.print_button.isEnabled()
+    prompter.confirms[:] = [True]  # the print dialog cancelled: "Open it now?" Yes
     page.print_button.click()
     qtbot.waitUntil(lambda: len(window.opened) == 1, timeout=5000)
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -50,13 +49,19 @@ from rso_manager.services.reports import (
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.forms import DateField, FieldErrors, report_failure
-from ui.kit.printing import AskPrinter, ReportPrinter, ask_printer, print_pdf
+from ui.kit.printing import (
+    AskPrinter,
+    Opener,
+    ReportPrinter,
+    ask_printer,
+    open_in_viewer,
+    print_pdf,
+)
 from ui.prompter import Prompter
 from ui.worker import Worker
 
 # (parent, caption, suggested path, filter) -> the chosen path, or "" if cancelled.
 Chooser = Callable[[QWidget, str, str, str], str]
-Opener = Callable[[str], Any]
 
 SCOPE_KINDS = (("force", "Whole force"), ("team", "A team"), ("officer", "One officer"))
 FORMAT_FILTERS = {"pdf": "PDF documents (*.pdf)", "json": "JSON files (*.json)"}
@@ -66,10 +71,6 @@ STEPS = ("Counting the figures...", "Laying out the report...", "Saving the file
 def choose_save_path(parent: QWidget, caption: str, suggested: str, file_filter: str) -> str:
     path, _selected = QFileDialog.getSaveFileName(parent, caption, suggested, file_filter)
     return path
-
-
-def open_with_desktop(path: str) -> bool:
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(path))
 
 
 def documents_folder() -> str:
@@ -496,7 +497,7 @@ class ComplianceSummary(QObject, ReportPrinter):
         super().__init__(host.window)
         self.host = host
         self.chooser: Chooser = choose_save_path
-        self.opener: Opener = open_with_desktop
+        self.opener: Opener = open_in_viewer
         self.folder: Callable[[], str] = documents_folder
         self.ask_printer: AskPrinter = ask_printer
         self.dialog: ComplianceSummaryDialog | None = None

@@ -42,6 +42,9 @@ class VisitInput:
     device_checks: tuple[DeviceCheckInput, ...] = ()
     found_devices: tuple[DeviceInput, ...] = ()
     planned_visit_id: int | None = None
+    # The version of the booking the form read: a booking changed meanwhile (rebooked,
+    # recorded by someone else) is refused as stale rather than overwritten.
+    planned_visit_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,20 @@ def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
     return problems
 
 
+def _booking(uow: UnitOfWork, v: VisitInput) -> m.Visit | None:
+    """The booked visit this visit records, as the form read it; None for an unbooked visit."""
+    if v.planned_visit_id is None:
+        return None
+    if v.planned_visit_version is None:
+        raise ValidationFailed([FieldProblem("planned_visit_id", "Choose the booking again: the form did not "
+                                             "say which version of it was read.")])
+    visit = uow.load(m.Visit, v.planned_visit_id, v.planned_visit_version, permission=None)
+    if visit.offender_id != v.offender_id or visit.status != "booked":
+        raise ValidationFailed([FieldProblem("planned_visit_id", "That booking is not an open booking for this "
+                                             "person: choose another or record it as not booked.")])
+    return visit
+
+
 def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult:
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.WRITE_CASES, offender_id=v.offender_id)
@@ -112,11 +129,17 @@ def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult
         today = services.clock.today()
         o = find_offender(uow.session, v.offender_id)
         window = case_summary.visit_window(uow.session, o, today)
-        visit = uow.session.get(m.Visit, v.planned_visit_id) if v.planned_visit_id else None
+        visit = _booking(uow, v)
         if visit is None:
             visit = uow.stamp_created(m.Visit(offender_id=v.offender_id))
             uow.session.add(visit)
         else:
+            # The booking as it was (its officers are in its visit.book audit); the visit names
+            # the officers who went, who may not be those booked.
+            uow.keep_revision(visit, entity="visit", offender_id=v.offender_id, reason="booked visit recorded")
+            for vo in list(visit.officers):
+                uow.session.delete(vo)  # the officer list of a booking, not a case record
+            uow.session.flush()
             uow.stamp_updated(visit)
         departures = departures_from_default(v)
         visit.kind, visit.status, visit.visited_at, visit.outcome = v.kind, "completed", v.visited_at, v.outcome

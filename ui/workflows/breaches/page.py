@@ -4,12 +4,11 @@ has passed without a decision), the one selected in full, and the warnings given
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QBrush, QDesktopServices
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QHeaderView, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
 
 from rso_manager.domain.roles import Permission
@@ -27,6 +26,7 @@ from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import RED
+from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
 from ui.kit.record_page import RecordContext, SectionSpec
 from ui.kit.register_page import RegisterPage
 from ui.kit.tables import Column, ListPanel, RowsModel
@@ -42,13 +42,9 @@ from ui.workflows.breaches.texts import (
 )
 
 
-def open_document(path: Path) -> None:
-    """Open a saved PDF with the desktop's viewer (replaced in tests)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
 def write_warning_letter(services: Services, actor: Actor, warning_id: int, reference: str) -> Path:
-    """On the worker: the letter as a PDF in a private temporary folder, ready to open and print."""
+    """On the worker: the letter as a PDF (its printing audited) in a private temporary folder,
+    ready to print and to open."""
     pdf = print_warning_letter(services, actor, warning_id)
     folder = Path(tempfile.mkdtemp(prefix="rso-letter-"))
     path = folder / f"warning-letter-{reference}-{warning_id}.pdf"
@@ -147,7 +143,9 @@ class BreachesPage(RegisterPage):
                                     "warnings. " + TWO_WAYS)
         self.register: BreachRegister | None = None
         self.proposals: dict[int, NoCrimeProposal] = {}
-        self.opener: Callable[[Path], None] | None = None  # tests replace the PDF viewer
+        # The user's answers in the system's windows, which tests give instead.
+        self.opener: Opener | None = None  # the PDF viewer (None: the desktop's)
+        self.ask_printer: AskPrinter = ask_printer
         self.decision_button = self.add_button_for("Record the decision...", self.record_decision,
                                                    tip="A crime reference, or a reasoned proposal not to record a crime")
         self.decide_button = self.add_button_for("Decide...", self.decide,
@@ -156,7 +154,8 @@ class BreachesPage(RegisterPage):
         self.open_button = self.add_button_for("Open a breach...", self.open_breach)
         self.warning_button = self.add_button_for("Give a warning...", self.give_warning)
         self.print_button = self.add_button_for("Print warning letter...", self.print_letter,
-                                                tip="The selected written warning as a PDF letter")
+                                                tip="The selected written warning as a letter: saved as a "
+                                                    "PDF, then printed on a printer you choose")
         self.print_button.setVisible(ctx.actor.can(Permission.PRINT_REPORTS))
         self.shortcut("Ctrl+Shift+R", self.record_decision, self.decision_button)
         self.shortcut("Ctrl+Shift+B", self.open_breach, self.open_button)
@@ -372,16 +371,16 @@ class BreachesPage(RegisterPage):
             return
         self.print_button.setEnabled(False)
 
-        def printed(path: Path) -> None:
-            self.update_buttons()
-            (self.opener or open_document)(path)
+        def saved(path: Path) -> None:
+            print_saved_pdf(self.ctx, path, "warning letter", parent=self, ask=self.ask_printer,
+                            opener=self.opener or open_in_viewer, done=lambda _how: self.update_buttons())
 
         def failed(exc: BaseException) -> None:
             self.update_buttons()
             self.ctx.report(exc, "The letter was not printed")
 
         self.ctx.worker.submit(write_warning_letter, self.ctx.services, self.ctx.actor, warning.warning_id,
-                               self.record.reference, owner=self, on_success=printed, on_error=failed)
+                               self.record.reference, owner=self, on_success=saved, on_error=failed)
 
 
 def open_breach_decision(ctx: RecordContext, breach_id: int) -> BreachDecisionDialog | None:

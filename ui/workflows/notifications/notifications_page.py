@@ -6,12 +6,11 @@ user is taken straight to the breach decision, on the Breaches page."""
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QStandardPaths, Qt, QUrl
-from PySide6.QtGui import QAction, QColor, QDesktopServices, QKeySequence
+from PySide6.QtCore import QStandardPaths, Qt
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import QHeaderView, QSplitter, QVBoxLayout, QWidget
 
 from rso_manager.services import notifications as nt
@@ -19,6 +18,7 @@ from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import RED
+from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
 from ui.kit.record_page import RecordContext, SectionSpec
 from ui.kit.register_page import RegisterPage
 from ui.kit.tables import Column, ListPanel, sorted_list_view
@@ -44,11 +44,6 @@ from ui.workflows.notifications.wording import (
 )
 
 TAKE_SHORTCUT = "Ctrl+Shift+N"
-
-
-def open_document(path: Path) -> None:
-    """Open a saved document in the user's viewer (replaced in tests)."""
-    QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
 
 def documents_folder() -> Path:
@@ -88,7 +83,9 @@ class NotificationsTab(RegisterPage):
                          "a qualifying period. A late notification opens a breach.")
         self.view_data: nt.NotificationsView | None = None
         self.stations: list[nt.StationView] = []
-        self.opener: Callable[[Path], None] = open_document
+        # The user's answers in the system's windows, which tests give instead.
+        self.opener: Opener = open_in_viewer
+        self.ask_printer: AskPrinter = ask_printer
         self.ack_folder: Path | None = None  # default: Documents/RSO Manager
         self.breach_dialog: Any = None  # the breach decision opened after a late notification
         self.take_button = self.add_button_for("&Take a notification...", self.open_take,
@@ -99,7 +96,8 @@ class NotificationsTab(RegisterPage):
         self.stay_button = self.add_button_for("Record a &stay at other premises...", self.open_stay)
         self.print_button = self.writer_button("&Print acknowledgement...", self.print_selected,
                                               tip="The written acknowledgement (s.87(3)) of the selected "
-                                                  "notification, as a PDF")
+                                                  "notification: saved as a PDF, then printed on a "
+                                                  "printer you choose")
         self.take_action = QAction("Take a notification...", ctx.window)
         self.take_action.setShortcut(QKeySequence(TAKE_SHORTCUT))
         self.take_action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
@@ -270,8 +268,6 @@ class NotificationsTab(RegisterPage):
         self.ctx.reload()
         what = ", ".join(taken.labels)
         self.ctx.show_status(f"Notification recorded: {what}. Next due {fmt_date(taken.next_due_on, 'not set')}.")
-        if print_ack:
-            self.print_acknowledgement(taken.notification_ids[0])
         if taken.breach_ids:
             reasons = []
             if taken.late:
@@ -286,6 +282,10 @@ class NotificationsTab(RegisterPage):
                 "supervisor to sign off.")
             # The breaches page opens its decision on the breach (None until it offers open_entry).
             self.breach_dialog = self.ctx.show_entry("breaches", taken.breach_ids[0])
+        # After the breach message: the print dialog comes once the acknowledgement is saved,
+        # and must not open over a message the user is still reading.
+        if print_ack:
+            self.print_acknowledgement(taken.notification_ids[0])
 
     def open_event(self) -> EventDialog | None:
         if self.record is None:
@@ -332,8 +332,7 @@ class NotificationsTab(RegisterPage):
                                on_error=lambda e: self.ctx.report(e, "The acknowledgement was not printed"))
 
     def _saved_acknowledgement(self, path: Path) -> None:
-        self.ctx.show_status(f"Acknowledgement saved as {path}")
-        self.opener(path)
+        print_saved_pdf(self.ctx, path, "acknowledgement", parent=self, ask=self.ask_printer, opener=self.opener)
 
 
 

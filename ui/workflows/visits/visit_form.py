@@ -36,6 +36,7 @@ from rso_manager.services.devices import DEVICE_KINDS, DeviceCheckInput, DeviceI
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import (
+    BookedVisit,
     VisitDefaults,
     VisitInput,
     departures_from_default,
@@ -371,7 +372,7 @@ class VisitForm(ServiceDialog):
             for b in defaults.bookings:
                 who = ", ".join(names.get(i, f"officer {i}") for i in b.officer_ids)
                 self.booking.addItem(f"Booked for {day_label(b.planned_on)}, {band_label(b.time_band).lower()}"
-                                     + (f" ({who})" if who else ""), b.visit_id)
+                                     + (f" ({who})" if who else ""), b)
             self.booking_row.setVisible(True)
             self.booking.parentWidget().setVisible(True)
             today = self._services.clock.today()
@@ -410,10 +411,9 @@ class VisitForm(ServiceDialog):
         report_failure(self._prompter, exc, title="The visit form could not be filled")
 
     def _booking_chosen(self) -> None:
-        visit_id = self.booking.currentData()
-        if visit_id is None or self.defaults is None:
+        booking = self.booking.currentData()
+        if booking is None or self.defaults is None:
             return
-        booking = next(b for b in self.defaults.bookings if b.visit_id == visit_id)
         ids = list(booking.officer_ids) + [None, None]
         self.officers.set_officers(self.defaults.officers, ids[0], ids[1])
 
@@ -503,13 +503,15 @@ class VisitForm(ServiceDialog):
                                         r.outcome.text().strip() or None) for r in self.check_rows)
         found = tuple(DeviceInput(kind=r.kind.currentData() or "other", make_model=r.make_model.text() or None,
                                   imei=r.imei.text() or None) for r in self.found_rows if not r.removed)
+        booking: BookedVisit | None = self.booking.currentData()
         return VisitInput(
             offender_id=self.offender_id, visited_at=self.when.value(), outcome=self.outcome.currentData(),
             kind=kind, announced=self.announced.isChecked(), officer_ids=self.officers.ids(),
             at_home_address=at_home, location=None if at_home else (self.location.text().strip() or None),
             override_reason=self.override_reason.toPlainText(), people_present=self.people_present.text() or None,
             notes=self.notes.toPlainText() or None, device_checks=checks, found_devices=found,
-            planned_visit_id=self.booking.currentData())
+            planned_visit_id=booking.visit_id if booking else None,
+            planned_visit_version=booking.version_id if booking else None)
 
     _initial: object = None
     discard_question = ("Discard this visit?",
