@@ -321,6 +321,11 @@ class CaseNote(CaseEntry, Base):
     kind: Mapped[str] = mapped_column(String(20), default="note")  # note | intelligence
     text: Mapped[str] = mapped_column(Text)
     occurred_on: Mapped[date] = mapped_column(Date)
+    # Intelligence only, as graded under the force's model (3x5x2 by default: source
+    # evaluation, intelligence assessment, handling code); the codes are settings.
+    source_evaluation: Mapped[str | None] = mapped_column(String(4))
+    intelligence_assessment: Mapped[str | None] = mapped_column(String(4))
+    handling_code: Mapped[str | None] = mapped_column(String(4))
 
 
 class VisitTrigger(CaseEntry, Base):
@@ -463,6 +468,8 @@ class Relationship(CaseEntry, Base):
     from_date: Mapped[date | None] = mapped_column(Date)
     to_date: Mapped[date | None] = mapped_column(Date)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The other person is themselves on the register: both records show the link.
+    linked_offender_id: Mapped[int | None] = mapped_column(ForeignKey("offender.id"), index=True)
 
 
 class SafeguardingReferral(CaseEntry, Base):
@@ -615,6 +622,9 @@ class AuditEvent(Base):
     key_id: Mapped[str | None] = mapped_column(String(16))
     # Digests of the case-table rows written in this row's transaction (record_seal).
     seal: Mapped[str | None] = mapped_column(Text)
+    # The audit trail screen filters a million rows by day and by user (issue 14).
+    __table_args__ = (Index("ix_audit_event_occurred_at", "occurred_at"),
+                      Index("ix_audit_event_user", "user_id", "id"))
 
 
 class AuditHead(Base):
@@ -627,9 +637,84 @@ class AuditHead(Base):
     hash: Mapped[str] = mapped_column(String(64))
 
 
+# --- the whole person (issue 14): what ViSOR and OffenderWatch hold beyond the name -----------
+
+
+class Photograph(CaseEntry, Base):
+    """A photograph of the person, with the day it was taken; several are kept, newest shown."""
+
+    __tablename__ = "photograph"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    taken_on: Mapped[date] = mapped_column(Date)
+    media_type: Mapped[str] = mapped_column(String(40))  # image/jpeg | image/png
+    image: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    description: Mapped[str | None] = mapped_column(Text)
+
+
+class PhysicalDescription(CaseEntry, Base):
+    """The person as described on a day; a later description replaces it on screen."""
+
+    __tablename__ = "physical_description"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    described_on: Mapped[date] = mapped_column(Date)
+    height_cm: Mapped[int | None] = mapped_column(Integer)
+    build: Mapped[str | None] = mapped_column(String(40))
+    hair: Mapped[str | None] = mapped_column(String(80))
+    eyes: Mapped[str | None] = mapped_column(String(40))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+
+class DistinguishingMark(CaseEntry, Base):
+    __tablename__ = "distinguishing_mark"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(30))  # scar | tattoo | birthmark | piercing | other
+    body_location: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text)
+
+
+class Vehicle(CaseEntry, Base):
+    __tablename__ = "vehicle"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    registration: Mapped[str] = mapped_column(String(12), index=True)
+    make: Mapped[str | None] = mapped_column(String(40))
+    model: Mapped[str | None] = mapped_column(String(60))
+    colour: Mapped[str | None] = mapped_column(String(30))
+    from_date: Mapped[date | None] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+    notified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class Occupation(CaseEntry, Base):
+    """Employment, education or volunteering (where the person is, and with whom)."""
+
+    __tablename__ = "occupation"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))  # employment | education | volunteering
+    organisation: Mapped[str] = mapped_column(String(160))
+    role: Mapped[str | None] = mapped_column(String(120))
+    address: Mapped[str | None] = mapped_column(Text)
+    from_date: Mapped[date | None] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+    notified: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class OnlineIdentifier(CaseEntry, Base):
+    """An online account or internet identifier: platform, username or address."""
+
+    __tablename__ = "online_identifier"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(80))
+    identifier: Mapped[str] = mapped_column(String(240), index=True)
+    source: Mapped[str] = mapped_column(String(20), default="declared")  # declared | found
+    from_date: Mapped[date | None] = mapped_column(Date)
+    to_date: Mapped[date | None] = mapped_column(Date)
+
+
 CASE_ENTRY_MODELS: tuple[type[Base], ...] = (
     Alias, Address, AddressStay, Conviction, NotificationRequirement, DisregardedPeriod,
     CivilOrder, OrderRequirement, RiskAssessment, RiskManagementPlan, CaseNote, VisitTrigger,
     Visit, Device, DeviceCheck, StatutoryNotification, Breach, FormalWarning, Relationship,
     SafeguardingReferral, Disclosure, Action, PoliceHandover,
+    Photograph, PhysicalDescription, DistinguishingMark, Vehicle, Occupation, OnlineIdentifier,
 )
