@@ -31,6 +31,7 @@ class Permission(StrEnum):
     PRINT_REPORTS = "print_reports"
     MANAGE_USERS = "manage_users"
     VERIFY_AUDIT = "verify_audit"
+    READ_AUDIT_TRAIL = "read_audit_trail"  # the audit trail screen: who opened or changed what
 
 
 class Link(StrEnum):
@@ -81,12 +82,14 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.NAME_COVER: _ANY,
         Permission.PRINT_REPORTS: _ANY,
         Permission.VERIFY_AUDIT: _ANY,
+        Permission.READ_AUDIT_TRAIL: _ANY,
     },
     # The administrator manages accounts and the audit trail but does not read case records:
     # DPA 2018 s.57 asks that data is not exposed beyond those who need it.
     Role.ADMINISTRATOR: {
         Permission.MANAGE_USERS: _ANY,
         Permission.VERIFY_AUDIT: _ANY,
+        Permission.READ_AUDIT_TRAIL: _ANY,  # references only: services/audit_trail.py
     },
 }
 

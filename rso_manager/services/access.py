@@ -34,11 +34,14 @@ from rso_manager.services.unit_of_work import (
 
 
 def covered_team_ids(session: Session, user_id: int, today: date) -> set[int]:
-    """Teams whose supervisor a recorded cover arrangement names USER for today."""
+    """Teams whose supervisor a recorded cover arrangement names USER for today. An offender
+    manager's caseload cover (the same arrangement, for an absent officer) covers that officer's
+    cases, not the team: it is left out here."""
     rows = session.execute(
         select(m.User.team_id)
         .join(m.CoverArrangement, m.CoverArrangement.supervisor_id == m.User.id)
-        .where(m.CoverArrangement.cover_supervisor_id == user_id,
+        .where(m.User.role.in_((Role.SUPERVISOR.value, Role.OMU_LEAD.value)),
+               m.CoverArrangement.cover_supervisor_id == user_id,
                m.CoverArrangement.voided_at.is_(None),
                m.CoverArrangement.starts_on <= today,
                or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= today))

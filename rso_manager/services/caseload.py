@@ -224,10 +224,14 @@ def _entry(entity: str, obj, when: date | None, summary: str, status: str = "") 
                     obj.voided_at is not None, obj.version_id)
 
 
-def _sections(s: Session, oid: int) -> dict[str, tuple[EntryRow, ...]]:
-    """Each tab's entries, newest first. Later workflows add detail; the listing stays generic."""
+def entry_sections(s: Session, oid: int, fetch=None) -> dict[str, tuple[EntryRow, ...]]:
+    """Each tab's entries, newest first, with the one summary of each kind (the case log shows
+    the same). Later workflows add detail; the listing stays generic. FETCH(model, order), if
+    given, reads a kind's rows instead (the case log's, filtered in SQL)."""
 
     def rows(model, order):
+        if fetch is not None:
+            return fetch(model, order)
         return s.scalars(select(model).where(model.offender_id == oid).order_by(order.desc(), model.id.desc())).all()
 
     sections: dict[str, list[EntryRow]] = {
@@ -339,7 +343,7 @@ def _record(s: Session, o: m.Offender) -> OffenderRecord:
         risk_level=o.risk_level, status=o.status, next_visit_due=o.next_visit_due,
         next_notification_due=o.next_notification_due, version_id=o.version_id,
         updated_at=o.updated_at or o.created_at, updated_by=_user_name(s, o.updated_by_id or o.created_by_id),
-        sections=_sections(s, o.id), revisions=revisions,
+        sections=entry_sections(s, o.id), revisions=revisions,
     )
 
 
@@ -377,7 +381,7 @@ def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> O
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.WRITE_CASES)
-        _check_placing(uow, draft)
+        check_placing(uow, draft)
         o = uow.stamp_created(m.Offender(reference=_next_reference(uow.session), status="active",
                                          open_breaches=0, **_draft_columns(draft)))
         uow.session.add(o)
@@ -407,13 +411,13 @@ def correct_offender(services: Services, actor: Actor, offender_id: int, version
         if (draft.offender_manager_id, draft.team_id) != (o.offender_manager_id, o.team_id):
             # Moving a case is the team supervisor's or the OMU lead's decision, with a reason.
             uow.authorise(Permission.REASSIGN_CASE, offender_id=offender_id)
-            _check_placing(uow, draft)
+            check_placing(uow, draft)
         uow.correct(o, _draft_columns(draft), entity="offender", offender_id=o.id, reason=reason,
                     field="details", action="record.correct")
         return _record(uow.session, o)
 
 
-def _check_placing(uow, draft: OffenderDraft) -> None:
+def check_placing(uow, draft: OffenderDraft) -> None:
     """Outside the OMU lead, a case is placed only in the user's own team."""
     actor = uow.actor
     if actor.role is Role.OMU_LEAD:

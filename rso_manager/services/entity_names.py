@@ -15,6 +15,7 @@ _NAMES: dict[type, str] = {
     m.Action: "action",
     m.SignOff: "sign-off",
     m.StatutoryNotification: "notification",
+    m.Occupation: "employment or education entry",
 }
 
 

@@ -13,6 +13,11 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rso_manager.domain.intelligence_grading import (
+    THREE_BY_FIVE_BY_TWO,
+    GradingScheme,
+    scheme_from_setting,
+)
 from rso_manager.domain.notification_due import DEFAULT_POLICY, NotificationPolicy
 from rso_manager.domain.visit_policy import VisitPolicy, policy_from_dict
 from rso_manager.persistence.models import Setting
@@ -28,6 +33,10 @@ DEFAULTS: dict[str, Any] = {
     "consultation_hours": 12,             # how long one opening of a record covers its reads
     "open_reason_min_words": 3,           # a reason for opening a linked record
     "outside_link_reason_min_words": 10,  # ... and one outside the caseload (reviewed)
+    "photograph_max_bytes": 10 * 1024 * 1024,  # a larger file is refused with a message
+    # The codes intelligence is graded with: 3x5x2; a force on 5x5x5 sets
+    # domain.intelligence_grading.FIVE_BY_FIVE_BY_FIVE.as_setting() here.
+    "intelligence_grading": THREE_BY_FIVE_BY_TWO.as_setting(),
 }
 
 
@@ -48,6 +57,10 @@ def get(session: Session, key: str) -> Any:
 
 def visit_policy(session: Session) -> VisitPolicy:
     return policy_from_dict(get(session, "visit_policy"))
+
+
+def intelligence_grading(session: Session) -> GradingScheme:
+    return scheme_from_setting(get(session, "intelligence_grading"))
 
 
 def notification_policy(session: Session) -> NotificationPolicy:

@@ -194,7 +194,7 @@ def _signer(s: Session, actor: Actor) -> tuple[bool, bool, Role | None]:
 # --- absence and cover -------------------------------------------------------------------------
 
 
-def _absence_problems(actor: Actor, user_id: int, starts_on: date | None, ends_on: date | None,
+def absence_problems(actor: Actor, user_id: int, starts_on: date | None, ends_on: date | None,
                       reason: str) -> list[FieldProblem]:
     if actor.user_id != user_id and actor.role not in (Role.SUPERVISOR, Role.OMU_LEAD, Role.ADMINISTRATOR):
         raise PermissionDenied("Only the person themselves, a supervisor or the OMU lead can record an absence.")
@@ -210,7 +210,7 @@ def _absence_problems(actor: Actor, user_id: int, starts_on: date | None, ends_o
     return problems
 
 
-def _add_absence(uow: UnitOfWork, user_id: int, starts_on: date, ends_on: date, reason: str) -> AbsenceInfo:
+def add_absence(uow: UnitOfWork, user_id: int, starts_on: date, ends_on: date, reason: str) -> AbsenceInfo:
     if uow.session.get(m.User, user_id) is None:
         raise NotFound(f"No user {user_id}.")
     a = uow.stamp_created(m.Absence(user_id=user_id, starts_on=starts_on, ends_on=ends_on,
@@ -224,11 +224,11 @@ def _add_absence(uow: UnitOfWork, user_id: int, starts_on: date, ends_on: date, 
 
 def record_absence(services: Services, actor: Actor, user_id: int, starts_on: date, ends_on: date,
                    reason: str) -> AbsenceInfo:
-    problems = _absence_problems(actor, user_id, starts_on, ends_on, reason)
+    problems = absence_problems(actor, user_id, starts_on, ends_on, reason)
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        return _add_absence(uow, user_id, starts_on, ends_on, reason)
+        return add_absence(uow, user_id, starts_on, ends_on, reason)
 
 
 def _cover_problems(lead_actor: Actor, supervisor_id: int, cover_supervisor_id: int, starts_on: date | None,
@@ -283,7 +283,7 @@ def record_absence_and_cover(services: Services, actor: Actor, user_id: int, sta
                              cover_supervisor_id: int | None = None) -> tuple[AbsenceInfo, CoverInfo | None]:
     """An absence and, if the OMU lead names one, the cover for the same days, in one step: both
     are saved or neither is. Problems with either are reported together."""
-    problems = _absence_problems(actor, user_id, starts_on, ends_on, reason)
+    problems = absence_problems(actor, user_id, starts_on, ends_on, reason)
     if cover_supervisor_id is not None:
         problems += [p for p in _cover_problems(actor, user_id, cover_supervisor_id, starts_on, ends_on)
                      if p.field != "ends_on"]
@@ -293,7 +293,7 @@ def record_absence_and_cover(services: Services, actor: Actor, user_id: int, sta
     with unit_of_work(services, actor) as uow:
         if cover_supervisor_id is not None:
             uow.authorise(Permission.NAME_COVER)
-        absence = _add_absence(uow, user_id, starts_on, ends_on, reason)
+        absence = add_absence(uow, user_id, starts_on, ends_on, reason)
         cover = (_add_cover(uow, user_id, cover_supervisor_id, starts_on, ends_on)
                  if cover_supervisor_id is not None else None)
         return absence, cover

@@ -75,7 +75,8 @@ _WHAT = {
     Permission.NAME_COVER: "name cover for an absent supervisor",
     Permission.PRINT_REPORTS: "print reports",
     Permission.MANAGE_USERS: "manage accounts and settings",
-    Permission.VERIFY_AUDIT: "read the audit trail",
+    Permission.VERIFY_AUDIT: "verify the audit chain",
+    Permission.READ_AUDIT_TRAIL: "read the audit trail",
 }
 
 
@@ -149,12 +150,13 @@ class UnitOfWork:
 
     def load(self, model: type[V], ident: int, version_id: int, *,
              permission: Permission | None = Permission.WRITE_CASES,
-             refusals: Callable[[V], None] | None = None) -> V:
+             refusals: Callable[[V], None] | None = None, voided_ok: bool = False) -> V:
         """The one way a service fetches a row it is about to change. Refused when the row is
         gone, when it is marked as entered in error, or when someone saved it after the user
         read VERSION_ID (saying who and when). PERMISSION is authorised on the row's case first
         (None: the caller authorises); REFUSALS are the caller's own, answered before a stale
-        version is, so a user told the row changed is one who may change it."""
+        version is, so a user told the row changed is one who may change it. VOIDED_OK: the
+        caller is reversing "entered in error" (reinstate), the one change made to such a row."""
         name = entity_name(model)
         row = self.session.get(model, ident)
         if row is None:
@@ -163,7 +165,7 @@ class UnitOfWork:
         if permission is not None:
             self.authorise(permission, offender_id=row.id if isinstance(row, Offender)
                            else getattr(row, "offender_id", None))
-        if getattr(row, "voided_at", None) is not None:
+        if getattr(row, "voided_at", None) is not None and not voided_ok:
             raise EnteredInError(name)
         if refusals is not None:
             refusals(row)

@@ -12,9 +12,10 @@ from datetime import date
 
 import pytest
 
+from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
 from rso_manager.persistence.engine import make_session_factory
-from rso_manager.services import breaches, case_events, caseload, supervision
+from rso_manager.services import audit_trail, breaches, case_events, caseload, supervision
 from rso_manager.services.caseload import AccessReason, OffenderDraft
 from rso_manager.services.errors import PermissionDenied
 from rso_manager.services.unit_of_work import unit_of_work
@@ -208,3 +209,20 @@ def test_outside_link_opening_is_reviewed_by_the_case_supervisor(services, world
     # Writing stays refused even once the record has been opened.
     with pytest.raises(PermissionDenied):
         caseload.add_alias(services, world.om, oid, "Still not mine")
+
+
+# role -> may read the audit trail (a permission about no one case: asked with no link)
+AUDIT_TRAIL = {"offender_manager": NO, "supervisor": NO, "omu_lead": OK, "administrator": OK}
+
+
+@pytest.mark.parametrize("role", list(AUDIT_TRAIL))
+def test_who_may_read_the_audit_trail(services, world, role):
+    actor = {"offender_manager": world.om, "supervisor": world.supervisor,
+             "omu_lead": world.lead, "administrator": world.admin}[role]
+    try:
+        audit_trail.audit_trail(services, actor, audit_trail.TrailFilter())
+        got = OK
+    except PermissionDenied:
+        got = NO
+    assert got == AUDIT_TRAIL[role]
+    assert actor.can(Permission.READ_AUDIT_TRAIL) is (AUDIT_TRAIL[role] == OK)

@@ -2,6 +2,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from sqlalchemy import select
 
 from rso_manager.domain.safeguarding_clocks import CsodsStage, ReferralFlag
 from rso_manager.persistence import models as m
@@ -178,3 +179,59 @@ def test_overdue_action_shows(services, world, clock):
                                              date(2026, 12, 1))
     assert done.completed_on == date(2026, 12, 1) and not done.overdue
     assert safeguarding.overdue_actions(services, world.om, date(2026, 12, 2)) == []
+
+
+def test_a_relationship_links_to_another_record_and_both_records_show_it(services, world):
+    a = _offender(services, world)
+    b = caseload.create_offender(services, world.om, OffenderDraft(
+        surname="Cooffender", forenames="Bea", date_of_birth=date(1982, 2, 2),
+        offender_manager_id=world.om.user_id, team_id=world.team_id))
+    rel = safeguarding.record_relationship(services, world.om, a, RelationshipInput(
+        kind="associate", linked_reference=b.reference.lower(), notes="Met in custody"))
+
+    mine = safeguarding.relationships_for(services, world.om, a)
+    assert [v.id for v in mine] == [rel.relationship_id]
+    assert mine[0].person_name == "Bea COOFFENDER"  # the other record's name when none is typed
+    assert mine[0].linked == safeguarding.LinkedCase(b.offender_id, b.reference, "COOFFENDER, Bea",
+                                                     world.om.display_name)
+    assert mine[0].recorded_on is None
+
+    theirs = safeguarding.relationships_for(services, world.om, b.offender_id)
+    assert len(theirs) == 1 and theirs[0].id == rel.relationship_id
+    assert theirs[0].recorded_on is not None and theirs[0].recorded_on.offender_id == a
+    assert theirs[0].person_name == "TESTCASE, Alpha" and theirs[0].kind == "associate"
+    assert theirs[0].notes == "Met in custody" and not theirs[0].withheld
+    with services.session_factory() as s:
+        audit = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "entry.create",
+                                                     m.AuditEvent.entity == "relationship")).all()[-1]
+        assert b.reference in audit.details_json
+
+
+def test_a_linked_record_outside_the_link_shows_only_its_reference_name_and_manager(services, world):
+    a = _offender(services, world)  # a North case
+    south = caseload.create_offender(services, world.om2, OffenderDraft(
+        surname="Southcase", forenames="Cal", date_of_birth=date(1979, 3, 3),
+        offender_manager_id=world.om2.user_id, team_id=world.team2_id))
+    safeguarding.record_relationship(services, world.om, a, RelationshipInput(
+        person_name="Cal", kind="friend", has_children=True, linked_reference=south.reference,
+        notes="Seen together at the station"))
+
+    # om2 reads the South record: the North record is outside their link.
+    [view] = safeguarding.relationships_for(services, world.om2, south.offender_id)
+    assert view.recorded_on is not None and view.recorded_on.reference.startswith("RSO-")
+    assert view.recorded_on.offender_manager == world.om.display_name
+    assert view.withheld and view.notes is None and not view.has_children
+    assert view.referral_state is None
+
+
+def test_a_link_needs_a_record_that_exists_and_is_not_this_one(services, world):
+    a = _offender(services, world)
+    own = caseload.reload_record(services, world.om, a).reference
+    for reference, words in (("RSO-999999", "No record has"), (own, "own reference")):
+        with pytest.raises(ValidationFailed) as err:
+            safeguarding.record_relationship(services, world.om, a, RelationshipInput(
+                kind="associate", linked_reference=reference))
+        assert words in err.value.for_field("linked_reference")
+    with pytest.raises(ValidationFailed) as err:
+        safeguarding.record_relationship(services, world.om, a, RelationshipInput(kind="associate"))
+    assert "reference" in err.value.for_field("person_name")

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from rso_manager.domain.dates import add_months, add_working_days
 from rso_manager.domain.roles import CaseloadScope
 from rso_manager.persistence.models import Absence, SignOff
-from rso_manager.services import caseload, visits
+from rso_manager.services import case_log, caseload, visits
 from rso_manager.services.caseload import OffenderDraft
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.visits import VisitInput
@@ -54,7 +54,8 @@ def test_a_trigger_pulls_the_window_forward(services, world, clock):
     visits.record_visit(services, world.om, _visit(oid, world))
     assert _due(services, world, oid) == date(2027, 11, 25)
     clock.current = datetime(2026, 12, 22, 10, tzinfo=UTC)
-    visits.record_intelligence(services, world.om, oid, "Seen near a primary school", date(2026, 12, 22))
+    case_log.add_intelligence(services, world.om, oid, case_log.IntelligenceInput(
+        "Seen near a primary school", date(2026, 12, 22), "2", "B", "P"))
     assert _due(services, world, oid) == add_working_days(date(2026, 12, 22), 10) == date(2027, 1, 8)
 
 

@@ -45,6 +45,7 @@ from rso_manager.services.safeguarding.referrals import (
 )
 from rso_manager.services.safeguarding.relationships import (
     RELATIONSHIP_KINDS,
+    LinkedCase,
     RelationshipInput,
     RelationshipResult,
     RelationshipView,
@@ -60,6 +61,7 @@ __all__ = [
     "DISCLOSURE_ROUTES",
     "DisclosureInput",
     "DisclosureView",
+    "LinkedCase",
     "Person",
     "RELATIONSHIP_KINDS",
     "ROUTE_LABEL",

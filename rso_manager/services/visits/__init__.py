@@ -10,6 +10,7 @@ callers import the names below from here.
 
 from __future__ import annotations
 
+from rso_manager.services.visits.detail import DeviceCheckLine, VisitDetail, visit_details
 from rso_manager.services.visits.form_defaults import BookedVisit, VisitDefaults, visit_defaults
 from rso_manager.services.visits.planning import (
     PlannedVisit,
@@ -30,7 +31,6 @@ from rso_manager.services.visits.risk import (
     PlanOutcome,
     PlanText,
     RiskPlanView,
-    record_intelligence,
     record_risk_assessment,
     record_trigger,
     review_flag,
@@ -41,6 +41,7 @@ from rso_manager.services.visits.wording import readable, time_bands
 
 __all__ = [
     "BookedVisit",
+    "DeviceCheckLine",
     "PlanOutcome",
     "PlanText",
     "PlannedVisit",
@@ -48,6 +49,7 @@ __all__ = [
     "RISK_TOOLS",
     "RiskPlanView",
     "VisitDefaults",
+    "VisitDetail",
     "VisitInput",
     "VisitResult",
     "book_visit",
@@ -55,7 +57,6 @@ __all__ = [
     "propose",
     "readable",
     "rebook_visit",
-    "record_intelligence",
     "record_risk_assessment",
     "record_trigger",
     "record_visit",
@@ -65,4 +66,5 @@ __all__ = [
     "set_plan",
     "time_bands",
     "visit_defaults",
+    "visit_details",
 ]

@@ -121,23 +121,6 @@ def set_plan(services: Services, actor: Actor, offender_id: int, *, visit_interv
         return PlanOutcome(p.id, interval_text, needs_sign_off, so.id if so else None)
 
 
-def record_intelligence(services: Services, actor: Actor, offender_id: int, text: str, occurred_on: date) -> int:
-    if not text.strip():
-        raise ValidationFailed(FieldProblem("text", "Describe the intelligence received."))
-    if occurred_on > services.clock.today():
-        raise ValidationFailed(FieldProblem("occurred_on", "The date is in the future; enter when it was received."))
-    with unit_of_work(services, actor) as uow:
-        uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
-        find_offender(uow.session, offender_id)
-        note = uow.stamp_created(m.CaseNote(offender_id=offender_id, kind="intelligence", text=text.strip(),
-                                            occurred_on=occurred_on))
-        uow.session.add(note)
-        uow.session.flush()
-        uow.audit("entry.create", entity="case_note", entity_id=note.id, offender_id=offender_id)
-        case_events.record_trigger(uow, offender_id, vw.TriggerKind.INTELLIGENCE, occurred_on, ("case_note", note.id))
-        return note.id
-
-
 def record_trigger(services: Services, actor: Actor, offender_id: int, kind: vw.TriggerKind, on: date) -> None:
     """A trigger recorded by hand (e.g. release from custody learned from a prison)."""
     if on > services.clock.today():

@@ -1,0 +1,178 @@
+"""Caseload cover: while an offender manager is away, a named officer covers their cases.
+
+The absence is an Absence row and the cover a CoverArrangement for the same days (the absent
+officer in supervisor_id, whoever covers in cover_supervisor_id), saved together or not at all.
+While it runs the absent officer's cases' reminders go to the covering officer too
+(reminders.scan asks covered_officer_ids), and the covering officer may write to those cases.
+
+The covering officer is from the absent officer's own team, so their link to the cases is the
+team's (Permission.WRITE_CASES under Link.TEAM): access.covered_team_ids, which widens a cover to
+a whole team, is about supervisors' queues and must not be widened to a caseload.
+
+The team's supervisor names cover for their team, the OMU lead for anyone: the same people who
+may move a case (Permission.REASSIGN_CASE).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
+
+from rso_manager.domain.roles import Permission, Role
+from rso_manager.persistence import models as m
+from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from rso_manager.services.supervision import absence_problems, add_absence
+from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, unit_of_work
+
+COVER_ACTION = "cover.caseload"
+# Whose caseload is covered here; a supervisor's absence and queue cover are named in
+# supervision (File > Absences and cover), where only a supervisor may take a queue.
+ABSENT_ROLES = (Role.OFFENDER_MANAGER,)
+COVER_ROLES = (Role.OFFENDER_MANAGER, Role.SUPERVISOR)
+
+
+@dataclass(frozen=True)
+class Officer:
+    id: int
+    name: str
+    team_id: int | None
+
+
+@dataclass(frozen=True)
+class CaseloadCoverChoices:
+    absentees: tuple[Officer, ...]  # offender managers whose cover ACTOR may name
+    covers: tuple[Officer, ...]  # who may cover: active, trained case holders (same team as the absentee)
+
+
+@dataclass(frozen=True)
+class CaseloadCover:
+    cover_id: int
+    absence_id: int | None
+    user_id: int
+    user: str
+    cover_user_id: int
+    cover_user: str
+    starts_on: date
+    ends_on: date | None
+    reason: str | None
+
+
+def covered_officer_ids(session: Session, user_id: int, today: date) -> set[int]:
+    """The officers whose caseload USER covers today, by a recorded cover arrangement."""
+    return set(session.scalars(select(m.CoverArrangement.supervisor_id).where(
+        m.CoverArrangement.cover_supervisor_id == user_id, m.CoverArrangement.voided_at.is_(None),
+        m.CoverArrangement.starts_on <= today,
+        or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= today))))
+
+
+def _may_name(actor: Actor) -> None:
+    if actor.role not in (Role.SUPERVISOR, Role.OMU_LEAD):
+        raise PermissionDenied("Only the team's supervisor or the OMU lead names caseload cover.")
+
+
+def _officers(s: Session, actor: Actor, roles: tuple[Role, ...], trained_only: bool) -> tuple[Officer, ...]:
+    stmt = (select(m.User.id, m.User.display_name, m.User.team_id)
+            .where(m.User.active, m.User.role.in_([r.value for r in roles]), m.User.team_id.is_not(None))
+            .order_by(m.User.display_name))
+    if trained_only:
+        stmt = stmt.where(m.User.trained)
+    if actor.role is not Role.OMU_LEAD:
+        stmt = stmt.where(m.User.team_id == actor.team_id)
+    return tuple(Officer(uid, name, team) for uid, name, team in s.execute(stmt))
+
+
+def caseload_cover_choices(services: Services, actor: Actor) -> CaseloadCoverChoices:
+    _may_name(actor)
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.REASSIGN_CASE)
+        return CaseloadCoverChoices(_officers(uow.session, actor, ABSENT_ROLES, False),
+                                    _officers(uow.session, actor, COVER_ROLES, True))
+
+
+def _check_people(uow: UnitOfWork, user_id: int, cover_user_id: int) -> tuple[m.User, m.User]:
+    s, actor = uow.session, uow.actor
+    absent, cover = s.get(m.User, user_id), s.get(m.User, cover_user_id)
+    if absent is None or cover is None:
+        raise NotFound("No such officer.")
+    if Role(absent.role) not in ABSENT_ROLES:
+        raise ValidationFailed(FieldProblem(
+            "user_id", f"{absent.display_name} is not an offender manager: a supervisor's absence and "
+                       "cover are recorded under Absences and cover."))
+    if actor.role is not Role.OMU_LEAD and absent.team_id != actor.team_id:
+        raise ValidationFailed(FieldProblem(
+            "user_id", "You can name cover only for an officer in your own team; the OMU lead names it "
+                       "for other teams."))
+    if Role(cover.role) not in COVER_ROLES or not cover.active or not cover.trained:
+        raise ValidationFailed(FieldProblem(
+            "cover_user_id", f"{cover.display_name} cannot cover a caseload: choose an active, "
+                             "ViSOR/MOSOVO-trained offender manager or supervisor."))
+    if cover.team_id is None or cover.team_id != absent.team_id:
+        raise ValidationFailed(FieldProblem(
+            "cover_user_id", f"Choose an officer in {absent.display_name}'s team: a caseload is covered "
+                             "from within the team, which can already read and write its cases."))
+    return absent, cover
+
+
+def record_caseload_cover(services: Services, actor: Actor, user_id: int | None, cover_user_id: int | None,
+                          starts_on: date | None, ends_on: date | None, reason: str) -> CaseloadCover:
+    """An offender manager's absence and the officer covering their cases for the same days, in
+    one step; problems with either are reported together."""
+    _may_name(actor)
+    problems = []
+    if user_id is None:
+        problems.append(FieldProblem("user_id", "Choose the officer who is away."))
+    else:
+        problems += absence_problems(actor, user_id, starts_on, ends_on, reason)
+    if cover_user_id is None:
+        problems.append(FieldProblem("cover_user_id", "Choose who covers the cases."))
+    elif cover_user_id == user_id:
+        problems.append(FieldProblem("cover_user_id", "Choose someone other than the officer who is away."))
+    if problems:
+        raise ValidationFailed(problems)
+    assert user_id is not None and cover_user_id is not None and starts_on is not None and ends_on is not None
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.REASSIGN_CASE)
+        absent, cover = _check_people(uow, user_id, cover_user_id)
+        absence = add_absence(uow, user_id, starts_on, ends_on, reason)
+        c = uow.stamp_created(m.CoverArrangement(
+            supervisor_id=user_id, cover_supervisor_id=cover_user_id, named_by_id=actor.user_id,
+            starts_on=starts_on, ends_on=ends_on))
+        uow.session.add(c)
+        uow.session.flush()
+        uow.audit(COVER_ACTION, entity="cover_arrangement", entity_id=c.id,
+                  details={"user_id": user_id, "cover_id": cover_user_id, "absence_id": absence.id,
+                           "from": starts_on, "to": ends_on})
+        return CaseloadCover(c.id, absence.id, absent.id, absent.display_name, cover.id, cover.display_name,
+                             starts_on, ends_on, absence.reason)
+
+
+def caseload_covers(services: Services, actor: Actor, as_of: date | None = None) -> list[CaseloadCover]:
+    """Offender managers' covers not yet over on AS_OF, soonest first: the actor's team's (all
+    for the OMU lead)."""
+    _may_name(actor)
+    as_of = as_of or services.clock.today()
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.REASSIGN_CASE)
+        s = uow.session
+        absent = m.User.__table__.alias("absent")
+        covering = m.User.__table__.alias("covering")
+        C = m.CoverArrangement
+        stmt = (select(C, absent.c.display_name, covering.c.display_name)
+                .join(absent, absent.c.id == C.supervisor_id).join(covering, covering.c.id == C.cover_supervisor_id)
+                .where(C.voided_at.is_(None), or_(C.ends_on.is_(None), C.ends_on >= as_of),
+                       absent.c.role.in_([r.value for r in ABSENT_ROLES]))
+                .order_by(C.starts_on, C.id))
+        if actor.role is not Role.OMU_LEAD:
+            stmt = stmt.where(absent.c.team_id == actor.team_id)
+        out = []
+        for c, absent_name, cover_name in s.execute(stmt):
+            absence = s.scalar(select(m.Absence).where(
+                m.Absence.user_id == c.supervisor_id, m.Absence.voided_at.is_(None),
+                m.Absence.starts_on == c.starts_on).order_by(m.Absence.id.desc()).limit(1))
+            out.append(CaseloadCover(c.id, absence.id if absence else None, c.supervisor_id, absent_name,
+                                     c.cover_supervisor_id, cover_name, c.starts_on, c.ends_on,
+                                     absence.reason if absence else None))
+        return out
