@@ -6,7 +6,7 @@ while the app was closed shows at the next start: the database, not a timer, is 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
 from sqlalchemy import and_, or_, select
@@ -18,6 +18,7 @@ from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import access
 from rso_manager.services.caseload import offender_in_scope
+from rso_manager.services.caseload_cover import covered_officer_ids
 from rso_manager.services.unit_of_work import Actor, Services
 
 # The part of the record a reminder opens, by the kind of entry a sign-off was about.
@@ -53,12 +54,14 @@ class Reminder:
     detail: str = ""   # what is waiting, in a few words
     waiting: bool = False
     key: str = ""      # one reminder's identity from scan to scan
+    covering_for: str = ""  # the absent officer whose case this is, when the user covers it
 
     @property
     def text(self) -> str:
         state = "waiting since" if self.waiting else "overdue since" if self.overdue else "due"
         detail = f" ({self.detail})" if self.detail else ""
-        return f"{self.what}{detail} {state} {self.due:%d/%m/%Y}: {self.name} ({self.reference})"
+        cover = f", covering for {self.covering_for}" if self.covering_for else ""
+        return f"{self.what}{detail} {state} {self.due:%d/%m/%Y}: {self.name} ({self.reference}){cover}"
 
 
 @dataclass(frozen=True)
@@ -92,17 +95,20 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
     """Everything due within DAYS_AHEAD or overdue on the user's own caseload scope: home visits
     and notifications (from the caseload summary), plan actions, breaches with no crime
     reference or reasoned decision yet, referrals with no decision from children's social care
-    past its working day, and the user's own entries a supervisor returned."""
+    past its working day, and the user's own entries a supervisor returned. While the user
+    covers an absent officer's caseload, that officer's cases are the user's too."""
     today = services.clock.today()
     now = services.clock.now()
     if not actor.can(Permission.READ_CASES) or (actor.team_id is None and default_scope(actor) is CaseloadScope.TEAM):
         return ReminderDigest(today, ())
     horizon = today + timedelta(days=days_ahead)
     Off = m.Offender
-    mine = and_(Off.status == "active", offender_in_scope(actor, default_scope(actor)))
     who = (Off.id, Off.reference, Off.surname, Off.forenames)
     items = []
     with access.listing(services, actor) as s:
+        covered = sorted(covered_officer_ids(s, actor.user_id, today))
+        mine = and_(Off.status == "active", or_(offender_in_scope(actor, default_scope(actor)),
+                                                Off.offender_manager_id.in_(covered)))
         stmt = (select(*who, Off.next_visit_due, Off.next_notification_due)
                 .where(mine, or_(and_(Off.next_visit_due.is_not(None), Off.next_visit_due <= horizon),
                                  and_(Off.next_notification_due.is_not(None), Off.next_notification_due <= horizon))))
@@ -167,6 +173,11 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
                                   london_day(back.signed_at), False, section=_SIGN_OFF_SECTION[back.entity],
                                   waiting=True, detail=f"{_SIGN_OFF_WHAT[back.entity]} returned for more work",
                                   key=f"sign_off:{back.sign_off_id}"))
+        if covered:
+            absent: dict[int, str] = {oid: name for oid, name in s.execute(
+                select(Off.id, m.User.display_name).join(m.User, m.User.id == Off.offender_manager_id)
+                .where(Off.offender_manager_id.in_(covered)))}
+            items = [replace(r, covering_for=absent[r.offender_id]) if r.offender_id in absent else r for r in items]
     items.sort(key=lambda r: (not r.overdue, r.waiting, r.due, r.reference, r.what))
     return ReminderDigest(today, tuple(items))
 

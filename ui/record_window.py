@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence
+from PySide6.QtGui import QAction, QBrush, QCloseEvent, QColor, QKeySequence, QPixmap
 from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import EntryRow, OffenderRecord, reload_record, void_entry
 from rso_manager.services.errors import ValidationFailed
+from rso_manager.services.person import PhotographImage, newest_photograph
 from rso_manager.services.unit_of_work import Actor, Services
 from ui import extensions
 from ui.entry_dialogs import AddressDialog, AliasDialog
@@ -45,6 +46,12 @@ from ui.table_models import HistoryModel, history_lines, snapshot_of
 from ui.worker import Worker
 
 SECTIONS = (
+    SectionSpec("case_log", "Case log",
+                "Everything recorded on this case, newest first: visits, notifications, devices, breaches, "
+                "sign-offs, referrals, notes and intelligence, corrections. Add a case note or intelligence here."),
+    SectionSpec("person", "Person",
+                "Photographs, physical description and distinguishing marks, vehicles, employment and "
+                "education, online accounts and internet identifiers."),
     SectionSpec("identity", "Identity & aliases",
                 "Other names this person uses or has used. A wrong entry is marked as entered in "
                 "error, never deleted.", add="alias"),
@@ -223,8 +230,20 @@ class RecordWindow(QMainWindow):
     def _build_header(self) -> QWidget:
         frame = QFrame()
         frame.setObjectName("recordHeader")
-        outer = QVBoxLayout(frame)
-        outer.setContentsMargins(14, 10, 14, 10)
+        beside = QHBoxLayout(frame)
+        beside.setContentsMargins(14, 10, 14, 10)
+        # The newest photograph, so the officer knows the face before the door opens; read on
+        # the worker after each (re)load, hidden while the record has none.
+        self.header_photo = QLabel()
+        self.header_photo.setObjectName("headerPhoto")
+        self.header_photo.setFixedSize(64, 80)
+        self.header_photo.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.header_photo.setVisible(False)
+        self.header_photo_id: int | None = None
+        beside.addWidget(self.header_photo, 0, Qt.AlignmentFlag.AlignTop)
+        outer = QVBoxLayout()
+        outer.setContentsMargins(0, 0, 0, 0)
+        beside.addLayout(outer, 1)
         top = QHBoxLayout()
         self.name_label = QLabel()
         self.name_label.setObjectName("recordName")
@@ -346,6 +365,8 @@ class RecordWindow(QMainWindow):
         }
         for key, text in values.items():
             self.header_values[key].setText(text)
+        self._worker.submit(newest_photograph, self._services, self._actor, record.offender_id, owner=self,
+                            on_success=self._show_header_photo, on_error=lambda _exc: self._show_header_photo(None))
         for key, due in (("visit", record.next_visit_due), ("notification", record.next_notification_due)):
             overdue = due is not None and due < today
             label = self.header_values[key]
@@ -378,6 +399,18 @@ class RecordWindow(QMainWindow):
         self.history_panel.show_rows(len(lines))
         self.tabs.setTabText(self.tabs.count() - 1, f"History ({len(lines)})" if lines else "History")
         self.tabs.set_empty(self.tabs.count() - 1, not lines)
+
+    def _show_header_photo(self, photo: PhotographImage | None) -> None:
+        pixmap = QPixmap()
+        if photo is None or not pixmap.loadFromData(photo.image):
+            self.header_photo_id = None
+            self.header_photo.setVisible(False)
+            return
+        self.header_photo_id = photo.id
+        self.header_photo.setPixmap(pixmap.scaled(self.header_photo.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                                  Qt.TransformationMode.SmoothTransformation))
+        self.header_photo.setToolTip(f"Photograph taken {fmt_date(photo.taken_on)}")
+        self.header_photo.setVisible(True)
 
     def show_part(self, key: str) -> None:
         """Bring the part of the record with this SectionSpec key to the front."""

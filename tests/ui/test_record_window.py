@@ -43,7 +43,8 @@ def test_header_and_tabs(qtbot, sqlite_services, world, prompter, clock):
     assert window.risk_badge.text() == "Risk: Not assessed"
     assert window.changed_label.text() == "Last changed by Olly Manager at 25/11/2026 10:00"
     titles = [window.tabs.tabText(i) for i in range(window.tabs.count())]
-    assert titles == ["Personal details", "Identity & aliases", "Addresses", "Convictions & requirement",
+    # Issue 14 adds the case log and the whole person after the personal details.
+    assert titles == ["Personal details", "Case log", "Person", "Identity & aliases", "Addresses", "Convictions & requirement",
                       "Orders", "Risk & plan", "Visits", "Devices", "Notifications", "Breaches & warnings",
                       "Relationships", "Safeguarding", "Actions", "History"]
     # Each part says what is recorded there; an empty part says so.
@@ -51,7 +52,7 @@ def test_header_and_tabs(qtbot, sqlite_services, world, prompter, clock):
     assert "unannounced, two officers" in visits.spec.about
     assert visits.stack.currentWidget() is visits.empty
     assert window.personal_values["identifying_marks"].text() == "None recorded"
-    assert len(SECTIONS) == 12
+    assert len(SECTIONS) == 14
 
 
 def test_add_an_alias(qtbot, sqlite_services, world, prompter):
@@ -70,7 +71,7 @@ def test_add_an_alias(qtbot, sqlite_services, world, prompter):
         dialog.submit()
     assert tab.model.rowCount() == 1
     assert tab.model.row_at(0).summary == "Nickname: Johnny Q"
-    assert window.tabs.tabText(1) == "Identity & aliases (1)"
+    assert window.tabs.tabText(window.tab_index("Identity")) == "Identity & aliases (1)"
 
 
 def test_add_an_address_with_a_future_date_is_refused_inline(qtbot, sqlite_services, world, prompter):
@@ -109,7 +110,7 @@ def test_mark_an_entry_as_entered_in_error(qtbot, sqlite_services, world, prompt
     assert entry.voided and entry.status == "Entered in error"
     index = tab.model.index(0, 1)
     assert index.data(Qt.ItemDataRole.FontRole).strikeOut()
-    assert window.tabs.tabText(1) == "Identity & aliases"  # no active entries left
+    assert window.tabs.tabText(window.tab_index("Identity")) == "Identity & aliases"  # no active entries left
     tab.select_row(0)
     assert not tab.void_button.isEnabled()
     # The history shows what the entry said and why it was marked.

@@ -260,6 +260,60 @@ def test_overdue_action_is_red_and_its_result_can_be_recorded(qtbot, sqlite_serv
     assert _fg(page.model, row, 1) is None
 
 
+def _link_two_records(qtbot, services, world, prompter):
+    """Record, through the dialog, a relationship on one record linking to another by reference."""
+    here = make_offender(services, world.om, "Hollowell", "Dean")
+    there = make_offender(services, world.om, "Pennick", "Roy", dob=date(1977, 8, 12))
+    window = _window(qtbot, services, world.om, prompter, here.offender_id)
+    page = _show(qtbot, window, "relationships", "Relationships")
+    dialog = page.open_form()
+    assert isinstance(dialog, RelationshipDialog)
+    dialog.kind.setCurrentIndex(dialog.kind.findData("associate"))
+    dialog.linked_reference.setText("RSO-999999")
+    dialog.find_linked()
+    qtbot.waitUntil(lambda: "No case has the reference" in dialog.errors.message("linked_reference"), timeout=5000)
+    dialog.linked_reference.setText(there.reference.lower())
+    dialog.find_linked()
+    qtbot.waitUntil(lambda: dialog.linked is not None, timeout=5000)
+    assert dialog.found.text() == (f"Links to {there.reference}: PENNICK, Roy, offender manager "
+                                   f"{world.om.display_name}. Both records will show the relationship.")
+    assert dialog.errors.message("linked_reference") == ""
+    dialog.notes.setPlainText("Co-defendant in the 2019 case; met again at the hostel")
+    dialog.submit()
+    _reloaded(qtbot, window, page)
+    return window, page, here, there
+
+
+def test_a_relationship_linked_to_another_record_shows_on_both(qtbot, sqlite_services, world, prompter):
+    window, page, here, there = _link_two_records(qtbot, sqlite_services, world, prompter)
+    assert page.model.rowCount() == 1
+    assert page.model.index(0, 1).data() == f"Roy PENNICK ({there.reference})"
+    assert page.linked_from.rowCount() == 0 and page.linked_from_panel.empty.isVisibleTo(page)
+
+    other = _window(qtbot, sqlite_services, world.om, prompter, there.offender_id)
+    other_page = _show(qtbot, other, "relationships", "Relationships")
+    assert other_page.model.rowCount() == 0
+    assert other_page.linked_from.rowCount() == 1
+    assert [other_page.linked_from.index(0, c).data() for c in range(5)] == [
+        here.reference, "HOLLOWELL, Dean", world.om.display_name, "Associate", ""]
+    assert "Co-defendant" in other_page.linked_from.index(0, 5).data()
+
+
+def test_a_linking_record_outside_the_caseload_shows_only_who_it_is(qtbot, sqlite_services, world, prompter):
+    _window_, _page, here, there = _link_two_records(qtbot, sqlite_services, world, prompter)
+    # Moved to the South team: om2 now reads that record, and the North record is outside their link.
+    with sqlite_services.session_factory.begin() as s:
+        from rso_manager.persistence import models as m
+
+        row = s.get(m.Offender, there.offender_id)
+        row.team_id, row.offender_manager_id = world.team2_id, world.om2.user_id
+    other = _window(qtbot, sqlite_services, world.om2, prompter, there.offender_id)
+    other_page = _show(qtbot, other, "relationships", "Relationships")
+    assert other_page.linked_from.index(0, 0).data() == here.reference
+    detail = other_page.linked_from.index(0, 5).data()
+    assert "outside your caseload" in detail and "Co-defendant" not in detail
+
+
 # --- screenshots (RSO_SCREENSHOTS=1 to write them) -------------------------------------------------
 
 @pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
@@ -342,6 +396,39 @@ def test_screenshot_actions_tab(qtbot, qapp, sqlite_services, world, prompter, c
         qtbot.wait(100)
         Path("screenshots").mkdir(exist_ok=True)
         assert window.grab().save("screenshots/actions-tab.png")
+    finally:
+        qapp.setStyleSheet(sheet)
+        qapp.setStyle(style)
+
+
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
+def test_screenshot_linked_relationship(qtbot, qapp, sqlite_services, world, prompter):
+    from ui.app import load_style
+
+    style, sheet = qapp.style().name(), qapp.styleSheet()
+    load_style(qapp)
+    try:
+        here = make_offender(sqlite_services, world.om, "Hollowell", "Dean")
+        there = make_offender(sqlite_services, world.om, "Pennick", "Roy", dob=date(1977, 8, 12))
+        safeguarding.record_relationship(sqlite_services, world.om, here.offender_id, safeguarding.RelationshipInput(
+            kind="associate", linked_reference=there.reference, from_date=date(2026, 9, 1),
+            notes="Co-defendant in the 2019 case; met again at the hostel"))
+        safeguarding.record_relationship(sqlite_services, world.om, there.offender_id, safeguarding.RelationshipInput(
+            person_name="Maureen Pennick", kind="family", from_date=date(1977, 8, 12), notes="Mother"))
+        window = _window(qtbot, sqlite_services, world.om, prompter, there.offender_id)
+        window.resize(1280, 720)
+        _show(qtbot, window, "relationships", "Relationships")
+        qtbot.wait(100)
+        Path("screenshots").mkdir(exist_ok=True)
+        assert window.grab().save("screenshots/relationships-linked.png")
+        page = _show(qtbot, window, "relationships", "Relationships")
+        dialog = page.open_form()
+        dialog.linked_reference.setText(here.reference)
+        dialog.find_linked()
+        qtbot.waitUntil(lambda: dialog.linked is not None, timeout=5000)
+        qtbot.wait(100)
+        assert dialog.grab().save("screenshots/relationship-dialog-linked.png")
+        dialog.reject()
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)

@@ -23,9 +23,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.correction_policy import policy_for
 from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import EntryRow, OffenderRecord
 from rso_manager.services.unit_of_work import Actor, Services
+from ui.kit.correction_dialog import reinstate, start_correction
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED, report_failure
@@ -82,10 +84,14 @@ class SectionTab(QWidget):
 
     void_requested = Signal(object)  # EntryRow
     add_requested = Signal(str)
+    correct_requested = Signal(object)  # EntryRow
+    reinstate_requested = Signal(object)  # EntryRow
 
     def __init__(self, spec: SectionSpec, can_write: bool, parent: QWidget | None = None, *,
-                 about: str | None = None) -> None:
-        """ABOUT replaces the part's description above the list (a workflow saying how it works)."""
+                 about: str | None = None, corrections: bool = False) -> None:
+        """ABOUT replaces the part's description above the list (a workflow saying how it works).
+        CORRECTIONS: show "Correct..." and "Reinstate..." (whoever builds the tab answers their
+        signals; DetailedSectionTab does)."""
         super().__init__(parent)
         self.spec = spec
         self.can_write = can_write
@@ -100,12 +106,28 @@ class SectionTab(QWidget):
             self.add_button = QPushButton("Add an alias..." if spec.add == "alias" else "Add an address...")
             self.add_button.clicked.connect(lambda: self.add_requested.emit(spec.add))
             buttons.addWidget(self.add_button)
-        self.void_button = QPushButton("Mark as entered in error...")
-        self.void_button.setToolTip("The entry stays on the record, struck through, with your reason.")
+        # Short, so Correct... and a workflow's own actions share the row at 1280 wide.
+        self.void_button = QPushButton("Mark in error...")
+        self.void_button.setToolTip("Mark the entry as entered in error: it stays on the record, struck through, "
+                                    "with your reason.")
         self.void_button.setEnabled(False)
         self.void_button.clicked.connect(self._void_clicked)
         self.void_button.setVisible(can_write)
+        self.correct_button = QPushButton("Correct...")
+        self.correct_button.setToolTip("Put right text that was mistyped; what it said before stays in History.")
+        self.correct_button.setEnabled(False)
+        self.correct_button.clicked.connect(lambda: self._entry_clicked(self.correct_requested, voided=False))
+        self.correct_button.setVisible(can_write and corrections)
+        self.reinstate_button = QPushButton("Reinstate...")
+        self.reinstate_button.setToolTip("An entry marked as entered in error that was right after all counts "
+                                         "again; History keeps both, with the reasons.")
+        self.reinstate_button.setEnabled(False)
+        self.reinstate_button.clicked.connect(lambda: self._entry_clicked(self.reinstate_requested, voided=True))
+        self.reinstate_button.setVisible(False)  # in place of "Mark in error..." for such an entry
+        self.corrections = corrections
+        buttons.addWidget(self.correct_button)
         buttons.addWidget(self.void_button)
+        buttons.addWidget(self.reinstate_button)
         buttons.addStretch(1)
         layout.addLayout(buttons)
 
@@ -132,7 +154,7 @@ class SectionTab(QWidget):
         button.setToolTip(tip)
         button.clicked.connect(lambda: slot())
         button.setVisible(self.can_write)
-        self.buttons.insertWidget(self.buttons.count() - 2, button)
+        self.buttons.insertWidget(self.buttons.indexOf(self.correct_button), button)
         return button
 
     def set_entries(self, entries: tuple[EntryRow, ...]) -> None:
@@ -152,8 +174,24 @@ class SectionTab(QWidget):
             index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
 
     def _selection_changed(self, *_args) -> None:
-        entry = self.selected_entry()
+        self.entry_buttons(self.selected_entry())
+
+    def entry_buttons(self, entry: EntryRow | None) -> None:
+        """Enable the actions on the selected entry: an entry in error is reinstated, not corrected.
+        "Reinstate..." takes the place of "Mark in error..." (one or the other applies),
+        so the row of buttons is no wider for it."""
+        voided = entry is not None and entry.voided
         self.void_button.setEnabled(entry is not None and not entry.voided)
+        self.correct_button.setEnabled(entry is not None and not entry.voided and policy_for(entry.entity) is not None)
+        self.reinstate_button.setEnabled(voided)
+        if self.can_write and self.corrections:
+            self.void_button.setVisible(not voided)
+            self.reinstate_button.setVisible(voided)
+
+    def _entry_clicked(self, signal: Any, *, voided: bool) -> None:
+        entry = self.selected_entry()
+        if entry is not None and entry.voided == voided:
+            signal.emit(entry)
 
     def _void_clicked(self) -> None:
         entry = self.selected_entry()
@@ -253,7 +291,7 @@ class DetailedSectionTab(SectionTab):
                  about: str | None = None) -> None:
         """MODEL: the list's own columns (None keeps the part's generic entries list); ABOUT as
         for SectionTab."""
-        super().__init__(spec, ctx.actor.can(Permission.WRITE_CASES), about=about)
+        super().__init__(spec, ctx.actor.can(Permission.WRITE_CASES), about=about, corrections=True)
         self.ctx = ctx
         self.record: OffenderRecord | None = None
         self._seq = 0
@@ -267,6 +305,16 @@ class DetailedSectionTab(SectionTab):
         self.loaded = False
         self.loads = 0
         self._after_load: list[Callable[[], Any]] = []
+        self.dialog: QWidget | None = None  # the last dialog opened here (tests drive it)
+        self.correct_requested.connect(self.open_correction)
+        self.reinstate_requested.connect(lambda entry: reinstate(self.ctx, entry))
+
+    def open_correction(self, entry: EntryRow) -> None:
+        """The generic correction of ENTRY; the dialog becomes self.dialog once read."""
+        start_correction(self.ctx, entry, self.record, opened=self._keep_dialog)
+
+    def _keep_dialog(self, dialog: ServiceDialog) -> None:
+        self.dialog = dialog
 
     def fit_columns(self, view: QTableView, stretch: int) -> None:
         header = view.horizontalHeader()

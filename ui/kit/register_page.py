@@ -26,7 +26,8 @@ class RegisterPage(DetailedSectionTab):
         super().__init__(ctx, spec, DetailedEntries([]), about=about)
         self.layout().removeWidget(self.stack)
         self.stack.hide()
-        self.void_button.setToolTip("The selected entry stays on the record, struck through, with your reason.")
+        self.void_button.setToolTip("Mark the selected entry as entered in error: it stays on the record, "
+                                    "struck through, with your reason.")
         self.dialog: QWidget | None = None  # the last dialog opened here (tests drive it)
 
     def set_page(self, content: QWidget) -> None:
@@ -97,8 +98,7 @@ class RegisterPage(DetailedSectionTab):
     def _selection_changed(self, *_args) -> None:
         if not hasattr(self, "ctx"):
             return  # during SectionTab's own construction
-        entry = self.selected_entry()
-        self.void_button.setEnabled(entry is not None and not entry.voided)
+        self.entry_buttons(self.selected_entry())
         self.update_buttons()
 
     def update_buttons(self) -> None:

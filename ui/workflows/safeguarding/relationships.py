@@ -1,6 +1,10 @@
 """The record's Relationships part: who the offender is close to, with children and access to
 children. Recording a relationship with access to children opens a safeguarding concern (the
-service does this); the page then takes the user straight to the referral form for it."""
+service does this); the page then takes the user straight to the referral form for it.
+
+A person on the register is linked by their record's reference: the dialog looks it up and shows
+only its reference, name and offender manager. Relationships recorded on other records that link
+to this one are listed below this record's own, named by the record they are recorded on."""
 
 from __future__ import annotations
 
@@ -12,15 +16,20 @@ from PySide6.QtGui import QFont, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
+    QPushButton,
+    QTableView,
     QWidget,
 )
 
-from rso_manager.services.caseload import EntryRow, OffenderRecord
+from rso_manager.services.caseload import CaseHeader, EntryRow, OffenderRecord, find_by_reference
+from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
 from rso_manager.services.safeguarding import (
     RELATIONSHIP_KINDS,
+    LinkedCase,
     RelationshipInput,
     RelationshipResult,
     RelationshipView,
@@ -31,14 +40,14 @@ from rso_manager.services.safeguarding import (
 from ui.extensions import record_page
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
-from ui.kit.forms import DateField, combo_data
+from ui.kit.forms import DateField, combo_data, report_failure
 from ui.kit.record_page import (
     DetailedEntries,
     DetailedSectionTab,
     RecordContext,
     SectionSpec,
 )
-from ui.kit.tables import Column
+from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
 from ui.workflows.safeguarding.labels import FLAG_STYLE, KIND_LABELS, day_order
 
 
@@ -47,7 +56,7 @@ class RelationshipsModel(DetailedEntries):
         d: Callable[[EntryRow], RelationshipView | None] = lambda e: self.detail(e)  # noqa: E731
         super().__init__([
             Column("From", lambda e: fmt_date(e.when), day_order),
-            Column("Person", lambda e: d(e).person_name if d(e) else e.summary),
+            Column("Person", lambda e: self._person(d(e)) if d(e) else e.summary),
             Column("Kind", lambda e: KIND_LABELS.get(d(e).kind, d(e).kind) if d(e) else ""),
             Column("Children", lambda e: self._children(d(e)) if d(e) else e.status),
             Column("Safeguarding referral", lambda e: "Entered in error" if e.voided else
@@ -56,6 +65,10 @@ class RelationshipsModel(DetailedEntries):
         ], parent)
         self._bold = QFont()
         self._bold.setBold(True)
+
+    @staticmethod
+    def _person(view: RelationshipView) -> str:
+        return f"{view.person_name} ({view.linked.reference})" if view.linked else view.person_name
 
     @staticmethod
     def _children(view: RelationshipView) -> str:
@@ -74,6 +87,33 @@ class RelationshipsModel(DetailedEntries):
         return super().extra(row, column, role)
 
 
+def _case_words(case: LinkedCase | CaseHeader) -> str:
+    return f"{case.reference}: {case.name}, offender manager {case.offender_manager or 'not allocated'}"
+
+
+class LinkedFromModel(RowsModel[RelationshipView]):
+    """Relationships recorded on other records that link to this one. What the other record
+    says beyond its kind and dates is shown only to a user who may read that record."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__([
+            Column("Recorded on", lambda v: v.recorded_on.reference if v.recorded_on else ""),
+            Column("Person", lambda v: v.person_name),
+            Column("Offender manager", lambda v: (v.recorded_on.offender_manager if v.recorded_on else None)
+                   or "Not allocated"),
+            Column("Kind", lambda v: KIND_LABELS.get(v.kind, v.kind)),
+            Column("From", lambda v: fmt_date(v.from_date), lambda v: v.from_date.toordinal() if v.from_date else 0),
+            Column("Detail", self._detail, tooltip=self._detail),
+        ], parent)
+
+    @staticmethod
+    def _detail(view: RelationshipView) -> str:
+        if view.withheld:
+            return "Recorded on a case outside your caseload: open that record, with a reason, to read more."
+        children = RelationshipsModel._children(view)
+        return "; ".join(filter(None, [f"Children: {children}", view.notes]))
+
+
 class RelationshipDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record a relationship",
@@ -87,6 +127,27 @@ class RelationshipDialog(ServiceDialog):
         self.person_name.setMaxLength(200)
         self.person_name.setPlaceholderText("Full name, e.g. Carol JONES")
         self.row("&Name", "person_name", self.person_name)
+        self.linked_reference = QLineEdit()
+        self.linked_reference.setMaxLength(20)
+        self.linked_reference.setPlaceholderText("Their record's reference, e.g. RSO-000123")
+        self.linked_reference.setAccessibleName("Reference of the person's own record")
+        self.linked_reference.textEdited.connect(self._reference_edited)
+        self.find_button = QPushButton("Find")
+        self.find_button.setAutoDefault(False)
+        self.find_button.setToolTip("Look the record up: its reference, name and offender manager are shown")
+        self.find_button.clicked.connect(self.find_linked)
+        register = QWidget()
+        register_row = QHBoxLayout(register)
+        register_row.setContentsMargins(0, 0, 0, 0)
+        register_row.addWidget(self.linked_reference, 1)
+        register_row.addWidget(self.find_button)
+        register.setFocusProxy(self.linked_reference)  # the label's mnemonic reaches the field
+        self.row("On the &register", "linked_reference", register)
+        self.found = QLabel("If the person is on the register too, enter their record's reference.")
+        self.found.setObjectName("hint")
+        self.found.setWordWrap(True)
+        self.form.addRow("", self.found)
+        self.linked: CaseHeader | None = None
         self.kind = QComboBox()
         for value in RELATIONSHIP_KINDS:
             self.kind.addItem(KIND_LABELS.get(value, value.title()), value)
@@ -116,7 +177,47 @@ class RelationshipDialog(ServiceDialog):
         return RelationshipInput(person_name=self.person_name.text(), kind=combo_data(self.kind),
                                  has_children=self.has_children.isChecked(),
                                  access_to_children=self.access.isChecked(), from_date=self.from_date.date(),
-                                 notes=self.notes.toPlainText() or None)
+                                 notes=self.notes.toPlainText() or None,
+                                 linked_reference=self.linked_reference.text().strip() or None)
+
+    def find_linked(self) -> None:
+        """Look the reference up (audited, as every look-up is): only its reference, name and
+        offender manager come back, whatever the user's link to it."""
+        reference = self.linked_reference.text()
+        self.find_button.setEnabled(False)
+        self._worker.submit(find_by_reference, self._services, self._actor, reference, owner=self,
+                            on_success=self._found, on_error=self._not_found)
+
+    def _found(self, header: CaseHeader) -> None:
+        self.find_button.setEnabled(True)
+        if header.offender_id == self.record.offender_id:
+            self._not_found(ValidationFailed(FieldProblem(
+                "reference", "That is this record's own reference; enter the other person's.")))
+            return
+        self.linked = header
+        self.errors.clear()
+        self.found.setText(f"Links to {_case_words(header)}. Both records will show the relationship.")
+        if not self.person_name.text().strip():
+            self.person_name.setPlaceholderText(f"Left empty: the name on their record ({header.name})")
+        self.fit()
+
+    def _not_found(self, exc: BaseException) -> None:
+        self.find_button.setEnabled(True)
+        self.linked = None
+        self.found.setText("")
+        if isinstance(exc, NotFound):
+            exc = ValidationFailed(FieldProblem("reference", str(exc)))
+        if isinstance(exc, ValidationFailed):  # the look-up names its field "reference"
+            self.errors.show(ValidationFailed([FieldProblem("linked_reference", p.message) for p in exc.problems]))
+            self.fit()
+        else:
+            report_failure(self._prompter, exc, title="The record could not be looked up")
+
+    def _reference_edited(self, _text: str) -> None:
+        if self.linked is not None:
+            self.linked = None
+            self.found.setText("Press Find to check the reference.")
+            self.person_name.setPlaceholderText("Full name, e.g. Carol JONES")
 
     def _access_toggled(self, on: bool) -> None:
         self._warned = False
@@ -150,6 +251,18 @@ class RelationshipsPage(DetailedSectionTab):
                                        tip="Record a partner, relative, friend or associate (Ctrl+N)")
         self.add.setShortcut(QKeySequence("Ctrl+N"))
         self.dialog: ServiceDialog | None = None
+        caption = QLabel("Recorded on other records that link to this one")
+        caption.setStyleSheet("font-weight: 600;")
+        self.linked_from = LinkedFromModel(self)
+        self.linked_from_view = configure_list_view(QTableView())
+        self.linked_from_view.setModel(self.linked_from)
+        self.fit_columns(self.linked_from_view, stretch=5)
+        self.linked_from_panel = ListPanel(
+            self.linked_from_view, "No other record links to this one. A relationship recorded on another "
+                                   "offender's record with this record's reference shows here.")
+        self.linked_from_panel.setMaximumHeight(170)
+        self.layout().addWidget(caption)
+        self.layout().addWidget(self.linked_from_panel)
 
     def about_label(self) -> QLabel:
         return self.findChild(QLabel, "hint")
@@ -158,7 +271,10 @@ class RelationshipsPage(DetailedSectionTab):
         return relationships_for(services, actor, offender_id)
 
     def show_details(self, views: list[RelationshipView]) -> None:
-        self.model.set_details({v.id: v for v in views})
+        self.model.set_details({v.id: v for v in views if v.recorded_on is None})
+        others = [v for v in views if v.recorded_on is not None]
+        self.linked_from.set_rows(others)
+        self.linked_from_panel.show_rows(len(others))
 
     def open_form(self) -> RelationshipDialog | None:
         if self.record is None or not self.can_write:

@@ -1,5 +1,5 @@
 """How supervision plugs into the main window: the sign-off queue page (Go > Sign-off queue,
-Ctrl+3, and on the toolbar with its count) and File > Absences and cover."""
+Ctrl+3, and on the toolbar with its count), File > Absences and cover and File > Caseload cover."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from PySide6.QtGui import QAction
 from rso_manager.domain.roles import Permission, Role
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.workflows.supervision.absences import AbsenceCoverDialog
+from ui.workflows.supervision.caseload_cover import CaseloadCoverDialog
 from ui.workflows.supervision.queue_page import SignOffQueuePage
 
 
@@ -44,3 +45,15 @@ def add_sign_off(host: WorkflowHost) -> None:
 
         cover.triggered.connect(open_cover)
         host.add_menu_action("file", cover, order=50)
+
+        caseload = QAction("Caseload co&ver...", host.window)
+        caseload.setStatusTip("Record an offender manager's absence and who covers their cases meanwhile")
+
+        def open_caseload_cover() -> CaseloadCoverDialog:
+            dialog = CaseloadCoverDialog(host.services, actor, host.worker, host.prompter, parent=host.window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.open()
+            return dialog
+
+        caseload.triggered.connect(open_caseload_cover)
+        host.add_menu_action("file", caseload, order=51)

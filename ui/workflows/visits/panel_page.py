@@ -9,7 +9,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFormLayout, QFrame, QGridLayout, QLabel, QWidget
 
 from ui.kit.record_dialog import RecordDialog
-from ui.kit.record_page import DetailedSectionTab, RecordContext, SectionSpec
+from ui.kit.record_page import DetailedEntries, DetailedSectionTab, RecordContext, SectionSpec
 
 PANEL_STYLE = ("QFrame#duePanel { background: #f3f6fa; border: 1px solid #d5dde8; border-radius: 6px; }"
                "QLabel#panelCaption { color: #616e7c; font-size: 8.5pt; }"
@@ -41,8 +41,9 @@ class PanelPage(DetailedSectionTab):
 
     FAILED_TITLE = "The visit information could not be read"
 
-    def __init__(self, ctx: RecordContext, spec: SectionSpec, about: str) -> None:
-        super().__init__(ctx, spec, about=about)
+    def __init__(self, ctx: RecordContext, spec: SectionSpec, about: str,
+                 model: DetailedEntries | None = None) -> None:
+        super().__init__(ctx, spec, model, about=about)
         self.info: Any = None
         self.panel = QFrame()
         self.panel.setObjectName("duePanel")

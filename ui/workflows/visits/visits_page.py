@@ -5,9 +5,9 @@ services decide everything; the page collects, calls them on the worker and show
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QWidget
 
 from rso_manager.domain.police_handover import AGENCIES
 from rso_manager.services.errors import ValidationFailed
@@ -15,10 +15,12 @@ from rso_manager.services.handover import HandoverView, correct_handover, record
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import (
     VisitDefaults,
+    VisitDetail,
     VisitResult,
     readable,
     record_warrant_decision,
     visit_defaults,
+    visit_details,
 )
 from ui.extensions import record_page
 from ui.kit.formatting import fmt_date
@@ -27,6 +29,7 @@ from ui.kit.record_page import RecordContext, SectionSpec
 from ui.kit.widgets import text_editor
 from ui.workflows.visits.booking import BookDialog
 from ui.workflows.visits.panel_page import PageDialog, PanelPage, panel_value, restyle
+from ui.workflows.visits.visit_detail import VisitDetailPane, VisitsModel
 from ui.workflows.visits.visit_form import VisitForm
 from ui.workflows.visits.wording import band_label, day_label, window_text
 
@@ -41,7 +44,18 @@ class VisitsPage(PanelPage):
     visit_recorded = Signal(object)  # VisitResult, after the summary and any warrant prompt
 
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
-        super().__init__(ctx, spec, VISITS_ABOUT)
+        super().__init__(ctx, spec, VISITS_ABOUT, VisitsModel())
+        # The list beside the selected visit read in full.
+        self.fit_columns(self.view, stretch=1)
+        self.detail_pane = VisitDetailPane()
+        self.split = QSplitter(Qt.Orientation.Horizontal)
+        self.split.setChildrenCollapsible(False)
+        self.layout().replaceWidget(self.stack, self.split)
+        self.split.addWidget(self.stack)
+        self.split.addWidget(self.detail_pane)
+        self.split.setStretchFactor(0, 5)
+        self.split.setStretchFactor(1, 6)
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
         self.form: VisitForm | None = None
         self.book_dialog: BookDialog | None = None
         self.record_button = self.add_button_for(
@@ -87,10 +101,14 @@ class VisitsPage(PanelPage):
         self._row(4, "Police-only management", handover)
         self.handover_dialog: HandoverDialog | None = None
 
-    def fetch(self, services: Services, actor: Actor, offender_id: int) -> VisitDefaults:  # runs on the worker
-        return visit_defaults(services, actor, offender_id)
+    def fetch(self, services: Services, actor: Actor, offender_id: int
+              ) -> tuple[VisitDefaults, dict[int, VisitDetail]]:  # runs on the worker
+        return visit_defaults(services, actor, offender_id), visit_details(services, actor, offender_id)
 
-    def show_details(self, info: VisitDefaults) -> None:
+    def show_details(self, data: tuple[VisitDefaults, dict[int, VisitDetail]]) -> None:
+        info, details = data
+        self.model.set_details(details)
+        self._show_selected()
         self.info = info
         w = info.window
         self.due_value.setText(f"{window_text(w.earliest, w.latest, info.days_overdue)} ({readable(w.reason)})")
@@ -113,6 +131,10 @@ class VisitsPage(PanelPage):
             f"Since {fmt_date(h.police_from)}, from {h.agency} (licence ended {fmt_date(h.licence_ended_on)})"
             + (f". {h.notes}" if h.notes else "") if h else "No hand-over recorded")
         self.handover_button.setText("Correct the hand-over..." if h else "Record a hand-over...")
+
+    def _show_selected(self, *_args) -> None:
+        entry = self.selected_entry()
+        self.detail_pane.show_visit(self.selected_detail(), voided=entry is not None and entry.voided)
 
     # --- hand-over into police-only management -------------------------------------------------
 

@@ -1,0 +1,144 @@
+"""File > Caseload cover: an offender manager's absence and the officer in their team who covers
+their cases meanwhile (their reminders go to that officer). The team's supervisor names it for
+their team, the OMU lead for any team."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+
+from rso_manager.services.caseload_cover import (
+    CaseloadCover,
+    CaseloadCoverChoices,
+    caseload_cover_choices,
+    caseload_covers,
+    record_caseload_cover,
+)
+from rso_manager.services.unit_of_work import Actor, Services
+from ui.kit.dialogs import ServiceDialog
+from ui.kit.formatting import fmt_date
+from ui.kit.forms import DateField, combo_data, report_failure, select_data
+from ui.prompter import Prompter
+from ui.worker import Worker
+
+
+def cover_line(c: CaseloadCover) -> str:
+    until = f"to {fmt_date(c.ends_on)}" if c.ends_on else "until further notice"
+    return f"{c.user}, {fmt_date(c.starts_on)} {until}: covered by {c.cover_user}" + (
+        f" ({c.reason})" if c.reason else "")
+
+
+class CaseloadCoverDialog(ServiceDialog):
+    """The covers now and to come, and a form to record one. It stays open after each save."""
+
+    changed = Signal()
+
+    def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(
+            services, actor, worker, prompter, title="Caseload cover", heading="Caseload cover",
+            hint="While an offender manager is away, an officer in their team covers their cases: the "
+                 "reminders for those cases go to them, and they can record on them.",
+            save_text="Record cover", parent=parent)
+        self.choices: CaseloadCoverChoices | None = None
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
+        at = self.layout_.indexOf(self.errors.general)
+        caption = QLabel("Cover now and to come")
+        caption.setStyleSheet("font-weight: 600;")
+        self.layout_.insertWidget(at, caption)
+        self.current = QLabel("Reading...")
+        self.current.setWordWrap(True)
+        self.current.setTextFormat(Qt.TextFormat.PlainText)
+        self.layout_.insertWidget(at + 1, self.current)
+        form_caption = QLabel("Record an absence and its cover")
+        form_caption.setStyleSheet("font-weight: 600;")
+        self.layout_.insertWidget(at + 2, form_caption)
+
+        self.who = QComboBox()
+        self.who.setMinimumWidth(240)
+        self.who.currentIndexChanged.connect(self._fill_covers)
+        self.row("&Who is away", "user_id", self.who)
+        dates = QWidget()
+        dates_row = QHBoxLayout(dates)
+        dates_row.setContentsMargins(0, 0, 0, 0)
+        self.starts_on = DateField(calendar_start=services.clock.today)
+        self.starts_on.set_date(services.clock.today())
+        self.ends_on = DateField(calendar_start=services.clock.today)
+        dates_row.addWidget(self.errors.add("starts_on", self.starts_on), 1)
+        dates_row.addWidget(QLabel("to"), 0, Qt.AlignmentFlag.AlignTop)
+        dates_row.addWidget(self.errors.add("ends_on", self.ends_on), 1)
+        self.typed_fields.update(starts_on=self.starts_on, ends_on=self.ends_on)
+        caption = QLabel("&From")
+        caption.setBuddy(self.starts_on.edit)
+        self.form.addRow(caption, dates)
+        self.reason = QLineEdit()
+        self.reason.setMaxLength(200)
+        self.reason.setPlaceholderText("Annual leave, sickness, a course...")
+        self.row("&Reason", "reason", self.reason)
+        self.cover = QComboBox()
+        self.cover.setAccessibleName("Covering officer")
+        self.row("&Covered by", "cover_user_id", self.cover)
+        self.done_label = QLabel()
+        self.done_label.setObjectName("hint")
+        self.done_label.setWordWrap(True)
+        self.layout_.addWidget(self.done_label)
+        self.finish()
+        self.saved.connect(self._recorded)
+        self.setEnabled(False)  # until the people are known
+        worker.submit(caseload_cover_choices, services, actor, owner=self, on_success=self._choices_loaded,
+                      on_error=self._report)
+        self.reload()
+
+    def accept(self) -> None:
+        """A save keeps the dialog open (see the class); Close closes it."""
+
+    def _report(self, exc: BaseException) -> None:
+        report_failure(self._prompter, exc, title="Caseload cover")
+
+    def _choices_loaded(self, choices: CaseloadCoverChoices) -> None:
+        self.choices = choices
+        self.who.blockSignals(True)
+        self.who.clear()
+        self.who.addItem("Choose the officer", None)
+        for person in choices.absentees:
+            self.who.addItem(person.name, person.id)
+        self.who.blockSignals(False)
+        self._fill_covers()
+        self.setEnabled(True)
+        self.who.setFocus()
+        self.save_button.setDefault(True)
+
+    def _fill_covers(self, *_args) -> None:
+        """Officers of the absent officer's team, never the absent officer."""
+        current = combo_data(self.cover)
+        self.cover.clear()
+        self.cover.addItem("Choose who covers", None)
+        choices = self.choices
+        absent_id = combo_data(self.who)
+        team = next((p.team_id for p in choices.absentees if p.id == absent_id), None) if choices else None
+        for person in choices.covers if choices else ():
+            if person.id != absent_id and (team is None or person.team_id == team):
+                self.cover.addItem(person.name, person.id)
+        select_data(self.cover, current)
+
+    def reload(self) -> None:
+        self._worker.submit(caseload_covers, self._services, self._actor, owner=self,
+                            on_success=self._covers_arrived, on_error=self._report)
+
+    def _covers_arrived(self, covers: list[CaseloadCover]) -> None:
+        self.current.setText("\n".join(cover_line(c) for c in covers) if covers
+                             else "No offender manager's cover recorded from today on.")
+        self.fit()
+
+    def submit(self) -> None:
+        self.call(record_caseload_cover, self._services, self._actor, combo_data(self.who),
+                  combo_data(self.cover), self.starts_on.date(), self.ends_on.date(), self.reason.text())
+
+    def _recorded(self, cover: CaseloadCover) -> None:
+        self.errors.clear()
+        self.done_label.setText(f"Recorded: {cover_line(cover)}.")
+        self.reason.clear()
+        self.ends_on.set_date(None)
+        self.cover.setCurrentIndex(0)
+        self.reload()
+        self.changed.emit()
