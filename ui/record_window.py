@@ -37,7 +37,7 @@ from ui import extensions
 from ui.entry_dialogs import AddressDialog, AliasDialog
 from ui.kit.formatting import fmt_date, fmt_datetime, gender_label, mappa_text, risk_label
 from ui.kit.forms import report_failure
-from ui.kit.record_page import RecordContext, SectionSpec, SectionTab
+from ui.kit.record_page import DetailedSectionTab, RecordContext, SectionSpec, SectionTab
 from ui.kit.tables import ListPanel, sorted_list_view
 from ui.lookups import Lookups
 from ui.offender_form import OffenderForm
@@ -200,7 +200,10 @@ class RecordWindow(QMainWindow):
                 tab.void_requested.connect(self.void)
                 tab.add_requested.connect(self.open_add_dialog)
             self.section_tabs[spec.key] = tab
-            self.tabs.addTab(tab, spec.title)
+            index = self.tabs.addTab(tab, spec.title)
+            if isinstance(tab, DetailedSectionTab):
+                # A part that reads its own entries (the case log, the person) is counted once read.
+                tab.details_loaded.connect(lambda i=index, sp=spec, t=tab: self._show_count(i, sp, t))
         self.tabs.addTab(self._build_history(), "History")
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
@@ -388,9 +391,7 @@ class RecordWindow(QMainWindow):
         for index, spec in enumerate(SECTIONS, start=1):
             tab = self.section_tabs[spec.key]
             tab.set_record(record)
-            count = tab.count()
-            self.tabs.setTabText(index, f"{spec.title} ({count})" if count else spec.title)
-            self.tabs.set_empty(index, not count and not getattr(tab, "always_lit", False))
+            self._show_count(index, spec, tab)
 
         lookups = self._lookups()
         lines = history_lines(record.revisions, snapshot_of(record.details),
@@ -411,6 +412,11 @@ class RecordWindow(QMainWindow):
                                                   Qt.TransformationMode.SmoothTransformation))
         self.header_photo.setToolTip(f"Photograph taken {fmt_date(photo.taken_on)}")
         self.header_photo.setVisible(True)
+
+    def _show_count(self, index: int, spec: SectionSpec, tab: Any) -> None:
+        count = tab.count()
+        self.tabs.setTabText(index, f"{spec.title} ({count})" if count else spec.title)
+        self.tabs.set_empty(index, not count and not getattr(tab, "always_lit", False))
 
     def show_part(self, key: str) -> None:
         """Bring the part of the record with this SectionSpec key to the front."""

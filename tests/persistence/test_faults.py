@@ -53,8 +53,14 @@ class Writer:
         line = self.process.stdout.readline()
         if not line:
             raise AssertionError(f"the writer ended (exit {self.process.wait()})")
-        if line.startswith("commit "):
-            self.reported.add(int(line.split()[1]))
+        # A child killed while writing its report leaves the report without its newline, and the
+        # parent's "exited PID" follows on the same line: "commit 41exited 1234".
+        partial, exited, rest = line.partition("exited ")
+        if exited and partial:
+            line = exited + rest
+        report = partial if exited else line
+        if report.startswith("commit ") and report.split()[1:2] and report.split()[1].isdigit():
+            self.reported.add(int(report.split()[1]))
         return line
 
     def start(self) -> int:

@@ -160,3 +160,11 @@ def test_screenshot_case_log(qtbot, qapp, sqlite_services, world, clock, record_
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)
+
+
+def test_the_navigation_counts_the_log_once_it_is_read(qtbot, sqlite_services, world, clock, record_window):
+    record = _case(sqlite_services, world, clock)
+    window = record_window(record)
+    index = window.tab_index("Case log")
+    page = _page(qtbot, window)
+    assert window.tabs.tabText(index) == f"Case log ({len(page.lines())})" and page.lines()

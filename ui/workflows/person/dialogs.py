@@ -83,6 +83,16 @@ class EntryDialog(RecordDialog):
         self.current = current
         self.reason: QPlainTextEdit | None = None
 
+    def period_rows(self, *, notified: bool = False) -> None:
+        """From and to (from_date, to_date) and, where the person must notify it, whether they did."""
+        self.from_date = DateField(calendar_start=self._services.clock.today)
+        self.row("&From", "from_date", self.from_date)
+        self.to_date = DateField(calendar_start=self._services.clock.today)
+        self.row("&To", "to_date", self.to_date)
+        if notified:
+            self.notified = QCheckBox("Notified by the person")
+            self.row("", "notified", self.notified)
+
     def done_building(self) -> None:
         if self.current is not None:
             self.fill(self.current)
@@ -258,12 +268,7 @@ class VehicleDialog(EntryDialog):
         self.row("M&odel", "model", self.model)
         self.colour = _line(30, "e.g. Dark blue")
         self.row("&Colour", "colour", self.colour)
-        self.from_date = DateField(calendar_start=ctx.services.clock.today)
-        self.row("&From", "from_date", self.from_date)
-        self.to_date = DateField(calendar_start=ctx.services.clock.today)
-        self.row("&To", "to_date", self.to_date)
-        self.notified = QCheckBox("Notified by the person")
-        self.row("", "notified", self.notified)
+        self.period_rows(notified=True)
         self.done_building()
 
     def fill(self, current: person.VehicleView) -> None:
@@ -307,12 +312,7 @@ class OccupationDialog(EntryDialog):
         self.row("&Role or course", "role", self.role)
         self.address = _text_box(56, "Where the person works or studies")
         self.row("&Address", "address", self.address)
-        self.from_date = DateField(calendar_start=ctx.services.clock.today)
-        self.row("&From", "from_date", self.from_date)
-        self.to_date = DateField(calendar_start=ctx.services.clock.today)
-        self.row("&To", "to_date", self.to_date)
-        self.notified = QCheckBox("Notified by the person")
-        self.row("", "notified", self.notified)
+        self.period_rows(notified=True)
         self.done_building()
 
     def fill(self, current: person.OccupationView) -> None:
@@ -341,10 +341,7 @@ class IdentifierDialog(EntryDialog):
         self.row("&Username or address", "identifier", self.identifier)
         self.source = _combo(IDENTIFIER_SOURCES)
         self.row("&How known", "source", self.source)
-        self.from_date = DateField(calendar_start=ctx.services.clock.today)
-        self.row("&From", "from_date", self.from_date)
-        self.to_date = DateField(calendar_start=ctx.services.clock.today)
-        self.row("&To", "to_date", self.to_date)
+        self.period_rows()
         self.done_building()
 
     def fill(self, current: person.IdentifierView) -> None:

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
     QPushButton,
     QTableView,
     QWidget,
@@ -33,10 +32,11 @@ from rso_manager.services.supervision import (
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
-from ui.kit.forms import DateField, combo_data, report_failure, select_data
+from ui.kit.forms import combo_data, report_failure, select_data
 from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
 from ui.prompter import Prompter
 from ui.worker import Worker
+from ui.workflows.supervision.absence_fields import add_absence_rows
 
 NO_COVER = "The OMU lead (no cover named)"
 
@@ -157,27 +157,7 @@ class AbsenceCoverDialog(ServiceDialog):
         form_caption.setStyleSheet("font-weight: 600;")
         self.layout_.insertWidget(at + 3, form_caption)
 
-        self.who = QComboBox()
-        self.who.setMinimumWidth(240)
-        self.who.currentIndexChanged.connect(self._fill_covers)
-        self.row("&Who", "user_id", self.who)
-        dates = QWidget()
-        dates_row = QHBoxLayout(dates)
-        dates_row.setContentsMargins(0, 0, 0, 0)
-        self.starts_on = DateField(calendar_start=services.clock.today)
-        self.starts_on.set_date(services.clock.today())
-        self.ends_on = DateField(calendar_start=services.clock.today)
-        dates_row.addWidget(self.errors.add("starts_on", self.starts_on), 1)
-        dates_row.addWidget(QLabel("to"), 0, Qt.AlignmentFlag.AlignTop)
-        dates_row.addWidget(self.errors.add("ends_on", self.ends_on), 1)
-        self.typed_fields.update(starts_on=self.starts_on, ends_on=self.ends_on)
-        caption = QLabel("&From")
-        caption.setBuddy(self.starts_on.edit)
-        self.form.addRow(caption, dates)
-        self.reason = QLineEdit()
-        self.reason.setMaxLength(200)
-        self.reason.setPlaceholderText("Annual leave, sickness, a course...")
-        self.row("&Reason", "reason", self.reason)
+        add_absence_rows(self, services, "&Who", self._fill_covers)
         self.cover = QComboBox()
         self.cover.setAccessibleName("Cover supervisor")
         if is_lead:

@@ -5,7 +5,7 @@ their team, the OMU lead for any team."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QHBoxLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QWidget
 
 from rso_manager.services.caseload_cover import (
     CaseloadCover,
@@ -17,9 +17,10 @@ from rso_manager.services.caseload_cover import (
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
-from ui.kit.forms import DateField, combo_data, report_failure, select_data
+from ui.kit.forms import combo_data, report_failure, select_data
 from ui.prompter import Prompter
 from ui.worker import Worker
+from ui.workflows.supervision.absence_fields import add_absence_rows
 
 
 def cover_line(c: CaseloadCover) -> str:
@@ -54,27 +55,7 @@ class CaseloadCoverDialog(ServiceDialog):
         form_caption.setStyleSheet("font-weight: 600;")
         self.layout_.insertWidget(at + 2, form_caption)
 
-        self.who = QComboBox()
-        self.who.setMinimumWidth(240)
-        self.who.currentIndexChanged.connect(self._fill_covers)
-        self.row("&Who is away", "user_id", self.who)
-        dates = QWidget()
-        dates_row = QHBoxLayout(dates)
-        dates_row.setContentsMargins(0, 0, 0, 0)
-        self.starts_on = DateField(calendar_start=services.clock.today)
-        self.starts_on.set_date(services.clock.today())
-        self.ends_on = DateField(calendar_start=services.clock.today)
-        dates_row.addWidget(self.errors.add("starts_on", self.starts_on), 1)
-        dates_row.addWidget(QLabel("to"), 0, Qt.AlignmentFlag.AlignTop)
-        dates_row.addWidget(self.errors.add("ends_on", self.ends_on), 1)
-        self.typed_fields.update(starts_on=self.starts_on, ends_on=self.ends_on)
-        caption = QLabel("&From")
-        caption.setBuddy(self.starts_on.edit)
-        self.form.addRow(caption, dates)
-        self.reason = QLineEdit()
-        self.reason.setMaxLength(200)
-        self.reason.setPlaceholderText("Annual leave, sickness, a course...")
-        self.row("&Reason", "reason", self.reason)
+        add_absence_rows(self, services, "&Who is away", self._fill_covers)
         self.cover = QComboBox()
         self.cover.setAccessibleName("Covering officer")
         self.row("&Covered by", "cover_user_id", self.cover)
