@@ -31,6 +31,7 @@ from rso_manager.demo.invented import (
     pick,
 )
 from rso_manager.demo.people import People
+from rso_manager.demo.person_details import add_person_details
 from rso_manager.demo.rows import cached_add_months
 from rso_manager.domain.dates import add_years, age_on, within_months_beginning_with
 from rso_manager.domain.notification_period import DisposalKind, notification_period
@@ -241,6 +242,7 @@ class Builder(People, Events):
         notification_due = self._notifications(oid, team, om, released, first_notice, moves)
         self._devices(oid, om, released, online, seen_visits, device_requirement)
         self._people(oid, om, town, released)
+        add_person_details(self, oid, om, released, today, offender_row["surname"])
 
         # Recent reviews wait for the supervisor's sign-off in some cases.
         if (today - latest_on).days <= 90 and rng.random() < 0.5:
