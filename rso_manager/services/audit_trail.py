@@ -16,7 +16,6 @@ import io
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Select, func, not_, select
@@ -30,7 +29,7 @@ from rso_manager.reports import audit_trail_pdf
 from rso_manager.services.caseload import AccessReason
 from rso_manager.services.entity_names import entity_name
 from rso_manager.services.errors import FieldProblem, PermissionDenied, ValidationFailed
-from rso_manager.services.printed_files import write_owner_only
+from rso_manager.services.printed_files import audited_file
 from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, unit_of_work
 
 PAGE_SIZE = 200
@@ -183,32 +182,20 @@ def export_trail(services: Services, actor: Actor, f: TrailFilter, path: str, fm
     if fmt not in FORMATS:
         raise ValidationFailed(FieldProblem("format", "Choose CSV or PDF."))
     cap = PDF_EXPORT_LIMIT if fmt == "pdf" else EXPORT_LIMIT
-    written = False
-    try:
-        with unit_of_work(services, actor) as uow:
-            rows = uow.session.execute(_query(uow, f).limit(cap + 1)).all()
-            if len(rows) > cap:
-                raise ValidationFailed(FieldProblem(
-                    "date_from", f"More than {cap:,} events match: narrow the dates, or choose a "
-                                 f"user or a record, before exporting {fmt.upper()}."))
-            events = [_event(uow.actor, r) for r in rows]
-            data = (_csv(events) if fmt == "csv"
-                    else _pdf(events, f, uow, services.clock.now()))
-            uow.audit(EXPORT_ACTION, details={
-                "filter": f.as_details(), "format": fmt, "rows": len(events), "saved_to": str(path),
-                "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
-            uow.session.flush()
-            try:
-                write_owner_only(path, data)
-            except OSError as exc:
-                raise ValidationFailed(FieldProblem(
-                    "path", f"The file could not be saved there ({exc.strerror or exc}). Choose "
-                            "another folder.")) from exc
-            written = True
-    except BaseException:
-        if written:
-            Path(path).unlink(missing_ok=True)  # no file without its audit row
-        raise
+    with audited_file(path) as write, unit_of_work(services, actor) as uow:
+        rows = uow.session.execute(_query(uow, f).limit(cap + 1)).all()
+        if len(rows) > cap:
+            raise ValidationFailed(FieldProblem(
+                "date_from", f"More than {cap:,} events match: narrow the dates, or choose a "
+                             f"user or a record, before exporting {fmt.upper()}."))
+        events = [_event(uow.actor, r) for r in rows]
+        data = (_csv(events) if fmt == "csv"
+                else _pdf(events, f, uow, services.clock.now()))
+        uow.audit(EXPORT_ACTION, details={
+            "filter": f.as_details(), "format": fmt, "rows": len(events), "saved_to": str(path),
+            "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()})
+        uow.session.flush()
+        write(data)
     return TrailExport(str(path), fmt, len(events))
 
 

@@ -32,7 +32,7 @@ from rso_manager.reports.compliance_figures import (
 from rso_manager.reports.pdf_kit import MARKING
 from rso_manager.services import access, settings
 from rso_manager.services.errors import FieldProblem, PermissionDenied, ValidationFailed
-from rso_manager.services.printed_files import write_owner_only
+from rso_manager.services.printed_files import audited_file
 from rso_manager.services.unit_of_work import Actor, Services, unit_of_work
 
 FORMATS = ("pdf", "json")
@@ -291,22 +291,10 @@ def save_compliance_report(services: Services, actor: Actor, scope: Scope, perio
     if cancelled():
         return SavedReport(path, fmt, 0, figures.scope.label, saved=False)
     step(2, 3)
-    written = False
-    try:
-        with unit_of_work(services, actor) as uow:
-            _audit_print(uow, figures, fmt, data, saved_to=str(path))
-            uow.session.flush()
-            try:
-                write_owner_only(path, data)
-            except OSError as exc:
-                raise ValidationFailed(FieldProblem(
-                    "path", f"The report could not be saved there ({exc.strerror or exc}). "
-                            "Choose another folder.")) from exc
-            written = True
-    except BaseException:
-        if written:
-            Path(path).unlink(missing_ok=True)  # no file without its audit row
-        raise
+    with audited_file(path, "report") as write, unit_of_work(services, actor) as uow:
+        _audit_print(uow, figures, fmt, data, saved_to=str(path))
+        uow.session.flush()
+        write(data)
     step(3, 3)
     return SavedReport(path, fmt, len(data), figures.scope.label, saved=True)
 

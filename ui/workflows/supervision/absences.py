@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -32,11 +31,11 @@ from rso_manager.services.supervision import (
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
-from ui.kit.forms import combo_data, report_failure, select_data
+from ui.kit.forms import combo_data, select_data
 from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
 from ui.prompter import Prompter
 from ui.worker import Worker
-from ui.workflows.supervision.absence_fields import add_absence_rows
+from ui.workflows.supervision.absence_fields import AbsenceRegisterDialog, add_absence_rows
 
 NO_COVER = "The OMU lead (no cover named)"
 
@@ -101,7 +100,7 @@ class NameCoverDialog(ServiceDialog):
         self.call(name_cover, self._services, self._actor, a.user_id, cover_id, a.starts_on, a.ends_on)
 
 
-class AbsenceCoverDialog(ServiceDialog):
+class AbsenceCoverDialog(AbsenceRegisterDialog):
     """The absences now and to come, and a form to record one. It stays open after each save:
     a lead often records several in one sitting."""
 
@@ -119,13 +118,10 @@ class AbsenceCoverDialog(ServiceDialog):
         self.options: CoverOptions | None = None
         self.name_dialog: NameCoverDialog | None = None
         self.heading.setMinimumWidth(700)  # the layout sets the least width: the list needs room for its reasons
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
 
         # The list and, for the lead, naming cover for one of them: between the hint and the form.
         at = self.layout_.indexOf(self.errors.general)
-        caption = QLabel("Absences now and to come")
-        caption.setStyleSheet("font-weight: 600;")
-        self.layout_.insertWidget(at, caption)
+        self.section_caption("Absences now and to come", at)
         self.model = AbsencesModel(self)
         self.table = configure_list_view(QTableView())
         self.table.setModel(self.model)
@@ -153,31 +149,19 @@ class AbsenceCoverDialog(ServiceDialog):
         row.addStretch(1)
         self.layout_.insertWidget(at + 2, self.cover_row)
         self.cover_row.setVisible(is_lead)
-        form_caption = QLabel("Record an absence")
-        form_caption.setStyleSheet("font-weight: 600;")
-        self.layout_.insertWidget(at + 3, form_caption)
+        self.section_caption("Record an absence", at + 3)
 
         add_absence_rows(self, services, "&Who", self._fill_covers)
         self.cover = QComboBox()
         self.cover.setAccessibleName("Cover supervisor")
         if is_lead:
             self.row("&Cover", "cover_supervisor_id", self.cover)
-        self.done_label = QLabel()
-        self.done_label.setObjectName("hint")
-        self.done_label.setWordWrap(True)
-        self.layout_.addWidget(self.done_label)
         self.finish()
         self.saved.connect(self._recorded)
         self.setEnabled(False)  # until the people are known
         worker.submit(cover_options, services, actor, owner=self, on_success=self._options_loaded,
                       on_error=self._report)
         self.reload()
-
-    def accept(self) -> None:
-        """A save keeps the dialog open (see the class); Close closes it."""
-
-    def _report(self, exc: BaseException) -> None:
-        report_failure(self._prompter, exc, title="Absences and cover")
 
     def _options_loaded(self, options: CoverOptions) -> None:
         self.options = options

@@ -5,7 +5,7 @@ their team, the OMU lead for any team."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QLabel, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QWidget
 
 from rso_manager.services.caseload_cover import (
     CaseloadCover,
@@ -15,12 +15,11 @@ from rso_manager.services.caseload_cover import (
     record_caseload_cover,
 )
 from rso_manager.services.unit_of_work import Actor, Services
-from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
-from ui.kit.forms import combo_data, report_failure, select_data
+from ui.kit.forms import combo_data, select_data
 from ui.prompter import Prompter
 from ui.worker import Worker
-from ui.workflows.supervision.absence_fields import add_absence_rows
+from ui.workflows.supervision.absence_fields import AbsenceRegisterDialog, add_absence_rows
 
 
 def cover_line(c: CaseloadCover) -> str:
@@ -29,7 +28,7 @@ def cover_line(c: CaseloadCover) -> str:
         f" ({c.reason})" if c.reason else "")
 
 
-class CaseloadCoverDialog(ServiceDialog):
+class CaseloadCoverDialog(AbsenceRegisterDialog):
     """The covers now and to come, and a form to record one. It stays open after each save."""
 
     changed = Signal()
@@ -42,39 +41,24 @@ class CaseloadCoverDialog(ServiceDialog):
                  "reminders for those cases go to them, and they can record on them.",
             save_text="Record cover", parent=parent)
         self.choices: CaseloadCoverChoices | None = None
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("Close")
         at = self.layout_.indexOf(self.errors.general)
-        caption = QLabel("Cover now and to come")
-        caption.setStyleSheet("font-weight: 600;")
-        self.layout_.insertWidget(at, caption)
+        self.section_caption("Cover now and to come", at)
         self.current = QLabel("Reading...")
         self.current.setWordWrap(True)
         self.current.setTextFormat(Qt.TextFormat.PlainText)
         self.layout_.insertWidget(at + 1, self.current)
-        form_caption = QLabel("Record an absence and its cover")
-        form_caption.setStyleSheet("font-weight: 600;")
-        self.layout_.insertWidget(at + 2, form_caption)
+        self.section_caption("Record an absence and its cover", at + 2)
 
         add_absence_rows(self, services, "&Who is away", self._fill_covers)
         self.cover = QComboBox()
         self.cover.setAccessibleName("Covering officer")
         self.row("&Covered by", "cover_user_id", self.cover)
-        self.done_label = QLabel()
-        self.done_label.setObjectName("hint")
-        self.done_label.setWordWrap(True)
-        self.layout_.addWidget(self.done_label)
         self.finish()
         self.saved.connect(self._recorded)
         self.setEnabled(False)  # until the people are known
         worker.submit(caseload_cover_choices, services, actor, owner=self, on_success=self._choices_loaded,
                       on_error=self._report)
         self.reload()
-
-    def accept(self) -> None:
-        """A save keeps the dialog open (see the class); Close closes it."""
-
-    def _report(self, exc: BaseException) -> None:
-        report_failure(self._prompter, exc, title="Caseload cover")
 
     def _choices_loaded(self, choices: CaseloadCoverChoices) -> None:
         self.choices = choices
