@@ -4,6 +4,9 @@ A workflow (a module or package in ui/workflows/) registers, when imported:
 
 - record pages: ``@record_page("visits")`` gives the page for one part of the offender record
   (it replaces the generic list for that part); the page gets a ``RecordContext``;
+- record actions: ``@record_action(order=10)`` gets the record window's ``RecordContext`` and
+  returns a QAction for its toolbar (something done to the whole record: print its meeting
+  summary, send it to another force), or None when the user may not;
 - main-window additions: ``@main_window_hook(order=30)`` gets a ``WorkflowHost`` to add a page,
   a menu action, a toolbar action, a status widget or a banner, each with its own ``order``.
 
@@ -97,8 +100,18 @@ class _Hook:
     install: Callable[[WorkflowHost], None]
 
 
+RecordActionFactory = Callable[["RecordContext"], "QAction | None"]
+
+
+@dataclass(frozen=True)
+class _RecordAction:
+    order: int
+    make: RecordActionFactory
+
+
 RECORD_PAGES: dict[str, RecordPageFactory] = {}
 _HOOKS: list[_Hook] = []
+_RECORD_ACTIONS: list[_RecordAction] = []
 
 
 def record_page(key: str) -> Callable[[RecordPageFactory], RecordPageFactory]:
@@ -114,6 +127,19 @@ def main_window_hook(*, order: int) -> Callable[[Callable[[WorkflowHost], None]]
         _HOOKS.append(_Hook(order, install))
         return install
     return register
+
+
+def record_action(*, order: int) -> Callable[[RecordActionFactory], RecordActionFactory]:
+    """Register a whole-record action, shown on every record window's toolbar, lowest ORDER first."""
+    def register(make: RecordActionFactory) -> RecordActionFactory:
+        _RECORD_ACTIONS.append(_RecordAction(order, make))
+        return make
+    return register
+
+
+def record_actions() -> list[RecordActionFactory]:
+    load()
+    return [a.make for a in sorted(_RECORD_ACTIONS, key=lambda a: a.order)]
 
 
 def main_window_hooks() -> list[Callable[[WorkflowHost], None]]:

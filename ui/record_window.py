@@ -205,6 +205,7 @@ class RecordWindow(QMainWindow):
                 # A part that reads its own entries (the case log, the person) is counted once read.
                 tab.details_loaded.connect(lambda i=index, sp=spec, t=tab: self._show_count(i, sp, t))
         self.tabs.addTab(self._build_history(), "History")
+        self._add_record_actions()
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.set_record(record)
@@ -212,7 +213,7 @@ class RecordWindow(QMainWindow):
     # --- building -------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        toolbar = self.addToolBar("Record")
+        toolbar = self._toolbar = self.addToolBar("Record")
         toolbar.setObjectName("recordToolbar")
         toolbar.setMovable(False)
         self.correct_action = QAction("Correct personal details...", self)
@@ -229,6 +230,14 @@ class RecordWindow(QMainWindow):
         toolbar.addAction(self.reload_action)
         toolbar.addSeparator()
         toolbar.addAction(self.close_action)
+
+    def _add_record_actions(self) -> None:
+        """Whole-record actions from the workflows (``@record_action``), before Close."""
+        before = self.close_action
+        for make in extensions.record_actions():
+            action = make(self.context)
+            if action is not None:
+                self._toolbar.insertAction(before, action)
 
     def _build_header(self) -> QWidget:
         frame = QFrame()

@@ -10,6 +10,7 @@ class Role(StrEnum):
     SUPERVISOR = "supervisor"
     OMU_LEAD = "omu_lead"
     ADMINISTRATOR = "administrator"
+    BRIEFING = "briefing"  # response and neighbourhood officers: approved briefings only
 
     @property
     def label(self) -> str:
@@ -18,6 +19,7 @@ class Role(StrEnum):
             Role.SUPERVISOR: "Supervisor",
             Role.OMU_LEAD: "OMU lead",
             Role.ADMINISTRATOR: "Administrator",
+            Role.BRIEFING: "Frontline briefing (read only)",
         }[self]
 
 
@@ -32,6 +34,8 @@ class Permission(StrEnum):
     MANAGE_USERS = "manage_users"
     VERIFY_AUDIT = "verify_audit"
     READ_AUDIT_TRAIL = "read_audit_trail"  # the audit trail screen: who opened or changed what
+    SEARCH = "search"                    # the force-wide search (outside the link: reference only)
+    READ_BRIEFINGS = "read_briefings"    # approved frontline briefings for an area
 
 
 class Link(StrEnum):
@@ -65,6 +69,8 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.READ_CASES: _CASE_LINKS,
         Permission.READ_OUTSIDE_LINK: frozenset({Link.NONE}),
         Permission.WRITE_CASES: _CASE_LINKS,
+        Permission.SEARCH: _ANY,
+        Permission.READ_BRIEFINGS: _ANY,
     },
     Role.SUPERVISOR: {
         Permission.READ_CASES: _CASE_LINKS,
@@ -73,6 +79,8 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.SIGN_OFF: _CASE_LINKS,
         Permission.REASSIGN_CASE: frozenset({Link.OWN, Link.TEAM}),
         Permission.PRINT_REPORTS: _ANY,
+        Permission.SEARCH: _ANY,
+        Permission.READ_BRIEFINGS: _ANY,
     },
     Role.OMU_LEAD: {
         Permission.READ_CASES: _ANY,
@@ -83,6 +91,8 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.PRINT_REPORTS: _ANY,
         Permission.VERIFY_AUDIT: _ANY,
         Permission.READ_AUDIT_TRAIL: _ANY,
+        Permission.SEARCH: _ANY,
+        Permission.READ_BRIEFINGS: _ANY,
     },
     # The administrator manages accounts and the audit trail but does not read case records:
     # DPA 2018 s.57 asks that data is not exposed beyond those who need it.
@@ -90,6 +100,10 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.MANAGE_USERS: _ANY,
         Permission.VERIFY_AUDIT: _ANY,
         Permission.READ_AUDIT_TRAIL: _ANY,  # references only: services/audit_trail.py
+    },
+    # Patrol officers see what the offender manager approved for them, nothing of the record.
+    Role.BRIEFING: {
+        Permission.READ_BRIEFINGS: _ANY,
     },
 }
 

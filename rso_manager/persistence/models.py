@@ -98,6 +98,8 @@ class Team(Versioned, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The team's patch as postcode districts ("LS1 LS2 LS6"), for frontline briefings by area.
+    patch_districts: Mapped[str | None] = mapped_column(Text)
 
 
 class User(Versioned, Base):
@@ -484,6 +486,13 @@ class SafeguardingReferral(CaseEntry, Base):
     reference: Mapped[str | None] = mapped_column(String(60))
     decision: Mapped[str | None] = mapped_column(Text)
     decision_at: Mapped[datetime | None]
+    # The referral document sent to children's social care (issue 15): what the local authority
+    # needs beyond the concern, how it was sent, and when they acknowledged it.
+    concern_source: Mapped[str | None] = mapped_column(String(200))
+    household: Mapped[str | None] = mapped_column(Text)
+    sent_method: Mapped[str | None] = mapped_column(String(30))  # secure_email | portal | phone | in_person
+    acknowledged_at: Mapped[datetime | None]
+    acknowledged_by: Mapped[str | None] = mapped_column(String(200))
 
 
 class Disclosure(CaseEntry, Base):
@@ -711,10 +720,62 @@ class OnlineIdentifier(CaseEntry, Base):
     to_date: Mapped[date | None] = mapped_column(Date)
 
 
+# --- finding and sharing (issue 15) ------------------------------------------------------------
+
+
+class SearchTerm(Base):
+    """The force-wide search index: one row per searchable value of a current entry, normalised
+    (names folded, phones E.164, registrations without spaces). Derived from the case tables and
+    rebuilt from them at will, so its rows are replaced when their entry changes: it holds no
+    evidence of its own."""
+
+    __tablename__ = "search_term"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offender_id: Mapped[int] = mapped_column(ForeignKey("offender.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # name | alias | dob | pnc | address | postcode | phone | imei | device | vehicle | online | associate
+    entity: Mapped[str] = mapped_column(String(40))  # the table the value comes from
+    entity_id: Mapped[int] = mapped_column(Integer)
+    value: Mapped[str] = mapped_column(String(240))  # normalised, what queries compare
+    shown: Mapped[str] = mapped_column(String(240))  # as recorded, for saying what matched
+
+
+Index("ix_search_term_value", SearchTerm.kind, SearchTerm.value)
+Index("ix_search_term_entry", SearchTerm.entity, SearchTerm.entity_id)
+
+
+class FrontlineBriefing(CaseEntry, Base):
+    """What response and neighbourhood officers are told about a case, in the offender manager's
+    words, approved by them; a new text is a correction of the old (history kept)."""
+
+    __tablename__ = "frontline_briefing"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    summary: Mapped[str] = mapped_column(Text)        # who they are and why it matters on patrol
+    prohibitions: Mapped[str | None] = mapped_column(Text)  # what a patrol officer could see breached
+    contact: Mapped[str | None] = mapped_column(Text)       # whom to call
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    approved_at: Mapped[datetime | None]
+
+
+class ForceTransfer(Authored, Base):
+    """A case sent to or received from another force as a signed, encrypted file."""
+
+    __tablename__ = "force_transfer"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offender_id: Mapped[int] = mapped_column(ForeignKey("offender.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(4))  # out | in
+    other_force: Mapped[str] = mapped_column(String(120))
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    signer_fingerprint: Mapped[str | None] = mapped_column(String(128))
+    transferred_at: Mapped[datetime]
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    reason: Mapped[str] = mapped_column(Text)
+
+
 CASE_ENTRY_MODELS: tuple[type[Base], ...] = (
     Alias, Address, AddressStay, Conviction, NotificationRequirement, DisregardedPeriod,
     CivilOrder, OrderRequirement, RiskAssessment, RiskManagementPlan, CaseNote, VisitTrigger,
     Visit, Device, DeviceCheck, StatutoryNotification, Breach, FormalWarning, Relationship,
     SafeguardingReferral, Disclosure, Action, PoliceHandover,
     Photograph, PhysicalDescription, DistinguishingMark, Vehicle, Occupation, OnlineIdentifier,
+    FrontlineBriefing,
 )
