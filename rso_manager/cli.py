@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from rso_manager import search_cli
 from rso_manager.clock import SystemClock
 from rso_manager.database import describe, make_files_private, open_database, resolve_url
 from rso_manager.domain.roles import CaseloadScope
@@ -65,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--scope", choices=[s.value for s in CaseloadScope], help="caseload scope (default by role)")
     plan.add_argument("--seed", type=int, default=0, help="seed: the same seed gives the same proposals")
     plan.add_argument("--json", action="store_true", help="print JSON for scripting")
+
+    search_cli.add_parser(sub)
 
     rep = sub.add_parser("report", help="printable reports")
     reports_sub = rep.add_subparsers(dest="report_command", required=True)
@@ -526,6 +529,8 @@ def _dispatch(args, url: str | None, clock) -> int:
             return _report_compliance(services, args)
         if args.command == "plan":
             return _plan(services, args)
+        if args.command == "search":
+            return search_cli.run(services, args, _login)
         if args.command == "audit" and args.audit_command == "verify":
             return _audit_verify(services, args)
         if args.command == "audit" and args.audit_command == "checkpoint":

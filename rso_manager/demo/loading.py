@@ -4,6 +4,7 @@ single audit row, so a half-loaded demo database never exists."""
 from __future__ import annotations
 
 import gc
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import date, datetime
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
+from rso_manager.demo.briefings import add_briefings
 from rso_manager.demo.bulk_insert import advance_sequences, sqlite_cache
 from rso_manager.demo.cases import Builder
 from rso_manager.demo.sign_in import DEMO_PASSWORD
@@ -19,6 +21,7 @@ from rso_manager.domain.roles import Role
 from rso_manager.persistence import audit_chain, record_seal
 from rso_manager.persistence import models as m
 from rso_manager.services import passwords
+from rso_manager.services.search import index as search_index
 from rso_manager.services.unit_of_work import Services
 
 DEMO_SETTING = "demo_mode"
@@ -82,12 +85,20 @@ def _load(services: Services, rng: random.Random, offenders: int, seed: int,
                                      details={"demo_offenders_loaded": done})
                 if progress is not None:
                     progress(done, offenders)
+        add_briefings(s, builder.teams, now)  # issue 15: team patches, approved frontline briefings
         s.execute(insert(m.table_of(m.Setting)), [{
             "id": builder.ids.take("setting"), "key": DEMO_SETTING, "value_json": "true",
+            "version_id": 1, "created_at": now,
+        }, {
+            # 01632 960xxx is a range set aside for drama: no real number.
+            "id": builder.ids.take("setting"), "key": "omu_contact",
+            "value_json": json.dumps("OMU duty desk 01632 960000 (08:00 to 18:00), omu@example.net"),
             "version_id": 1, "created_at": now,
         }])
         record_seal.note_written(s, m.Setting.__tablename__)  # sealed with demo.generate's row
         advance_sequences(s)
+        # The rows went in behind the ORM, so the search index is built from them here.
+        search_index.rebuild(s, now)
         audit_chain.append(
             s, occurred_at=now, user_id=None, username="system", role=Role.ADMINISTRATOR.value,
             action="demo.generate", details={"offenders": offenders, "seed": seed},

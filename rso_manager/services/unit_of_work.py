@@ -57,6 +57,12 @@ class Services:
     session_factory: sessionmaker[Session]
     clock: Clock
 
+    def __post_init__(self) -> None:
+        # Every writer's session comes from here: the force-wide search index follows each
+        # flush of them (issue 15). Imported here, as services.search reads this module.
+        from rso_manager.services.search.index import follow
+        follow(self.session_factory)
+
 
 def find_offender(session: Session, offender_id: int) -> Offender:
     """The offender row, or NotFound with a message a user can read."""
@@ -77,6 +83,8 @@ _WHAT = {
     Permission.MANAGE_USERS: "manage accounts and settings",
     Permission.VERIFY_AUDIT: "verify the audit chain",
     Permission.READ_AUDIT_TRAIL: "read the audit trail",
+    Permission.SEARCH: "search the force's case records",
+    Permission.READ_BRIEFINGS: "read frontline briefings",
 }
 
 

@@ -15,6 +15,7 @@ import pkgutil
 import pytest
 import shiboken6
 from PySide6.QtCore import QAbstractItemModel
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QAbstractItemView, QApplication
 from pytestqt.modeltest import ModelTester
 
@@ -25,11 +26,14 @@ from rso_manager.domain.roles import Role
 from rso_manager.services.caseload import AccessReason, open_record
 from rso_manager.services.unit_of_work import SYSTEM, Actor
 from rso_manager.services.users import list_users
+from ui.workflows.search import SearchLauncher
 
 DEMO_CASES = 40
 RECORDS_PER_ROLE = 3  # records differ in what they hold; a few show every part with rows
 # File menu items that open a list in a dialog (shown with open(), so the test goes on).
 LISTS_IN_DIALOGS = {"&Reminders...", "Designated police &stations...", "&Absences and cover..."}
+# Record toolbar actions that open a list in a dialog.
+LISTS_FROM_RECORDS = {"Linked cases..."}
 
 
 def _ui_model_classes() -> set[type]:
@@ -109,6 +113,16 @@ def _visit(qtbot, window, services, actor) -> None:
             for index in range(record_window.tabs.count()):
                 record_window.tabs.setCurrentIndex(index)
                 _settle(qtbot, window)
+            for action in record_window.findChildren(QAction):
+                if action.text() in LISTS_FROM_RECORDS:
+                    action.trigger()
+                    _settle(qtbot, window)
+    search = window.part(SearchLauncher)
+    if search is not None:  # the force-wide search (Ctrl+K), with cases found
+        dialog = search.show()
+        dialog.box.setText(window.model.row_at(0).name.split(",")[0] if window.scopes else "Smith")
+        dialog.run()
+        _settle(qtbot, window)
     for action in window.file_menu.actions():
         if action.text() in LISTS_IN_DIALOGS and action.isEnabled():
             action.trigger()
