@@ -4,6 +4,7 @@ intelligence."""
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import insert, select
@@ -39,12 +40,14 @@ class People(Breaches):
                               -(-offenders // (len(TEAMS) * CASES_PER_OFFICER))))
         team_rows, users = [], []
 
-        def user(username: str, role: Role, team_id: int | None, trained: bool = True) -> int:
+        def user(username: str, role: Role, team_id: int | None, trained: bool = True,
+                 names: random.Random | None = None) -> int:
             uid = self.ids.take("app_user")
-            female = rng.random() < 0.5
+            draw = names or rng
+            female = draw.random() < 0.5
             users.append({
                 "id": uid, "username": username,
-                "display_name": f"{invented_forename(rng, female)} {invented_surname(rng)}",
+                "display_name": f"{invented_forename(draw, female)} {invented_surname(draw)}",
                 "role": role.value, "team_id": team_id, "trained": trained, "active": True,
                 "password_hash": password_hash, "failed_logins": 0, "version_id": 1,
                 "created_at": now, "totp_secret": DEMO_TOTP_SECRETS.get(username),
@@ -69,6 +72,11 @@ class People(Breaches):
                              for i in range(1, per_team + 1)]
         # Carries no caseload: shows what an untrained account can and cannot do.
         user("new.starter", Role.OFFENDER_MANAGER, self.teams[0].id, trained=False)
+        # A response officer who reads the approved briefings of the first team's patch. Named from a
+        # Random of its own, so every other draw of the load, and every other record, stays as it was.
+        # (Training is about making case entries, which the role never does: the demo's one
+        # untrained account stays new.starter.)
+        user("briefing", Role.BRIEFING, self.teams[0].id, names=random.Random("briefing"))
         self.s.execute(insert(m.table_of(m.User)), users)
         return len(team_rows), len(users)
 
@@ -101,6 +109,7 @@ class People(Breaches):
                 concern_at=at, relationship_id=rel_id,
                 referred_at=at + timedelta(hours=2 + int(rng.random() * 20)) if referred else None,
                 referred_by_id=om if referred else None,
+                sent_method="secure_email" if referred else None,
                 agency=f"{town} Children's Services" if referred else None,
                 reference=f"CS-DEMO-{oid:06d}" if referred else None,
                 decision="Strategy discussion held; safety plan agreed with the parent."

@@ -11,7 +11,7 @@ DEMO_PASSWORD = "demo password for training only"
 DEMO_PASSWORD_HINT = (
     f'"{DEMO_PASSWORD}" for every demo user: lead (OMU lead), admin, sup.northam, '
     "sup.eastmoor, sup.westvale, sup.harbourside (supervisors), om.northam1, om.eastmoor1, ... "
-    "(offender managers) and new.starter (not yet trained)"
+    "(offender managers), briefing (frontline briefing, read only) and new.starter (not yet trained)"
 )
 
 # Fixed, published secrets for the sign-in codes of the demo's administrator and OMU lead (who

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.domain.roles import Permission, Role
+from rso_manager.services.briefings import TeamPatch, set_team_patch, team_patches
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.second_factor import (
     ALWAYS_REQUIRED,
@@ -146,6 +147,36 @@ class NewTeamDialog(_AccountDialog):
         self.call(create_team, self._services, self._actor, self.name.text())
 
 
+class TeamPatchDialog(_AccountDialog):
+    """A team's patch as postcode districts: the area its frontline briefings cover."""
+
+    def __init__(self, host: WorkflowHost, patches: list[TeamPatch]) -> None:
+        super().__init__(host, "Team patch", hint=(
+            "The postcode districts the team covers (the first half of the postcode, e.g. LS1 LS2 LS6). "
+            "Frontline briefings for the team's patch show the cases whose current home is in them."))
+        self.patches = {p.id: p for p in patches}
+        self.team = QComboBox()
+        for p in patches:
+            self.team.addItem(p.name, p.id)
+        self.districts = QLineEdit()
+        self.districts.setPlaceholderText("e.g. LS1 LS2 LS6 (empty: no patch)")
+        self.team.currentIndexChanged.connect(self._team_changed)
+        self.row("&Team", "team_id", self.team)
+        self.row("Postcode &districts", "districts", self.districts)
+        self._team_changed()
+        self.finish()
+
+    def _team_changed(self, _index: int = 0) -> None:
+        chosen = self.patches.get(self.team.currentData())
+        self.districts.setText(chosen.text if chosen else "")
+
+    def submit(self) -> None:
+        chosen = self.patches.get(self.team.currentData())
+        if chosen is None:
+            return
+        self.call(set_team_patch, self._services, self._actor, chosen.id, chosen.version_id, self.districts.text())
+
+
 class AccountsPage(QWidget):
     """The administrator's page: every account, and the buttons that change them."""
 
@@ -194,12 +225,15 @@ class Accounts:
         self.change_button.clicked.connect(self.change_selected)
         self.team_button = QPushButton("New team...")
         self.team_button.clicked.connect(self.new_team)
+        self.patch_button = QPushButton("Team patch...")
+        self.patch_button.setToolTip("The postcode districts a team covers, for frontline briefings")
+        self.patch_button.clicked.connect(self.team_patch)
         self.codes_button = QPushButton("Sign-in codes for everyone")
         self.codes_button.setCheckable(True)
         self.codes_button.setToolTip("When on, every account (not only administrators and the OMU lead) "
                                      "signs in with a one-time code")
         self.codes_button.clicked.connect(self.toggle_codes_for_everyone)
-        for button in (self.new_button, self.change_button, self.team_button, self.codes_button):
+        for button in (self.new_button, self.change_button, self.team_button, self.patch_button, self.codes_button):
             self.page.bar.addWidget(button)
         self.page.bar.addStretch(1)
         self.table.doubleClicked.connect(lambda _i: self.change_selected())
@@ -241,6 +275,11 @@ class Accounts:
 
     def new_team(self) -> None:
         self._show(NewTeamDialog(self.host))
+
+    def team_patch(self) -> None:
+        self.host.worker.submit(team_patches, self.host.services, self.host.actor, owner=self.page,
+                                on_success=lambda patches: self._show(TeamPatchDialog(self.host, patches)),
+                                on_error=self.host.report)
 
     def selected_user(self) -> UserInfo | None:
         rows = self.table.selectionModel().selectedRows()
