@@ -23,12 +23,15 @@ WRITES = ("record_", "create_", "add_", "set_", "open_", "take_", "give_", "decl
 
 READERS = {
     "breaches.breach_register", "breaches.breaches_for", "breaches.warnings_for",
+    "briefings.briefing_for",
     "case_log.case_log_for",
     "caseload.reload_record",
     "devices.device_register", "devices.devices_for", "devices.orders_for",
+    "mappa_summary.meeting_summary",
     "notifications.convictions_for", "notifications.notifications_for",
     "person.newest_photograph", "person.person_for",
     "safeguarding.actions_for", "safeguarding.relationships_for", "safeguarding.safeguarding_for",
+    "search.shared_identifiers",
     "visits.risk_plan_view", "visits.visit_defaults", "visits.visit_details",
 }
 
