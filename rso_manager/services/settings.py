@@ -37,6 +37,9 @@ DEFAULTS: dict[str, Any] = {
     # The codes intelligence is graded with: 3x5x2; a force on 5x5x5 sets
     # domain.intelligence_grading.FIVE_BY_FIVE_BY_FIVE.as_setting() here.
     "intelligence_grading": THREE_BY_FIVE_BY_TWO.as_setting(),
+    # The OMU's telephone and secure email, printed as the contact on documents sent outside
+    # the force (a children's social care referral); empty until the OMU sets it.
+    "omu_contact": "",
 }
 
 

@@ -82,7 +82,7 @@ def test_a_past_day_prints_the_same_after_more_work_is_recorded(services, world,
     concern = safeguarding.record_concern(services, world.om, birch, "Seen with a child at the park",
                                           at(2026, 9, 28, 8))
     referral = safeguarding.record_referral(services, world.om, concern.id, concern.version_id,
-                                            at(2026, 9, 28, 9), "Northam CSC", None)
+                                            at(2026, 9, 28, 9), "Northam CSC", None, sent_method="phone")
 
     clock.current = at(2026, 10, 1, 9)
     before = _print(services, world)

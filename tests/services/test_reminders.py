@@ -58,7 +58,7 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
                                           datetime(2026, 11, 23, 9, tzinfo=UTC))
     referred = safeguarding.record_referral(services, world.om, concern.id, concern.version_id,
                                             datetime(2026, 11, 23, 10, tzinfo=UTC),
-                                            "Northam children's services", None)
+                                            "Northam children's services", None, sent_method="phone")
 
     got = {r.what: r for r in reminders.scan(services, world.om).items if r.offender_id == oid}
     assert set(got) == {"Returned sign-off", "Breach decision", "Plan action", "Referral decision"}

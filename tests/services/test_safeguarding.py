@@ -63,9 +63,9 @@ def test_referral_decision_clock_across_bank_holiday_weekend(services, world, cl
     concern = safeguarding.record_concern(services, world.om, oid, "Seen with a child at the park", _at(2026, 12, 24, 14))
     with pytest.raises(ValidationFailed, match="future"):
         safeguarding.record_referral(services, world.om, concern.id, concern.version_id, _at(2026, 12, 24, 17),
-                                     "Northshire MASH", "M-1")
+                                     "Northshire MASH", "M-1", sent_method="phone")
     ref = safeguarding.record_referral(services, world.om, concern.id, concern.version_id, _at(2026, 12, 24, 15),
-                                       "Northshire MASH", "M-1")
+                                       "Northshire MASH", "M-1", sent_method="phone")
     assert ref.referred_by == world.om.display_name
     assert ref.decision_due == datetime(2026, 12, 29, 23, 59, 59, 999999, tzinfo=UTC)
 
@@ -102,7 +102,8 @@ def test_concern_without_referral_the_same_day(services, world, clock):
     assert exc.problem == "Concern not referred to children's social care"
 
     clock.current = next_day
-    safeguarding.record_referral(services, world.om, concern.id, concern.version_id, next_day, "Northshire MASH", None)
+    safeguarding.record_referral(services, world.om, concern.id, concern.version_id, next_day, "Northshire MASH", None,
+                                 sent_method="phone")
     assert safeguarding.safeguarding_exceptions(services, world.lead, next_day) == []
     # Still a late referral on the record, and its delay is measured (a new day: a new opening).
     open_case(services, world.om, oid)
@@ -115,7 +116,7 @@ def test_disclosures_need_reasons_request_sign_off_and_run_csods_clocks(services
     concern = safeguarding.record_concern(services, world.om, oid, "New partner has two young children",
                                           _at(2026, 11, 24, 9))
     safeguarding.record_referral(services, world.om, concern.id, concern.version_id, _at(2026, 11, 24, 11),
-                                 "Northshire MASH", "M-2")
+                                 "Northshire MASH", "M-2", sent_method="secure_email")
     s327a = DisclosureInput(route="s327a", decided_by_id=world.supervisor.user_id, decision="disclose",
                             reasons="Agreed - NFA", disclosed_to="Carol Partner (mother)",
                             disclosed_at=_at(2026, 11, 25, 9), conditions="Not to share beyond her sister",
@@ -153,8 +154,10 @@ def test_timeliness_median_and_worst(services, world, clock):
     b = safeguarding.record_concern(services, world.om, oid, "Concern B", _at(2026, 11, 25, 10))
     safeguarding.record_concern(services, world.om, oid, "Concern C", _at(2026, 11, 25, 11))
     safeguarding.record_concern(services, world.om, oid, "Outside the period", _at(2026, 11, 26, 9))
-    safeguarding.record_referral(services, world.om, a.id, a.version_id, _at(2026, 11, 25, 11), "MASH", None)
-    safeguarding.record_referral(services, world.om, b.id, b.version_id, _at(2026, 11, 26, 10), "MASH", None)
+    safeguarding.record_referral(services, world.om, a.id, a.version_id, _at(2026, 11, 25, 11), "MASH", None,
+                                 sent_method="phone")
+    safeguarding.record_referral(services, world.om, b.id, b.version_id, _at(2026, 11, 26, 10), "MASH", None,
+                                 sent_method="phone")
     safeguarding.record_disclosure(services, world.om, oid, DisclosureInput(
         route="s327a", decided_by_id=world.supervisor.user_id, decision="disclose", reasons=REASONS,
         disclosed_to="Mother", disclosed_at=_at(2026, 11, 26, 9), referral_id=a.id))

@@ -22,7 +22,7 @@ def _case(services, world, clock) -> int:
     concern = safeguarding.record_concern(services, world.om, oid, "Babysitting for a neighbour's children")
     clock.current = _at(2026, 11, 20, 12)
     safeguarding.record_referral(services, world.om, concern.id, concern.version_id, _at(2026, 11, 20, 11),
-                                 "Northam MASH", "CS-1001")
+                                 "Northam MASH", "CS-1001", sent_method="phone")
     safeguarding.record_disclosure(services, world.om, oid, DisclosureInput(
         route="s327a", decided_by_id=world.supervisor.user_id, decision="disclose", reasons=REASONS))
     safeguarding.record_disclosure(services, world.om, oid, DisclosureInput(

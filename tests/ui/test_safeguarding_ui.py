@@ -110,6 +110,7 @@ def test_relationship_with_access_to_children_leads_to_the_referral_form(qtbot, 
     qtbot.waitUntil(lambda: referral_form.errors.message("agency") != "", timeout=5000)
     referral_form.agency.setText("Northam Children's Services (MASH)")
     referral_form.reference.setText("CS-4411")
+    referral_form.sent_method.setCurrentIndex(referral_form.sent_method.findData("secure_email"))
     referral_form.submit()
     qtbot.waitUntil(lambda: safeguarding_page.model.rowCount() == 1
                     and safeguarding_page.model.index(0, 3).data().startswith("25/11/2026 10:00"), timeout=5000)
@@ -133,7 +134,7 @@ def test_flagged_referrals_show_in_red(qtbot, sqlite_services, world, prompter, 
     undecided = safeguarding.record_concern(sqlite_services, world.om, oid, "Babysitting for a neighbour's children")
     clock.current = _at(2026, 11, 23, 12)
     safeguarding.record_referral(sqlite_services, world.om, undecided.id, undecided.version_id,
-                                 _at(2026, 11, 23, 11), "Northam MASH", "CS-1001")
+                                 _at(2026, 11, 23, 11), "Northam MASH", "CS-1001", sent_method="phone")
     clock.current = _at(2026, 11, 25, 10)  # Wednesday: the decision was due by the end of Tuesday
     window = _window(qtbot, sqlite_services, world.om, prompter, oid)
     page = _show(qtbot, window, "safeguarding", "Safeguarding")
@@ -333,7 +334,7 @@ def test_screenshot_safeguarding_tab(qtbot, qapp, sqlite_services, world, prompt
         referral = _referral(sqlite_services, world.om, oid, rel.referral_prompt_id)
         referral = safeguarding.record_referral(sqlite_services, world.om, referral.id, referral.version_id,
                                                 _at(2026, 11, 2, 17, 50), "Northam Children's Services (MASH)",
-                                                "CS-4411")
+                                                "CS-4411", sent_method="secure_email")
         clock.current = _at(2026, 11, 3, 12)
         safeguarding.record_referral_decision(sqlite_services, world.om, referral.id, referral.version_id,
                                               "Strategy discussion held; section 47 enquiry opened",
@@ -353,7 +354,8 @@ def test_screenshot_safeguarding_tab(qtbot, qapp, sqlite_services, world, prompt
                                                 "Says he babysits for a neighbour's children at weekends")
         clock.current = _at(2026, 11, 23, 12)
         safeguarding.record_referral(sqlite_services, world.om, undecided.id, undecided.version_id,
-                                     _at(2026, 11, 23, 11, 40), "Northam Children's Services (MASH)", "CS-5120")
+                                     _at(2026, 11, 23, 11, 40), "Northam Children's Services (MASH)", "CS-5120",
+                                     sent_method="portal")
         clock.current = _at(2026, 11, 25, 10)
         window = _window(qtbot, sqlite_services, world.om, prompter, oid)
         window.resize(1280, 720)

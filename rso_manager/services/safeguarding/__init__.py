@@ -6,7 +6,7 @@ known (concern_at), so the clocks in domain.safeguarding_clocks can measure how 
 referral, the local authority's decision and any disclosure took.
 
 One module for each part of it (relationships, referrals, disclosures, actions, overview, staff,
-checks); callers import the names below from here.
+checks, referral_document); callers import the names below from here.
 """
 
 from __future__ import annotations
@@ -35,8 +35,17 @@ from rso_manager.services.safeguarding.overview import (
     safeguarding_for,
     timeliness,
 )
+from rso_manager.services.safeguarding.referral_document import (
+    PrintedReferral,
+    print_referral_document,
+    record_referral_content,
+    referral_document,
+)
 from rso_manager.services.safeguarding.referrals import (
+    SENT_METHOD_LABEL,
+    SENT_METHODS,
     ReferralView,
+    record_acknowledgement,
     record_concern,
     record_referral,
     record_referral_decision,
@@ -63,8 +72,11 @@ __all__ = [
     "DisclosureView",
     "LinkedCase",
     "Person",
+    "PrintedReferral",
     "RELATIONSHIP_KINDS",
     "ROUTE_LABEL",
+    "SENT_METHODS",
+    "SENT_METHOD_LABEL",
     "ReferralView",
     "RelationshipInput",
     "RelationshipResult",
@@ -77,12 +89,16 @@ __all__ = [
     "add_action",
     "disclosure_deciders",
     "overdue_actions",
+    "print_referral_document",
+    "record_acknowledgement",
     "record_action_result",
     "record_concern",
     "record_disclosure",
     "record_referral",
+    "record_referral_content",
     "record_referral_decision",
     "record_relationship",
+    "referral_document",
     "referral_flags",
     "referral_state",
     "relationship_warning",

@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 from sqlalchemy.orm import Session
 
 from rso_manager.domain import safeguarding_clocks as sc
+from rso_manager.domain.dates import london_day
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
 from rso_manager.services.errors import FieldProblem, ValidationFailed
@@ -43,6 +44,32 @@ class ReferralView:
     not_referred_same_day: bool
     concern_to_referral: timedelta | None
     concern_to_disclosure: timedelta | None
+    # The referral document and its stages (issue 15): what the local authority was told, how it
+    # was sent, and the acknowledgement; each "late by" is measured against the clocks above.
+    concern_source: str | None = None
+    household: str | None = None
+    sent_method: str | None = None  # SENT_METHODS
+    acknowledged_at: datetime | None = None
+    acknowledged_by: str | None = None
+    referral_due: datetime | None = None  # the end of the concern's London day (R21)
+    referral_late_by: timedelta | None = None  # made (or still not made) after referral_due
+    acknowledgement_late_by: timedelta | None = None  # against decision_due: one working day for both
+    decision_late_by: timedelta | None = None
+
+
+# How a referral reached the local authority; a referral is recorded as sent by one of them.
+SENT_METHODS = ("secure_email", "portal", "phone", "in_person")
+SENT_METHOD_LABEL = {"secure_email": "Secure email", "portal": "The local authority's portal",
+                     "phone": "Telephone", "in_person": "In person"}
+
+
+def late_by(due: datetime | None, done: datetime | None, now: datetime) -> timedelta | None:
+    """How far past DUE the step was done, or is still undone at NOW; None when on time (or
+    nothing is due yet)."""
+    if due is None:
+        return None
+    moment = done or now
+    return moment - due if moment > due else None
 
 
 def add_concern(uow: UnitOfWork, offender_id: int, concern: str, concern_at: datetime,
@@ -78,13 +105,18 @@ def record_concern(services: Services, actor: Actor, offender_id: int, concern: 
 
 
 def record_referral(services: Services, actor: Actor, referral_id: int, version_id: int, referred_at: datetime,
-                    agency: str, reference: str | None) -> ReferralView:
+                    agency: str, reference: str | None, *, sent_method: str | None) -> ReferralView:
+    """The referral recorded as sent: when, to whom, by which of SENT_METHODS (required), and the
+    local authority's reference if they gave one."""
     now = services.clock.now()
     problems = [p for p in (aware_problem("referred_at", referred_at, now, "referral time"),) if p]
     if referred_at is None:
         problems.append(FieldProblem("referred_at", "Enter when the referral was made (date and time)."))
     if not agency.strip():
         problems.append(FieldProblem("agency", "Name who the referral went to (e.g. the local authority's front door)."))
+    if sent_method not in SENT_METHODS:
+        problems.append(FieldProblem("sent_method", "Choose how the referral was sent: secure email, the local "
+                                                    "authority's portal, telephone or in person."))
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
@@ -93,10 +125,12 @@ def record_referral(services: Services, actor: Actor, referral_id: int, version_
             raise ValidationFailed(FieldProblem("referred_at", "This referral is already recorded as made."))
         r.referred_at, r.referred_by_id = referred_at, actor.user_id
         r.agency, r.reference = agency.strip(), (reference or "").strip() or None
+        r.sent_method = sent_method
         uow.stamp_updated(r)
         uow.session.flush()
         uow.audit("safeguarding.refer", entity="safeguarding_referral", entity_id=r.id, offender_id=r.offender_id,
-                  details={"referred_at": referred_at, "agency": r.agency, "reference": r.reference})
+                  details={"referred_at": referred_at, "agency": r.agency, "reference": r.reference,
+                           "sent_method": sent_method})
         return referral_view(uow.session, r, (), now)
 
 
@@ -127,6 +161,39 @@ def record_referral_decision(services: Services, actor: Actor, referral_id: int,
         return referral_view(uow.session, r, (), now)
 
 
+def record_acknowledgement(services: Services, actor: Actor, referral_id: int, version_id: int,
+                           acknowledged_at: datetime, acknowledged_by: str) -> ReferralView:
+    """The local authority's acknowledgement of a referral sent: when, and who acknowledged it
+    (a name and role at their front door). Due, like the decision, within one working day."""
+    now = services.clock.now()
+    problems = [p for p in (aware_problem("acknowledged_at", acknowledged_at, now, "acknowledgement time"),) if p]
+    if acknowledged_at is None:
+        problems.append(FieldProblem("acknowledged_at", "Enter when the acknowledgement came (date and time)."))
+    if not (acknowledged_by or "").strip():
+        problems.append(FieldProblem("acknowledged_by", "Name who acknowledged it, e.g. the duty social worker."))
+    elif len(acknowledged_by.strip()) > 200:
+        problems.append(FieldProblem("acknowledged_by", "Keep the name to 200 characters."))
+    if problems:
+        raise ValidationFailed(problems)
+    with unit_of_work(services, actor) as uow:
+        r = uow.load(m.SafeguardingReferral, referral_id, version_id)
+        if r.referred_at is None:
+            raise ValidationFailed(FieldProblem("acknowledged_at", "Record the referral as sent before its "
+                                                                   "acknowledgement."))
+        if acknowledged_at < r.referred_at:
+            raise ValidationFailed(FieldProblem("acknowledged_at", "The acknowledgement is dated before the referral "
+                                                                   "was sent; check the time."))
+        if r.acknowledged_at is not None:
+            raise ValidationFailed(FieldProblem("acknowledged_at", "An acknowledgement is already recorded on this "
+                                                                   "referral."))
+        r.acknowledged_at, r.acknowledged_by = acknowledged_at, acknowledged_by.strip()
+        uow.stamp_updated(r)
+        uow.session.flush()
+        uow.audit("safeguarding.acknowledged", entity="safeguarding_referral", entity_id=r.id,
+                  offender_id=r.offender_id, details={"acknowledged_at": acknowledged_at})
+        return referral_view(uow.session, r, (), now)
+
+
 def first_disclosed(disclosures: Iterable[m.Disclosure], referral_id: int) -> datetime | None:
     return min((d.disclosed_at for d in disclosures if d.referral_id == referral_id and d.disclosed_at), default=None)
 
@@ -134,14 +201,23 @@ def first_disclosed(disclosures: Iterable[m.Disclosure], referral_id: int) -> da
 def referral_view(s: Session, r: m.SafeguardingReferral, disclosures: Iterable[m.Disclosure],
                   now: datetime) -> ReferralView:
     to_referral, to_disclosure = sc.durations(r.concern_at, r.referred_at, first_disclosed(disclosures, r.id))
+    referral_due = sc.end_of_london_day(london_day(r.concern_at))
+    decision_due = sc.referral_decision_due(r.referred_at) if r.referred_at else None
     return ReferralView(
         id=r.id, version_id=r.version_id, concern=r.concern, concern_at=r.concern_at, relationship_id=r.relationship_id,
         referred_at=r.referred_at, referred_by=display_name_of(s, r.referred_by_id), agency=r.agency, reference=r.reference,
         decision=r.decision, decision_at=r.decision_at,
-        decision_due=sc.referral_decision_due(r.referred_at) if r.referred_at else None,
+        decision_due=decision_due,
         flag=sc.referral_flag(r.referred_at, r.decision_at, now) if r.referred_at else None,
         not_referred_same_day=sc.concern_without_referral(r.concern_at, r.referred_at, now),
         concern_to_referral=to_referral, concern_to_disclosure=to_disclosure,
+        concern_source=r.concern_source, household=r.household, sent_method=r.sent_method,
+        acknowledged_at=r.acknowledged_at, acknowledged_by=r.acknowledged_by,
+        referral_due=referral_due,
+        # A referral dated before its concern (phoned through first) is on time, as in the clocks.
+        referral_late_by=late_by(referral_due, r.referred_at, now),
+        acknowledgement_late_by=late_by(decision_due, r.acknowledged_at, now),
+        decision_late_by=late_by(decision_due, r.decision_at, now),
     )
 
 
@@ -160,6 +236,8 @@ def referral_flags(r: ReferralView) -> tuple[str, ...]:
 def referral_state(r: ReferralView) -> str:
     if r.decision_at is not None:
         return "Decision received"
+    if r.acknowledged_at is not None:
+        return "Acknowledged; awaiting decision"
     if r.referred_at is not None:
         return "Referred; awaiting decision"
     return "Not yet referred"

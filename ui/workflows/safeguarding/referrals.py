@@ -14,7 +14,10 @@ from PySide6.QtWidgets import (
 
 from rso_manager.services.caseload import EntryRow, OffenderRecord
 from rso_manager.services.safeguarding import (
+    SENT_METHOD_LABEL,
+    SENT_METHODS,
     ReferralView,
+    record_acknowledgement,
     record_concern,
     record_referral,
     record_referral_decision,
@@ -112,19 +115,26 @@ class ConcernDialog(ServiceDialog):
 
 
 class ReferralDialog(ServiceDialog):
+    """The referral recorded as sent: when, to whom, how, and the local authority's reference."""
+
     def __init__(self, ctx: RecordContext, referral_id: int, referral: ReferralView | None,
                  parent: QWidget | None = None) -> None:
         concern = referral.concern if referral else "the concern just recorded"
         since = f" (known since {fmt_datetime(referral.concern_at)})" if referral else ""
-        super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the referral",
-                         heading="Record the referral to children's social care",
-                         hint=f"Concern{since}: {concern}\n\nRefer it the same day. The local authority's decision "
-                              "is due within one working day of the referral.",
-                         save_text="Record referral", parent=parent)
+        super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the referral as sent",
+                         heading="Record the referral to children's social care as sent",
+                         hint=f"Concern{since}: {concern}\n\nRefer it the same day. The local authority's "
+                              "acknowledgement and decision are due within one working day of the referral.",
+                         save_text="Record as sent", parent=parent)
         self.referral_id, self.version_id = referral_id, referral.version_id if referral else None
         self.referred_at = DateTimeField(calendar_start=ctx.services.clock.today)
         self.referred_at.set_value(ctx.services.clock.now())
-        self.row("&Referred at", "referred_at", self.referred_at)
+        self.row("&Sent at", "referred_at", self.referred_at)
+        self.sent_method = QComboBox()
+        self.sent_method.addItem("Choose how it was sent", None)
+        for method in SENT_METHODS:
+            self.sent_method.addItem(SENT_METHOD_LABEL[method], method)
+        self.row("&How", "sent_method", self.sent_method)
         self.agency = QLineEdit()
         self.agency.setMaxLength(120)
         self.agency.setPlaceholderText("e.g. Northam Children's Services front door (MASH)")
@@ -138,7 +148,35 @@ class ReferralDialog(ServiceDialog):
 
     def submit(self) -> None:
         self.call(record_referral, self._services, self._actor, self.referral_id, self.version_id,
-                  self.referred_at.value(), self.agency.text(), self.reference.text() or None)
+                  self.referred_at.value(), self.agency.text(), self.reference.text() or None,
+                  sent_method=combo_data(self.sent_method))
+
+
+class AcknowledgementDialog(ServiceDialog):
+    """The local authority's acknowledgement of a referral sent: when, and who acknowledged it."""
+
+    def __init__(self, ctx: RecordContext, referral: ReferralView, parent: QWidget | None = None) -> None:
+        sent = (f"Sent {fmt_datetime(referral.referred_at)} to {referral.agency}" if referral.referred_at
+                else "Not yet recorded as sent")
+        due = f" Due by the end of {fmt_date(referral.decision_due.date())}." if referral.decision_due else ""
+        super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the acknowledgement",
+                         heading="Record the local authority's acknowledgement",
+                         hint=f"{sent}: {referral.concern}{due}", save_text="Record acknowledgement",
+                         parent=parent)
+        self.referral = referral
+        self.acknowledged_at = DateTimeField(calendar_start=ctx.services.clock.today)
+        self.acknowledged_at.set_value(ctx.services.clock.now())
+        self.row("&Received at", "acknowledged_at", self.acknowledged_at)
+        self.acknowledged_by = QLineEdit()
+        self.acknowledged_by.setMaxLength(200)
+        self.acknowledged_by.setPlaceholderText("Name and role, e.g. Sam Patel, duty social worker")
+        self.row("&Acknowledged by", "acknowledged_by", self.acknowledged_by)
+        self.finish()
+        self.acknowledged_by.setFocus()
+
+    def submit(self) -> None:
+        self.call(record_acknowledgement, self._services, self._actor, self.referral.id, self.referral.version_id,
+                  self.acknowledged_at.value(), self.acknowledged_by.text())
 
 
 class DecisionDialog(ServiceDialog):
@@ -164,20 +202,3 @@ class DecisionDialog(ServiceDialog):
     def submit(self) -> None:
         self.call(record_referral_decision, self._services, self._actor, self.referral.id,
                   self.referral.version_id, self.decision.toPlainText(), self.decision_at.value())
-
-
-def referral_text(r: ReferralView) -> str:
-    """The selected concern in full, for the pane under the lists."""
-    lines = [f"Concern ({fmt_datetime(r.concern_at)}): {r.concern}"]
-    if r.referred_at:
-        lines.append(f"Referred {fmt_datetime(r.referred_at)} by {r.referred_by or 'unknown'} to {r.agency}"
-                     + (f", reference {r.reference}" if r.reference else "")
-                     + f"; {duration_text(r.concern_to_referral)} after the concern.")
-    else:
-        lines.append("Not yet referred to children's social care.")
-    if r.decision_at:
-        lines.append(f"Decision received {fmt_datetime(r.decision_at)}: {r.decision}")
-    flags = referral_flags(r)
-    if flags:
-        lines.append("Flags: " + "; ".join(flags) + ".")
-    return "\n".join(lines)

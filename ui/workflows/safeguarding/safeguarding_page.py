@@ -8,10 +8,12 @@ from typing import TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
+    QGridLayout,
     QHBoxLayout,
     QLabel,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -26,25 +28,24 @@ from rso_manager.services.safeguarding import (
 )
 from ui.extensions import record_page
 from ui.kit.dialogs import ServiceDialog
+from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
 from ui.kit.record_page import (
     DetailedSectionTab,
     RecordContext,
     SectionSpec,
-    detail_label,
 )
 from ui.kit.tables import ListPanel, sorted_list_view
-from ui.workflows.safeguarding.disclosures import (
-    DisclosureDialog,
-    DisclosuresModel,
-    disclosure_text,
-)
+from ui.workflows.safeguarding.disclosure_pane import DisclosurePane
+from ui.workflows.safeguarding.disclosures import DisclosureDialog, DisclosuresModel
 from ui.workflows.safeguarding.labels import FLAG_STYLE
+from ui.workflows.safeguarding.referral_document import ReferralDocumentDialog
+from ui.workflows.safeguarding.referral_pane import ReferralPane
 from ui.workflows.safeguarding.referrals import (
+    AcknowledgementDialog,
     ConcernDialog,
     DecisionDialog,
     ReferralDialog,
     ReferralsModel,
-    referral_text,
 )
 
 T = TypeVar("T")
@@ -62,7 +63,10 @@ def _find(items: tuple[T, ...] | list[T], item_id: int | None) -> T | None:
 
 
 class SafeguardingPage(DetailedSectionTab):
-    """Concerns and referrals in the top list, disclosures below; flags across the top."""
+    """Concerns and referrals in the top list, disclosures below, the selected referral in full
+    beside them with the actions on its stages; flags across the top.
+
+    Test seams: ask_printer and opener (the system's print dialog and PDF viewer)."""
 
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
         super().__init__(ctx, spec, ReferralsModel())
@@ -71,6 +75,8 @@ class SafeguardingPage(DetailedSectionTab):
         self._pending_referral: int | None = None
         self._pending_select: int | None = None
         self._last_view: QTableView = self.view
+        self.ask_printer: AskPrinter = ask_printer
+        self.opener: Opener = open_in_viewer
         layout: QVBoxLayout = self.layout()  # type: ignore[assignment]
         about = self.findChild(QLabel, "hint")
         about.setText("Concerns for children and their referral to children's social care, and disclosures under "
@@ -86,12 +92,33 @@ class SafeguardingPage(DetailedSectionTab):
         self.concern_button = self.add_button_for("Record a concern...", self.open_concern,
                                                   tip="A new concern for a child (Ctrl+N)")
         self.concern_button.setShortcut(QKeySequence("Ctrl+N"))
-        self.referral_button = self.add_button_for("Record the referral...", self.open_referral_for_selected,
-                                                   tip="When, to whom and their reference (Ctrl+E)")
-        self.referral_button.setShortcut(QKeySequence("Ctrl+E"))
-        self.decision_button = self.add_button_for("Record the decision received...", self.open_decision,
-                                                   tip="What children's social care decided, and when")
         self.empty.setText("No concerns recorded.")
+        # The selected referral's stages, in the order they happen, under its pane.
+        self.pane = ReferralPane()
+        stages = QGridLayout()
+        stages.setContentsMargins(0, 4, 0, 0)
+        self.document_button = self._stage_button("Referral document...", self.open_document,
+                                                  "The document for the local authority: complete, save and print")
+        self.referral_button = self._stage_button("Record as sent...", self.open_referral_for_selected,
+                                                  "When, how, to whom and their reference (Ctrl+E)")
+        self.referral_button.setShortcut(QKeySequence("Ctrl+E"))
+        self.acknowledgement_button = self._stage_button("Record acknowledgement...", self.open_acknowledgement,
+                                                         "When the local authority acknowledged it, and who")
+        self.decision_button = self._stage_button("Record decision...", self.open_decision,
+                                                  "What children's social care decided, and when")
+        for i, button in enumerate((self.document_button, self.referral_button, self.acknowledgement_button,
+                                    self.decision_button)):
+            stages.addWidget(button, i // 2, i % 2)
+        # Beside the lists: the selected referral, or the selected disclosure, in full.
+        self.disclosure_pane = DisclosurePane()
+        self.panes = QStackedWidget()
+        self.panes.addWidget(self.pane)
+        self.panes.addWidget(self.disclosure_pane)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 0, 0, 0)
+        side_layout.addWidget(self.panes, 1)
+        side_layout.addLayout(stages)
 
         # Referrals: the base list under its heading, which leads the row of its buttons (a laptop
         # screen has no height to spare for a line of its own).
@@ -106,6 +133,10 @@ class SafeguardingPage(DetailedSectionTab):
         top_layout.addWidget(self.stack, 1)
         self.wrap_columns(self.view, {0: "23/11/2026 09:15", 2: "No decision within", 3: "to Northam Children's",
                                       4: "2 days 23 h", 5: "Awaited (due by end"}, stretch=1)
+        # The pane beside the list reads the delay and the decision in full: the list keeps the
+        # concern readable instead.
+        for column in (ReferralsModel.COL_DELAY, ReferralsModel.COL_DECISION):
+            self.view.setColumnHidden(column, True)
 
         # Disclosures.
         bottom = QWidget()
@@ -128,8 +159,8 @@ class SafeguardingPage(DetailedSectionTab):
         bottom_layout.addLayout(row)
         self.disclosures = DisclosuresModel(self)
         self.disclosure_view = sorted_list_view(self.disclosures)
-        self.wrap_columns(self.disclosure_view, {0: "Disclosure scheme", 1: "23/11/2026 09:15",
-                                                 2: "Do not disclose (Sam Supervisor)", 3: "Carol Jones (mother),",
+        self.wrap_columns(self.disclosure_view, {0: "Disclosure scheme", 1: "23/11/2026",
+                                                 2: "Do not disclose", 3: "Carol Jones",
                                                  4: "Returned"}, stretch=5)
         self.disclosure_view.selectionModel().selectionChanged.connect(
             lambda *_: self._focus_table(self.disclosure_view))
@@ -147,9 +178,15 @@ class SafeguardingPage(DetailedSectionTab):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([3000, 2000])  # referrals get the larger share, whatever the size hints say
         self.splitter = splitter
-        layout.addWidget(splitter, 1)
-        self.detail_text = detail_label()  # the selected concern or disclosure in full
-        layout.addWidget(self.detail_text)
+        beside = QSplitter(Qt.Orientation.Horizontal)
+        beside.setChildrenCollapsible(False)
+        beside.addWidget(splitter)
+        beside.addWidget(side)
+        beside.setStretchFactor(0, 2)
+        beside.setStretchFactor(1, 1)
+        beside.setSizes([2000, 1000])
+        self.beside = beside
+        layout.addWidget(beside, 1)
         self._selection_changed()
 
     # --- showing -------------------------------------------------------------------------------
@@ -210,16 +247,33 @@ class SafeguardingPage(DetailedSectionTab):
 
     def _selection_changed(self, *_args) -> None:
         super()._selection_changed()
-        if not hasattr(self, "detail_text"):
+        if not hasattr(self, "panes"):
             return
         referral, disclosure = self.selected_referral(), self.selected_disclosure()
-        self.referral_button.setEnabled(referral is not None and referral.referred_at is None)
-        self.decision_button.setEnabled(referral is not None and referral.referred_at is not None
+        entry = self.selected_entry()
+        voided = entry is not None and entry.voided
+        live = referral is not None and not voided
+        self.document_button.setEnabled(live)
+        self.referral_button.setEnabled(live and referral.referred_at is None)
+        self.acknowledgement_button.setEnabled(live and referral.referred_at is not None
+                                               and referral.acknowledged_at is None)
+        self.decision_button.setEnabled(live and referral.referred_at is not None
                                         and referral.decision_at is None)
         self.progress_button.setEnabled(disclosure is not None and disclosure.completed_at is None)
-        text = referral_text(referral) if referral else disclosure_text(disclosure) if disclosure else ""
-        self.detail_text.setText(text)
-        self.detail_text.setVisible(bool(text))
+        if disclosure is not None or (entry is not None and entry.entity == "disclosure"):
+            self.disclosure_pane.show_disclosure(disclosure, self.view_data.referrals if self.view_data else (),
+                                                 voided=voided)
+            self.panes.setCurrentWidget(self.disclosure_pane)
+        else:
+            self.pane.show_referral(referral, self.view_data.disclosures if self.view_data else (), voided=voided)
+            self.panes.setCurrentWidget(self.pane)
+
+    def _stage_button(self, text: str, slot, tip: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setToolTip(tip)
+        button.clicked.connect(lambda: slot())
+        button.setVisible(self.can_write)
+        return button
 
     # --- workflows -----------------------------------------------------------------------------
 
@@ -268,6 +322,25 @@ class SafeguardingPage(DetailedSectionTab):
         if referral is None or referral.referred_at is None or referral.decision_at is not None or not self.can_write:
             return None
         return self.open_dialog(DecisionDialog(self.ctx, referral, parent=self))
+
+    def open_acknowledgement(self) -> AcknowledgementDialog | None:
+        referral = self.selected_referral()
+        if referral is None or referral.referred_at is None or referral.acknowledged_at is not None \
+                or not self.can_write:
+            return None
+        return self.open_dialog(AcknowledgementDialog(self.ctx, referral, parent=self))
+
+    def open_document(self) -> ReferralDocumentDialog | None:
+        """The referral document: saved on the worker, then the system's print dialog."""
+        referral = self.selected_referral()
+        if referral is None or not self.can_write:
+            return None
+        return self.open_dialog(ReferralDocumentDialog(self.ctx, self.record, referral, parent=self),
+                                self._document_saved)
+
+    def _document_saved(self, path) -> None:
+        self.ctx.reload()
+        print_saved_pdf(self.ctx, path, "referral document", parent=self, ask=self.ask_printer, opener=self.opener)
 
     def open_disclosure(self) -> DisclosureDialog | None:
         if self.record is None or not self.can_write:
