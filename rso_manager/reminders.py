@@ -18,7 +18,6 @@ from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import access
 from rso_manager.services.caseload import offender_in_scope
-from rso_manager.services.caseload_cover import covered_officer_ids
 from rso_manager.services.unit_of_work import Actor, Services
 
 # The part of the record a reminder opens, by the kind of entry a sign-off was about.
@@ -106,8 +105,8 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
     who = (Off.id, Off.reference, Off.surname, Off.forenames)
     items = []
     with access.listing(services, actor) as s:
-        covered = sorted(covered_officer_ids(s, actor.user_id, today))
-        mine = and_(Off.status == "active", or_(offender_in_scope(actor, default_scope(actor)),
+        covered = sorted(access.covered_officer_ids(s, actor.user_id, today))
+        mine = and_(Off.status == "active", or_(offender_in_scope(actor, default_scope(actor), today),
                                                 Off.offender_manager_id.in_(covered)))
         stmt = (select(*who, Off.next_visit_due, Off.next_notification_due)
                 .where(mine, or_(and_(Off.next_visit_due.is_not(None), Off.next_visit_due <= horizon),

@@ -61,7 +61,7 @@ INSERT_ORDER: tuple[type[m.Base], ...] = (
     m.CivilOrder, m.OrderRequirement, m.RiskAssessment, m.RiskManagementPlan, m.CaseNote,
     m.VisitTrigger, m.Visit, m.VisitOfficer, m.Device, m.DeviceCheck, m.StatutoryNotification,
     m.Breach, m.FormalWarning, m.Relationship, m.SafeguardingReferral, m.Action, m.SignOff,
-    m.PhysicalDescription, m.Vehicle, m.Occupation, m.OnlineIdentifier,
+    m.Photograph, m.PhysicalDescription, m.Vehicle, m.Occupation, m.OnlineIdentifier,
 )
 
 # Columns whose values come from a small set (calendar days, the day stamps of created_at,

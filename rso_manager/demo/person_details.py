@@ -1,6 +1,8 @@
-"""The whole person in the demo (issue 14): physical descriptions, vehicles, employment and
-online identifiers for some of the offenders. Fictional throughout: registrations carry the
-"ZZ" memory tag, which DVLA does not issue; e-mail addresses are on example.net (RFC 2606).
+"""The whole person in the demo (issue 14): photographs, physical descriptions, vehicles,
+employment and online identifiers for some of the offenders. Fictional throughout: registrations
+carry the "ZZ" memory tag, which DVLA does not issue; e-mail addresses are on example.net (RFC
+2606); the photographs are flat-colour silhouettes with DEMO across them
+(resources/demo_photographs, drawn by scripts/make_demo_photographs.py), never a face.
 
 Each offender's details come from a Random of their own (seeded by the offender's id), so
 adding them leaves every other draw of the load, and so every other demo record, unchanged.
@@ -8,10 +10,15 @@ adding them leaves every other draw of the load, and so every other demo record,
 
 from __future__ import annotations
 
+import hashlib
 import random
 import string
 from datetime import date, timedelta
+from functools import cache
+from importlib.resources import files
 from typing import Any, Protocol
+
+from rso_manager.domain.photograph_files import image_media_type
 
 BUILDS = ("Slim", "Medium", "Stocky", "Heavy", "Athletic")
 HAIR = ("Short, brown", "Shaved", "Greying, cropped", "Long, dark, tied back", "Fair, receding")
@@ -24,6 +31,11 @@ EMPLOYERS = (("employment", "Northam Parcel Hub", "Warehouse operative"),
              ("education", "Westvale College", "Level 2 plumbing"),
              ("volunteering", "Eastmoor Food Bank", "Driver"))
 PLATFORMS = ("Snapchat", "Facebook", "Instagram", "WhatsApp", "E-mail")
+PHOTOGRAPH_FILES = tuple(f"demo_{n}.png" for n in range(1, 9))
+# Photographs for some of the first few hundred cases only: enough to show in any caseload a
+# demo user opens, without a 100,000-case load carrying tens of thousands of pictures.
+PHOTOGRAPHED_UP_TO = 500
+PHOTOGRAPHED_SHARE = 0.4
 
 
 class Entries(Protocol):
@@ -35,7 +47,33 @@ def _registration(r: random.Random) -> str:
     return f"ZZ{r.randint(10, 25):02d} {letters}"
 
 
+@cache
+def demo_photograph(name: str) -> tuple[bytes, str, str]:
+    """A demo photograph's bytes, media type and SHA-256, as add_photograph would keep them."""
+    data = files("resources").joinpath("demo_photographs", name).read_bytes()
+    return data, image_media_type(data) or "", hashlib.sha256(data).hexdigest()
+
+
+def add_photographs(rows: Entries, oid: int, om: int, released: date, today: date) -> None:
+    """One photograph, some cases two (an older one kept, as several are), from a Random of
+    their own: the other person details draw as they did before there were photographs."""
+    if oid > PHOTOGRAPHED_UP_TO:
+        return
+    r = random.Random(oid * 104729 + 14)
+    if r.random() >= PHOTOGRAPHED_SHARE:
+        return
+    span = max((today - released).days, 30)
+    taken = [today - timedelta(days=r.randint(7, span))]
+    if r.random() < 0.3:
+        taken.append(taken[0] - timedelta(days=r.randint(180, 900)))
+    for on, name in zip(sorted(taken), r.sample(PHOTOGRAPH_FILES, len(taken)), strict=True):
+        image, media_type, digest = demo_photograph(name)
+        rows._entry("photograph", oid, on, om, taken_on=on, media_type=media_type, image=image, sha256=digest,
+                    description="Taken at the police station (demo image)." if r.random() < 0.5 else None)
+
+
 def add_person_details(rows: Entries, oid: int, om: int, released: date, today: date, surname: str) -> None:
+    add_photographs(rows, oid, om, released, today)
     r = random.Random(oid * 7919 + 14)
     span = max((today - released).days, 30)
 

@@ -124,14 +124,14 @@ def allows(role: Role, trained: bool, permission: Permission, link: Link | None 
 
 
 def link_to_case(*, user_id: int, role: Role, team_id: int | None, case_manager_id: int | None,
-                 case_team_id: int | None, covers_team: bool) -> Link:
-    """The closest link USER has to a case; COVERS_TEAM: a recorded cover arrangement names the
-    user for the case team's supervisor today."""
+                 case_team_id: int | None, covers: bool) -> Link:
+    """The closest link USER has to a case; COVERS: a recorded cover arrangement names the user
+    today for the case team's supervisor or for the case's absent offender manager."""
     if case_manager_id is not None and case_manager_id == user_id:
         return Link.OWN
     if team_id is not None and case_team_id == team_id:
         return Link.TEAM
-    if covers_team:
+    if covers:
         return Link.COVER
     if role is Role.OMU_LEAD:
         return Link.FORCE

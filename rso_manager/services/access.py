@@ -11,11 +11,11 @@ outside the link is refused.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import or_, select, true
+from sqlalchemy import Select, or_, select, true
 from sqlalchemy.orm import Session
 
 from rso_manager.domain.rationale import reason_problems
@@ -49,13 +49,31 @@ def covered_team_ids(session: Session, user_id: int, today: date) -> set[int]:
     return {t for t in rows if t is not None}
 
 
+def covered_officers(user_id: int, today: date) -> Select[int]:
+    """The officers whose caseload USER covers today, by a recorded cover arrangement (an
+    absent offender manager's, or a supervisor's: their own cases go with their queue). A
+    query, so that lists can filter by it inside their one statement."""
+    C = m.CoverArrangement
+    return select(C.supervisor_id).where(
+        C.cover_supervisor_id == user_id, C.voided_at.is_(None), C.starts_on <= today,
+        or_(C.ends_on.is_(None), C.ends_on >= today))
+
+
+def covered_officer_ids(session: Session, user_id: int, today: date) -> set[int]:
+    """covered_officers, read: a caseload is covered officer by officer, in any team, unlike
+    covered_team_ids, which is a supervisor's queue and widens to the whole team."""
+    return set(session.scalars(covered_officers(user_id, today)))
+
+
 def link(session: Session, actor: Actor, offender_id: int, today: date) -> Link:
     o = find_offender(session, offender_id)
-    covers = (o.team_id is not None and o.team_id != actor.team_id
-              and o.team_id in covered_team_ids(session, actor.user_id, today))
+    covers = ((o.team_id is not None and o.team_id != actor.team_id
+               and o.team_id in covered_team_ids(session, actor.user_id, today))
+              or (o.offender_manager_id is not None and o.offender_manager_id != actor.user_id
+                  and o.offender_manager_id in covered_officer_ids(session, actor.user_id, today)))
     return link_to_case(user_id=actor.user_id, role=actor.role, team_id=actor.team_id,
                         case_manager_id=o.offender_manager_id, case_team_id=o.team_id,
-                        covers_team=covers)
+                        covers=covers)
 
 
 def current_consultation(uow: UnitOfWork, offender_id: int) -> m.Consultation | None:
@@ -130,7 +148,8 @@ def listing(services: Services, actor: Actor, permission: Permission = Permissio
 
 
 def case_team_ids(session: Session, actor: Actor, today: date) -> set[int] | None:
-    """Teams whose cases ACTOR may list; None for the whole force (the OMU lead)."""
+    """Teams whose cases ACTOR may list; None for the whole force (the OMU lead). Cases of
+    officers whose caseload ACTOR covers are listed by officer (visible_cases), not by team."""
     if actor.role is Role.OMU_LEAD:
         return None
     teams = covered_team_ids(session, actor.user_id, today)
@@ -144,7 +163,18 @@ def visible_cases(session: Session, actor: Actor, today: date):
     teams = case_team_ids(session, actor, today)
     if teams is None:
         return true()
-    return or_(m.Offender.offender_manager_id == actor.user_id, m.Offender.team_id.in_(teams))
+    officers = covered_officer_ids(session, actor.user_id, today) | {actor.user_id}
+    return or_(m.Offender.offender_manager_id.in_(officers), m.Offender.team_id.in_(teams))
+
+
+def linked_ids(session: Session, actor: Actor, today: date, offender_ids: Iterable[int]) -> set[int]:
+    """Which of OFFENDER_IDS (cases already found, e.g. by a search) are inside ACTOR's link:
+    the same rule as visible_cases, so what a search shows in full is what a list would."""
+    ids = set(offender_ids)
+    if not ids:
+        return set()
+    return set(session.scalars(select(m.Offender.id).where(m.Offender.id.in_(ids),
+                                                           visible_cases(session, actor, today))))
 
 
 @contextmanager

@@ -109,6 +109,13 @@ class RevisionRow:
 
 
 @dataclass(frozen=True)
+class ForceTransferNote:
+    direction: str  # out (sent to OTHER_FORCE) | in (received from it)
+    other_force: str
+    transferred_at: datetime
+
+
+@dataclass(frozen=True)
 class OffenderRecord:
     offender_id: int
     reference: str
@@ -124,6 +131,9 @@ class OffenderRecord:
     updated_by: str | None
     sections: dict[str, tuple[EntryRow, ...]] = field(default_factory=dict)
     revisions: tuple[RevisionRow, ...] = ()
+    # The case's latest move to or from another force (services/force_transfer): a case sent
+    # away has ended here and leaves the caseload as an ended case does; this says where it went.
+    force_transfer: ForceTransferNote | None = None
 
     @property
     def name(self) -> str:
@@ -159,22 +169,26 @@ def validate_draft(draft: OffenderDraft, today: date) -> list[FieldProblem]:
 # --- reading ---------------------------------------------------------------------------------
 
 
-def offender_in_scope(actor: Actor, scope: CaseloadScope):
+def offender_in_scope(actor: Actor, scope: CaseloadScope, today: date):
     """The SQL condition on m.Offender for the cases in ACTOR's SCOPE: the one rule of who sees
     which cases, which every list of cases (caseload, planner, reminders, overdue) filters by.
+    MINE takes in the cases of officers whose caseload ACTOR covers on TODAY.
     Raises PermissionDenied for a scope ACTOR's role cannot list."""
     if scope not in caseload_scopes(actor.role):
         raise PermissionDenied(f"A {actor.role.label.lower()} cannot list the '{scope.value}' caseload.")
     if scope is CaseloadScope.MINE:
-        return m.Offender.offender_manager_id == actor.user_id
+        return or_(m.Offender.offender_manager_id == actor.user_id,
+                   m.Offender.offender_manager_id.in_(access.covered_officers(actor.user_id, today)))
     if scope is CaseloadScope.TEAM:
         return m.Offender.team_id == actor.team_id
     return True
 
 
 def _flags(risk: str | None, visit_due: date | None, note_due: date | None, breaches: int,
-           mappa_level: int, today: date, has_home: bool = True) -> tuple[str, ...]:
+           mappa_level: int, today: date, has_home: bool = True, covering_for: str | None = None) -> tuple[str, ...]:
     flags = []
+    if covering_for:
+        flags.append(f"Covering for {covering_for}")
     if not has_home:
         # E.g. the current address marked entered in error: nobody knows where to visit.
         flags.append("No current home address")
@@ -192,24 +206,27 @@ def _flags(risk: str | None, visit_due: date | None, note_due: date | None, brea
 
 
 def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> list[CaseloadRow]:
-    """Every active case in SCOPE in one query: the caseload must list 100,000 rows quickly."""
+    """Every active case in SCOPE in one query: the caseload must list 100,000 rows quickly.
+    An absent officer's cases that ACTOR covers today are listed as their own, flagged."""
     today = services.clock.today()
     manager = m.User.__table__.alias("manager")
     stmt = (
         select(m.Offender.id, m.Offender.reference, m.Offender.surname, m.Offender.forenames,
-               m.Offender.date_of_birth, m.Offender.risk_level, manager.c.display_name, m.Team.name,
+               m.Offender.date_of_birth, m.Offender.risk_level, manager.c.id, manager.c.display_name, m.Team.name,
                m.Offender.next_visit_due, m.Offender.next_notification_due, m.Offender.open_breaches,
                m.Offender.mappa_level,
                or_(m.Offender.status != "active", case_summary.has_current_home(m.Offender.id)))
         .outerjoin(manager, manager.c.id == m.Offender.offender_manager_id)
         .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
-        .where(and_(m.Offender.status != "ended", offender_in_scope(actor, scope)))
+        .where(and_(m.Offender.status != "ended", offender_in_scope(actor, scope, today)))
     )
     with access.listing(services, actor) as s:
+        covered = access.covered_officer_ids(s, actor.user_id, today) - {actor.user_id}
         return [
             CaseloadRow(oid, ref, f"{sur.upper()}, {fore}", dob, risk, om, team, vdue, ndue,
-                        _flags(risk, vdue, ndue, breaches, level, today, bool(home)))
-            for oid, ref, sur, fore, dob, risk, om, team, vdue, ndue, breaches, level, home in s.execute(stmt)
+                        _flags(risk, vdue, ndue, breaches, level, today, bool(home),
+                               covering_for=om if om_id in covered else None))
+            for oid, ref, sur, fore, dob, risk, om_id, om, team, vdue, ndue, breaches, level, home in s.execute(stmt)
         ]
 
 
@@ -326,6 +343,12 @@ def entry_sections(s: Session, oid: int, fetch=None) -> dict[str, tuple[EntryRow
     return {k: tuple(v) for k, v in sections.items()}
 
 
+def _force_transfer(s: Session, oid: int) -> ForceTransferNote | None:
+    t = s.scalar(select(m.ForceTransfer).where(m.ForceTransfer.offender_id == oid)
+                 .order_by(m.ForceTransfer.id.desc()).limit(1))
+    return ForceTransferNote(t.direction, t.other_force, t.transferred_at) if t is not None else None
+
+
 def _record(s: Session, o: m.Offender) -> OffenderRecord:
     revisions = tuple(
         RevisionRow(r.entity, r.entity_id, r.version, r.changed_at, _user_name(s, r.changed_by_id) or "?",
@@ -343,7 +366,7 @@ def _record(s: Session, o: m.Offender) -> OffenderRecord:
         risk_level=o.risk_level, status=o.status, next_visit_due=o.next_visit_due,
         next_notification_due=o.next_notification_due, version_id=o.version_id,
         updated_at=o.updated_at or o.created_at, updated_by=_user_name(s, o.updated_by_id or o.created_by_id),
-        sections=entry_sections(s, o.id), revisions=revisions,
+        sections=entry_sections(s, o.id), revisions=revisions, force_transfer=_force_transfer(s, o.id),
     )
 
 
@@ -369,7 +392,7 @@ def reload_record(services: Services, actor: Actor, offender_id: int) -> Offende
         return _record(s, find_offender(s, offender_id))
 
 
-def _next_reference(s: Session) -> str:
+def next_reference(s: Session) -> str:
     last = s.scalar(select(func.max(m.Offender.id))) or 0
     return f"RSO-{last + 1:06d}"
 
@@ -382,7 +405,7 @@ def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> O
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.WRITE_CASES)
         check_placing(uow, draft)
-        o = uow.stamp_created(m.Offender(reference=_next_reference(uow.session), status="active",
+        o = uow.stamp_created(m.Offender(reference=next_reference(uow.session), status="active",
                                          open_breaches=0, **_draft_columns(draft)))
         uow.session.add(o)
         uow.session.flush()

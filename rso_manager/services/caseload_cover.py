@@ -3,11 +3,13 @@
 The absence is an Absence row and the cover a CoverArrangement for the same days (the absent
 officer in supervisor_id, whoever covers in cover_supervisor_id), saved together or not at all.
 While it runs the absent officer's cases' reminders go to the covering officer too
-(reminders.scan asks covered_officer_ids), and the covering officer may write to those cases.
+(reminders.scan asks access.covered_officer_ids), the covering officer's own caseload lists them,
+and the covering officer may write to those cases.
 
-The covering officer is from the absent officer's own team, so their link to the cases is the
-team's (Permission.WRITE_CASES under Link.TEAM): access.covered_team_ids, which widens a cover to
-a whole team, is about supervisors' queues and must not be widened to a caseload.
+The covering officer may be in any team: their link to the absent officer's cases is Link.COVER
+(access.link), case by case through the absent officer, never the whole team's, which
+access.covered_team_ids keeps for a supervisor's queue. The cover's last day, or its voiding,
+ends that link; the absent officer's own link to their cases never changes.
 
 The team's supervisor names cover for their team, the OMU lead for anyone: the same people who
 may move a case (Permission.REASSIGN_CASE).
@@ -39,12 +41,13 @@ class Officer:
     id: int
     name: str
     team_id: int | None
+    team: str | None = None
 
 
 @dataclass(frozen=True)
 class CaseloadCoverChoices:
     absentees: tuple[Officer, ...]  # offender managers whose cover ACTOR may name
-    covers: tuple[Officer, ...]  # who may cover: active, trained case holders (same team as the absentee)
+    covers: tuple[Officer, ...]  # who may cover: active, trained case holders in any team
 
 
 @dataclass(frozen=True)
@@ -60,36 +63,32 @@ class CaseloadCover:
     reason: str | None
 
 
-def covered_officer_ids(session: Session, user_id: int, today: date) -> set[int]:
-    """The officers whose caseload USER covers today, by a recorded cover arrangement."""
-    return set(session.scalars(select(m.CoverArrangement.supervisor_id).where(
-        m.CoverArrangement.cover_supervisor_id == user_id, m.CoverArrangement.voided_at.is_(None),
-        m.CoverArrangement.starts_on <= today,
-        or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= today))))
-
-
 def _may_name(actor: Actor) -> None:
     if actor.role not in (Role.SUPERVISOR, Role.OMU_LEAD):
         raise PermissionDenied("Only the team's supervisor or the OMU lead names caseload cover.")
 
 
-def _officers(s: Session, actor: Actor, roles: tuple[Role, ...], trained_only: bool) -> tuple[Officer, ...]:
-    stmt = (select(m.User.id, m.User.display_name, m.User.team_id)
-            .where(m.User.active, m.User.role.in_([r.value for r in roles]), m.User.team_id.is_not(None))
+def _officers(s: Session, actor: Actor, roles: tuple[Role, ...], trained_only: bool,
+              own_team_only: bool) -> tuple[Officer, ...]:
+    stmt = (select(m.User.id, m.User.display_name, m.User.team_id, m.Team.name)
+            .join(m.Team, m.Team.id == m.User.team_id)
+            .where(m.User.active, m.User.role.in_([r.value for r in roles]))
             .order_by(m.User.display_name))
     if trained_only:
         stmt = stmt.where(m.User.trained)
-    if actor.role is not Role.OMU_LEAD:
+    if own_team_only and actor.role is not Role.OMU_LEAD:
         stmt = stmt.where(m.User.team_id == actor.team_id)
-    return tuple(Officer(uid, name, team) for uid, name, team in s.execute(stmt))
+    return tuple(Officer(uid, name, team_id, team) for uid, name, team_id, team in s.execute(stmt))
 
 
 def caseload_cover_choices(services: Services, actor: Actor) -> CaseloadCoverChoices:
+    """The absentees are the actor's team's (anyone's, for the OMU lead); the cover may be in
+    any team."""
     _may_name(actor)
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.REASSIGN_CASE)
-        return CaseloadCoverChoices(_officers(uow.session, actor, ABSENT_ROLES, False),
-                                    _officers(uow.session, actor, COVER_ROLES, True))
+        return CaseloadCoverChoices(_officers(uow.session, actor, ABSENT_ROLES, False, own_team_only=True),
+                                    _officers(uow.session, actor, COVER_ROLES, True, own_team_only=False))
 
 
 def _check_people(uow: UnitOfWork, user_id: int, cover_user_id: int) -> tuple[m.User, m.User]:
@@ -109,10 +108,6 @@ def _check_people(uow: UnitOfWork, user_id: int, cover_user_id: int) -> tuple[m.
         raise ValidationFailed(FieldProblem(
             "cover_user_id", f"{cover.display_name} cannot cover a caseload: choose an active, "
                              "ViSOR/MOSOVO-trained offender manager or supervisor."))
-    if cover.team_id is None or cover.team_id != absent.team_id:
-        raise ValidationFailed(FieldProblem(
-            "cover_user_id", f"Choose an officer in {absent.display_name}'s team: a caseload is covered "
-                             "from within the team, which can already read and write its cases."))
     return absent, cover
 
 

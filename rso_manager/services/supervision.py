@@ -324,6 +324,7 @@ class AbsenceRow:
     reason: str
     cover_id: int | None  # the cover named for (part of) these days, latest first
     cover: str | None
+    role: Role  # a supervisor's absence moves a sign-off queue; an offender manager's, a caseload
 
 
 def cover_options(services: Services, actor: Actor) -> CoverOptions:
@@ -350,6 +351,7 @@ def absences_from(services: Services, actor: Actor, as_of: date | None = None) -
     with unit_of_work(services, actor) as uow:
         s = uow.session
         names = dict(s.execute(select(m.User.id, m.User.display_name)).all())
+        roles = dict(s.execute(select(m.User.id, m.User.role)).all())
         stmt = (select(m.Absence).where(m.Absence.voided_at.is_(None), m.Absence.ends_on >= as_of)
                 .order_by(m.Absence.starts_on, m.Absence.id))
         if actor.role is not Role.OMU_LEAD:
@@ -362,7 +364,7 @@ def absences_from(services: Services, actor: Actor, as_of: date | None = None) -
                 or_(m.CoverArrangement.ends_on.is_(None), m.CoverArrangement.ends_on >= a.starts_on))
                 .order_by(m.CoverArrangement.id.desc()).limit(1))
             rows.append(AbsenceRow(a.id, a.user_id, names.get(a.user_id, "?"), a.starts_on, a.ends_on, a.reason,
-                                   cover_id, names.get(cover_id) if cover_id else None))
+                                   cover_id, names.get(cover_id) if cover_id else None, Role(roles[a.user_id])))
         return rows
 
 

@@ -12,13 +12,13 @@ from datetime import date
 
 import pytest
 
-from rso_manager.domain.roles import Permission
+from rso_manager.domain.roles import Link, Permission, Role, allows
 from rso_manager.persistence import models as m
 from rso_manager.persistence.engine import make_session_factory
 from rso_manager.services import audit_trail, breaches, case_events, caseload, supervision
 from rso_manager.services.caseload import AccessReason, OffenderDraft
 from rso_manager.services.errors import PermissionDenied
-from rso_manager.services.unit_of_work import unit_of_work
+from rso_manager.services.unit_of_work import Actor, unit_of_work
 from tests.conftest import PASSWORD  # noqa: F401  (the World's accounts share it)
 
 LINKS = ("own", "team", "cover", "none")
@@ -48,6 +48,14 @@ EXPECTED = {
         "reassign": {"own": OK, "team": OK, "cover": OK, "none": OK},
     },
     "administrator": {
+        "read":     {"own": NO, "team": NO, "cover": NO, "none": NO},
+        "write":    {"own": NO, "team": NO, "cover": NO, "none": NO},
+        "sign_off": {"own": NO, "team": NO, "cover": NO, "none": NO},
+        "decide_breach": {"own": NO, "team": NO, "cover": NO, "none": NO},
+        "reassign": {"own": NO, "team": NO, "cover": NO, "none": NO},
+    },
+    # Response and neighbourhood officers: approved briefings only, nothing of any record.
+    "briefing": {
         "read":     {"own": NO, "team": NO, "cover": NO, "none": NO},
         "write":    {"own": NO, "team": NO, "cover": NO, "none": NO},
         "sign_off": {"own": NO, "team": NO, "cover": NO, "none": NO},
@@ -97,8 +105,20 @@ def cast(services, world):
             s.add(m.CoverArrangement(supervisor_id=sup_south.id, cover_supervisor_id=actor.user_id,
                                      named_by_id=world.lead.user_id, starts_on=date(2026, 1, 1),
                                      created_at=now))
-        ids = {"east": east.id, "om3": om3.id}
+        patrol = m.User(username="patrol", display_name="Pat Patrol", role="briefing",
+                        team_id=world.team_id, trained=True, active=True, password_hash="x",
+                        failed_logins=0, created_at=now)
+        s.add(patrol)
+        s.flush()
+        s.add(m.CoverArrangement(supervisor_id=sup_south.id, cover_supervisor_id=patrol.id,
+                                 named_by_id=world.lead.user_id, starts_on=date(2026, 1, 1),
+                                 created_at=now))
+        ids = {"east": east.id, "om3": om3.id, "patrol": patrol.id}
     return ids
+
+
+def _briefing_officer(cast, world) -> Actor:
+    return Actor(cast["patrol"], "patrol", "Pat Patrol", Role.BRIEFING, world.team_id, True)
 
 
 def _case(services, world, cast, actor, link: str) -> int:
@@ -180,7 +200,8 @@ def _attempt(services, world, cast, actor, action: str, oid: int) -> str:
 @pytest.mark.parametrize("role", list(EXPECTED))
 def test_every_cell_of_the_matrix(services, world, cast, role):
     actor = {"offender_manager": world.om, "supervisor": world.supervisor,
-             "omu_lead": world.lead, "administrator": world.admin}[role]
+             "omu_lead": world.lead, "administrator": world.admin,
+             "briefing": _briefing_officer(cast, world)}[role]
     got = {action: {link: _attempt(services, world, cast, actor, action,
                                    _case(services, world, cast, actor, link))
                     for link in LINKS}
@@ -212,13 +233,14 @@ def test_outside_link_opening_is_reviewed_by_the_case_supervisor(services, world
 
 
 # role -> may read the audit trail (a permission about no one case: asked with no link)
-AUDIT_TRAIL = {"offender_manager": NO, "supervisor": NO, "omu_lead": OK, "administrator": OK}
+AUDIT_TRAIL = {"offender_manager": NO, "supervisor": NO, "omu_lead": OK, "administrator": OK, "briefing": NO}
 
 
 @pytest.mark.parametrize("role", list(AUDIT_TRAIL))
-def test_who_may_read_the_audit_trail(services, world, role):
+def test_who_may_read_the_audit_trail(services, world, cast, role):
     actor = {"offender_manager": world.om, "supervisor": world.supervisor,
-             "omu_lead": world.lead, "administrator": world.admin}[role]
+             "omu_lead": world.lead, "administrator": world.admin,
+             "briefing": _briefing_officer(cast, world)}[role]
     try:
         audit_trail.audit_trail(services, actor, audit_trail.TrailFilter())
         got = OK
@@ -226,3 +248,51 @@ def test_who_may_read_the_audit_trail(services, world, role):
         got = NO
     assert got == AUDIT_TRAIL[role]
     assert actor.can(Permission.READ_AUDIT_TRAIL) is (AUDIT_TRAIL[role] == OK)
+
+
+# role -> the permissions about no one case, asked with no link (and, granted, under every link)
+NOT_ABOUT_ONE_CASE = {
+    "offender_manager": {"search": OK, "read_briefings": OK, "print_reports": NO, "read_audit_trail": NO},
+    "supervisor":       {"search": OK, "read_briefings": OK, "print_reports": OK, "read_audit_trail": NO},
+    "omu_lead":         {"search": OK, "read_briefings": OK, "print_reports": OK, "read_audit_trail": OK},
+    "administrator":    {"search": NO, "read_briefings": NO, "print_reports": NO, "read_audit_trail": OK},
+    "briefing":         {"search": NO, "read_briefings": OK, "print_reports": NO, "read_audit_trail": NO},
+}
+
+# role -> every permission it holds at all (under some link): the whole column set, so a new
+# permission or role cannot be added to roles.py without a row or a column here.
+HOLDS = {
+    "offender_manager": {"read_cases", "read_outside", "write_cases", "search", "read_briefings"},
+    "supervisor": {"read_cases", "read_outside", "write_cases", "sign_off", "reassign_case",
+                   "print_reports", "search", "read_briefings"},
+    "omu_lead": {"read_cases", "write_cases", "sign_off", "reassign_case", "name_cover",
+                 "print_reports", "verify_audit", "read_audit_trail", "search", "read_briefings"},
+    "administrator": {"manage_users", "verify_audit", "read_audit_trail"},
+    "briefing": {"read_briefings"},
+}
+
+
+@pytest.mark.parametrize("role", list(NOT_ABOUT_ONE_CASE))
+def test_search_and_briefings_for_every_role(role):
+    for name, expected in NOT_ABOUT_ONE_CASE[role].items():
+        permission = Permission(name)
+        for trained in (True, False):  # neither search nor briefings needs the ViSOR training
+            actor = Actor(1, "x", "X", Role(role), 1, trained)
+            assert (OK if actor.can(permission) else NO) == expected, (role, name, trained)
+            for link in Link:
+                assert allows(Role(role), trained, permission, link) is (expected == OK), (role, name, link)
+
+
+def test_every_role_and_permission_is_spelled_out():
+    assert set(HOLDS) == {r.value for r in Role} == set(EXPECTED) == set(NOT_ABOUT_ONE_CASE)
+    for role, held in HOLDS.items():
+        assert {p.value for p in Permission if allows(Role(role), True, p)} == held, role
+
+
+def test_a_briefing_officer_opens_no_record_even_by_reference(services, world, cast):
+    patrol = _briefing_officer(cast, world)
+    oid = _case(services, world, cast, world.om, "own")
+    with pytest.raises(PermissionDenied):
+        caseload.find_by_reference(services, patrol, f"RSO-{oid:06d}")
+    with pytest.raises(PermissionDenied):
+        caseload.open_record(services, patrol, oid, AccessReason.OTHER, REASON)

@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import update
 
 from rso_manager import reminders
-from rso_manager.services import caseload, caseload_cover, supervision
-from rso_manager.services.errors import PermissionDenied, ValidationFailed
+from rso_manager.domain.roles import CaseloadScope, Link
+from rso_manager.persistence import models as m
+from rso_manager.services import access, caseload, caseload_cover, supervision
+from rso_manager.services.errors import NeedsReason, PermissionDenied, ValidationFailed
+from rso_manager.services.unit_of_work import unit_of_work
 from tests.opening import open_case
 from tests.services.test_transfers import _case, _officer
 
@@ -67,7 +71,6 @@ def test_who_may_cover_and_who_may_name_it(services, world, clock):
     with pytest.raises(PermissionDenied):
         _cover(services, world.om, world.om, om3, clock)
     for absent, cover, field, words in (
-            (world.om, world.om2, "cover_user_id", "team"),  # from another team
             (world.om, world.untrained, "cover_user_id", "trained"),
             (world.om, world.om, "cover_user_id", "someone other"),
             (world.supervisor2, world.supervisor, "user_id", "Absences and cover"),
@@ -85,3 +88,92 @@ def test_who_may_cover_and_who_may_name_it(services, world, clock):
     # The OMU lead names cover in any team.
     om4 = _officer(services, clock, world.team2_id, name="Sid South", username="om4")
     assert _cover(services, world.lead, world.om2, om4, clock).cover_user == "Sid South"
+
+
+# --- cover from another team ------------------------------------------------------------------
+
+
+def _link(services, actor, offender_id):
+    with unit_of_work(services, actor) as uow:
+        return uow.link(offender_id)
+
+
+def test_an_officer_in_another_team_covers_reads_writes_and_gets_the_reminders(services, world, clock):
+    case = _case(services, world.om, "Aldous")
+    assert _link(services, world.om2, case.offender_id) is Link.NONE
+    cover = _cover(services, world.supervisor, world.om, world.om2, clock)  # om2 is in South
+    assert cover.cover_user == "Oona Manager"
+
+    assert _link(services, world.om2, case.offender_id) is Link.COVER
+    rec = open_case(services, world.om2, case.offender_id)
+    assert rec.reference == case.reference
+    with services.session_factory() as s:
+        opening = s.query(m.Consultation).filter_by(user_id=world.om2.user_id).one()
+    assert (opening.link, opening.review_sign_off_id) == ("cover", None)  # inside the link: not reviewed
+    caseload.add_alias(services, world.om2, case.offender_id, "Al Dous")
+    assert any(e.summary == "Alias: Al Dous"
+               for e in caseload.reload_record(services, world.om2, case.offender_id).sections["identity"])
+
+    [visit] = [r for r in reminders.scan(services, world.om2, days_ahead=30).items if r.what == "Home visit"]
+    assert (visit.offender_id, visit.covering_for) == (case.offender_id, "Olly Manager")
+    [row] = [r for r in caseload.list_caseload(services, world.om2, CaseloadScope.MINE)
+             if r.offender_id == case.offender_id]
+    assert "Covering for Olly Manager" in row.flags and row.offender_manager == "Olly Manager"
+    # Not the team: another North case, not Olly's, stays outside the cover's link.
+    other = _case(services, world.supervisor, "Other")
+    assert _link(services, world.om2, other.offender_id) is Link.NONE
+    assert other.offender_id not in {r.offender_id for r in caseload.list_caseload(services, world.om2,
+                                                                                   CaseloadScope.MINE)}
+    with services.session_factory() as s:
+        listed = set(s.scalars(m.Offender.__table__.select().with_only_columns(m.Offender.id)
+                               .where(access.visible_cases(s, world.om2, clock.today()))))
+    assert case.offender_id in listed and other.offender_id not in listed
+
+    # The absent officer's own standing is unchanged, and nothing of theirs is marked covered.
+    assert _link(services, world.om, case.offender_id) is Link.OWN
+    [own] = [r for r in caseload.list_caseload(services, world.om, CaseloadScope.MINE)
+             if r.offender_id == case.offender_id]
+    assert not any(f.startswith("Covering") for f in own.flags)
+    assert all(not r.covering_for for r in reminders.scan(services, world.om, days_ahead=30).items)
+
+
+def _cover_is_gone(services, world, case):
+    assert _link(services, world.om2, case.offender_id) is Link.NONE
+    assert not any(r.offender_id == case.offender_id
+                   for r in reminders.scan(services, world.om2, days_ahead=30).items)
+    assert case.offender_id not in {r.offender_id for r in caseload.list_caseload(services, world.om2,
+                                                                                  CaseloadScope.MINE)}
+    with pytest.raises(PermissionDenied):
+        caseload.add_alias(services, world.om2, case.offender_id, "After the cover")
+    # The opening made while covering no longer covers a read: outside the link it takes a new one.
+    with pytest.raises(NeedsReason):
+        caseload.reload_record(services, world.om2, case.offender_id)
+    assert _link(services, world.om, case.offender_id) is Link.OWN
+    caseload.add_alias(services, world.om, case.offender_id, "Back at work")
+
+
+def test_cover_from_another_team_ends_on_its_last_day(services, world, clock):
+    case = _case(services, world.om, "Aldous")
+    _cover(services, world.supervisor, world.om, world.om2, clock, days=5)
+    open_case(services, world.om2, case.offender_id)
+    clock.current = clock.current + timedelta(days=5)
+    assert _link(services, world.om2, case.offender_id) is Link.COVER  # the last day is covered
+    clock.current = clock.current + timedelta(days=1)
+    _cover_is_gone(services, world, case)
+
+
+def test_cover_from_another_team_ends_when_voided(services, world, clock):
+    case = _case(services, world.om, "Aldous")
+    cover = _cover(services, world.supervisor, world.om, world.om2, clock)
+    open_case(services, world.om2, case.offender_id)
+    with services.session_factory.begin() as s:
+        s.execute(update(m.CoverArrangement).where(m.CoverArrangement.id == cover.cover_id)
+                  .values(voided_at=clock.now()))
+    _cover_is_gone(services, world, case)
+
+
+def test_the_cover_may_be_chosen_from_any_team(services, world, clock):
+    choices = caseload_cover.caseload_cover_choices(services, world.supervisor)
+    assert {o.name for o in choices.absentees} == {"Nat Newstarter", "Olly Manager"}  # the team's only
+    covers = {o.name: o.team for o in choices.covers}
+    assert covers["Oona Manager"] == "South" and covers["Sam Supervisor"] == "North"

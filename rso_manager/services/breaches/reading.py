@@ -55,7 +55,7 @@ def open_breaches(services: Services, actor: Actor, as_of: date | None = None,
     stmt = (select(m.Offender.id, m.Offender.reference, m.Offender.surname, m.Offender.forenames,
                    m.Breach.id, m.Breach.occurred_on, m.Breach.description, pending)
             .join(m.Breach, m.Breach.offender_id == m.Offender.id)
-            .where(m.Breach.status == "open", m.Breach.voided_at.is_(None), offender_in_scope(actor, scope))
+            .where(m.Breach.status == "open", m.Breach.voided_at.is_(None), offender_in_scope(actor, scope, as_of))
             .order_by(m.Breach.occurred_on, m.Breach.id))
     with access.listing(services, actor) as s:
         return [OpenBreachRow(oid, ref, f"{sur.upper()}, {fore}", bid, on, max(0, (as_of - on).days), desc, bool(wait))

@@ -4,7 +4,7 @@ caseload."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
@@ -18,6 +18,7 @@ from rso_manager.services.errors import NotFound
 from rso_manager.services.notifications.kinds import LABELS
 from rso_manager.services.notifications.pending import (
     PendingNotification,
+    details_of,
     live,
     pending_rows,
     pending_view,
@@ -46,6 +47,11 @@ class TakenRow:
     late: bool
     fingerprints_taken: bool | None
     photographs_taken: bool | None
+    event_on: date | None = None
+    in_person: bool = True
+    details: dict = field(default_factory=dict)  # what was notified (address, name, travel...)
+    recorded_by: str | None = None  # who entered it on the record, and when
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -87,7 +93,7 @@ def overdue_and_due(services: Services, actor: Actor, as_of: date | None = None,
             select(n.id, n.offender_id, o.reference, o.surname, o.forenames, n.kind, n.event_on, n.due_on)
             .join(o, o.id == n.offender_id)
             .where(live(n), n.notified_at.is_(None), n.due_on.is_not(None),
-                   n.due_on <= today + timedelta(days=ahead), o.status != "ended", offender_in_scope(actor, scope))
+                   n.due_on <= today + timedelta(days=ahead), o.status != "ended", offender_in_scope(actor, scope, today))
             .order_by(n.due_on, o.reference, n.id))
         return [DueNotification(nid, oid, ref, f"{sur.upper()}, {fore}", kind, LABELS.get(kind, kind), ev, due,
                                 nd.is_overdue(due, today, False), max((today - due).days, 0))
@@ -107,11 +113,14 @@ def notifications_for(services: Services, actor: Actor, offender_id: int, as_of:
             select(r).where(r.offender_id == offender_id, live(r)).order_by(r.starts_on, r.id)))
         pending = tuple(pending_view(x, today, ahead) for x in pending_rows(s, offender_id))
         stations: dict[int | None, str] = {st.id: st.name for st in s.scalars(select(m.PoliceStation))}
+        given = [(x, x.notified_at) for x in reversed(taken_rows(s, offender_id)) if x.notified_at is not None]
+        names: dict[int | None, str] = dict(s.execute(select(m.User.id, m.User.display_name).where(
+            m.User.id.in_({u for x, _at in given for u in (x.taken_by_id, x.created_by_id) if u}))).all())
         taken = tuple(
-            TakenRow(x.id, x.kind, LABELS.get(x.kind, x.kind), x.due_on, x.notified_at, stations.get(x.station_id),
-                     s.scalar(select(m.User.display_name).where(m.User.id == x.taken_by_id)), x.late,
-                     x.fingerprints_taken, x.photographs_taken)
-            for x in reversed(taken_rows(s, offender_id)) if x.notified_at is not None)
+            TakenRow(x.id, x.kind, LABELS.get(x.kind, x.kind), x.due_on, at, stations.get(x.station_id),
+                     names.get(x.taken_by_id), x.late, x.fingerprints_taken, x.photographs_taken,
+                     x.event_on, x.in_person, details_of(x), names.get(x.created_by_id), x.created_at)
+            for x, at in given)
         a = m.Address
         unnotified = s.scalars(select(a).where(a.offender_id == offender_id, live(a), a.notified.is_(False),
                                                a.kind == "other_premises").order_by(a.id))

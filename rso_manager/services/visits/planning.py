@@ -70,11 +70,11 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
         policy = settings.visit_policy(s)
         booked_rows = s.execute(
             select(m.Visit, m.Offender).join(m.Offender, m.Offender.id == m.Visit.offender_id)
-            .where(m.Visit.status == "booked", m.Visit.voided_at.is_(None), offender_in_scope(actor, scope))).all()
+            .where(m.Visit.status == "booked", m.Visit.voided_at.is_(None), offender_in_scope(actor, scope, as_of))).all()
         booked_offenders = {o.id for _, o in booked_rows}
         bookings = [Booking(str(vo.user_id), v.planned_on) for v, _ in booked_rows for vo in v.officers if v.planned_on]
         candidates = s.scalars(select(m.Offender).where(
-            m.Offender.status == "active", offender_in_scope(actor, scope),
+            m.Offender.status == "active", offender_in_scope(actor, scope, as_of),
             m.Offender.next_visit_due.is_not(None), m.Offender.next_visit_due <= horizon)).all()
         team_ids = {o.team_id for o in candidates} | {o.team_id for _, o in booked_rows}
         users = [u for t in team_ids for u in team_officers(s, t)] if team_ids else []

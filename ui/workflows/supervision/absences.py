@@ -1,5 +1,9 @@
 """File > Absences and cover: record a supervisor's absence and, for the OMU lead, name who takes
-the absent supervisor's sign-off queue. Only active, trained supervisors are offered as cover."""
+the absent supervisor's sign-off queue. Only active, trained supervisors are offered as cover.
+
+The list shows every absence the user may see, offender managers' too (recorded under File >
+Caseload cover): a supervisor's cover takes their sign-offs and their own cases' reminders, an
+offender manager's only their cases and reminders, so each has its own column."""
 
 from __future__ import annotations
 
@@ -38,10 +42,12 @@ from ui.worker import Worker
 from ui.workflows.supervision.absence_fields import AbsenceRegisterDialog, add_absence_rows
 
 NO_COVER = "The OMU lead (no cover named)"
+NO_CASELOAD_COVER = "Stay with them (no cover named)"
+NO_QUEUE = "An offender manager has no sign-off queue: their cover takes their cases and reminders."
 
 
 class AbsencesModel(RowsModel[AbsenceRow]):
-    COL_WHO, COL_FROM, COL_TO, COL_REASON, COL_COVER = range(5)
+    COL_WHO, COL_FROM, COL_TO, COL_REASON, COL_COVER, COL_CASES = range(6)
 
     def __init__(self, parent=None) -> None:
         super().__init__([
@@ -49,12 +55,18 @@ class AbsencesModel(RowsModel[AbsenceRow]):
             Column("From", lambda a: fmt_date(a.starts_on), lambda a: a.starts_on.toordinal()),
             Column("To", lambda a: fmt_date(a.ends_on), lambda a: a.ends_on.toordinal()),
             Column("Reason", lambda a: a.reason, tooltip=lambda a: a.reason),
-            Column("Sign-offs go to", lambda a: a.cover or NO_COVER),
+            Column("Sign-offs go to", lambda a: (a.cover or NO_COVER) if self.is_supervisor(a) else "",
+                   tooltip=lambda a: None if self.is_supervisor(a) else NO_QUEUE),
+            Column("Cases and reminders go to", lambda a: a.cover or NO_CASELOAD_COVER),
         ], parent)
         self._grey = QBrush(QColor("#52606d"))
 
+    def is_supervisor(self, row: AbsenceRow) -> bool:
+        return row.role is not Role.OFFENDER_MANAGER  # a supervisor's or the lead's sign-off queue
+
     def extra(self, row: AbsenceRow, column: int, role: int) -> Any:
-        if column == self.COL_COVER and row.cover is None and role == Qt.ItemDataRole.ForegroundRole:
+        if (column in (self.COL_COVER, self.COL_CASES) and row.cover is None
+                and role == Qt.ItemDataRole.ForegroundRole):
             return self._grey
         return None
 
@@ -117,7 +129,7 @@ class AbsenceCoverDialog(AbsenceRegisterDialog):
             save_text="Record absence", parent=parent)
         self.options: CoverOptions | None = None
         self.name_dialog: NameCoverDialog | None = None
-        self.heading.setMinimumWidth(700)  # the layout sets the least width: the list needs room for its reasons
+        self.heading.setMinimumWidth(840)  # the layout sets the least width: the list needs room for its reasons
 
         # The list and, for the lead, naming cover for one of them: between the hint and the form.
         at = self.layout_.indexOf(self.errors.general)
@@ -165,6 +177,7 @@ class AbsenceCoverDialog(AbsenceRegisterDialog):
 
     def _options_loaded(self, options: CoverOptions) -> None:
         self.options = options
+        self._absence_selected()
         self.who.blockSignals(True)
         self.who.clear()
         for person in options.absentees:
@@ -195,6 +208,15 @@ class AbsenceCoverDialog(AbsenceRegisterDialog):
     def _absence_selected(self, *_args) -> None:
         absence = self.selected_absence()
         self.name_cover_button.setEnabled(absence is not None)
+        if absence is not None and not self.model.is_supervisor(absence):
+            # An offender manager's cover is named with their absence under File > Caseload cover.
+            self.name_cover_button.setEnabled(False)
+            self.cover_caption.setText(
+                f"Cover for {absence.user}, {fmt_date(absence.starts_on)} to {fmt_date(absence.ends_on)}: "
+                + (f"cases and reminders go to {absence.cover}" if absence.cover
+                   else "cases and reminders stay with them")
+                + " (File > Caseload cover).")
+            return
         self.cover_caption.setText(
             f"Cover for {absence.user}, {fmt_date(absence.starts_on)} to {fmt_date(absence.ends_on)}: "
             f"{absence.cover or NO_COVER}." if absence else "Select an absence above to name or change its cover.")
@@ -220,7 +242,7 @@ class AbsenceCoverDialog(AbsenceRegisterDialog):
 
     def name_cover_for_selected(self) -> NameCoverDialog | None:
         absence = self.selected_absence()
-        if absence is None or self.options is None:
+        if absence is None or self.options is None or not self.model.is_supervisor(absence):
             return None
         dialog = NameCoverDialog(self._services, self._actor, self._worker, self._prompter, absence, self.options,
                                  parent=self)

@@ -1,6 +1,6 @@
-"""File > Caseload cover: an offender manager's absence and the officer in their team who covers
-their cases meanwhile (their reminders go to that officer). The team's supervisor names it for
-their team, the OMU lead for any team."""
+"""File > Caseload cover: an offender manager's absence and the officer, in their team or another,
+who covers their cases meanwhile (their reminders go to that officer, who can record on them).
+The team's supervisor names it for their team, the OMU lead for any team."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ class CaseloadCoverDialog(AbsenceRegisterDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(
             services, actor, worker, prompter, title="Caseload cover", heading="Caseload cover",
-            hint="While an offender manager is away, an officer in their team covers their cases: the "
-                 "reminders for those cases go to them, and they can record on them.",
+            hint="While an offender manager is away, the officer you name covers their cases, from their "
+                 "team or another: the reminders for those cases go to them, and they can open and record on "
+                 "those cases (not the rest of the team's).",
             save_text="Record cover", parent=parent)
         self.choices: CaseloadCoverChoices | None = None
         at = self.layout_.indexOf(self.errors.general)
@@ -74,16 +75,18 @@ class CaseloadCoverDialog(AbsenceRegisterDialog):
         self.save_button.setDefault(True)
 
     def _fill_covers(self, *_args) -> None:
-        """Officers of the absent officer's team, never the absent officer."""
+        """Anyone who may cover, never the absent officer: their own team's first, then the
+        other teams' with the team named."""
         current = combo_data(self.cover)
         self.cover.clear()
         self.cover.addItem("Choose who covers", None)
         choices = self.choices
         absent_id = combo_data(self.who)
         team = next((p.team_id for p in choices.absentees if p.id == absent_id), None) if choices else None
-        for person in choices.covers if choices else ():
-            if person.id != absent_id and (team is None or person.team_id == team):
-                self.cover.addItem(person.name, person.id)
+        people = [p for p in (choices.covers if choices else ()) if p.id != absent_id]
+        for person in sorted(people, key=lambda p: p.team_id != team):  # stable: names stay in order
+            self.cover.addItem(person.name if person.team_id == team else f"{person.name} ({person.team})",
+                               person.id)
         select_data(self.cover, current)
 
     def reload(self) -> None:
