@@ -70,6 +70,7 @@ class AddressDialog(_EntryDialog):
             self.kind.addItem(text, value)
         self.row("&Kind", "kind", self.kind)
         self.address_rows()
+        self.elsewhere_note("postcode", self.postcode, record.offender_id)
         self.from_date = DateField(calendar_start=services.clock.today)
         self.row("Living there &from", "from_date", self.from_date)
         self.finish()

@@ -311,7 +311,8 @@ class MainWindow(QMainWindow):
 
     def show_record(self, record: OffenderRecord) -> RecordWindow:
         window = RecordWindow(self.services, self.actor, self.worker, self.prompter, record,
-                              lookups=lambda: self.lookups, demo=self.demo, parent=self)
+                              lookups=lambda: self.lookups, demo=self.demo,
+                              open_offender=self.open_offender, parent=self)
         window.changed.connect(lambda _r: self.refresh())
         window.closed.connect(lambda oid: self.record_windows.pop(oid, None))
         self.record_windows[record.offender_id] = window

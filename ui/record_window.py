@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.dates import london_day
 from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import EntryRow, OffenderRecord, reload_record, void_entry
 from rso_manager.services.errors import ValidationFailed
@@ -87,6 +88,18 @@ SECTIONS = (
     SectionSpec("actions", "Actions",
                 "Risk management plan actions with an owner, a due date and a recorded result."),
 )
+
+
+def status_text(record: OffenderRecord) -> str:
+    """The case's status, and where a transfer between forces took it or brought it from."""
+    status = record.status.capitalize()
+    moved = record.force_transfer
+    if moved is None:
+        return status
+    on = fmt_date(london_day(moved.transferred_at))
+    if moved.direction == "out":
+        return f"{status}: sent to {moved.other_force} on {on}"
+    return f"{status} (transferred in from {moved.other_force} on {on})"
 
 
 def _value_label(text: str = "") -> QLabel:
@@ -163,7 +176,8 @@ class RecordWindow(QMainWindow):
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, prompter: Prompter,
                  record: OffenderRecord, *, lookups: Callable[[], Lookups | None] = lambda: None,
-                 demo: bool = False, parent: QWidget | None = None) -> None:
+                 demo: bool = False, open_offender: Callable[..., Any] | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self._services, self._actor, self._worker, self._prompter = services, actor, worker, prompter
@@ -192,7 +206,8 @@ class RecordWindow(QMainWindow):
         self.context = RecordContext(services, actor, worker, prompter, lookups, self._reload_after_change,
                                      self, show_part=self.show_part,
                                      show_status=lambda text: self.statusBar().showMessage(text, 10_000),
-                                     show_entry=self.show_entry)
+                                     show_entry=self.show_entry, current_record=lambda: self.record,
+                                     open_offender=open_offender)
         for spec in SECTIONS:
             factory = extensions.RECORD_PAGES.get(spec.key)
             tab = factory(self.context, spec) if factory else SectionTab(spec, self.can_write)
@@ -373,7 +388,7 @@ class RecordWindow(QMainWindow):
             "mappa": mappa_text(d.mappa_category, d.mappa_level),
             "visit": fmt_date(record.next_visit_due, "Not planned"),
             "notification": fmt_date(record.next_notification_due, "Not set"),
-            "status": record.status.capitalize(),
+            "status": status_text(record),
         }
         for key, text in values.items():
             self.header_values[key].setText(text)

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, fields, replace
-from datetime import date, timedelta
+from dataclasses import dataclass, field, fields, replace
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from rso_manager.domain import civil_orders as co
 from rso_manager.domain.dates import london_day, within_days_beginning_with
 from rso_manager.domain.device_identifiers import device_check_flags, imei_problem, normalise_imei
+from rso_manager.domain.device_labels import device_label
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
 from rso_manager.services import access, case_events, settings
@@ -83,11 +84,12 @@ class DeviceView:
     last_check_on: date | None    # last attempt of any result
     last_result: str | None
     flag: str | None              # "never checked" | "not checked at the last N home visits"
+    recorded_by: str | None = None  # who entered the device on the record, and when
+    recorded_at: datetime | None = None
 
     @property
     def label(self) -> str:
-        ident = f" IMEI {self.imei}" if self.imei else (f" serial {self.serial}" if self.serial else "")
-        return f"{self.kind.title()} {self.make_model or ''}".strip() + ident
+        return device_label(self.kind, self.make_model, self.imei, self.serial)
 
 
 @dataclass(frozen=True)
@@ -122,6 +124,8 @@ class RequirementView:
     ends_on: date | None
     indefinite: bool
     in_force: bool
+    recorded_by: str | None = None  # who entered it on the record, and when
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -136,6 +140,8 @@ class OrderView:
     device_notify_days: int | None
     in_force: bool
     requirements: tuple[RequirementView, ...]
+    recorded_by: str | None = None  # who entered it on the record, and when
+    recorded_at: datetime | None = None
 
 
 # --- civil orders ----------------------------------------------------------------------------
@@ -228,17 +234,21 @@ def add_order_requirement(services: Services, actor: Actor, order_id: int, data:
         return _requirement_view(req, services.clock.today())
 
 
-def _requirement_view(r: m.OrderRequirement, on: date) -> RequirementView:
+def _requirement_view(r: m.OrderRequirement, on: date, names: dict[int, str] | None = None) -> RequirementView:
     return RequirementView(r.id, r.version_id, r.order_id, r.kind, r.category, r.text, r.starts_on, r.ends_on,
-                           r.indefinite, co.in_force(_req_term(r), on))
+                           r.indefinite, co.in_force(_req_term(r), on),
+                           (names or {}).get(r.created_by_id or 0), r.created_at)
 
 
 def _order_view(s: Session, o: m.CivilOrder, on: date) -> OrderView:
     reqs = s.scalars(select(m.OrderRequirement).where(m.OrderRequirement.order_id == o.id,
                                                       m.OrderRequirement.voided_at.is_(None))
-                     .order_by(m.OrderRequirement.id))
+                     .order_by(m.OrderRequirement.id)).all()
+    names: dict[int, str] = {uid: name for uid, name in s.execute(select(m.User.id, m.User.display_name).where(
+        m.User.id.in_({u for u in (o.created_by_id, *(r.created_by_id for r in reqs)) if u}))).all()}
     return OrderView(o.id, o.version_id, o.kind, o.court, o.made_on, o.ends_on, o.indefinite, o.device_notify_days,
-                     co.in_force(_order_term(o), on), tuple(_requirement_view(r, on) for r in reqs))
+                     co.in_force(_order_term(o), on), tuple(_requirement_view(r, on, names) for r in reqs),
+                     names.get(o.created_by_id or 0), o.created_at)
 
 
 def orders_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[OrderView]:
@@ -499,12 +509,13 @@ def _device_views(s: Session, offender_id: int, as_of: date, only: int | None = 
         if result == "checked":
             last_checked[device_id] = on
     names: dict[int | None, str] = dict(s.execute(select(m.User.id, m.User.display_name).where(
-        m.User.id.in_({d.declared_to_id for d in devices if d.declared_to_id}))).all())
+        m.User.id.in_({u for d in devices for u in (d.declared_to_id, d.created_by_id) if u}))).all())
     return [
         DeviceView(d.id, d.version_id, d.offender_id, d.kind, d.make_model, d.imei, d.serial, d.phone_number,
                    d.accounts, d.declared, d.declared_on, names.get(d.declared_to_id), d.monitoring_software,
                    d.status, d.found_at_visit_id, last_checked.get(d.id),
-                   last_any.get(d.id, (None, None))[0], last_any.get(d.id, (None, None))[1], flags.get(d.id))
+                   last_any.get(d.id, (None, None))[0], last_any.get(d.id, (None, None))[1], flags.get(d.id),
+                   names.get(d.created_by_id), d.created_at)
         for d in devices if only is None or d.id == only
     ]
 
@@ -534,6 +545,17 @@ class DeviceCheckView:
 
 
 @dataclass(frozen=True)
+class DeviceBreach:
+    """A breach raised from a device (found undeclared, or used against an order's terms)."""
+
+    breach_id: int
+    occurred_on: date
+    description: str
+    status: str  # open | closed
+    crime_reference: str | None
+
+
+@dataclass(frozen=True)
 class DeviceRegister:
     """One offender's devices with every check of each, for the devices page."""
 
@@ -541,6 +563,7 @@ class DeviceRegister:
     checks: dict[int, tuple[DeviceCheckView, ...]]  # device_id -> checks, newest first
     found_on: dict[int, date]  # devices found undeclared -> the day they were found
     check_window: int  # the N of "not checked at the last N home visits"
+    breaches: dict[int, tuple[DeviceBreach, ...]] = field(default_factory=dict)  # device_id -> its breaches
 
 
 def _visit_text(v: m.Visit | None) -> str | None:
@@ -573,8 +596,16 @@ def device_register(services: Services, actor: Actor, offender_id: int, as_of: d
         for d in views:
             if not d.declared and checks.get(d.device_id):
                 found_on[d.device_id] = checks[d.device_id][-1].checked_on  # the first check: when found
+        breaches: dict[int, list[DeviceBreach]] = {}
+        for b in s.scalars(select(m.Breach).where(m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None),
+                                                  m.Breach.device_id.is_not(None))
+                           .order_by(m.Breach.occurred_on.desc(), m.Breach.id.desc())):
+            assert b.device_id is not None
+            breaches.setdefault(b.device_id, []).append(
+                DeviceBreach(b.id, b.occurred_on, b.description, b.status, b.crime_reference))
         return DeviceRegister(tuple(views), {k: tuple(v) for k, v in checks.items()}, found_on,
-                              int(settings.get(s, "device_check_visits")))
+                              int(settings.get(s, "device_check_visits")),
+                              {k: tuple(v) for k, v in breaches.items()})
 
 
 def record_found_device(services: Services, actor: Actor, offender_id: int, data: DeviceInput,

@@ -21,6 +21,7 @@ from rso_manager.services.person import (
     VehicleInput,
 )
 from tests.ui.conftest import make_offender
+from ui.kit.known_elsewhere import KnownElsewhereNote
 from ui.workflows.person import PersonPage, PhotographDialog, VehicleDialog
 
 REASON = "Copied from the wrong line of the notification form"
@@ -237,3 +238,22 @@ def test_screenshot_person_part(qtbot, qapp, sqlite_services, world, record_wind
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)
+
+
+def test_a_vehicle_already_on_another_case_is_said_before_saving(qtbot, sqlite_services, world, record_window):
+    """"Also known elsewhere" (issue 15): the form names the other case, and no more of it."""
+    theirs = make_offender(sqlite_services, world.om2, "Southcase", "Sam", team_id=world.team2_id,
+                           offender_manager_id=world.om2.user_id)
+    person.add_vehicle(sqlite_services, world.om2, theirs.offender_id,
+                       person.VehicleInput(registration="AB12 CDE", make="Ford", colour="Blue"))
+    record = make_offender(sqlite_services, world.om, "Oakenshaw", "Rory")
+    window = record_window(record)
+    page = _person_part(qtbot, window)
+    page.vehicles.add.click()
+    dialog = page.dialog
+    assert isinstance(dialog, VehicleDialog)
+    note = dialog.findChild(KnownElsewhereNote)
+    assert note is not None and note.isHidden()
+    qtbot.keyClicks(dialog.registration, "ab12cde")  # typed without the space
+    qtbot.waitUntil(lambda: note.isVisible(), timeout=5000)
+    assert theirs.reference in note.text() and "Ford" not in note.text() and "Southcase" not in note.text()

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
@@ -35,6 +36,7 @@ from ui.kit.forms import (
     report_failure,
     typed_problems,
 )
+from ui.kit.known_elsewhere import KnownElsewhereNote
 from ui.prompter import Prompter
 from ui.worker import Worker
 
@@ -107,6 +109,16 @@ class ServiceDialog(QDialog):
         if isinstance(widget, DateField | DateTimeField):
             self.typed_fields[name] = widget
         return widget
+
+    def elsewhere_note(self, kind: str, field: QLineEdit, offender_id: int | None) -> KnownElsewhereNote | None:
+        """Under FIELD, the other cases that already hold its value ("also known elsewhere"),
+        said before saving and no more than the user's access allows; none for a user who
+        cannot search."""
+        if not self._actor.can(Permission.SEARCH):
+            return None
+        note = KnownElsewhereNote(self._services, self._worker, self._actor, kind, field, offender_id)
+        self.form.addRow("", note)
+        return note
 
     def address_rows(self, postcode_label: str = "&Postcode") -> None:
         """The address fields (line1, town, postcode), named as the services name them."""

@@ -55,6 +55,16 @@ class RecordContext:
     # open_entry(entity_id)); what the page opened, or None. How one workflow leads to another
     # (a notification's breach to its decision) without importing it.
     show_entry: Callable[[str, int], Any]
+    # The record as last loaded (whole-record actions read its reference and names from it).
+    current_record: Callable[[], OffenderRecord] | None = None
+    # Open another case as the main window does (asks the reason); None where there is no main
+    # window (a record window opened on its own).
+    open_offender: Callable[..., Any] | None = None
+
+    def record(self) -> OffenderRecord:
+        if self.current_record is None:
+            raise RuntimeError("this context was made without its record")
+        return self.current_record()
 
     def report(self, exc: BaseException, title: str = "That could not be done") -> None:
         report_failure(self.prompter, exc, title=title, on_reload=self.reload)

@@ -21,6 +21,7 @@ from rso_manager.services.safeguarding import (
     record_action_result,
 )
 from ui.extensions import record_page
+from ui.kit.detail_pane import DetailPane, place_beside, show_selected
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import DateField, combo_data, select_data
@@ -29,7 +30,6 @@ from ui.kit.record_page import (
     DetailedSectionTab,
     RecordContext,
     SectionSpec,
-    detail_label,
 )
 from ui.kit.tables import Column
 
@@ -40,6 +40,22 @@ def _status(view: ActionView) -> str:
     if view.overdue:
         return f"Overdue by {view.days_overdue} day{'s' if view.days_overdue != 1 else ''}"
     return "Open"
+
+
+ACTION_CAPTIONS = ("Action", "Owner", "Due", "Status", "Result", "Completed", "Plan")
+NO_ACTION = "Select an action to read it in full: what is to be done, who owns it, when it is due and its result."
+
+
+def action_fields(a: ActionView) -> dict[str, str]:
+    return {
+        "Action": a.description,
+        "Owner": a.owner or "Not known",
+        "Due": fmt_date(a.due_on),
+        "Status": _status(a),
+        "Result": a.result or ("Not recorded yet" if a.completed_on is None else ""),
+        "Completed": fmt_date(a.completed_on, "Not yet"),
+        "Plan": "An action of the risk management plan" if a.plan_id else "",
+    }
 
 
 class ActionsModel(DetailedEntries):
@@ -132,8 +148,8 @@ class ActionsPage(DetailedSectionTab):
         self.result_button = self.add_button_for("Record the result...", self.open_result,
                                                  tip="What was done for the selected action (Ctrl+E)")
         self.result_button.setShortcut(QKeySequence("Ctrl+E"))
-        self.detail_text = detail_label()
-        self.layout().addWidget(self.detail_text)
+        self.detail_pane = DetailPane(ACTION_CAPTIONS, NO_ACTION)
+        place_beside(self, self.detail_pane, (3, 2), under=True)  # the list needs the width
         self.dialog: ServiceDialog | None = None
         self.view.doubleClicked.connect(lambda *_: self.open_result())
         self._selection_changed()
@@ -150,12 +166,8 @@ class ActionsPage(DetailedSectionTab):
             return
         action = self.selected_detail()
         self.result_button.setEnabled(action is not None and action.completed_on is None)
-        if action is not None:
-            text = f"{action.description}\nOwner: {action.owner or 'unknown'}; due {fmt_date(action.due_on)}; {_status(action)}."
-            if action.result:
-                text += f"\nResult: {action.result}"
-            self.detail_text.setText(text)
-        self.detail_text.setVisible(action is not None)
+        show_selected(self.detail_pane, self.record, self.selected_entry(), action, "action", action_fields,
+                      warnings=("Status",) if action is not None and action.overdue else ())
 
     def open_add(self) -> AddActionDialog | None:
         if self.record is None or not self.can_write:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.devices import (
     DEVICE_KINDS,
+    DeviceBreach,
     DeviceCheckView,
     DeviceInput,
     DeviceRegister,
@@ -36,6 +37,7 @@ from rso_manager.services.devices import (
     record_found_device,
 )
 from ui.extensions import record_page
+from ui.kit.detail_pane import DetailPane, history_fields, history_of
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED, DateField, combo_data
 from ui.kit.record_dialog import RecordDialog
@@ -102,6 +104,7 @@ class DeviceDialog(RecordDialog):
         self.imei.setMaxLength(24)
         self.imei.setPlaceholderText("15 digits: dial *#06# or read the box label")
         self.row("&IMEI", "imei", self.imei)
+        self.elsewhere_note("imei", self.imei, record.offender_id)
         self.serial = QLineEdit()
         self.serial.setMaxLength(60)
         self.row("&Serial number", "serial", self.serial)
@@ -109,6 +112,7 @@ class DeviceDialog(RecordDialog):
         self.phone_number.setMaxLength(30)
         self.phone_number.setPlaceholderText("e.g. 07700 900123")
         self.row("&Phone number", "phone_number", self.phone_number)
+        self.elsewhere_note("phone", self.phone_number, record.offender_id)
         self.accounts = text_editor("Email addresses, usernames and social media accounts used on it, one a line", 64)
         self.row("A&ccounts", "accounts", self.accounts)
         self.monitoring_software = QLineEdit()
@@ -280,6 +284,45 @@ class ChecksModel(RowsModel[DeviceCheckView]):
         return None
 
 
+NO_DEVICE = "Select a device to read it in full: what it is, how it came to be known, its checks and its breaches."
+
+
+def device_fields(d: DeviceView, checks: tuple[DeviceCheckView, ...], breaches: tuple[DeviceBreach, ...],
+                  found_on: Any) -> dict[str, str]:
+    """A device in plain words, for its pane."""
+    if d.declared:
+        declared = "Declared" + (f" on {fmt_date(d.declared_on)}" if d.declared_on else "") + (
+            f" to {d.declared_to}" if d.declared_to else "")
+    else:
+        declared = "Not declared: found" + (f" on {fmt_date(found_on)}" if found_on else "")
+    return {
+        "Device": d.label,
+        "Type": DEVICE_KIND_LABELS.get(d.kind, d.kind.title()),
+        "Make and model": d.make_model or "Not recorded",
+        "Identifiers": _identifiers(d),
+        "Accounts": d.accounts or "",
+        "Monitoring software": d.monitoring_software or "None installed",
+        "Declared": declared,
+        "Status": DEVICE_STATUS_LABELS.get(d.status, d.status),
+        "Check due": (d.flag or "").capitalize(),
+        "Checks": "\n".join(
+            f"{fmt_date(c.checked_on)} {c.visit or 'outside a visit'}: {CHECK_RESULT_LABELS.get(c.result, c.result)}"
+            + (f". {c.outcome}" if c.outcome else "") for c in checks) or "Never checked",
+        "Breaches raised": "\n".join(
+            f"{fmt_date(b.occurred_on)}: {b.description} ({'open' if b.status == 'open' else 'closed'}"
+            + (f", crime reference {b.crime_reference}" if b.crime_reference else "") + ")" for b in breaches)
+        or "None",
+    }
+
+
+class DevicePane(DetailPane):
+    CAPTIONS = ("Device", "Type", "Make and model", "Identifiers", "Accounts", "Monitoring software", "Declared",
+                "Status", "Check due", "Checks", "Breaches raised")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(self.CAPTIONS, NO_DEVICE, parent)
+
+
 class DevicesPage(RegisterPage):
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
         super().__init__(ctx, spec, "Every phone, computer and other device that can store images or go "
@@ -322,17 +365,28 @@ class DevicesPage(RegisterPage):
         self.checks_model = ChecksModel(self)
         self.checks_view = data_table(self.checks_model, wrap=True)
         self.checks_view.setAccessibleName("Checks of the selected device")
-        self.checks_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Beside the pane what the check found needs the room; the pane has each check in full.
+        self.wrap_columns(self.checks_view, {0: "24/11/2026", 1: "Home visit (seen)", 2: "Not seen",
+                                             4: "Olly Manager"}, stretch=3)
         self.checks_panel = ListPanel(self.checks_view, "Select a device to see its checks.")
         self.checks_empty = self.checks_panel.empty
         history_layout.addWidget(self.checks_panel, 1)
+        # The selected device in full beside its checks: the register above keeps its width.
+        self.detail_pane = DevicePane()
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(history)
+        below.addWidget(self.detail_pane)
+        below.setStretchFactor(0, 4)
+        below.setStretchFactor(1, 3)
+        below.setSizes([580, 420])
+        below.setChildrenCollapsible(False)
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.devices_panel)
-        splitter.addWidget(history)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([340, 180])
+        splitter.addWidget(below)
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([250, 270])
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
         self.set_page(content)
@@ -381,6 +435,15 @@ class DevicesPage(RegisterPage):
         device = self.selected_device()
         checks = self.register.checks.get(device.device_id, ()) if (self.register and device) else ()
         self.checks_model.set_rows(checks)
+        if device is None or self.register is None:
+            self.detail_pane.show_placeholder()
+        else:
+            self.detail_pane.show_fields(device, {
+                **device_fields(device, checks, self.register.breaches.get(device.device_id, ()),
+                                self.register.found_on.get(device.device_id)),
+                **history_fields(history_of(self.record, "device", device.device_id), device.recorded_by,
+                                 device.recorded_at)},
+                warnings=[c for c, on in (("Declared", not device.declared), ("Check due", bool(device.flag))) if on])
         if device is None:
             self.history_title.setText("Checks")
             self.checks_panel.show_rows(0, "Select a device to see its checks.")

@@ -50,6 +50,7 @@ from rso_manager.services.devices import (
 )
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from ui.extensions import record_page
+from ui.kit.detail_pane import DetailPane, PaneStack, history_fields, history_of
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import DateField, FieldErrors, combo_data
 from ui.kit.record_dialog import RecordDialog
@@ -384,6 +385,47 @@ class OrderLinesModel(RowsModel[OrderLine]):
         return None
 
 
+ORDER_CAPTIONS = ("Order", "Kind", "Court", "Made on", "Until", "Today", "New device notified within",
+                  "Prohibitions", "Positive requirements")
+ITEM_CAPTIONS = ("Item", "Kind", "Category", "Of the order", "Wording", "From", "Until", "Today")
+NO_ORDER = "Select an order or one of its items to read it in full."
+
+
+def _item_line(r: RequirementView) -> str:
+    ended = "" if r.in_force else " (ended)"
+    return f"{r.text}{ended}"
+
+
+def order_fields(o: OrderView) -> dict[str, str]:
+    prohibitions = [r for r in o.requirements if r.kind == co.RequirementKind.PROHIBITION]
+    positive = [r for r in o.requirements if r.kind != co.RequirementKind.PROHIBITION]
+    return {
+        "Order": _title(o),
+        "Kind": ORDER_KINDS.get(o.kind, o.kind),
+        "Court": o.court or "Not recorded",
+        "Made on": fmt_date(o.made_on),
+        "Until": _until(o.ends_on, o.indefinite),
+        "Today": "In force" if o.in_force else "Ended",
+        "New device notified within": f"{o.device_notify_days} days of getting it" if o.device_notify_days
+        else "No time limit set by the order",
+        "Prohibitions": "\n".join(f"\u2022 {_item_line(r)}" for r in prohibitions) or "None",
+        "Positive requirements": "\n".join(f"\u2022 {_item_line(r)}" for r in positive) or "None",
+    }
+
+
+def item_fields(o: OrderView, r: RequirementView) -> dict[str, str]:
+    return {
+        "Item": requirement_label(r.kind, r.text),
+        "Kind": REQUIREMENT_KINDS.get(r.kind, r.kind),
+        "Category": REQUIREMENT_CATEGORIES.get(r.category or "", "No category"),
+        "Of the order": _title(o),
+        "Wording": r.text,
+        "From": fmt_date(r.starts_on),
+        "Until": _until(r.ends_on, r.indefinite),
+        "Today": "In force" if r.in_force else "Ended",
+    }
+
+
 class OrdersPage(RegisterPage):
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
         super().__init__(ctx, spec, "Civil orders (SHPO, SRO) and each of their prohibitions and positive "
@@ -409,19 +451,14 @@ class OrdersPage(RegisterPage):
         self.table_panel = ListPanel(self.table, "No civil orders recorded. Record an SHPO or SRO when the "
                                      "court makes one, with each of its prohibitions and requirements.")
         self.empty_label = self.table_panel.empty
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setStyleSheet("QLabel { background: #f3f6fa; border: 1px solid #d5dde8; border-radius: 4px;"
-                                  " padding: 8px; }")
-        self.detail.setMinimumHeight(70)
+        self.detail = PaneStack({"civil_order": DetailPane(ORDER_CAPTIONS, NO_ORDER),
+                                 "order_requirement": DetailPane(ITEM_CAPTIONS, NO_ORDER)})
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.table_panel)
         splitter.addWidget(self.detail)
-        splitter.setStretchFactor(0, 4)
-        splitter.setStretchFactor(1, 1)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([300, 220])
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
         self.set_page(content)
@@ -457,25 +494,16 @@ class OrdersPage(RegisterPage):
     def _item_selected(self) -> None:
         order, requirement = self.selected_order(), self.selected_requirement()
         if requirement is not None and order is not None:
-            category = REQUIREMENT_CATEGORIES.get(requirement.category or "", "no category")
-            self.detail.setText(
-                f"{REQUIREMENT_KINDS.get(requirement.kind, requirement.kind)} ({category}) of the {_title(order)}\n"
-                f"{requirement.text}\n"
-                f"From {fmt_date(requirement.starts_on)}, {_until(requirement.ends_on, requirement.indefinite).lower()}"
-                f"; {'in force today' if requirement.in_force else 'ended'}.")
+            self.detail.pane("order_requirement").show_fields(requirement, {
+                **item_fields(order, requirement), **history_fields(
+                    history_of(self.record, "order_requirement", requirement.requirement_id),
+                    requirement.recorded_by, requirement.recorded_at)})
         elif order is not None:
-            prohibitions = sum(1 for r in order.requirements if r.kind == co.RequirementKind.PROHIBITION)
-            positive = len(order.requirements) - prohibitions
-            self.detail.setText(
-                f"{ORDER_KINDS.get(order.kind, order.kind)} made {fmt_date(order.made_on)} "
-                f"at {order.court or 'a court not recorded'}; {_until(order.ends_on, order.indefinite).lower()}"
-                f"; {'in force today' if order.in_force else 'ended'}.\n"
-                f"{prohibitions} prohibition{'s' if prohibitions != 1 else ''} and {positive} positive "
-                f"requirement{'s' if positive != 1 else ''}.\n"
-                + (f"A new device must be notified within {order.device_notify_days} days of getting it."
-                   if order.device_notify_days else "The order sets no time limit for notifying a new device."))
+            self.detail.pane("civil_order").show_fields(order, {
+                **order_fields(order), **history_fields(history_of(self.record, "civil_order", order.order_id),
+                                                        order.recorded_by, order.recorded_at)})
         else:
-            self.detail.setText("Select an order or one of its items to read it in full.")
+            self.detail.pane("civil_order").show_placeholder()
         self._selection_changed()
 
     def update_buttons(self) -> None:

@@ -38,6 +38,9 @@ class WarningView:
     given_on: date
     breach_id: int | None
     sign_off_status: str | None  # written warnings: pending | approved | returned
+    signed_by: str | None = None  # who approved or returned it
+    recorded_by: str | None = None  # who entered it on the record, and when
+    recorded_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,8 @@ class BreachView:
     closed_at: datetime | None
     warnings: tuple[WarningView, ...]
     already_open: bool = False  # opening it found this breach of the same duty and date already open
+    recorded_by: str | None = None  # who entered it on the record (None: the system, e.g. a late notification)
+    recorded_at: datetime | None = None
 
     @property
     def needs_decision(self) -> bool:
@@ -95,10 +100,12 @@ def display_name_of(s: Session, user_id: int | None) -> str | None:
 
 
 def warning_view(s: Session, w: m.FormalWarning) -> WarningView:
-    status = s.scalar(select(m.SignOff.status).where(m.SignOff.entity == "warning", m.SignOff.entity_id == w.id)
-                      .order_by(m.SignOff.id.desc()).limit(1)) if w.kind == "written" else None
+    sign_off = s.scalar(select(m.SignOff).where(m.SignOff.entity == "warning", m.SignOff.entity_id == w.id)
+                        .order_by(m.SignOff.id.desc()).limit(1)) if w.kind == "written" else None
     return WarningView(w.id, w.version_id, w.offender_id, w.kind, w.rationale, display_name_of(s, w.given_by_id) or "?",
-                       w.given_on, w.breach_id, status)
+                       w.given_on, w.breach_id, sign_off.status if sign_off else None,
+                       display_name_of(s, sign_off.signed_by_id) if sign_off else None,
+                       display_name_of(s, w.created_by_id), w.created_at)
 
 
 def age_days_of(b: m.Breach, as_of: date) -> int:
@@ -131,4 +138,4 @@ def breach_view(s: Session, b: m.Breach, as_of: date) -> BreachView:
         decision=decision, no_crime_sign_off_id=signed.id if signed else None,
         no_crime_sign_off_version=signed.version_id if signed else None,
         signed_by=display_name_of(s, approved.signed_by_id) if approved else None, closed_at=b.closed_at,
-        warnings=warnings)
+        warnings=warnings, recorded_by=display_name_of(s, b.created_by_id), recorded_at=b.created_at)

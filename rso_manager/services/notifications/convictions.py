@@ -4,7 +4,7 @@ each starts or updates its notification requirement and the initial notification
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -100,6 +100,8 @@ class ConvictionView:
     initial_due_on: date | None
     sentence_terms: tuple[SentenceTerm, ...] = ()
     sentence_text: str | None = None  # the terms and the one term they count as (s.82(3)-(4))
+    recorded_by: str | None = None  # who entered it on the record, and when
+    recorded_at: datetime | None = None
 
 
 def _already_subject(session: Session, offender_id: int, conviction_id: int, on: date) -> bool:
@@ -130,7 +132,9 @@ def _conviction_view(session: Session, c: m.Conviction, today: date) -> Convicti
         c.id, c.version_id, c.offender_id, c.kind, c.court, c.convicted_on, c.offence, c.schedule3,
         c.threshold_depends_on_sentence, c.disposal, c.sentence_months, c.discharge_months, c.sentenced_on,
         c.age_at_conviction, c.source, c.learned_on, requirement_view(session, r, today) if r else None,
-        initial.id if initial else None, initial.due_on if initial else None, terms_of(c), sentence_text_of(c))
+        initial.id if initial else None, initial.due_on if initial else None, terms_of(c), sentence_text_of(c),
+        session.scalar(select(m.User.display_name).where(m.User.id == c.created_by_id)) if c.created_by_id else None,
+        c.created_at)
 
 
 def _disposal_problems(kind: str, disposal: DisposalKind | str | None, terms: tuple[SentenceTerm, ...],

@@ -11,6 +11,7 @@ from datetime import date, datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rso_manager.domain.device_labels import device_label
 from rso_manager.persistence import models as m
 from rso_manager.services.access import reading
 from rso_manager.services.unit_of_work import Actor, Services
@@ -49,9 +50,8 @@ class VisitDetail:
     warrant_decision: str | None
 
 
-def _device_label(d: m.Device) -> str:
-    ident = f" IMEI {d.imei}" if d.imei else (f" serial {d.serial}" if d.serial else "")
-    return f"{d.kind.title()} {d.make_model or ''}".strip() + ident
+def _label(d: m.Device) -> str:
+    return device_label(d.kind, d.make_model, d.imei, d.serial)
 
 
 def _names(s: Session, ids: set[int] | set[int | None]) -> dict[int, str]:
@@ -106,9 +106,9 @@ def visit_details(services: Services, actor: Actor, offender_id: int) -> dict[in
                                for vid, uid, _part in officers if vid == v.id),
                 announced=v.announced, location=v.location, outcome=v.outcome,
                 people_present=v.people_present, notes=v.notes,
-                device_checks=tuple(DeviceCheckLine(_device_label(d), c.result, c.outcome)
+                device_checks=tuple(DeviceCheckLine(_label(d), c.result, c.outcome)
                                     for c, d in checks if c.visit_id == v.id),
-                devices_found=tuple(_device_label(d) for d in found if d.found_at_visit_id == v.id),
+                devices_found=tuple(_label(d) for d in found if d.found_at_visit_id == v.id),
                 departures=departures.get(v.id, ()), departure_reason=v.override_reason,
                 sign_off=so.status if so else "none", signed_by=names.get(who) if who else None,
                 signed_at=so.signed_at if so else None, sign_off_rationale=so.rationale if so else None,

@@ -9,7 +9,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import QHeaderView, QLabel, QScrollArea, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter, QVBoxLayout, QWidget
 
 from rso_manager.domain.roles import Permission
 from rso_manager.services.breaches import (
@@ -24,7 +24,8 @@ from rso_manager.services.breaches import (
 )
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
-from ui.kit.formatting import fmt_date, fmt_datetime
+from ui.kit.detail_pane import history_of
+from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED
 from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
 from ui.kit.record_page import RecordContext, SectionSpec
@@ -32,13 +33,13 @@ from ui.kit.register_page import RegisterPage
 from ui.kit.tables import Column, ListPanel, RowsModel
 from ui.kit.widgets import AMBER, BOLD, GREY, alert_label, data_table, select_first, selected_row
 from ui.workflows.breaches.decision import BreachDecisionDialog, NoCrimeDecisionDialog
+from ui.workflows.breaches.detail import BreachDetail
 from ui.workflows.breaches.dialogs import OpenBreachDialog, WarningDialog
 from ui.workflows.breaches.texts import (
     SIGN_OFF_LABELS,
     TWO_WAYS,
     WARNING_KIND_LABELS,
     breach_of,
-    breach_summary,
 )
 
 
@@ -184,18 +185,6 @@ class BreachesPage(RegisterPage):
                                         "and undeclared devices open theirs by themselves; open one found "
                                         "another way with Open a breach...")
         self.breaches_empty = self.breaches_panel.empty
-        self.detail = QLabel()
-        self.detail.setWordWrap(True)
-        self.detail.setTextFormat(Qt.TextFormat.PlainText)
-        self.detail.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.detail.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.detail.setStyleSheet("QLabel { background: #f3f6fa; padding: 8px; }")
-        detail_scroll = self.detail_scroll = QScrollArea()
-        detail_scroll.setWidgetResizable(True)
-        detail_scroll.setWidget(self.detail)
-        detail_scroll.setStyleSheet("QScrollArea { border: 1px solid #d5dde8; border-radius: 4px; background: #f3f6fa; }")
-        detail_scroll.setMinimumHeight(90)
-
         warnings = QWidget()
         warnings_layout = QVBoxLayout(warnings)
         warnings_layout.setContentsMargins(0, 6, 0, 0)
@@ -205,20 +194,31 @@ class BreachesPage(RegisterPage):
         self.warnings_model = WarningsModel(self)
         self.warnings_view = data_table(self.warnings_model, wrap=True)
         self.warnings_view.setAccessibleName("Warnings")
-        self.warnings_view.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        # Beside the pane the rationale needs the room: the others are short, and the pane
+        # shows the warning in full.
+        self.wrap_columns(self.warnings_view, {0: "12/11/2026", 1: "Written", 2: "Olly Manager",
+                                               4: "Breach of 10/11/2026", 5: "Not needed"}, stretch=3)
         self.warnings_view.selectionModel().selectionChanged.connect(self._warning_selected)
         self.warnings_panel = ListPanel(self.warnings_view, "No warnings given.")
         self.warnings_empty = self.warnings_panel.empty
         warnings_layout.addWidget(self.warnings_panel, 1)
 
+        # The breach or warning selected, in full, beside the warnings and under the breaches,
+        # which keep the width their description and decision need.
+        self.detail = BreachDetail()
+        below = QSplitter(Qt.Orientation.Horizontal)
+        below.addWidget(warnings)
+        below.addWidget(self.detail)
+        below.setStretchFactor(0, 3)
+        below.setStretchFactor(1, 2)
+        below.setSizes([600, 400])
+        below.setChildrenCollapsible(False)
         splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.breaches_panel)
-        splitter.addWidget(detail_scroll)
-        splitter.addWidget(warnings)
-        splitter.setStretchFactor(0, 3)
+        splitter.addWidget(below)
+        splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 1)
-        splitter.setStretchFactor(2, 1)
-        splitter.setSizes([220, 100, 110])
+        splitter.setSizes([220, 280])
         splitter.setChildrenCollapsible(False)
         layout.addWidget(splitter, 1)
         self.set_page(content)
@@ -278,47 +278,26 @@ class BreachesPage(RegisterPage):
         b = self.selected_breach()
         if b is not None and self.warnings_view.selectionModel().hasSelection():
             self.warnings_view.selectionModel().clearSelection()
-        self.detail.setText(self._detail(b) if b else "Select a breach to read it in full.")
-        self._fit_detail()
+        self._show_breach(b)
         self._selection_changed()
 
-    def _fit_detail(self) -> None:
-        """Size the breach-in-full pane to what it says, up to a third of the height, taking the
-        room from the list above (which scrolls): on a laptop its last lines, the decision and
-        the warnings, were cut off."""
-        sizes = self.splitter.sizes()
-        if not self.isVisible() or sum(sizes) == 0:
-            return
-        frame = self.detail_scroll.height() - self.detail_scroll.viewport().height()
-        needed = self.detail.heightForWidth(self.detail_scroll.viewport().width()) + frame
-        target = max(self.detail_scroll.minimumHeight(), min(needed, sum(sizes) // 3))
-        change = min(target - sizes[1], sizes[0] - self.breaches_panel.minimumSizeHint().height())
-        if change:
-            self.splitter.setSizes([sizes[0] - change, sizes[1] + change, sizes[2]])
-
-    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
-        super().resizeEvent(event)
-        self._fit_detail()  # the text wraps to more or fewer lines
+    def _show_breach(self, b: BreachView | None) -> None:
+        proposal = self.proposals.get(b.breach_id) if b else None
+        note = (proposal.why_not or "") if (proposal is not None and not proposal.may_decide
+                                           and self.ctx.actor.can(Permission.SIGN_OFF)) else ""
+        self.detail.show_breach(b, proposal, history_of(self.record, "breach", b.breach_id) if b else
+                                history_of(None, "breach", 0), note)
 
     def _warning_selected(self, *_args) -> None:
-        if self.selected_warning() is not None and self.breaches_view.selectionModel().hasSelection():
+        warning = self.selected_warning()
+        if warning is not None and self.breaches_view.selectionModel().hasSelection():
             self.breaches_view.selectionModel().clearSelection()
+        if warning is not None:
+            self.detail.show_warning(warning, self.warnings_model.breaches.get(warning.breach_id or 0),
+                                     history_of(self.record, "warning", warning.warning_id))
+        elif self.selected_breach() is None:
+            self._show_breach(None)
         self._selection_changed()
-
-    def _detail(self, b: BreachView) -> str:
-        lines = [breach_summary(b)]
-        proposal = self.proposals.get(b.breach_id)
-        if proposal is not None:
-            lines.append(f"Proposed by {proposal.proposed_by} on {fmt_datetime(proposal.proposed_at)} not to record "
-                         f"a crime: {proposal.rationale}")
-            if not proposal.may_decide and self.ctx.actor.can(Permission.SIGN_OFF) and proposal.why_not:
-                lines.append(proposal.why_not)
-        elif b.no_crime_rationale:
-            lines.append(f"Reasons for not recording a crime: {b.no_crime_rationale}")
-        for w in b.warnings:
-            lines.append(f"{WARNING_KIND_LABELS.get(w.kind, w.kind)} warning given {fmt_date(w.given_on)} by "
-                         f"{w.given_by}: {w.rationale}")
-        return "\n".join(lines)
 
     def update_buttons(self) -> None:
         b = self.selected_breach()

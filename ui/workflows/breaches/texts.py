@@ -31,3 +31,11 @@ def breach_summary(b: BreachView) -> str:
                                                         if b.status == "open" else "closed")
     return f"{when}.\n{b.description}\nBreach of: {breach_of(b)}.\nNow: {b.decision}."
 
+SOURCE_LABELS = {
+    "manual": "Opened by an officer",
+    "late_notification": "Opened by itself: a notification made late",
+    "missed_notification": "Opened by itself: a notification not made",
+    "refused_biometrics": "Opened by itself: fingerprints or photograph refused",
+    "undeclared_device": "Opened by itself: a device found that was not declared",
+    "order_prohibition": "Opened from an order's prohibition",
+}

@@ -8,11 +8,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHeaderView, QLabel
+from PySide6.QtWidgets import QHeaderView, QLabel, QSplitter
 
 from rso_manager.services import notifications as nt
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
+from ui.kit.detail_pane import history_fields, history_of
 from ui.kit.formatting import fmt_date
 from ui.kit.record_page import RecordContext, SectionSpec
 from ui.kit.register_page import RegisterPage
@@ -24,6 +25,7 @@ from ui.workflows.notifications.conviction_dialogs import (
     ReleaseDialog,
     SentenceDialog,
 )
+from ui.workflows.notifications.detail import ConvictionPane, conviction_fields
 from ui.workflows.notifications.page_parts import (
     StyledRows,
     caption,
@@ -92,7 +94,16 @@ class ConvictionsTab(RegisterPage):
                                           "Record one from the court list, a custody record or a certificate.")
         self.conviction_empty = self.conviction_stack.empty
         self.content.addWidget(heading_row("Convictions, findings and cautions")[0])
-        self.content.addWidget(self.conviction_stack, 1)
+        # The selected conviction in full under the list, which needs the width for its columns.
+        self.detail_pane = ConvictionPane()
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.setChildrenCollapsible(False)
+        split.addWidget(self.conviction_stack)
+        split.addWidget(self.detail_pane)
+        split.setStretchFactor(0, 1)
+        split.setStretchFactor(1, 1)
+        split.setSizes([1000, 1000])
+        self.content.addWidget(split, 1)
 
         self.period_model = StyledRows([
             Column("Kind", lambda p: PERIOD_LABELS.get(p.kind, p.kind)),
@@ -207,6 +218,14 @@ class ConvictionsTab(RegisterPage):
     def update_buttons(self) -> None:
         if hasattr(self, "sentence_button"):  # not while the page is being built
             self.sentence_button.setEnabled(self.selected_conviction() is not None)
+        if hasattr(self, "detail_pane"):
+            c = self.selected_conviction()
+            if c is None:
+                self.detail_pane.show_placeholder()
+            else:
+                self.detail_pane.show_fields(c, {**conviction_fields(c), **history_fields(
+                    history_of(self.record, "conviction", c.conviction_id), c.recorded_by, c.recorded_at)},
+                    warnings=("Sentence",) if not c.disposal else ())
 
     def select_conviction(self, row: int) -> None:
         self.conviction_view.selectRow(row)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QHeaderView, QSplitter, QVBoxLayout, QWidget
 from rso_manager.services import notifications as nt
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
+from ui.kit.detail_pane import history_fields, history_of
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import RED
 from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
@@ -23,6 +24,12 @@ from ui.kit.record_page import RecordContext, SectionSpec
 from ui.kit.register_page import RegisterPage
 from ui.kit.tables import Column, ListPanel, sorted_list_view
 from ui.kit.widgets import AMBER, selected_row
+from ui.workflows.notifications.detail import (
+    NotificationPane,
+    pending_fields,
+    taken_fields,
+    taken_warnings,
+)
 from ui.workflows.notifications.event_dialogs import EventDialog, StayDialog
 from ui.workflows.notifications.page_parts import (
     StyledRows,
@@ -167,6 +174,7 @@ class NotificationsTab(RegisterPage):
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
+        boxes = []
         for heading, widget in ((heading_row("Due and overdue")[0], self.pending_stack),
                                 (heading_row("Taken", self.print_button)[0], self.taken_stack)):
             box = QWidget()
@@ -175,7 +183,18 @@ class NotificationsTab(RegisterPage):
             layout.setSpacing(2)
             layout.addWidget(heading)
             layout.addWidget(widget, 1)
-            splitter.addWidget(box)
+            boxes.append(box)
+        # The notification selected (due or taken) in full beside the due list, which has the
+        # fewest columns; the taken list keeps the whole width.
+        self.detail_pane = NotificationPane()
+        top = QSplitter(Qt.Orientation.Horizontal)
+        top.setChildrenCollapsible(False)
+        top.addWidget(boxes[0])
+        top.addWidget(self.detail_pane)
+        top.setStretchFactor(0, 1)
+        top.setStretchFactor(1, 1)
+        splitter.addWidget(top)
+        splitter.addWidget(boxes[1])
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         self.content.addWidget(splitter, 1)
@@ -235,6 +254,21 @@ class NotificationsTab(RegisterPage):
     def update_buttons(self) -> None:
         if hasattr(self, "print_button"):  # not while the page is being built
             self.print_button.setEnabled(self.selected_taken() is not None)
+        if hasattr(self, "detail_pane"):
+            self._show_selected()
+
+    def _show_selected(self) -> None:
+        pending, taken = self.selected_pending(), self.selected_taken()
+        if taken is not None:
+            self.detail_pane.show_fields(taken, {**taken_fields(taken), **history_fields(
+                history_of(self.record, "statutory_notification", taken.notification_id), taken.recorded_by,
+                taken.recorded_at)}, warnings=taken_warnings(taken))
+        elif pending is not None:
+            self.detail_pane.show_fields(pending, {**pending_fields(pending), **history_fields(
+                history_of(self.record, "statutory_notification", pending.notification_id))},
+                warnings=("Status", "Due by") if pending.overdue else ())
+        else:
+            self.detail_pane.show_placeholder()
 
     # --- actions ---------------------------------------------------------------------------------
 

@@ -220,25 +220,3 @@ class DisclosureDialog(ServiceDialog):
         else:
             self.call(update_disclosure, self._services, self._actor, self.existing.id, self.existing.version_id,
                       self.value())
-
-
-def disclosure_text(d: DisclosureView) -> str:
-    """The selected disclosure in full, for the pane under the lists."""
-    lines = [ROUTE_LABEL.get(d.route, d.route) + (f": applied {fmt_datetime(d.applied_at)} by {d.applicant}"
-                                                  if d.applied_at else "")]
-    if d.deadlines is not None:
-        lines.append("; ".join(x for x in (_stage("Checks", d.checks_at, d.deadlines.checks_by),
-                                           _stage("interview", d.interview_at, d.deadlines.interview_by),
-                                           _stage("complete", d.completed_at, d.deadlines.complete_by)) if x))
-    if d.decision:
-        lines.append(f"Decision: {DECISION_LABELS.get(d.decision, d.decision)}"
-                     + (f" by {d.decided_by}" if d.decided_by else "")
-                     + (f" (sign-off {d.sign_off_status})" if d.sign_off_status else ""))
-    if d.reasons:
-        lines.append(f"Reasons: {d.reasons}")
-    if d.disclosed_to:
-        lines.append(f"Told: {d.disclosed_to}, {fmt_datetime(d.disclosed_at)}"
-                     + (f"; conditions: {d.conditions}" if d.conditions else ""))
-    if d.overdue_stages:
-        lines.append("Overdue: " + ", ".join(s.value for s in d.overdue_stages))
-    return "\n".join(lines)

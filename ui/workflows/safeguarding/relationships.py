@@ -38,6 +38,7 @@ from rso_manager.services.safeguarding import (
     relationships_for,
 )
 from ui.extensions import record_page
+from ui.kit.detail_pane import DetailPane, place_beside, show_selected
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import DateField, combo_data, report_failure
@@ -49,6 +50,26 @@ from ui.kit.record_page import (
 )
 from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
 from ui.workflows.safeguarding.labels import FLAG_STYLE, KIND_LABELS, day_order
+
+RELATIONSHIP_CAPTIONS = ("Person", "Kind", "Linked record", "From", "Until", "Children", "Safeguarding referral",
+                         "Notes")
+NO_RELATIONSHIP = ("Select a relationship to read it in full: who the person is, their children and access to "
+                   "children, the record they are on and the notes.")
+
+
+def relationship_fields(v: RelationshipView) -> dict[str, str]:
+    return {
+        "Person": v.person_name,
+        "Kind": KIND_LABELS.get(v.kind, v.kind),
+        "Linked record": _case_words(v.linked) if v.linked else "Not on the register",
+        "From": fmt_date(v.from_date, "Not known"),
+        "Until": fmt_date(v.to_date, "Continuing"),
+        "Children": ("Has children" if v.has_children else "No children known") + (
+            "; has access to children" if v.access_to_children else "; no access to children"),
+        "Safeguarding referral": (v.referral_state or "") + (" (not referred the same day)" if v.referral_overdue
+                                                             else ""),
+        "Notes": v.notes or "",
+    }
 
 
 class RelationshipsModel(DetailedEntries):
@@ -127,6 +148,7 @@ class RelationshipDialog(ServiceDialog):
         self.person_name.setMaxLength(200)
         self.person_name.setPlaceholderText("Full name, e.g. Carol JONES")
         self.row("&Name", "person_name", self.person_name)
+        self.elsewhere_note("associate", self.person_name, record.offender_id)
         self.linked_reference = QLineEdit()
         self.linked_reference.setMaxLength(20)
         self.linked_reference.setPlaceholderText("Their record's reference, e.g. RSO-000123")
@@ -251,6 +273,8 @@ class RelationshipsPage(DetailedSectionTab):
                                        tip="Record a partner, relative, friend or associate (Ctrl+N)")
         self.add.setShortcut(QKeySequence("Ctrl+N"))
         self.dialog: ServiceDialog | None = None
+        self.detail_pane = DetailPane(RELATIONSHIP_CAPTIONS, NO_RELATIONSHIP)
+        place_beside(self, self.detail_pane, (2, 3), under=True)
         caption = QLabel("Recorded on other records that link to this one")
         caption.setStyleSheet("font-weight: 600;")
         self.linked_from = LinkedFromModel(self)
@@ -263,6 +287,14 @@ class RelationshipsPage(DetailedSectionTab):
         self.linked_from_panel.setMaximumHeight(170)
         self.layout().addWidget(caption)
         self.layout().addWidget(self.linked_from_panel)
+
+    def _selection_changed(self, *_args: Any) -> None:
+        super()._selection_changed()
+        if hasattr(self, "detail_pane"):
+            view = self.selected_detail()
+            show_selected(self.detail_pane, self.record, self.selected_entry(), view, "relationship",
+                          relationship_fields,
+                          warnings=("Safeguarding referral",) if view is not None and view.referral_overdue else ())
 
     def about_label(self) -> QLabel:
         return self.findChild(QLabel, "hint")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPlainTextEdit
 
+from rso_manager.services.caseload import EntryRow
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import (
     RISK_TOOLS,
@@ -15,6 +16,13 @@ from rso_manager.services.visits import (
     set_plan,
 )
 from ui.extensions import record_page
+from ui.kit.detail_pane import (
+    DetailPane,
+    history_fields,
+    history_of,
+    place_beside,
+    voided_placeholder,
+)
 from ui.kit.formatting import fmt_date, risk_label
 from ui.kit.forms import DateField
 from ui.kit.record_page import RecordContext, SectionSpec
@@ -121,6 +129,32 @@ class PlanDialog(PageDialog):
                   **{key: box.toPlainText().strip() or None for key, box in self.headings.items()})
 
 
+RISK_CAPTIONS = ("Entry", "Date", "Assessment tool", "Risk level", "Review", "Home visits", "Sign-off",
+                 *(caption for _key, caption, _placeholder in PLAN_HEADINGS))
+NO_RISK_ENTRY = "Select an assessment or a plan to read it in full."
+
+
+def risk_entry_fields(entry: EntryRow, view: RiskPlanView | None) -> dict[str, str]:
+    """An assessment or plan of the list in words: the current one in full from the page's view,
+    an earlier one as the list has it (its values are in History)."""
+    fields = {"Entry": entry.summary, "Date": fmt_date(entry.when), "Review": entry.status.capitalize()}
+    if entry.entity == "risk_assessment":
+        tool, _, level = entry.summary.partition(": ")
+        fields.update({"Entry": "Risk assessment", "Assessment tool": tool, "Risk level": level})
+    plan = view.plan if view is not None else None
+    if entry.entity == "risk_management_plan" and plan is not None and plan.plan_id == entry.id:
+        fields.update({
+            "Entry": "Risk management plan (the current one)",
+            "Home visits": "Reactive management" if plan.reactive else (
+                f"Every {plan.visit_interval_months} months" if plan.visit_interval_months else
+                "At the risk level's default interval"),
+            "Sign-off": "Waiting for a supervisor's sign-off: the default interval applies until then"
+            if plan.pending_sign_off else "",
+            **{caption: getattr(plan, key) or "" for key, caption, _placeholder in PLAN_HEADINGS},
+        })
+    return fields
+
+
 class RiskPage(PanelPage):
     def __init__(self, ctx: RecordContext, spec: SectionSpec) -> None:
         super().__init__(ctx, spec, RISK_ABOUT)
@@ -128,6 +162,9 @@ class RiskPage(PanelPage):
         self.assess_button = self.add_button_for("Record a risk assessment...", self.open_assessment)
         self.plan_button = self.add_button_for("Change the risk management plan...", self.open_plan)
         self.plan_button.setEnabled(False)  # until the current plan has been read
+        self.detail_pane = DetailPane(RISK_CAPTIONS, NO_RISK_ENTRY)
+        place_beside(self, self.detail_pane, (1, 1))
+        self.view.selectionModel().selectionChanged.connect(self._show_selected)
         self.risk_value = panel_value("Loading...")
         self._row(0, "Risk", self.risk_value)
         self.interval_value = panel_value()
@@ -177,6 +214,20 @@ class RiskPage(PanelPage):
             cap.setVisible(bool(text))
             value.setVisible(bool(text))
         self.plan_button.setEnabled(True)
+        self._show_selected()
+
+    def _show_selected(self, *_args) -> None:
+        entry = self.selected_entry()
+        view = self.info if isinstance(self.info, RiskPlanView) else None
+        if entry is not None and entry.voided:
+            self.detail_pane.show_placeholder(voided_placeholder(
+                "entry", history_of(self.record, entry.entity, entry.id, True)))
+        elif entry is None:
+            self.detail_pane.show_placeholder()
+        else:
+            self.detail_pane.show_fields(entry, {**risk_entry_fields(entry, view), **history_fields(
+                history_of(self.record, entry.entity, entry.id))},
+                warnings=("Review", "Sign-off") if "NO REVIEW" in entry.status else ("Sign-off",))
 
     def open_assessment(self) -> RiskAssessmentDialog | None:
         if not self.can_write or self.record is None:

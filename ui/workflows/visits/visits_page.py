@@ -5,9 +5,9 @@ services decide everything; the page collects, calls them on the worker and show
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QSplitter, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QPushButton, QWidget
 
 from rso_manager.domain.police_handover import AGENCIES
 from rso_manager.services.errors import ValidationFailed
@@ -23,6 +23,7 @@ from rso_manager.services.visits import (
     visit_details,
 )
 from ui.extensions import record_page
+from ui.kit.detail_pane import history_of, place_beside
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import DateField
 from ui.kit.record_page import RecordContext, SectionSpec
@@ -48,13 +49,7 @@ class VisitsPage(PanelPage):
         # The list beside the selected visit read in full.
         self.fit_columns(self.view, stretch=1)
         self.detail_pane = VisitDetailPane()
-        self.split = QSplitter(Qt.Orientation.Horizontal)
-        self.split.setChildrenCollapsible(False)
-        self.layout().replaceWidget(self.stack, self.split)
-        self.split.addWidget(self.stack)
-        self.split.addWidget(self.detail_pane)
-        self.split.setStretchFactor(0, 5)
-        self.split.setStretchFactor(1, 6)
+        self.split = place_beside(self, self.detail_pane)
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
         self.form: VisitForm | None = None
         self.book_dialog: BookDialog | None = None
@@ -134,7 +129,9 @@ class VisitsPage(PanelPage):
 
     def _show_selected(self, *_args) -> None:
         entry = self.selected_entry()
-        self.detail_pane.show_visit(self.selected_detail(), voided=entry is not None and entry.voided)
+        self.detail_pane.show_visit(self.selected_detail(), voided=entry is not None and entry.voided,
+                                    history=history_of(self.record, entry.entity, entry.id, entry.voided)
+                                    if entry is not None else None)
 
     # --- hand-over into police-only management -------------------------------------------------
 
