@@ -40,13 +40,15 @@ FORMATS = ("csv", "pdf")
 HEADER = ("When", "Who", "Role", "Action", "Record", "Why", "Outcome")
 
 # The kinds a user filters by, each the actions it holds; "changes" is every other action.
-_OPENINGS = ("record.open", "record.lookup", "sign_off.view")
+_OPENINGS = ("record.open", "record.lookup", "sign_off.view", "search", "search.elsewhere", "briefing.read",
+             "force_transfer.preview")
 _EXPORTS = ("export.print", EXPORT_ACTION)
 _ACCOUNTS = ("login", "user.create", "user.change", "team.create", "account.lock", "setting.change",
-             "second_factor.enrol", "second_factor.reset", "second_factor.recovery_used")
+             "second_factor.enrol", "second_factor.reset", "second_factor.recovery_used", "team.patch",
+             "force_key.create", "force_key.trust", "force_key.distrust")
 _AUDIT = ("audit.read", READ_ACTION, "audit.keyed")
 ACTION_KINDS: tuple[tuple[str, str], ...] = (
-    ("openings", "Records opened"),
+    ("openings", "Records opened or searched"),
     ("changes", "Records changed"),
     ("exports", "Printed or exported"),
     ("accounts", "Sign-ins and accounts"),
@@ -83,6 +85,21 @@ _WORDS = {
     "safeguarding.decision": "Decided on a referral",
     "cover.name": "Named cover",
     "absence.record": "Recorded an absence",
+    "entry.reinstate": "Reinstated {what}",
+    "safeguarding.acknowledged": "Recorded a referral's acknowledgement",
+    "search": "Searched the force",
+    "search.elsewhere": "Was told a value is recorded on another case",
+    "search.index_rebuild": "Rebuilt the search index",
+    "briefing.read": "Read an area's frontline briefings",
+    "team.patch": "Recorded a team's patch",
+    "force_transfer.out": "Sent the case to another force",
+    "force_transfer.in": "Received the case from another force",
+    "force_transfer.preview": "Previewed a case file from another force",
+    "force_key.create": "Created the force's signing key",
+    "force_key.trust": "Trusted another force's key",
+    "force_key.distrust": "Stopped trusting another force's key",
+    "records.seal": "Sealed records",
+    "demo.generate": "Filled the database with demo data",
     "login": "Signed in",
     "user.create": "Created an account",
     "user.change": "Changed an account",

@@ -185,3 +185,22 @@ def test_unwritable_path_leaves_no_audit_row(services, world, case, tmp_path):
                                  str(tmp_path / "missing" / "t.csv"), "csv")
     assert caught.value.problems[0].field == "path"
     assert _actions(services, "audit_trail.export") == []
+
+
+def test_every_action_the_code_audits_is_said_in_the_users_words():
+    """The audit trail screen names each action as its users would; a new action without words
+    would show as its code ("force_transfer.out")."""
+    import re
+    from pathlib import Path
+
+    from rso_manager.services import audit_trail
+
+    root = Path(audit_trail.__file__).parents[1]
+    written = set()
+    for source in root.rglob("*.py"):
+        text = source.read_text(encoding="utf-8")
+        written |= set(re.findall(r'\.audit\(\s*"([a-z_.]+)"', text))
+        written |= set(re.findall(r'\baction="([a-z_]+\.[a-z_.]+)"', text))
+        written |= set(re.findall(r'^[A-Z_]*ACTION = "([a-z_.]+)"', text, re.M))
+    assert {"search", "entry.create", "force_transfer.out"} <= written  # the scan finds them
+    assert sorted(written - set(audit_trail._WORDS)) == []

@@ -205,19 +205,30 @@ class PaneStack(QStackedWidget):
         return self.panes[kind]
 
 
+def split(first: QWidget, second: QWidget, stretch: tuple[int, int] = (1, 1), *,
+          under: bool = False) -> QSplitter:
+    """FIRST and SECOND side by side (SECOND UNDER FIRST), sharing the room in proportion to
+    STRETCH, in a splitter the user can move but not collapse."""
+    splitter = QSplitter(Qt.Orientation.Vertical if under else Qt.Orientation.Horizontal)
+    splitter.setChildrenCollapsible(False)
+    splitter.addWidget(first)
+    splitter.addWidget(second)
+    splitter.setStretchFactor(0, stretch[0])
+    splitter.setStretchFactor(1, stretch[1])
+    splitter.setSizes([stretch[0] * 1000, stretch[1] * 1000])  # in proportion from the start, not only when resized
+    return splitter
+
+
 def place_beside(page: SectionTab, pane: QWidget, stretch: tuple[int, int] = (5, 6), *,
                  under: bool = False) -> QSplitter:
-    """PANE beside the page's entries list (UNDER it, for a list that needs the width), in a
-    splitter the user can move."""
-    split = QSplitter(Qt.Orientation.Vertical if under else Qt.Orientation.Horizontal)
-    split.setChildrenCollapsible(False)
-    page.layout().replaceWidget(page.stack, split)
-    split.addWidget(page.stack)
-    split.addWidget(pane)
-    split.setStretchFactor(0, stretch[0])
-    split.setStretchFactor(1, stretch[1])
-    split.setSizes([stretch[0] * 1000, stretch[1] * 1000])  # in proportion from the start, not only when resized
-    return split
+    """PANE beside the page's entries list (UNDER it, for a list that needs the width)."""
+    stack = page.stack
+    placeholder = QWidget()
+    page.layout().replaceWidget(stack, placeholder)
+    splitter = split(stack, pane, stretch, under=under)
+    page.layout().replaceWidget(placeholder, splitter)
+    placeholder.deleteLater()
+    return splitter
 
 
 def show_selected(pane: DetailPane, record: OffenderRecord | None, entry: EntryRow | None, detail: Any, noun: str,

@@ -37,7 +37,7 @@ from rso_manager.services.devices import (
     record_found_device,
 )
 from ui.extensions import record_page
-from ui.kit.detail_pane import DetailPane, history_fields, history_of
+from ui.kit.detail_pane import DetailPane, history_fields, history_of, split
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED, DateField, combo_data
 from ui.kit.record_dialog import RecordDialog
@@ -373,13 +373,7 @@ class DevicesPage(RegisterPage):
         history_layout.addWidget(self.checks_panel, 1)
         # The selected device in full beside its checks: the register above keeps its width.
         self.detail_pane = DevicePane()
-        below = QSplitter(Qt.Orientation.Horizontal)
-        below.addWidget(history)
-        below.addWidget(self.detail_pane)
-        below.setStretchFactor(0, 4)
-        below.setStretchFactor(1, 3)
-        below.setSizes([580, 420])
-        below.setChildrenCollapsible(False)
+        below = split(history, self.detail_pane, (4, 3))
 
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.devices_panel)

@@ -24,7 +24,7 @@ from rso_manager.services.breaches import (
 )
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
-from ui.kit.detail_pane import history_of
+from ui.kit.detail_pane import history_of, split
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED
 from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
@@ -206,13 +206,7 @@ class BreachesPage(RegisterPage):
         # The breach or warning selected, in full, beside the warnings and under the breaches,
         # which keep the width their description and decision need.
         self.detail = BreachDetail()
-        below = QSplitter(Qt.Orientation.Horizontal)
-        below.addWidget(warnings)
-        below.addWidget(self.detail)
-        below.setStretchFactor(0, 3)
-        below.setStretchFactor(1, 2)
-        below.setSizes([600, 400])
-        below.setChildrenCollapsible(False)
+        below = split(warnings, self.detail, (3, 2))
         splitter = self.splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.addWidget(self.breaches_panel)
         splitter.addWidget(below)

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHeaderView, QSplitter, QVBoxLayout, QWidget
 from rso_manager.services import notifications as nt
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import record_page
-from ui.kit.detail_pane import history_fields, history_of
+from ui.kit.detail_pane import history_fields, history_of, split
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import RED
 from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
@@ -187,12 +187,7 @@ class NotificationsTab(RegisterPage):
         # The notification selected (due or taken) in full beside the due list, which has the
         # fewest columns; the taken list keeps the whole width.
         self.detail_pane = NotificationPane()
-        top = QSplitter(Qt.Orientation.Horizontal)
-        top.setChildrenCollapsible(False)
-        top.addWidget(boxes[0])
-        top.addWidget(self.detail_pane)
-        top.setStretchFactor(0, 1)
-        top.setStretchFactor(1, 1)
+        top = split(boxes[0], self.detail_pane)
         splitter.addWidget(top)
         splitter.addWidget(boxes[1])
         splitter.setStretchFactor(0, 3)

@@ -27,6 +27,7 @@ from rso_manager.services.safeguarding import (
     safeguarding_for,
 )
 from ui.extensions import record_page
+from ui.kit.detail_pane import split
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.printing import AskPrinter, Opener, ask_printer, open_in_viewer, print_saved_pdf
 from ui.kit.record_page import (
@@ -178,13 +179,7 @@ class SafeguardingPage(DetailedSectionTab):
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([3000, 2000])  # referrals get the larger share, whatever the size hints say
         self.splitter = splitter
-        beside = QSplitter(Qt.Orientation.Horizontal)
-        beside.setChildrenCollapsible(False)
-        beside.addWidget(splitter)
-        beside.addWidget(side)
-        beside.setStretchFactor(0, 2)
-        beside.setStretchFactor(1, 1)
-        beside.setSizes([2000, 1000])
+        beside = split(splitter, side, (2, 1))
         self.beside = beside
         layout.addWidget(beside, 1)
         self._selection_changed()
