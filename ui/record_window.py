@@ -207,7 +207,7 @@ class RecordWindow(QMainWindow):
                                      self, show_part=self.show_part,
                                      show_status=lambda text: self.statusBar().showMessage(text, 10_000),
                                      show_entry=self.show_entry, current_record=lambda: self.record,
-                                     open_offender=open_offender)
+                                     open_offender=open_offender, select_in_part=self.select_in_part)
         for spec in SECTIONS:
             factory = extensions.RECORD_PAGES.get(spec.key)
             tab = factory(self.context, spec) if factory else SectionTab(spec, self.can_write)
@@ -448,10 +448,21 @@ class RecordWindow(QMainWindow):
         if tab is not None:
             self.tabs.setCurrentIndex(self.tabs.stack.indexOf(tab))
 
-    def show_entry(self, key: str, entity_id: int) -> Any:
+    def show_entry(self, key: str, entity_id: int, entity: str | None = None) -> Any:
         self.show_part(key)
         opener = getattr(self.section_tabs.get(key), "open_entry", None)
-        return opener(entity_id) if callable(opener) else None
+        if not callable(opener):
+            return None
+        return opener(entity_id) if entity is None else opener(entity_id, entity)
+
+    def select_in_part(self, key: str, entity_id: int, entity: str | None = None) -> None:
+        """The part KEY in front with that entry selected (once the part has read its entries)."""
+        self.show_part(key)
+        tab = self.section_tabs.get(key)
+        if isinstance(tab, DetailedSectionTab):
+            tab.when_loaded(lambda: tab.select_entry(entity_id, entity))
+        elif isinstance(tab, SectionTab):
+            tab.select_entry(entity_id, entity)
 
     def tab_index(self, title_start: str) -> int:
         for i in range(self.tabs.count()):

@@ -32,7 +32,7 @@ READERS = {
     "person.newest_photograph", "person.person_for",
     "safeguarding.actions_for", "safeguarding.relationships_for", "safeguarding.safeguarding_for",
     "search.shared_identifiers",
-    "visits.risk_plan_view", "visits.visit_defaults", "visits.visit_details",
+    "visits.risk_plan_history", "visits.risk_plan_view", "visits.visit_defaults", "visits.visit_details",
 }
 
 

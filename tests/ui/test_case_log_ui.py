@@ -121,14 +121,22 @@ def test_opening_a_line_brings_its_part_forward(qtbot, sqlite_services, world, c
     window = record_window(record)
     page = _page(qtbot, window)
     row = next(r for r, line in enumerate(page.lines()) if line.kind == "relationship")
+    relationship_id = page.log_model.row_at(row).entity_id
     page.open_line(row)
-    assert window.tabs.stack.currentWidget() is window.section_tabs["relationships"]
+    relationships = window.section_tabs["relationships"]
+    assert window.tabs.stack.currentWidget() is relationships
+    qtbot.waitUntil(lambda: relationships.selected_entry() is not None, timeout=5000)
+    assert relationships.selected_entry().id == relationship_id
     window.show_part("case_log")
     row = next(r for r, line in enumerate(page.lines()) if line.kind == "visit")
     page.log_view.selectRow(page.proxy.mapFromSource(page.log_model.index(row, 0)).row())
     assert page.open_button.isEnabled() and page.detail.isVisible()
+    visit_id = page.log_model.row_at(row).entity_id
     page.open_selected()
-    assert window.tabs.stack.currentWidget() is window.section_tabs["visits"]
+    visits = window.section_tabs["visits"]
+    assert window.tabs.stack.currentWidget() is visits
+    qtbot.waitUntil(lambda: visits.selected_entry() is not None, timeout=5000)
+    assert (visits.selected_entry().entity, visits.selected_entry().id) == ("visit", visit_id)  # the line's entry
 
 
 # --- screenshot (RSO_SCREENSHOTS=1) ------------------------------------------------------------

@@ -51,15 +51,25 @@ class RecordContext:
     window: QWidget  # the record window: the parent of a page's dialogs and its shortcuts
     show_part: Callable[[str], None]  # bring a part of the record (a SectionSpec key) to the front
     show_status: Callable[[str], None]  # a passing message in the record window's status bar
-    # Bring a part to the front and ask its page to open one entry (a page that can offers
-    # open_entry(entity_id)); what the page opened, or None. How one workflow leads to another
-    # (a notification's breach to its decision) without importing it.
-    show_entry: Callable[[str, int], Any]
+    # show_entry(key, entity_id, entity=None): bring a part to the front and ask its page to open
+    # one entry (a page that can offers open_entry(entity_id), or open_entry(entity_id, entity) for
+    # a part listing two kinds whose ids may be the same); what the page opened, or None. How one
+    # workflow leads to another (a notification's breach to its decision) without importing it.
+    show_entry: Callable[..., Any]
     # The record as last loaded (whole-record actions read its reference and names from it).
     current_record: Callable[[], OffenderRecord] | None = None
     # Open another case as the main window does (asks the reason); None where there is no main
     # window (a record window opened on its own).
     open_offender: Callable[..., Any] | None = None
+    # select_in_part(key, entity_id, entity): bring a part forward with that entry selected and
+    # shown in its pane, doing nothing to it (the case log going to a line's entry).
+    select_in_part: Callable[[str, int, str | None], None] | None = None
+
+    def select_entry(self, key: str, entity_id: int, entity: str | None = None) -> None:
+        if self.select_in_part is None:
+            self.show_part(key)
+        else:
+            self.select_in_part(key, entity_id, entity)
 
     def record(self) -> OffenderRecord:
         if self.current_record is None:
@@ -71,7 +81,8 @@ class RecordContext:
 
 
 class RecordPage(Protocol):
-    """A page for one part of the record. It may also offer open_entry(entity_id), which
+    """A page for one part of the record. It may also offer open_entry(entity_id) (or
+    open_entry(entity_id, entity=None), for a part listing two kinds), which
     RecordContext.show_entry calls."""
 
     def set_record(self, record: OffenderRecord) -> None: ...
@@ -177,6 +188,15 @@ class SectionTab(QWidget):
         if not rows:
             return None
         return self.view.model().mapToSource(rows[0]).data(Qt.ItemDataRole.UserRole + 1)
+
+    def select_entry(self, entity_id: int, entity: str | None = None) -> bool:
+        """Select the entry ENTITY_ID (of the kind ENTITY, when given: a part may list two kinds
+        whose ids are the same); False when it is not listed."""
+        for row, entry in enumerate(self.model.rows()):
+            if entry.id == entity_id and (entity is None or entry.entity == entity):
+                self.select_row(self.view.model().mapFromSource(self.model.index(row, 0)).row())
+                return True
+        return False
 
     def select_row(self, row: int) -> None:
         index = self.view.model().index(row, 0)
@@ -418,13 +438,6 @@ class DetailedSectionTab(SectionTab):
     def selected_detail(self) -> Any:
         entry = self.selected_entry()
         return self.model.detail(entry) if entry is not None else None
-
-    def select_entry(self, entity_id: int) -> bool:
-        for row, entry in enumerate(self.model.rows()):
-            if entry.id == entity_id:
-                self.select_row(self.view.model().mapFromSource(self.model.index(row, 0)).row())
-                return True
-        return False
 
     def open_dialog(self, dialog: ServiceDialog, on_saved: Callable[[Any], None] | None = None) -> ServiceDialog:
         dialog.saved.connect(on_saved or (lambda _r: self.ctx.reload()))

@@ -167,6 +167,8 @@ class ActionsPage(DetailedSectionTab):
         action = self.selected_detail()
         self.result_button.setEnabled(action is not None and action.completed_on is None)
         show_selected(self.detail_pane, self.record, self.selected_entry(), action, "action", action_fields,
+                      recorded_by=action.recorded_by if action else None,
+                      recorded_at=action.recorded_at if action else None,
                       warnings=("Status",) if action is not None and action.overdue else ())
 
     def open_add(self) -> AddActionDialog | None:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from rso_manager.domain.roles import Permission
 from rso_manager.persistence import models as m
@@ -29,12 +30,25 @@ class ActionView:
     completed_on: date | None
     overdue: bool
     days_overdue: int
+    recorded_by: str | None = None  # who entered it on the record, and when
+    recorded_at: datetime | None = None
 
 
-def _action_view(a: m.Action, owner: str | None, as_of: date) -> ActionView:
+def _action_view(a: m.Action, owner: str | None, as_of: date, recorded_by: str | None) -> ActionView:
     overdue = a.completed_on is None and a.due_on < as_of
     return ActionView(a.id, a.version_id, a.offender_id, a.plan_id, a.description, a.owner_id, owner, a.due_on,
-                      a.result, a.completed_on, overdue, (as_of - a.due_on).days if overdue else 0)
+                      a.result, a.completed_on, overdue, (as_of - a.due_on).days if overdue else 0,
+                      recorded_by, a.created_at)
+
+
+# Who entered an action, read in the same query as the actions (outer: an import may name no one).
+_RECORDER = aliased(m.User, name="recorder")
+
+
+def _actions_query():
+    return (select(m.Action, m.User.display_name, _RECORDER.display_name)
+            .join(m.User, m.User.id == m.Action.owner_id)
+            .outerjoin(_RECORDER, _RECORDER.id == m.Action.created_by_id))
 
 
 def add_action(services: Services, actor: Actor, offender_id: int, description: str, owner_id: int | None,
@@ -65,7 +79,7 @@ def add_action(services: Services, actor: Actor, offender_id: int, description: 
         uow.session.flush()
         uow.audit("entry.create", entity="plan_action", entity_id=a.id, offender_id=offender_id,
                   details={"owner_id": owner_id, "due_on": due_on})
-        return _action_view(a, owner.display_name, today)
+        return _action_view(a, owner.display_name, today, display_name_of(uow.session, a.created_by_id))
 
 
 def record_action_result(services: Services, actor: Actor, action_id: int, version_id: int, result: str,
@@ -89,15 +103,15 @@ def record_action_result(services: Services, actor: Actor, action_id: int, versi
         uow.session.flush()
         uow.audit("entry.update", entity="plan_action", entity_id=a.id, offender_id=a.offender_id,
                   details={"completed_on": completed_on})
-        return _action_view(a, display_name_of(uow.session, a.owner_id), today)
+        return _action_view(a, display_name_of(uow.session, a.owner_id), today,
+                            display_name_of(uow.session, a.created_by_id))
 
 
 def overdue_actions(services: Services, actor: Actor, as_of: date | None = None, *, offender_id: int | None = None,
                     team_id: int | None = None) -> list[ActionView]:
     """Open actions past their due date, most overdue first: for the record and the summary."""
     as_of = as_of or services.clock.today()
-    stmt = (select(m.Action, m.User.display_name).join(m.User, m.User.id == m.Action.owner_id)
-            .join(m.Offender, m.Offender.id == m.Action.offender_id)
+    stmt = (_actions_query().join(m.Offender, m.Offender.id == m.Action.offender_id)
             .where(m.Action.voided_at.is_(None), m.Action.completed_on.is_(None), m.Action.due_on < as_of)
             .order_by(m.Action.due_on, m.Action.id))
     if offender_id is not None:
@@ -106,14 +120,14 @@ def overdue_actions(services: Services, actor: Actor, as_of: date | None = None,
         stmt = stmt.where(m.Offender.team_id == team_id)
     with access.reading_or_listing(services, actor, offender_id) as s:
         stmt = stmt.where(access.visible_cases(s, actor, services.clock.today()))
-        return [_action_view(a, owner, as_of) for a, owner in s.execute(stmt)]
+        return [_action_view(a, owner, as_of, by) for a, owner, by in s.execute(stmt)]
 
 
 def actions_for(services: Services, actor: Actor, offender_id: int, as_of: date | None = None) -> list[ActionView]:
     """Every action on the record (not those entered in error): open ones first, soonest due."""
     as_of = as_of or services.clock.today()
-    stmt = (select(m.Action, m.User.display_name).join(m.User, m.User.id == m.Action.owner_id)
+    stmt = (_actions_query()
             .where(m.Action.offender_id == offender_id, m.Action.voided_at.is_(None))
             .order_by(m.Action.completed_on.is_not(None), m.Action.due_on, m.Action.id))
     with access.reading(services, actor, offender_id) as s:
-        return [_action_view(a, owner, as_of) for a, owner in s.execute(stmt)]
+        return [_action_view(a, owner, as_of, by) for a, owner, by in s.execute(stmt)]

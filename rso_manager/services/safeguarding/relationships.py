@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from rso_manager.domain.roles import Permission, allows
 from rso_manager.domain.visit_window import TriggerKind
@@ -153,6 +153,9 @@ class RelationshipView:
     # that record (WITHHELD otherwise).
     recorded_on: LinkedCase | None = None
     withheld: bool = False
+    # Who entered it on this record, and when (not said of one recorded on another record).
+    recorded_by: str | None = None
+    recorded_at: datetime | None = None
 
 
 def relationship_warning(rel: RelationshipInput) -> str | None:
@@ -178,8 +181,11 @@ def relationships_for(services: Services, actor: Actor, offender_id: int,
                 m.SafeguardingReferral.relationship_id.is_not(None)).order_by(m.SafeguardingReferral.id)):
             referrals[r.relationship_id] = r  # the latest concern about each relationship
         out = []
-        for rel in s.scalars(select(m.Relationship).where(
-                m.Relationship.offender_id == offender_id, m.Relationship.voided_at.is_(None))
+        recorder = aliased(m.User, name="recorder")
+        for rel, recorded_by in s.execute(
+                select(m.Relationship, recorder.display_name)
+                .outerjoin(recorder, recorder.id == m.Relationship.created_by_id)
+                .where(m.Relationship.offender_id == offender_id, m.Relationship.voided_at.is_(None))
                 .order_by(m.Relationship.id.desc())):
             ref = referrals.get(rel.id)
             view = referral_view(s, ref, (), now) if ref is not None else None
@@ -188,7 +194,8 @@ def relationships_for(services: Services, actor: Actor, offender_id: int,
                 rel.id, rel.version_id, rel.person_name, rel.kind, rel.has_children, rel.access_to_children,
                 rel.from_date, rel.to_date, rel.notes, referral_state(view) if view else None,
                 bool(view and view.not_referred_same_day and view.referred_at is None),
-                linked=_linked_case(s, linked) if linked else None))
+                linked=_linked_case(s, linked) if linked else None, recorded_by=recorded_by,
+                recorded_at=rel.created_at))
         return out + _linked_from(s, actor, offender_id, services.clock.today())
 
 

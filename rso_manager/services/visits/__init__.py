@@ -28,26 +28,35 @@ from rso_manager.services.visits.recording import (
 )
 from rso_manager.services.visits.risk import (
     RISK_TOOLS,
+    AssessmentEntry,
+    PlanEntry,
     PlanOutcome,
     PlanText,
+    RiskHistory,
     RiskPlanView,
+    SignOffState,
     record_risk_assessment,
     record_trigger,
     review_flag,
+    risk_plan_history,
     risk_plan_view,
     set_plan,
 )
 from rso_manager.services.visits.wording import readable, time_bands
 
 __all__ = [
+    "AssessmentEntry",
     "BookedVisit",
     "DeviceCheckLine",
+    "PlanEntry",
     "PlanOutcome",
     "PlanText",
     "PlannedVisit",
     "PlannerView",
     "RISK_TOOLS",
+    "RiskHistory",
     "RiskPlanView",
+    "SignOffState",
     "VisitDefaults",
     "VisitDetail",
     "VisitInput",
@@ -62,6 +71,7 @@ __all__ = [
     "record_visit",
     "record_warrant_decision",
     "review_flag",
+    "risk_plan_history",
     "risk_plan_view",
     "set_plan",
     "time_bands",

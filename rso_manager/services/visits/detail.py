@@ -5,6 +5,7 @@ the pages word them."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -48,30 +49,41 @@ class VisitDetail:
     signed_at: datetime | None
     sign_off_rationale: str | None
     warrant_decision: str | None
+    recorded_by: str | None = None  # who entered the visit on the record, and when
+    recorded_at: datetime | None = None
 
 
 def _label(d: m.Device) -> str:
     return device_label(d.kind, d.make_model, d.imei, d.serial)
 
 
-def _names(s: Session, ids: set[int] | set[int | None]) -> dict[int, str]:
+def user_names(s: Session, ids: Collection[int | None]) -> dict[int, str]:
+    """Display names of the users IDS names, in one query."""
     wanted = {i for i in ids if i is not None}
     if not wanted:
         return {}
     return {uid: name for uid, name in s.execute(select(m.User.id, m.User.display_name).where(m.User.id.in_(wanted)))}
 
 
-def _departures(s: Session, offender_id: int) -> dict[int, tuple[str, ...]]:
-    """The departures each visit was recorded with (its visit.record audit row says them as the
-    rule found them then)."""
-    out: dict[int, tuple[str, ...]] = {}
-    for entity_id, details in s.execute(
-            select(m.AuditEvent.entity_id, m.AuditEvent.details_json)
+@dataclass(frozen=True)
+class _Recording:
+    """A visit's visit.record audit row: the departures as the rule found them then, who
+    recorded the visit and when (a booked visit is recorded after it was made)."""
+
+    departures: tuple[str, ...]
+    by_id: int | None
+    at: datetime
+
+
+def _recordings(s: Session, offender_id: int) -> dict[int, _Recording]:
+    out: dict[int, _Recording] = {}
+    for entity_id, details, user_id, at in s.execute(
+            select(m.AuditEvent.entity_id, m.AuditEvent.details_json, m.AuditEvent.user_id, m.AuditEvent.occurred_at)
             .where(m.AuditEvent.offender_id == offender_id, m.AuditEvent.entity == "visit",
                    m.AuditEvent.action == "visit.record").order_by(m.AuditEvent.id)):
         found = json.loads(details or "{}").get("departures") or []
         if entity_id is not None:
-            out[entity_id] = tuple(str(d) for d in found)
+            out[entity_id] = _Recording(tuple(str(d) for d in found), user_id, at)
     return out
 
 
@@ -92,13 +104,17 @@ def visit_details(services: Services, actor: Actor, offender_id: int) -> dict[in
         sign_offs = {so.entity_id: so for so in s.scalars(
             select(m.SignOff).where(m.SignOff.entity == "visit", m.SignOff.entity_id.in_(ids))
             .order_by(m.SignOff.id))}  # the latest asked for each visit wins
-        names = _names(s, {uid for _v, uid, _p in officers}
-                       | {so.signed_by_id or so.supervisor_id for so in sign_offs.values()})
-        departures = _departures(s, offender_id)
+        recordings = _recordings(s, offender_id)
+        names = user_names(s, {uid for _v, uid, _p in officers}
+                       | {so.signed_by_id or so.supervisor_id for so in sign_offs.values()}
+                       | {v.created_by_id for v in visits} | {r.by_id for r in recordings.values()})
         out = {}
         for v in visits:
             so = sign_offs.get(v.id)
             who = (so.signed_by_id or so.supervisor_id) if so else None
+            # Who recorded what happened; a visit only planned so far: who planned it.
+            rec = recordings.get(v.id)
+            recorder, recorded_at = (rec.by_id, rec.at) if rec else (v.created_by_id, v.created_at)
             out[v.id] = VisitDetail(
                 visit_id=v.id, version_id=v.version_id, kind=v.kind, status=v.status, visited_at=v.visited_at,
                 planned_on=v.planned_on, time_band=v.time_band,
@@ -109,8 +125,9 @@ def visit_details(services: Services, actor: Actor, offender_id: int) -> dict[in
                 device_checks=tuple(DeviceCheckLine(_label(d), c.result, c.outcome)
                                     for c, d in checks if c.visit_id == v.id),
                 devices_found=tuple(_label(d) for d in found if d.found_at_visit_id == v.id),
-                departures=departures.get(v.id, ()), departure_reason=v.override_reason,
+                departures=rec.departures if rec else (), departure_reason=v.override_reason,
                 sign_off=so.status if so else "none", signed_by=names.get(who) if who else None,
                 signed_at=so.signed_at if so else None, sign_off_rationale=so.rationale if so else None,
-                warrant_decision=v.warrant_decision)
+                warrant_decision=v.warrant_decision,
+                recorded_by=names.get(recorder) if recorder else None, recorded_at=recorded_at)
         return out

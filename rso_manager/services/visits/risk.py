@@ -4,9 +4,9 @@ bring a visit forward, and the record's risk & plan page."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 
 from rso_manager.domain import visit_window as vw
 from rso_manager.domain.dates import add_months
@@ -21,6 +21,7 @@ from rso_manager.services.errors import (
     reason_problem,
 )
 from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
+from rso_manager.services.visits.detail import user_names
 from rso_manager.services.visits.wording import readable
 
 RISK_TOOLS = vw.RISK_TOOLS
@@ -213,3 +214,101 @@ def review_flag(risk: m.RiskAssessment | None, today: date, policy) -> str | Non
     if risk.review_by < today:
         return f"Review overdue: the {risk.tool} assessment was due for review by {risk.review_by:%d/%m/%Y}."
     return None
+
+
+@dataclass(frozen=True)
+class SignOffState:
+    """Where an entry's sign-off stands: status pending | escalated | approved | returned, or
+    none (none was asked: a plan within the default). BY: the supervisor who decided, or who is
+    to decide while it is pending."""
+
+    status: str
+    by: str | None = None
+    at: datetime | None = None
+    rationale: str | None = None
+
+
+NO_SIGN_OFF = SignOffState("none")
+
+
+@dataclass(frozen=True)
+class AssessmentEntry:
+    assessment_id: int
+    tool: str
+    level: str
+    assessed_on: date
+    review_by: date | None
+    notes: str | None
+    assessor: str | None
+    sign_off: SignOffState
+    current: bool  # the assessment the interval is set from
+    recorded_by: str | None
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class PlanEntry:
+    plan_id: int
+    effective_from: date
+    review_by: date | None
+    visit_interval_months: int | None
+    reactive: bool
+    supervision: str | None
+    monitoring_control: str | None
+    interventions: str | None
+    victim_safety: str | None
+    contingency: str | None
+    written_by: str | None
+    sign_off: SignOffState
+    current: bool  # the plan in force
+    recorded_at: datetime
+
+
+@dataclass(frozen=True)
+class RiskHistory:
+    """Every risk assessment and plan on the record (not those entered in error), newest first."""
+
+    assessments: tuple[AssessmentEntry, ...]
+    plans: tuple[PlanEntry, ...]
+
+
+def risk_plan_history(services: Services, actor: Actor, offender_id: int) -> RiskHistory:
+    """Each assessment (tool, level, date, assessor, sign-off and who signed) and each plan
+    (effective from, its headings, who wrote it, sign-off), for the risk & plan page's pane."""
+    with access.reading(services, actor, offender_id) as s:
+        if s.get(m.Offender, offender_id) is None:
+            raise NotFound(f"No offender record {offender_id}.")
+        assessments = s.scalars(
+            select(m.RiskAssessment)
+            .where(m.RiskAssessment.offender_id == offender_id, m.RiskAssessment.voided_at.is_(None))
+            .order_by(m.RiskAssessment.assessed_on.desc(), m.RiskAssessment.id.desc())).all()
+        plans = s.scalars(
+            select(m.RiskManagementPlan)
+            .where(m.RiskManagementPlan.offender_id == offender_id, m.RiskManagementPlan.voided_at.is_(None))
+            .order_by(m.RiskManagementPlan.effective_from.desc(), m.RiskManagementPlan.id.desc())).all()
+        sign_offs = {(so.entity, so.entity_id): so for so in s.scalars(
+            select(m.SignOff).where(or_(
+                and_(m.SignOff.entity == "risk_assessment", m.SignOff.entity_id.in_([a.id for a in assessments])),
+                and_(m.SignOff.entity == "risk_management_plan", m.SignOff.entity_id.in_([p.id for p in plans]))))
+            .order_by(m.SignOff.id))}  # the latest asked for each entry wins
+        names = user_names(s, {a.assessor_id for a in assessments} | {a.created_by_id for a in assessments}
+                           | {p.created_by_id for p in plans}
+                           | {so.signed_by_id or so.supervisor_id for so in sign_offs.values()})
+
+        def name(user_id: int | None) -> str | None:
+            return names.get(user_id) if user_id else None
+
+        def state(entity: str, entity_id: int) -> SignOffState:
+            so = sign_offs.get((entity, entity_id))
+            if so is None:
+                return NO_SIGN_OFF
+            return SignOffState(so.status, name(so.signed_by_id or so.supervisor_id), so.signed_at, so.rationale)
+
+        return RiskHistory(
+            tuple(AssessmentEntry(a.id, a.tool, a.level, a.assessed_on, a.review_by, a.notes, name(a.assessor_id),
+                                  state("risk_assessment", a.id), i == 0, name(a.created_by_id), a.created_at)
+                  for i, a in enumerate(assessments)),
+            tuple(PlanEntry(p.id, p.effective_from, p.review_by, p.visit_interval_months, p.reactive, p.supervision,
+                            p.monitoring_control, p.interventions, p.victim_safety, p.contingency,
+                            name(p.created_by_id), state("risk_management_plan", p.id), i == 0, p.created_at)
+                  for i, p in enumerate(plans)))

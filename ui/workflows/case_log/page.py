@@ -34,10 +34,6 @@ ABOUT = ("Everything recorded on this case, newest first: each kind of entry, si
          "decided, corrections and entries marked as entered in error. Open a line (double-click or "
          "Enter) to go to its entry.")
 
-# Parts whose page's open_entry(entity_id) takes this kind of entry's id and shows it; any other
-# line brings its part forward (an id of another kind would open the wrong entry there).
-OPENED_AS_ENTRY = {"visits": "visit"}
-
 
 class CaseLogModel(RowsModel[LogLine]):
     """The log's lines; an entry marked as entered in error is struck through and greyed."""
@@ -216,9 +212,7 @@ class CaseLogPage(RegisterPage):
         line = self.log_model.row_at(row)
         if line.part is None or line.part == self.spec.key:
             return None
-        if OPENED_AS_ENTRY.get(line.part) == line.entity:
-            return self.ctx.show_entry(line.part, line.entity_id)
-        self.ctx.show_part(line.part)
+        self.ctx.select_entry(line.part, line.entity_id, line.entity)
         return None
 
     def open_entry(self, note_id: int) -> None:

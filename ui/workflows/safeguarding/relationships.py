@@ -293,7 +293,8 @@ class RelationshipsPage(DetailedSectionTab):
         if hasattr(self, "detail_pane"):
             view = self.selected_detail()
             show_selected(self.detail_pane, self.record, self.selected_entry(), view, "relationship",
-                          relationship_fields,
+                          relationship_fields, recorded_by=view.recorded_by if view else None,
+                          recorded_at=view.recorded_at if view else None,
                           warnings=("Safeguarding referral",) if view is not None and view.referral_overdue else ())
 
     def about_label(self) -> QLabel:

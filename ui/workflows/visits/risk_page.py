@@ -3,15 +3,23 @@ with the home-visit interval in force and the next visit's due window above the 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QLabel, QPlainTextEdit
 
 from rso_manager.services.caseload import EntryRow
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import (
     RISK_TOOLS,
+    AssessmentEntry,
+    PlanEntry,
     PlanOutcome,
+    RiskHistory,
     RiskPlanView,
+    SignOffState,
     record_risk_assessment,
+    risk_plan_history,
     risk_plan_view,
     set_plan,
 )
@@ -28,6 +36,7 @@ from ui.kit.forms import DateField
 from ui.kit.record_page import RecordContext, SectionSpec
 from ui.kit.widgets import text_editor
 from ui.workflows.visits.panel_page import PageDialog, PanelPage, panel_value, restyle
+from ui.workflows.visits.visit_detail import decision_text
 from ui.workflows.visits.wording import window_text
 
 RISK_LEVELS = ("low", "medium", "high", "very_high")
@@ -129,30 +138,81 @@ class PlanDialog(PageDialog):
                   **{key: box.toPlainText().strip() or None for key, box in self.headings.items()})
 
 
-RISK_CAPTIONS = ("Entry", "Date", "Assessment tool", "Risk level", "Review", "Home visits", "Sign-off",
-                 *(caption for _key, caption, _placeholder in PLAN_HEADINGS))
+RISK_CAPTIONS = ("Entry", "Date", "Effective from", "Assessment tool", "Risk level", "Assessor", "Review",
+                 "Home visits", "Sign-off", *(caption for _key, caption, _placeholder in PLAN_HEADINGS), "Notes")
 NO_RISK_ENTRY = "Select an assessment or a plan to read it in full."
 
 
-def risk_entry_fields(entry: EntryRow, view: RiskPlanView | None) -> dict[str, str]:
-    """An assessment or plan of the list in words: the current one in full from the page's view,
-    an earlier one as the list has it (its values are in History)."""
+@dataclass(frozen=True)
+class RiskPageData:
+    """What the page reads: the panel above the list, and every assessment and plan for its pane."""
+
+    view: RiskPlanView
+    history: RiskHistory
+
+
+ATTENTION = ("pending", "returned")  # sign-offs shown in red: still to decide, or sent back
+
+
+def risk_sign_off_text(state: SignOffState, plan: bool) -> str:
+    decided = decision_text(state.status, state.by, state.at, state.rationale)
+    if decided is not None and plan and state.status == "pending":
+        return decided + ": the risk level's default interval applies until then"
+    if decided is not None:
+        return decided
+    return "Not needed: the plan does not lengthen the interval" if plan else "Not asked"
+
+
+def interval_words(plan: PlanEntry) -> str:
+    if plan.reactive:
+        return "Reactive management"
+    if plan.visit_interval_months:
+        return f"Every {plan.visit_interval_months} month{'s' if plan.visit_interval_months != 1 else ''}"
+    return "At the risk level's default interval"
+
+
+def assessment_fields(a: AssessmentEntry, entry: EntryRow) -> dict[str, str]:
+    return {
+        "Entry": "Risk assessment" + (" (the current one)" if a.current else " (an earlier one)"),
+        "Date": fmt_date(a.assessed_on),
+        "Assessment tool": a.tool,
+        "Risk level": risk_label(a.level),
+        "Assessor": a.assessor or "Not known",
+        "Review": entry.status.capitalize(),  # as the list says it, NO REVIEW DATE included
+        "Sign-off": risk_sign_off_text(a.sign_off, plan=False),
+        "Notes": a.notes or "",
+    }
+
+
+def plan_fields(p: PlanEntry) -> dict[str, str]:
+    """Who wrote the plan is the pane's foot (Recorded)."""
+    return {
+        "Entry": "Risk management plan" + (" (the current one)" if p.current else " (an earlier one)"),
+        "Effective from": fmt_date(p.effective_from),
+        "Review": f"Review by {fmt_date(p.review_by)}" if p.review_by else "",
+        "Home visits": interval_words(p),
+        "Sign-off": risk_sign_off_text(p.sign_off, plan=True),
+        **{caption: getattr(p, key) or "" for key, caption, _placeholder in PLAN_HEADINGS},
+    }
+
+
+def risk_entry_fields(entry: EntryRow, history: RiskHistory | None) -> tuple[dict[str, str], str | None,
+                                                                             datetime | None, bool]:
+    """An assessment or plan of the list in words, who recorded it and when, and whether its
+    sign-off wants attention (waiting or returned); as the list has it until the history is read."""
+    if history is not None and entry.entity == "risk_assessment":
+        a = next((a for a in history.assessments if a.assessment_id == entry.id), None)
+        if a is not None:
+            return assessment_fields(a, entry), a.recorded_by, a.recorded_at, a.sign_off.status in ATTENTION
+    if history is not None and entry.entity == "risk_management_plan":
+        p = next((p for p in history.plans if p.plan_id == entry.id), None)
+        if p is not None:
+            return plan_fields(p), p.written_by, p.recorded_at, p.sign_off.status in ATTENTION
     fields = {"Entry": entry.summary, "Date": fmt_date(entry.when), "Review": entry.status.capitalize()}
     if entry.entity == "risk_assessment":
         tool, _, level = entry.summary.partition(": ")
         fields.update({"Entry": "Risk assessment", "Assessment tool": tool, "Risk level": level})
-    plan = view.plan if view is not None else None
-    if entry.entity == "risk_management_plan" and plan is not None and plan.plan_id == entry.id:
-        fields.update({
-            "Entry": "Risk management plan (the current one)",
-            "Home visits": "Reactive management" if plan.reactive else (
-                f"Every {plan.visit_interval_months} months" if plan.visit_interval_months else
-                "At the risk level's default interval"),
-            "Sign-off": "Waiting for a supervisor's sign-off: the default interval applies until then"
-            if plan.pending_sign_off else "",
-            **{caption: getattr(plan, key) or "" for key, caption, _placeholder in PLAN_HEADINGS},
-        })
-    return fields
+    return fields, None, None, False
 
 
 class RiskPage(PanelPage):
@@ -162,6 +222,7 @@ class RiskPage(PanelPage):
         self.assess_button = self.add_button_for("Record a risk assessment...", self.open_assessment)
         self.plan_button = self.add_button_for("Change the risk management plan...", self.open_plan)
         self.plan_button.setEnabled(False)  # until the current plan has been read
+        self.risk_history: RiskHistory | None = None
         self.detail_pane = DetailPane(RISK_CAPTIONS, NO_RISK_ENTRY)
         place_beside(self, self.detail_pane, (1, 1))
         self.view.selectionModel().selectionChanged.connect(self._show_selected)
@@ -183,11 +244,13 @@ class RiskPage(PanelPage):
             cap = self.panel_grid.itemAtPosition(i, 0).widget()
             self.heading_rows[key] = (cap, value)
 
-    def fetch(self, services: Services, actor: Actor, offender_id: int) -> RiskPlanView:  # runs on the worker
-        return risk_plan_view(services, actor, offender_id)
+    def fetch(self, services: Services, actor: Actor, offender_id: int) -> RiskPageData:  # runs on the worker
+        return RiskPageData(risk_plan_view(services, actor, offender_id),
+                            risk_plan_history(services, actor, offender_id))
 
-    def show_details(self, view: RiskPlanView) -> None:
-        self.info = view
+    def show_details(self, data: RiskPageData) -> None:
+        view = self.info = data.view
+        self.risk_history = data.history
         self.risk_value.setText(
             f"{risk_label(view.risk_level)} ({view.risk_tool}, assessed {fmt_date(view.assessed_on)})"
             if view.risk_level else "Not assessed: treated as very high risk until an assessment is recorded")
@@ -218,16 +281,21 @@ class RiskPage(PanelPage):
 
     def _show_selected(self, *_args) -> None:
         entry = self.selected_entry()
-        view = self.info if isinstance(self.info, RiskPlanView) else None
         if entry is not None and entry.voided:
             self.detail_pane.show_placeholder(voided_placeholder(
                 "entry", history_of(self.record, entry.entity, entry.id, True)))
         elif entry is None:
             self.detail_pane.show_placeholder()
         else:
-            self.detail_pane.show_fields(entry, {**risk_entry_fields(entry, view), **history_fields(
-                history_of(self.record, entry.entity, entry.id))},
-                warnings=("Review", "Sign-off") if "NO REVIEW" in entry.status else ("Sign-off",))
+            fields, recorded_by, recorded_at, attention = risk_entry_fields(entry, self.risk_history)
+            self.detail_pane.show_fields(entry, {**fields, **history_fields(
+                history_of(self.record, entry.entity, entry.id), recorded_by, recorded_at)},
+                warnings=(("Review",) if "NO REVIEW" in entry.status else ()) + (("Sign-off",) if attention else ()))
+
+    def open_entry(self, entity_id: int, entity: str | None = None) -> None:
+        """RecordContext.show_entry("risk", id, entity): select that assessment or plan once the
+        part is read (an assessment and a plan may have the same id)."""
+        self.when_loaded(lambda: self.select_entry(entity_id, entity))
 
     def open_assessment(self) -> RiskAssessmentDialog | None:
         if not self.can_write or self.record is None:

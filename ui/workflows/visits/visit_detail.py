@@ -4,6 +4,7 @@ checked, how it departed from the default and where its sign-off stands."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 
 from PySide6.QtWidgets import QWidget
 
@@ -19,18 +20,27 @@ from ui.workflows.visits.wording import BANDS, CHECK_RESULTS, KINDS, OUTCOMES
 NO_VISIT = "Select a visit to read it in full: who went, what was found, each device checked and its sign-off."
 
 
+def decision_text(status: str, by: str | None, at: datetime | None, rationale: str | None) -> str | None:
+    """Where an entry's sign-off stands (pending, escalated, approved, returned), in a
+    supervisor's words; None when no sign-off was asked."""
+    who = by or "the team's supervisor"
+    when = f" on {fmt_date(london_day(at))}" if at else ""
+    if status == "pending":
+        return f"Waiting for sign-off by {who}"
+    if status == "escalated":
+        return "Escalated to the OMU lead for a decision"
+    if status == "approved":
+        return f"Signed off by {who}{when}"
+    if status == "returned":
+        return f"Returned by {who}{when}" + (f": {rationale}" if rationale else "")
+    return None
+
+
 def sign_off_text(d: VisitDetail) -> str:
     """Where the visit's sign-off stands, in a supervisor's words."""
-    who = d.signed_by or "the team's supervisor"
-    when = f" on {fmt_date(london_day(d.signed_at))}" if d.signed_at else ""
-    if d.sign_off == "pending":
-        return f"Waiting for sign-off by {who}"
-    if d.sign_off == "escalated":
-        return "Escalated to the OMU lead for a decision"
-    if d.sign_off == "approved":
-        return f"Signed off by {who}{when}"
-    if d.sign_off == "returned":
-        return f"Returned by {who}{when}" + (f": {d.sign_off_rationale}" if d.sign_off_rationale else "")
+    decided = decision_text(d.sign_off, d.signed_by, d.signed_at, d.sign_off_rationale)
+    if decided is not None:
+        return decided
     if d.status == "completed":
         return "Not needed: unannounced, two officers, at home"
     return "Not needed yet: the visit has not happened"
@@ -97,5 +107,5 @@ class VisitDetailPane(DetailPane):
             "Departures": departures,
             "Sign-off": sign_off_text(d),
             "Warrant decision": d.warrant_decision or "",
-            **(history_fields(history) if history is not None else {}),
+            **history_fields(history or EntryHistory((), None), d.recorded_by, d.recorded_at),
         }, warnings=("Sign-off",) if d.sign_off in ("pending", "returned") else ())
