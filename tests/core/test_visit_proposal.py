@@ -1,14 +1,17 @@
 from __future__ import annotations
 
+import json
 from collections import Counter
+from dataclasses import astuple
 from datetime import date, timedelta
+from importlib.resources import files
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rso_manager.domain.dates import bank_holidays
-from rso_manager.domain.visit_policy import load_default_policy
+from rso_manager.domain.visit_policy import load_default_policy, policy_from_dict
 from rso_manager.domain.visit_proposal import (
     Booking,
     OfficerAvailability,
@@ -168,3 +171,49 @@ def test_plan_orders_overdue_first_and_holds_capacity():
     load = Counter((oid, p.date) for p in proposals for oid in p.officer_ids) + Counter(bookings)
     assert max(load.values()) <= POLICY.daily_capacity
     assert plan(requests, team, bookings, POLICY, seed=3, as_of=as_of) == proposals
+
+
+# Issue 16: the rota kept across a plan proposes exactly what recounting every booking did.
+@st.composite
+def _stretched_plans(draw):
+    start = date(2026, 11, 20) + timedelta(days=draw(st.integers(0, 40)))
+    names = [f"o{i}" for i in range(draw(st.integers(1, 7)))]
+
+    def absences():
+        spans = []
+        for _ in range(draw(st.integers(0, 2))):
+            first = start + timedelta(days=draw(st.integers(-5, 30)))
+            spans.append((first, first + timedelta(days=draw(st.integers(0, 12)))))
+        return tuple(spans)
+
+    officers = [OfficerAvailability(n, draw(st.booleans()) or i == 0, absences()) for i, n in enumerate(names)]
+    if draw(st.booleans()):
+        officers.append(officers[-1])  # listed twice, as a case without a team lists everyone
+    bookings = [Booking(draw(st.sampled_from(names)), start + timedelta(days=draw(st.integers(-7, 40))))
+                for _ in range(draw(st.integers(0, 30)))]
+    requests = []
+    for i in range(draw(st.integers(1, 40))):
+        latest = start + timedelta(days=draw(st.integers(-20, 50)))
+        earliest = latest - timedelta(days=draw(st.integers(0, 30)))
+        recent = [(start - timedelta(days=draw(st.integers(1, 400))), draw(st.sampled_from(list(TimeBand))))
+                  for _ in range(draw(st.integers(0, 4)))]
+        requests.append(VisitRequest(f"X{i}", DueWindow(earliest, latest, "test"), tuple(recent),
+                                     draw(st.sampled_from(names))))
+    weekdays = draw(st.sets(st.sampled_from(["mon", "tue", "wed", "thu", "fri", "sat", "sun"]), min_size=1))
+    return start, officers, bookings, requests, draw(st.integers(1, 3)), weekdays, draw(st.integers(0, 99))
+
+
+@settings(max_examples=300, deadline=None)
+@given(_stretched_plans())
+def test_a_plan_is_the_same_as_recounting_every_booking_for_every_proposal(case):
+    from tests.planner_oracle import domain as before
+
+    start, officers, bookings, requests, capacity, weekdays, seed = case
+    policy = policy_from_dict({**json.loads(files("resources").joinpath("visit_policy.json").read_text()),
+                               "daily_capacity": capacity, "allowed_weekdays": sorted(weekdays)})
+    old = before.plan([before.VisitRequest(r.offender_id, r.window, r.recent_visits, r.offender_manager_id)
+                       for r in requests],
+                      [before.OfficerAvailability(*astuple(o)) for o in officers],
+                      [before.Booking(*b) for b in bookings], policy, seed, as_of=start)
+    new = plan(requests, officers, bookings, policy, seed, as_of=start)
+    assert [astuple(p) for p in new] == [astuple(p) for p in old]

@@ -3,14 +3,25 @@ varied day and time band), and booking them."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+from typing import Any
 
 from sqlalchemy import select
 
 from rso_manager.domain import visit_window as vw
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
-from rso_manager.domain.visit_proposal import Booking, Proposal, VisitRequest, plan
+from rso_manager.domain.visit_proposal import (
+    Booking,
+    Proposal,
+    Rota,
+    VisitRequest,
+    plan_order,
+    plan_seed,
+    propose_with,
+)
 from rso_manager.persistence import models as m
 from rso_manager.services import access, case_events, case_summary, settings
 from rso_manager.services.caseload import RISK_ORDER, offender_in_scope
@@ -22,8 +33,8 @@ from rso_manager.services.unit_of_work import (
     find_offender,
     unit_of_work,
 )
-from rso_manager.services.visits.officers import is_absent, officer_availability, team_officers
-from rso_manager.services.visits.recording import recent_stamps
+from rso_manager.services.visits.due_windows import recent_visits, visit_windows
+from rso_manager.services.visits.officers import is_absent, officer_availability
 from rso_manager.services.visits.wording import readable, time_bands
 
 
@@ -63,85 +74,136 @@ class PlannerView:
 def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: CaseloadScope | None = None,
             seed: int = 0) -> PlannerView:
     """Proposals for every case in scope whose window closes within DAYS of AS_OF, overdue first,
-    plus the visits already booked in that period."""
+    plus the visits already booked in that period.
+
+    A fixed number of set queries whatever the number of cases, and a rota kept as each proposal
+    is booked: the whole force over 90 days is one pass, not a query and a recount per case."""
     scope = scope or (CaseloadScope.MINE if actor.role is Role.OFFENDER_MANAGER else CaseloadScope.TEAM)
     horizon = as_of + timedelta(days=days)
+    V = m.Visit
     with access.listing(services, actor) as s:
         policy = settings.visit_policy(s)
-        booked_rows = s.execute(
-            select(m.Visit, m.Offender).join(m.Offender, m.Offender.id == m.Visit.offender_id)
-            .where(m.Visit.status == "booked", m.Visit.voided_at.is_(None), offender_in_scope(actor, scope, as_of))).all()
-        booked_offenders = {o.id for _, o in booked_rows}
-        bookings = [Booking(str(vo.user_id), v.planned_on) for v, _ in booked_rows for vo in v.officers if v.planned_on]
-        candidates = s.scalars(select(m.Offender).where(
-            m.Offender.status == "active", offender_in_scope(actor, scope, as_of),
-            m.Offender.next_visit_due.is_not(None), m.Offender.next_visit_due <= horizon)).all()
-        team_ids = {o.team_id for o in candidates} | {o.team_id for _, o in booked_rows}
-        users = [u for t in team_ids for u in team_officers(s, t)] if team_ids else []
+        # Booked visits with their officers in one pass over the visits (no index leads on status).
+        booked_rows: list[Any] = []
+        visit_officers: dict[int, list[int]] = defaultdict(list)
+        for row in s.execute(
+                select(V.id, V.planned_on, V.time_band, V.window_earliest, V.window_latest, V.version_id,
+                       *_CASE_COLUMNS, m.VisitOfficer.user_id)
+                .join(m.Offender, m.Offender.id == V.offender_id)
+                .outerjoin(m.VisitOfficer, m.VisitOfficer.visit_id == V.id)
+                .where(V.status == "booked", V.voided_at.is_(None), offender_in_scope(actor, scope, as_of))
+                .order_by(V.id, m.VisitOfficer.id)):
+            if not booked_rows or booked_rows[-1].id != row.id:
+                booked_rows.append(row)
+            if row.user_id is not None:
+                visit_officers[row.id].append(row.user_id)
+        booked_offenders = {r.offender_id for r in booked_rows}
+        bookings = [Booking(str(uid), r.planned_on) for r in booked_rows for uid in visit_officers[r.id] if r.planned_on]
+        due = (m.Offender.status == "active", offender_in_scope(actor, scope, as_of),
+               m.Offender.next_visit_due.is_not(None), m.Offender.next_visit_due <= horizon)
+        candidates = s.execute(select(*_CASE_COLUMNS, m.Offender.created_at).where(*due)).all()
+        team_ids = {o.team_id for o in candidates} | {r.team_id for r in booked_rows}
+        users = _team_officers(s, team_ids)
         by_id: dict[int | None, m.User] = {u.id: u for u in users}
+        names = {u.id: u.display_name for u in users}
         availability = officer_availability(s, users, as_of, horizon + timedelta(days=31))
+        planned = [o for o in candidates if o.offender_id not in booked_offenders and o.offender_manager_id in by_id]
+        cases = select(m.Offender.id).where(*due)
+        windows = visit_windows(s, cases, {o.offender_id: o.created_at for o in planned}, as_of, policy)
+        recent = recent_visits(s, cases)
         requests, meta = [], {}
-        for o in candidates:
-            if o.id in booked_offenders or o.offender_manager_id not in by_id:
-                continue
-            window = case_summary.visit_window(s, o, as_of)
+        for o in planned:
+            window = windows[o.offender_id]
             if window.latest is None:
                 continue
-            requests.append(VisitRequest(str(o.id), window, tuple(recent_stamps(s, o.id)), str(o.offender_manager_id)))
-            meta[str(o.id)] = (o, window)
+            requests.append(VisitRequest(str(o.offender_id), window, tuple(recent.get(o.offender_id, ())),
+                                         str(o.offender_manager_id)))
+            meta[str(o.offender_id)] = (o, window)
         # A team supervisor signs the visits' departures off, and nobody signs off a visit they
         # went on: a supervisor is paired as second officer only when no other officer is free
         # and another supervisor of the team is there that day to sign. If she alone is free,
         # the proposal says so.
         signers = {str(u.id) for u in users if u.role == Role.SUPERVISOR.value}
         own = {a.officer_id: a for a in availability}
+        team_signers: dict[int | None, list[str]] = defaultdict(list)
+        for i in sorted(signers):
+            if own[i].trained:
+                team_signers[by_id[int(i)].team_id].append(i)
 
-        def left_to_sign(p: Proposal, team_id: int | None) -> bool:
-            return any(by_id[int(i)].team_id == team_id and own[i].trained and not own[i].absent_on(p.date)
-                       for i in signers - set(p.officer_ids))
+        def free_signers(team_id: int | None, on: date, officer_ids: tuple[str, ...]) -> list[str]:
+            return [i for i in team_signers[team_id] if i not in officer_ids and not own[i].absent_on(on)]
 
-        # plan() takes the most overdue first and books each proposal before the next; so here.
+        rota = Rota(bookings, policy.daily_capacity)
+        officers = rota.crew([a for a in availability if a.officer_id not in signers])
+        everyone = rota.crew(availability)
+        # Most overdue first, each proposal booked before the next (as domain plan() does).
         proposals: list[Proposal] = []
-        for r in sorted(requests, key=lambda r: (-vw.days_overdue(r.window, as_of), r.window.latest, r.offender_id)):
-            taken = [*bookings, *(Booking(oid, p.date) for p in proposals for oid in p.officer_ids)]
-            officers = [a for a in availability if a.officer_id not in signers or a.officer_id == r.offender_manager_id]
-            [p] = plan([r], officers, taken, policy, seed, as_of=as_of)
+        for r in plan_order(requests, as_of):
+            draw = plan_seed(seed, r)
+            p = propose_with(officers, r, policy, draw, as_of=as_of, manager=own[r.offender_manager_id])
             if len(p.officer_ids) < 2:
-                [paired] = plan([r], availability, taken, policy, seed, as_of=as_of)
-                if len(paired.officer_ids) == 2 and left_to_sign(paired, meta[r.offender_id][0].team_id):
+                paired = propose_with(everyone, r, policy, draw, as_of=as_of)
+                if len(paired.officer_ids) == 2 and free_signers(meta[r.offender_id][0].team_id, paired.date,
+                                                                 paired.officer_ids):
                     p = paired
+            rota.book(p)
             proposals.append(p)
+
+        # A plan beyond the officers' capacity repeats long 'nobody free' reasons, officer by
+        # officer ("12 fully booked; 14 absent"): each part is worded once.
+        @cache
+        def worded_part(part: str) -> str:
+            return readable(part, names)
+
+        def worded(text: str) -> str:
+            return "; ".join(worded_part(part) for part in text.split("; "))
+
         items = []
         for p in proposals:
             o, window = meta[p.offender_id]
             ids = tuple(int(i) for i in p.officer_ids)
-            warnings = [readable(w, {u.id: u.display_name for u in users}) for w in p.warnings]
-            free_supervisors = [by_id[int(i)].display_name for i in sorted(signers) if len(ids) < 2
-                                and i not in p.officer_ids and by_id[int(i)].team_id == o.team_id
-                                and own[i].trained and not own[i].absent_on(p.date)]
+            warnings = [worded(w) for w in p.warnings]
+            free_supervisors = free_signers(o.team_id, p.date, p.officer_ids) if len(ids) < 2 else []
             if free_supervisors:
-                warnings.append(f"only {free_supervisors[0]}, the team's supervisor, who would sign the visit off, "
-                                f"is free to go as second officer on {p.date:%d/%m/%Y}: if they go, another "
-                                "supervisor or the OMU lead signs it")
+                warnings.append(f"only {by_id[int(free_supervisors[0])].display_name}, the team's supervisor, "
+                                "who would sign the visit off, is free to go as second officer on "
+                                f"{p.date:%d/%m/%Y}: if they go, another supervisor or the OMU lead signs it")
             items.append(PlannedVisit(
-                o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
+                o.offender_id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
                 by_id[o.offender_manager_id].display_name, window.earliest, window.latest, readable(window.reason),
                 vw.days_overdue(window, as_of), p.date, p.band.value, ids,
                 tuple(by_id[i].display_name for i in ids if i in by_id), tuple(warnings)))
-        for v, o in booked_rows:
-            if v.planned_on is None or not as_of - timedelta(days=days) <= v.planned_on <= horizon:
-                continue
-            ids = tuple(vo.user_id for vo in v.officers)
-            names = dict(s.execute(select(m.User.id, m.User.display_name).where(m.User.id.in_(ids))).all())
-            overdue = max(0, (as_of - v.window_latest).days) if v.window_latest else 0
+        booked_in_view = [b for b in booked_rows
+                          if b.planned_on is not None and as_of - timedelta(days=days) <= b.planned_on <= horizon]
+        booked_names = _names(s, {b.offender_manager_id for b in booked_in_view}
+                                | {uid for b in booked_in_view for uid in visit_officers[b.id]})
+        for b in booked_in_view:
+            ids = tuple(visit_officers[b.id])
+            overdue = max(0, (as_of - b.window_latest).days) if b.window_latest else 0
             items.append(PlannedVisit(
-                o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", o.risk_level,
-                s.scalar(select(m.User.display_name).where(m.User.id == o.offender_manager_id)),
-                v.window_earliest, v.window_latest, "booked", overdue, v.planned_on, v.time_band or "",
-                ids, tuple(names[i] for i in ids),
-                (), v.id, "booked", v.version_id))
+                b.offender_id, b.reference, f"{b.surname.upper()}, {b.forenames}", b.risk_level,
+                booked_names.get(b.offender_manager_id), b.window_earliest, b.window_latest, "booked", overdue,
+                b.planned_on, b.time_band or "", ids, tuple(booked_names[i] for i in ids),
+                (), b.id, "booked", b.version_id))
     items.sort(key=lambda i: (-i.days_overdue, i.proposed_on, -RISK_ORDER.get(i.risk_level, 0), i.offender_id))
     return PlannerView(as_of, days, tuple(items), time_bands(policy))
+
+
+# What a plan shows of each case, read with its visits in one query.
+_CASE_COLUMNS = (m.Offender.id.label("offender_id"), m.Offender.reference, m.Offender.surname,
+                 m.Offender.forenames, m.Offender.risk_level, m.Offender.offender_manager_id, m.Offender.team_id)
+
+
+def _team_officers(s, team_ids: set[int | None]) -> list[m.User]:
+    """visits.officers.team_officers of each team in TEAM_IDS, in one query; no team: everyone."""
+    everyone = list(s.scalars(select(m.User).where(
+        m.User.active, m.User.role.in_((Role.OFFENDER_MANAGER.value, Role.SUPERVISOR.value))).order_by(m.User.id)))
+    return [u for t in team_ids for u in everyone if t is None or u.team_id == t]
+
+
+def _names(s, user_ids: set[int | None]) -> dict[int | None, str]:
+    ids = [i for i in user_ids if i is not None]
+    return dict(s.execute(select(m.User.id, m.User.display_name).where(m.User.id.in_(ids))).all()) if ids else {}
 
 
 def book_visit(services: Services, actor: Actor, offender_id: int, *, on: date | None, time_band: str,
