@@ -79,6 +79,9 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--as-of", type=_date, metavar="YYYY-MM-DD", help="default: --to")
     comp.add_argument("--format", choices=("pdf", "json"), help="default: from --out's suffix, else pdf")
     comp.add_argument("--out", required=True, metavar="FILE", type=_output_file)
+    comp.add_argument("--full-lists", action="store_true",
+                      help="whole force: also list every exception, team by team (the summary shows each "
+                           "team's counts and the 10 oldest of each list)")
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)
@@ -220,7 +223,8 @@ def _report_compliance(services, args) -> int:
     # The GUI's path: the file is written inside the audited transaction, so a report that
     # cannot be written is not recorded as exported, and no file is left without its audit row.
     saved = reports.save_compliance_report(services, actor, scope, args.period_from, args.period_to,
-                                           args.as_of or args.period_to, fmt, args.out, replace=True)
+                                           args.as_of or args.period_to, fmt, args.out, replace=True,
+                                           full_lists=args.full_lists)
     print(f"Wrote {saved.path} ({fmt}); the print is recorded in the audit trail.")
     return 0
 

@@ -1,46 +1,48 @@
 """The compliance summary as an A4 PDF, built from ComplianceFigures (engineering.md section 4).
 
 Pure: figures in, bytes out. Made with reports.pdf_kit: the marking top and bottom of every
-page, "Page n of N", every cell that can hold record text an escaped Paragraph in DejaVu Sans,
-page-sized tables whose header row repeats; this module adds the running header (the section a
-page is in, the period) and the report's own look.
+page, "Page n of N", DejaVu Sans, page-sized tables whose header row repeats. The lists are the
+kit's plain tables (plain strings broken at the column, made as the pages are laid), so a long
+report costs about what ReportLab needs for the rows (issue 16); this module adds the running
+header (the section a page is in, the period), the report's own look, and for the whole force
+the summary a chief inspector reads: each team's counts and the oldest of each list, with every
+exception team by team on request (full_lists).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date, datetime
+from typing import Any
 
-from reportlab.graphics.charts.barcharts import HorizontalBarChart, VerticalBarChart
-from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, PageBreak, Spacer, TableStyle
 
 from rso_manager.clock import LONDON
+from rso_manager.reports.compliance_charts import overdue_chart, unannounced_chart
 from rso_manager.reports.compliance_figures import (
     ComplianceFigures,
-    Count,
     DurationSummary,
     ExceptionRow,
     Share,
 )
 from rso_manager.reports.pdf_kit import (
     FONT,
-    FONT_BOLD,
-    INK,
     MARKING,
     MUTED,
+    Cell,
     Decorate,
     NumberedCanvas,
     Page,
     SectionMark,
-    drawing,
+    TextLines,
+    deferred_tables,
     fit_text,
-    lines,
-    page_tables,
     para,
     paragraph_style,
+    plain_tables,
     register_fonts,
     render,
     side_by_side,
@@ -59,8 +61,6 @@ RULE = colors.HexColor("#9AA5B1")
 ALERT_BG = colors.HexColor("#FBE3E1")
 ALERT_INK = colors.HexColor("#A61B1B")
 CLEAR_BG = colors.HexColor("#E3F1E6")
-BAR = colors.HexColor("#3E6A8A")
-BAR_ALERT = colors.HexColor("#B03A2E")
 
 
 # --- fonts and styles ------------------------------------------------------------------------
@@ -75,8 +75,8 @@ class _Styles:
         self.body = paragraph_style("body", 9, leading=12)
         self.note = paragraph_style("note", 8, leading=10.5, color=MUTED)
         self.cell = paragraph_style("cell", 8, leading=10)
-        self.cell_bold = paragraph_style("cell_bold", 8, bold=True, leading=10)
         self.head = paragraph_style("head", 8, bold=True, leading=10, color=colors.white)
+        self.head_small = paragraph_style("head_small", 6.5, bold=True, leading=8, color=colors.white)
         self.none = paragraph_style("none", 8.5, leading=11, color=MUTED)
 
 
@@ -148,31 +148,51 @@ def _table_style(rows: int) -> TableStyle:
     return TableStyle(cmds)
 
 
-def _grid(st: _Styles, header: Sequence[str], body: Sequence[Sequence[object]], widths: Sequence[float | None],
+def _text(row: Sequence[object]) -> list[Cell]:
+    return [c if isinstance(c, Flowable) else str(c) for c in row]
+
+
+def _grid(st: _Styles, header: Sequence[str], body: Sequence[Any], widths: Sequence[float | None],
           *, numeric_cols: Sequence[int] = (), highlight: Callable[[int], bool] | None = None,
-          frame_width: float = FRAME_W) -> list[Flowable]:
-    """The kit's page-sized tables in the report's look: a dark header row, zebra stripes, and
-    the rows HIGHLIGHT picks shaded as alerts."""
+          frame_width: float = FRAME_W, cells: Callable[[Any], Sequence[Cell]] | None = None,
+          deferred: bool = True, header_style: ParagraphStyle | None = None,
+          padding: float | None = None) -> list[Flowable]:
+    """The kit's plain page-sized tables in the report's look: a dark header row, zebra stripes,
+    and the rows HIGHLIGHT picks shaded as alerts. CELLS turns an item of BODY into its row (by
+    default BODY holds the rows); DEFERRED: made as the pages are laid (False for a table that
+    goes inside another)."""
     if not body:
         return [para("None.", st.none)]
 
     def style(rows: range) -> TableStyle:
         ts = _table_style(len(rows) + 1)
+        if padding is not None:
+            ts.add("LEFTPADDING", (0, 0), (-1, -1), padding)
+            ts.add("RIGHTPADDING", (0, 0), (-1, -1), padding)
         for r, i in enumerate(rows, start=1):
             if highlight is not None and highlight(i):
                 ts.add("BACKGROUND", (0, r), (-1, r), ALERT_BG)
         return ts
 
-    cells = [[c if isinstance(c, Flowable) else str(c) for c in row] for row in body]
-    return list(page_tables(header, cells, widths, frame_width=frame_width, style=st.cell, header_style=st.head,
-                            aligned_right=numeric_cols, table_style=style))
+    to_row = cells or _text
+    if not deferred:
+        return list(plain_tables(header, [to_row(b) for b in body], widths, frame_width=frame_width, style=st.cell,
+                                 header_style=header_style or st.head, aligned_right=numeric_cols, table_style=style))
+    return deferred_tables(header, body, widths, frame_width=frame_width, style=st.cell, cells=to_row,
+                           header_style=header_style or st.head, aligned_right=numeric_cols, table_style=style)
+
+
+def _case(st: _Styles, reference: str | None, name: str | None) -> TextLines:
+    return TextLines(st.cell, (reference or "–", name or "No case"), bold=(0,))
 
 
 def _exceptions(st: _Styles, rows: Sequence[ExceptionRow], *, days_label: str = "Days") -> list[Flowable]:
-    body = [[lines(st.cell, r.reference or "–", r.name or "No case", bold=(0,)),
-             r.officer or "Unallocated", r.needed, "" if r.days is None else str(r.days)] for r in rows]
-    return _grid(st, ["Case", "Officer", "What is needed", days_label], body,
-                 [46 * mm, 38 * mm, None, 19 * mm], numeric_cols=(3,))
+    def cells(r: ExceptionRow) -> list[Cell]:
+        return [_case(st, r.reference, r.name), r.officer or "Unallocated", r.needed,
+                "" if r.days is None else str(r.days)]
+
+    return _grid(st, ["Case", "Officer", "What is needed", days_label], rows,
+                 [46 * mm, 38 * mm, None, 19 * mm], numeric_cols=(3,), cells=cells)
 
 
 def _facts(st: _Styles, rows: Sequence[tuple[str, str]]) -> Flowable:
@@ -185,8 +205,8 @@ def _facts(st: _Styles, rows: Sequence[tuple[str, str]]) -> Flowable:
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
         ("LEFTPADDING", (0, 0), (-1, -1), 4),
     ])
-    [table] = page_tables(None, [[label, para(value, st.cell_bold)] for label, value in rows], [78 * mm, None],
-                          frame_width=FRAME_W, style=st.cell, table_style=lambda _: style, hAlign="LEFT")
+    [table] = plain_tables(None, [[label, value] for label, value in rows], [78 * mm, None], frame_width=FRAME_W,
+                           style=st.cell, table_style=lambda _: style, bold=(1,), hAlign="LEFT")
     return table
 
 
@@ -199,95 +219,20 @@ def _section(st: _Styles, title: str, intro: str | None = None) -> list[Flowable
     return out
 
 
-def _list(st: _Styles, title: str, rows: Sequence[ExceptionRow], **kw) -> list[Flowable]:
+def _list(st: _Styles, lim: int | None, title: str, rows: Sequence[ExceptionRow], **kw) -> list[Flowable]:
+    """The list in full, or (LIM given: the force's summary) its LIM oldest with a line saying
+    how many more there are and where they are printed."""
     # Room for the heading and a few rows, so a heading never sits alone at the foot of a page;
     # the table itself then splits freely, its header repeated on the next page.
-    return [CondPageBreak(40 * mm), para(f"{title} ({len(rows)})", st.h2), *_exceptions(st, rows, **kw)]
+    out = [CondPageBreak(40 * mm), para(f"{title} ({len(rows)})", st.h2), *_exceptions(st, rows[:lim], **kw)]
+    if lim is not None and len(rows) > lim:
+        out.append(para(_more(lim, len(rows)), st.note))
+    return out
 
 
-# --- charts ------------------------------------------------------------------------------------
-
-
-def _chart_title(d: Drawing, text: str) -> None:
-    d.add(String(6, d.height - 11, text, fontName=FONT_BOLD, fontSize=8.5, fillColor=INK))
-
-
-def _empty(d: Drawing, text: str) -> Drawing:
-    d.add(String(d.width / 2, d.height / 2, text, fontName=FONT, fontSize=8, fillColor=MUTED,
-                 textAnchor="middle"))
-    return d
-
-
-def _overdue_chart(counts: Sequence[Count], by: str, width: float, height: float) -> Drawing:
-    top = list(counts[:10])
-    d = drawing(width, height)
-    more = f" (top 10 of {len(counts)})" if len(counts) > 10 else ""
-    _chart_title(d, f"Overdue home visits by {by}{more}")
-    if not top:
-        return _empty(d, "No overdue home visits")
-    chart = HorizontalBarChart()
-    chart.x, chart.y = 34 * mm, 6 * mm
-    chart.width, chart.height = width - chart.x - 10 * mm, height - chart.y - 16
-    top.reverse()  # ReportLab draws the first category at the bottom: put the largest on top
-    chart.data = [[c.count for c in top]]
-    chart.categoryAxis.categoryNames = [c.label if len(c.label) <= 22 else c.label[:21] + "…" for c in top]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.boxAnchor = "e"
-    chart.categoryAxis.labels.dx = -3
-    chart.valueAxis.valueMin = 0
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.forceZero = True
-    peak = max(c.count for c in top)
-    chart.valueAxis.valueMax = max(4, peak + max(1, peak // 8))
-    chart.valueAxis.valueStep = max(1, -(-chart.valueAxis.valueMax // 5))
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.bars[0].fillColor = BAR_ALERT
-    chart.bars.strokeColor = None
-    chart.barLabelFormat = "%d"
-    chart.barLabels.fontName = FONT
-    chart.barLabels.fontSize = 7
-    chart.barLabels.boxAnchor = "w"
-    chart.barLabels.dx = 2
-    d.add(chart)
-    return d
-
-
-def _unannounced_chart(months, width: float, height: float) -> Drawing:
-    d = drawing(width, height)
-    _chart_title(d, "Unannounced home visits by month (%)")
-    if not any(m.share.denominator for m in months):
-        return _empty(d, "No home visits in the period")
-    shown = list(months[-12:])
-    chart = VerticalBarChart()
-    chart.x, chart.y = 9 * mm, 10 * mm
-    chart.width, chart.height = width - chart.x - 4 * mm, height - chart.y - 26
-    chart.data = [[100 * m.share.numerator / m.share.denominator if m.share.denominator else 0 for m in shown]]
-    chart.categoryAxis.categoryNames = [
-        date.fromisoformat(f"{m.month}-01").strftime("%b %y") for m in shown]
-    chart.categoryAxis.labels.fontName = FONT
-    chart.categoryAxis.labels.fontSize = 7
-    chart.categoryAxis.labels.dy = -2
-    chart.valueAxis.valueMin, chart.valueAxis.valueMax, chart.valueAxis.valueStep = 0, 100, 25
-    chart.valueAxis.labels.fontName = FONT
-    chart.valueAxis.labels.fontSize = 7
-    chart.valueAxis.labelTextFormat = "%d"
-    chart.bars[0].fillColor = BAR
-    chart.bars.strokeColor = None
-    chart.barLabels.fontName = FONT
-    chart.barLabels.fontSize = 6.5
-    chart.barLabels.dy = 2
-    chart.barLabels.boxAnchor = "s"
-    chart.barLabelFormat = "%.0f"
-    d.add(chart)
-    # Say "no visits" under an empty month rather than draw a misleading 0%.
-    for i, m in enumerate(shown):
-        if not m.share.denominator:
-            step = chart.width / len(shown)
-            d.add(String(chart.x + step * (i + 0.5), chart.y + 3, "none", fontName=FONT, fontSize=6,
-                         fillColor=MUTED, textAnchor="middle"))
-    return d
+def _more(lim: int, count: int) -> str:
+    return (f"The first {lim} of {count}. Every item, team by team: print the summary with "
+            f"“{FULL_LISTS_OPTION}”, or print it for a team.")
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -346,10 +291,11 @@ def _cover(f: ComplianceFigures, st: _Styles, generated_by: str, printed_at: str
         if exceptions is not None:
             # Colour plus the number itself: the page must still read when printed in grey.
             style.add("BACKGROUND", (1, i), (1, i), ALERT_BG if exceptions else CLEAR_BG)
-    story += page_tables(["Measure", "Figure", "Section"],
-                         [[label, para(value, st.cell_bold), str(section)] for label, value, _, section in glance],
-                         [106 * mm, None, 16 * mm], frame_width=FRAME_W, style=st.cell, header_style=st.head,
-                         aligned_right=(2,), table_style=lambda _: style, rows_per_table=len(glance), hAlign="LEFT")
+    story += plain_tables(["Measure", "Figure", "Section"],
+                          [[label, value, str(section)] for label, value, _, section in glance],
+                          [106 * mm, None, 16 * mm], frame_width=FRAME_W, style=st.cell, header_style=st.head,
+                          aligned_right=(2,), table_style=lambda _: style, rows_per_table=len(glance), bold=(1,),
+                          hAlign="LEFT")
     story += [
         Spacer(1, 4 * mm),
         para("Exception lists are oldest first. “Days” is how long an item has been overdue or "
@@ -359,7 +305,7 @@ def _cover(f: ComplianceFigures, st: _Styles, generated_by: str, printed_at: str
     return story
 
 
-def _caseload_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _caseload_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     c = f.caseload
     story = _section(st, "1. Caseload", "Open cases (active or in custody) by current risk level "
                                         "and MAPPA level; cases held by each officer against the ceiling.")
@@ -368,9 +314,9 @@ def _caseload_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         return f"{100 * n / c.total:.0f}%" if c.total else "–"
 
     risk = _grid(st, ["Risk level", "Cases", "Share"], [[r.label, r.count, pct(r.count)] for r in c.by_risk],
-                 [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2), frame_width=FRAME_W / 2)[0]
+                 [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2), frame_width=FRAME_W / 2, deferred=False)[0]
     mappa = _grid(st, ["MAPPA level", "Cases", "Share"], [[r.label, r.count, pct(r.count)] for r in c.by_mappa],
-                  [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2), frame_width=FRAME_W / 2)[0]
+                  [36 * mm, 20 * mm, 20 * mm], numeric_cols=(1, 2), frame_width=FRAME_W / 2, deferred=False)[0]
     story.append(side_by_side(risk, mappa, frame_width=FRAME_W, commands=[("LEFTPADDING", (0, 0), (-1, -1), 0)],
                               hAlign="LEFT"))
     story.append(Spacer(1, 2 * mm))
@@ -378,15 +324,15 @@ def _caseload_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
                     f"Cases with no offender manager: {c.unallocated}.", st.body))
     story.append(para(f"Cases per officer (ceiling {c.ceiling})", st.h2))
     officers = list(c.officers)
-    story += _grid(st, ["Officer", "Team", "Cases", "Against the ceiling"],
-                   [[o.officer, o.team or "–", o.cases,
-                     f"over by {o.cases - c.ceiling}" if o.over_ceiling else "within"] for o in officers],
+    story += _grid(st, ["Officer", "Team", "Cases", "Against the ceiling"], officers,
                    [60 * mm, 50 * mm, 20 * mm, None], numeric_cols=(2,),
-                   highlight=lambda i: officers[i].over_ceiling)
+                   highlight=lambda i: officers[i].over_ceiling,
+                   cells=lambda o: [o.officer, o.team or "–", str(o.cases),
+                                    f"over by {o.cases - c.ceiling}" if o.over_ceiling else "within"])
     return story
 
 
-def _visits_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _visits_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     v = f.visits
     story = _section(st, "2. Home visits", "Visits in the period count every home visit made, "
                                            "whether the offender was seen or entry failed.")
@@ -403,17 +349,17 @@ def _visits_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
     story.append(Spacer(1, 4 * mm))
     w, h = FRAME_W / 2 - 3 * mm, 62 * mm
     story.append(side_by_side(
-        _overdue_chart(v.overdue_by, v.overdue_by_label, w, h), _unannounced_chart(v.unannounced_by_month, w, h),
+        overdue_chart(v.overdue_by, v.overdue_by_label, w, h), unannounced_chart(v.unannounced_by_month, w, h),
         frame_width=FRAME_W, commands=[
             ("LEFTPADDING", (0, 0), (-1, -1), 0), ("BOX", (0, 0), (0, 0), 0.25, RULE),
             ("BOX", (1, 0), (1, 0), 0.25, RULE), ("TOPPADDING", (0, 0), (-1, -1), 4),
             ("BOTTOMPADDING", (0, 0), (-1, -1), 4)]))
-    story += _list(st, "Overdue home visits, oldest first", v.overdue, days_label="Days over")
-    story += _list(st, "Visits that repeat a weekday or time band", v.repeated_pattern, days_label="Days since")
+    story += _list(st, lim, "Overdue home visits, oldest first", v.overdue, days_label="Days over")
+    story += _list(st, lim, "Visits that repeat a weekday or time band", v.repeated_pattern, days_label="Days since")
     return story
 
 
-def _notifications_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _notifications_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     n = f.notifications
     story = _section(st, "3. Notifications")
     story.append(_facts(st, [
@@ -422,20 +368,24 @@ def _notifications_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         ("Made in the period", str(n.made_in_period)),
         ("Made late in the period", str(len(n.late_in_period))),
     ]))
-    story += _list(st, "Overdue notifications, oldest first", n.overdue, days_label="Days over")
-    story += _list(st, f"Due in the next {f.settings.due_soon_days} days", n.due_soon, days_label="Days left")
+    story += _list(st, lim, "Overdue notifications, oldest first", n.overdue, days_label="Days over")
+    story += _list(st, lim, f"Due in the next {f.settings.due_soon_days} days", n.due_soon, days_label="Days left")
     story.append(para(f"Made late in the period and what happened ({len(n.late_in_period)})", st.h2))
-    body = [[lines(st.cell, x.reference, x.name, bold=(0,)), x.officer or "Unallocated", x.kind, _d(x.due_on),
-             lines(st.cell, _d(x.notified_on), f"{x.days_late} day{'s' if x.days_late != 1 else ''} late", bold=(1,))
-             if x.days_late is not None else _d(x.notified_on),
-             x.what_happened] for x in n.late_in_period]
-    story += _grid(st, ["Case", "Officer", "Notification", "Due", "Made", "What happened"], body,
+    def late(x) -> list[Cell]:
+        made: Cell = (TextLines(st.cell, (_d(x.notified_on), f"{x.days_late} day{'s' if x.days_late != 1 else ''} late"),
+                                bold=(1,)) if x.days_late is not None else _d(x.notified_on))
+        return [_case(st, x.reference, x.name), x.officer or "Unallocated", x.kind, _d(x.due_on), made,
+                x.what_happened]
+
+    story += _grid(st, ["Case", "Officer", "Notification", "Due", "Made", "What happened"], n.late_in_period[:lim],
                    [40 * mm, 30 * mm, 24 * mm, 21 * mm, 21 * mm, None],
-                   highlight=lambda i: n.late_in_period[i].outcome == "breach_open")
+                   highlight=lambda i: n.late_in_period[i].outcome == "breach_open", cells=late)
+    if lim is not None and len(n.late_in_period) > lim:
+        story.append(para(_more(lim, len(n.late_in_period)), st.note))
     return story
 
 
-def _breaches_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _breaches_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     b = f.breaches
     story = _section(st, "4. Breaches", "Every breach ends as a crime record or a supervisor's "
                                         "reasoned decision not to record one; a warning never closes it.")
@@ -447,12 +397,12 @@ def _breaches_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         ("Closed by a signed no-crime decision in the period", str(b.no_crime_decisions)),
         ("Warnings given in the period", f"{b.warnings_given} ({b.warnings_oral} oral, {b.warnings_written} written)"),
     ]))
-    story += _list(st, "Open with no crime reference or decision, oldest first", b.open_without_decision,
+    story += _list(st, lim, "Open with no crime reference or decision, oldest first", b.open_without_decision,
                    days_label="Age")
     return story
 
 
-def _devices_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _devices_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     d = f.devices
     story = _section(st, "5. Devices", f"Active devices never checked, or not checked at any of the "
                                        f"last {f.settings.device_check_visits} home visits where the "
@@ -463,11 +413,11 @@ def _devices_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         (f"Not checked at the last {f.settings.device_check_visits} home visits", str(d.not_recently_checked)),
         ("Offenders with devices needing a check", str(len(d.offenders))),
     ]))
-    story += _list(st, "Offenders with devices needing a check", d.offenders, days_label="Days")
+    story += _list(st, lim, "Offenders with devices needing a check", d.offenders, days_label="Days")
     return story
 
 
-def _supervision_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _supervision_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     s = f.supervision
     story = _section(st, "6. Supervision", "The officer column names the supervisor whose decision "
                                            "is awaited, or who gave the refused rationale.")
@@ -478,12 +428,12 @@ def _supervision_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         ("Decisions made by a covering supervisor", _share(s.via_cover)),
         ("Rationales refused as boilerplate, too short or repeated", str(len(s.refusals))),
     ]))
-    story += _list(st, "Awaiting sign-off, oldest first", s.awaiting, days_label="Age")
-    story += _list(st, "Rationales refused in the period", s.refusals, days_label="Days ago")
+    story += _list(st, lim, "Awaiting sign-off, oldest first", s.awaiting, days_label="Age")
+    story += _list(st, lim, "Rationales refused in the period", s.refusals, days_label="Days ago")
     return story
 
 
-def _safeguarding_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _safeguarding_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     g = f.safeguarding
     story = _section(st, "7. Safeguarding", "A referral to children's social care needs a decision "
                                             "within one working day (Working Together 2023).")
@@ -495,32 +445,117 @@ def _safeguarding_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
         ("Concern to referral", _duration(g.concern_to_referral)),
         ("Concern to disclosure", _duration(g.concern_to_disclosure)),
     ]))
-    story += _list(st, "Referrals with no decision after 1 working day", g.decision_overdue, days_label="Days")
-    story += _list(st, "Concerns not yet referred", g.not_referred, days_label="Days")
+    story += _list(st, lim, "Referrals with no decision after 1 working day", g.decision_overdue, days_label="Days")
+    story += _list(st, lim, "Concerns not yet referred", g.not_referred, days_label="Days")
     return story
 
 
-def _plans_section(f: ComplianceFigures, st: _Styles) -> list[Flowable]:
+def _plans_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     story = _section(st, "8. Plans and risk assessments",
                      "Actions: the officer column names the action's owner.")
-    story += _list(st, "Plan actions overdue, oldest first", f.actions_overdue, days_label="Days over")
-    story += _list(st, "Risk assessments overdue or missing, oldest first", f.risk_assessments_overdue,
+    story += _list(st, lim, "Plan actions overdue, oldest first", f.actions_overdue, days_label="Days over")
+    story += _list(st, lim, "Risk assessments overdue or missing, oldest first", f.risk_assessments_overdue,
                    days_label="Days over")
     return story
 
 
-def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: datetime) -> bytes:
-    """The summary as PDF bytes. GENERATED_AT must be aware; it is shown in London time."""
+# --- the force's summary: exceptions team by team -------------------------------------------
+
+SUMMARY_ROWS = 10  # rows of each exception list in the force's summary: the oldest
+FULL_LISTS_OPTION = "Full exception lists by team"
+NO_TEAM = "No team"
+
+
+def exception_lists(f: ComplianceFigures) -> list[tuple[str, str, Sequence[ExceptionRow], str]]:
+    """(column heading, title, rows, days label) of every list of cases needing something."""
+    v, n, s, g = f.visits, f.notifications, f.supervision, f.safeguarding
+    return [
+        ("Visits overdue", "Overdue home visits, oldest first", v.overdue, "Days over"),
+        ("Visit pattern", "Visits that repeat a weekday or time band", v.repeated_pattern, "Days since"),
+        ("Notif. overdue", "Overdue notifications, oldest first", n.overdue, "Days over"),
+        ("Breach no decision", "Open with no crime reference or decision, oldest first",
+         f.breaches.open_without_decision, "Age"),
+        ("Devices to check", "Offenders with devices needing a check", f.devices.offenders, "Days"),
+        ("Sign-offs waiting", "Awaiting sign-off, oldest first", s.awaiting, "Age"),
+        ("CSC decision late", "Referrals with no decision after 1 working day", g.decision_overdue, "Days"),
+        ("Concern not referred", "Concerns not yet referred", g.not_referred, "Days"),
+        ("Actions overdue", "Plan actions overdue, oldest first", f.actions_overdue, "Days over"),
+        ("Assess. overdue", "Risk assessments overdue or missing, oldest first",
+         f.risk_assessments_overdue, "Days over"),
+    ]
+
+
+def _team(row: ExceptionRow, team_of: Mapping[int, str]) -> str:
+    return team_of.get(row.offender_id, NO_TEAM) if row.offender_id is not None else NO_TEAM
+
+
+def _by_team(f: ComplianceFigures, team_of: Mapping[int, str]) -> dict[str, list[list[ExceptionRow]]]:
+    lists = exception_lists(f)
+    teams: dict[str, list[list[ExceptionRow]]] = {}
+    for i, (_short, _title, rows, _days) in enumerate(lists):
+        for r in rows:
+            teams.setdefault(_team(r, team_of), [[] for _ in lists])[i].append(r)
+    return dict(sorted(teams.items(), key=lambda t: (t[0] == NO_TEAM, t[0].casefold())))
+
+
+def _teams_section(f: ComplianceFigures, st: _Styles, teams: dict[str, list[list[ExceptionRow]]]) -> list[Flowable]:
+    lists = exception_lists(f)
+    story = _section(st, "Exceptions by team", "How many cases in each team need something, list by list; "
+                                               "each section that follows shows the oldest of each list "
+                                               "for the whole force.")
+    header = ["Team", *(short for short, *_ in lists), "Total"]
+    body = [[name, *(str(len(rows)) for rows in counts), str(sum(len(rows) for rows in counts))]
+            for name, counts in teams.items()]
+    body.append(["Whole force", *(str(len(rows)) for _s, _t, rows, _d in lists),
+                 str(sum(len(rows) for _s, _t, rows, _d in lists))])
+    width = (FRAME_W - 30 * mm - 12 * mm) / len(lists)
+    story += _grid(st, header, body, [30 * mm, *([width] * len(lists)), 12 * mm],
+                   numeric_cols=range(1, len(lists) + 2), highlight=lambda i: i == len(body) - 1,
+                   header_style=st.head_small, padding=2)
+    story.append(Spacer(1, 2 * mm))
+    story.append(para("Notif.: statutory notifications. Breach no decision: open breaches with no crime reference "
+                      "or no-crime decision. CSC decision late: referrals to children’s social care with no "
+                      "decision after 1 working day. Assess.: risk assessments overdue or missing.", st.note))
+    if not teams:
+        story.append(para("No team has a case needing anything.", st.body))
+    return story
+
+
+def _team_lists(f: ComplianceFigures, st: _Styles, teams: dict[str, list[list[ExceptionRow]]]) -> list[Flowable]:
+    story: list[Flowable] = []
+    for name, per_list in teams.items():
+        story += _section(st, f"{name}: every exception", f"Every case of {name} on each list, oldest first.")
+        for (_short, title, _rows, days), rows in zip(exception_lists(f), per_list, strict=True):
+            if rows:
+                story += _list(st, None, title, rows, days_label=days)
+    return story
+
+
+def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: datetime,
+              team_of: Mapping[int, str] | None = None, full_lists: bool = False) -> bytes:
+    """The summary as PDF bytes. GENERATED_AT must be aware; it is shown in London time.
+
+    For a team or an officer every exception list is printed in full. For the whole force the
+    summary a chief inspector reads: the figures, each team's count of exceptions (TEAM_OF: the
+    team of each case, by offender id) and the oldest SUMMARY_ROWS of each list; FULL_LISTS adds
+    every exception, team by team."""
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must be timezone-aware")
     register_fonts()  # the styles below name the fonts
     st = _Styles()
     local = generated_at.astimezone(LONDON)
     printed_at = f"{local:%d/%m/%Y %H:%M} {local.tzname()}"
+    force = figures.scope.kind == "force"
+    lim = SUMMARY_ROWS if force else None
+    teams = _by_team(figures, team_of or {}) if force else {}
     story = _cover(figures, st, generated_by, printed_at)
+    if force:
+        story += _teams_section(figures, st, teams)
     for section in (_caseload_section, _visits_section, _notifications_section, _breaches_section,
                     _devices_section, _supervision_section, _safeguarding_section, _plans_section):
-        story += section(figures, st)
+        story += section(figures, st, lim)
+    if force and full_lists:
+        story += _team_lists(figures, st, teams)
     # A reader holding the last page knows nothing was lost from the end of the print.
     story += [Spacer(1, 6 * mm), para("End of report.", st.note)]
     return render(

@@ -11,7 +11,11 @@
   it: a name with '<' or '&' must print as typed, not break the build.
 - Tables: page_tables() gives column widths that fill the frame, repeats the header row on each
   page and splits long bodies into page-sized tables (splitting one huge table costs far more,
-  design.md 10).
+  design.md 10). Long listings pass plain=True: a Paragraph per cell (markup parsing, wrapping,
+  drawing word by word) made a list of cases 8-10x what ReportLab needs for the same rows, so
+  text cells are then plain strings broken into lines at the column's width, and cells that mix
+  bold and regular lines are TextLines. deferred_tables() makes those tables one at a time as
+  the pages are laid, so memory does not grow with the length of a listing.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle, StyleSheet1, getSampleStyleSheet
 from reportlab.lib.units import mm
+from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
@@ -152,7 +157,11 @@ class NumberedCanvas(Canvas):
         self.section: str | None = None
 
     def showPage(self) -> None:  # noqa: N802 - ReportLab's name
-        self._saved.append(dict(self.__dict__))
+        state = dict(self.__dict__)
+        # The page's drawing operators as one string rather than thousands of small ones: what
+        # is held per page until the end is then about the size of the page in the PDF.
+        state["_code"] = ["\n".join(self._code)]
+        self._saved.append(state)
         self._startPage()
 
     def save(self) -> None:
@@ -273,3 +282,143 @@ def side_by_side(*cells: Flowable, frame_width: float, commands: Sequence[tuple[
 def _in_dejavu(style: TableStyle) -> TableStyle:
     style.add("FONTNAME", (0, 0), (-1, -1), FONT)  # a table sets its cells' font even around Paragraphs
     return style
+
+
+# --- plain tables: long listings -------------------------------------------------------------
+
+PLAIN_PADDING = 6.0  # ReportLab's own cell padding, when a table's style sets none
+
+
+class TextLines(Flowable):
+    """Short pieces of record text on their own lines in a table cell, each bold or not and each
+    broken into lines at the cell's width: what lines() gives, drawn as plain strings (no markup
+    parsed, so nothing to escape)."""
+
+    def __init__(self, style: ParagraphStyle, texts: Sequence[str], bold: Sequence[int] = ()):
+        super().__init__()
+        self.size, self.leading, self.color = style.fontSize, style.leading, style.textColor
+        self.pieces = [(" ".join(t.split()), FONT_BOLD if i in bold else FONT) for i, t in enumerate(texts)]
+        self._lines: list[tuple[str, str]] = []
+        self._wrapped_at: float | None = None
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        if available_width != self._wrapped_at:  # a table asks again for every layout and draw
+            self._lines = [(line, font) for text, font in self.pieces
+                           for line in broken(text, font, self.size, available_width)]
+            self._wrapped_at = available_width
+        self.width, self.height = available_width, len(self._lines) * self.leading
+        return self.width, self.height
+
+    def draw(self) -> None:
+        canvas = self.canv
+        canvas.setFillColor(self.color)
+        y = self.height - self.size
+        for line, font in self._lines:
+            canvas.setFont(font, self.size)
+            canvas.drawString(0, y, line)
+            y -= self.leading
+
+
+def broken(text: str, font: str, size: float, width: float) -> list[str]:
+    """TEXT (one line, no newlines) in the lines it takes at WIDTH; most fit on one."""
+    if pdfmetrics.stringWidth(text, font, size) <= width:
+        return [text]
+    return simpleSplit(text, font, size, width) or [""]
+
+
+def _padding(style: TableStyle) -> tuple[float, float]:
+    """The left and right padding STYLE gives every cell (the last command that sets it)."""
+    left = right = PLAIN_PADDING
+    for command in style.getCommands():
+        if command[0] == "LEFTPADDING":
+            left = float(command[3])
+        elif command[0] == "RIGHTPADDING":
+            right = float(command[3])
+    return left, right
+
+
+def _plain_cells(row: Sequence[Cell], fonts: Sequence[str], size: float, room: Sequence[float]) -> list[Cell]:
+    # Whitespace runs as one space, as in a Paragraph; lines broken where a Paragraph breaks them.
+    return ["\n".join(broken(" ".join(c.split()), fonts[i], size, room[i])) if isinstance(c, str) else c
+            for i, c in enumerate(row)]
+
+
+def _plain_table(head: Sequence[Cell] | None, body: Sequence[Sequence[Cell]], rows: range, cols: list[float], *,
+                 style: ParagraphStyle, header_style: ParagraphStyle, aligned_right: Sequence[int],
+                 table_style: Callable[[range], TableStyle] | None, bold: Sequence[int] = (),
+                 **table_kw: Any) -> Table:
+    """One table of BODY (the cells of the rows ROWS of the listing) under HEAD."""
+    ts = _in_dejavu(table_style(rows) if table_style else TableStyle([]))
+    left, right = _padding(ts)
+    room = [max(1.0, w - left - right) for w in cols]
+    fonts = [FONT_BOLD if c in bold else style.fontName for c in range(len(cols))]
+    data = ([_plain_cells(head, [header_style.fontName] * len(cols), header_style.fontSize, room)] if head else [])
+    data += [_plain_cells(row, fonts, style.fontSize, room) for row in body]
+    for command in (("FONTNAME", (0, 0), (-1, -1), style.fontName), ("FONTSIZE", (0, 0), (-1, -1), style.fontSize),
+                    ("LEADING", (0, 0), (-1, -1), style.leading), ("TEXTCOLOR", (0, 0), (-1, -1), style.textColor),
+                    *(("ALIGN", (c, 0), (c, -1), "RIGHT") for c in aligned_right),
+                    *(("FONTNAME", (c, 0), (c, -1), FONT_BOLD) for c in bold)):
+        ts.add(*command)
+    if head:
+        for command in (("FONTNAME", (0, 0), (-1, 0), header_style.fontName),
+                        ("FONTSIZE", (0, 0), (-1, 0), header_style.fontSize),
+                        ("LEADING", (0, 0), (-1, 0), header_style.leading),
+                        ("TEXTCOLOR", (0, 0), (-1, 0), header_style.textColor)):
+            ts.add(*command)
+    return Table(data, colWidths=cols, repeatRows=1 if head else 0, style=ts, **table_kw)
+
+
+def plain_tables(header: Sequence[Cell] | None, body: Sequence[Sequence[Cell]], widths: Sequence[float | None], *,
+                 frame_width: float, style: ParagraphStyle, header_style: ParagraphStyle | None = None,
+                 aligned_right: Sequence[int] = (), table_style: Callable[[range], TableStyle] | None = None,
+                 rows_per_table: int = ROWS_PER_TABLE, bold: Sequence[int] = (), **table_kw: Any) -> list[Table]:
+    """page_tables() for long listings: text cells are plain strings in STYLE's font, size,
+    leading and colour (bold in the columns BOLD), broken into lines at their column's width;
+    flowables (TextLines, charts) are kept as given. Otherwise the arguments of page_tables()."""
+    cols = fit_widths(widths, frame_width)
+    chunks = (range(start, min(start + rows_per_table, len(body))) for start in range(0, len(body), rows_per_table))
+    return [_plain_table(header, [body[i] for i in rows], rows, cols, style=style, header_style=header_style or style,
+                         aligned_right=aligned_right, table_style=table_style, bold=bold, **table_kw)
+            for rows in chunks]
+
+
+class _DeferredTables(Flowable):
+    """Stands in the story for the plain tables of a long listing and makes them one at a time,
+    when the page they start on is being laid: it never fits, so the frame asks it to split,
+    and the split is the next table (itself split to the room left) followed by the rest."""
+
+    def __init__(self, make: Callable[[range], Table], count: int, start: int, rows_per_table: int):
+        super().__init__()
+        self._make, self._count, self._start, self._step = make, count, start, rows_per_table
+
+    def wrap(self, available_width: float, available_height: float) -> tuple[float, float]:
+        return available_width, available_height + 1
+
+    def split(self, available_width: float, available_height: float) -> list[Flowable]:
+        end = min(self._start + self._step, self._count)
+        table = self._make(range(self._start, end))
+        rest: list[Flowable] = ([_DeferredTables(self._make, self._count, end, self._step)]
+                                if end < self._count else [])
+        _w, height = table.wrapOn(self.canv, available_width, available_height)
+        if height <= available_height:
+            return [table, *rest]
+        parts = table.splitOn(self.canv, available_width, available_height)
+        return [*parts, *rest] if parts else []
+
+
+def deferred_tables(header: Sequence[Cell] | None, body: Sequence[Any], widths: Sequence[float | None], *,
+                    frame_width: float, style: ParagraphStyle, cells: Callable[[Any], Sequence[Cell]],
+                    header_style: ParagraphStyle | None = None, aligned_right: Sequence[int] = (),
+                    table_style: Callable[[range], TableStyle] | None = None,
+                    rows_per_table: int = ROWS_PER_TABLE, **table_kw: Any) -> list[Flowable]:
+    """plain_tables() of BODY, each item turned into its row by CELLS only when its table is
+    laid, so neither the rows nor the tables of a listing of any length are held at once."""
+    if not body:
+        return []
+    cols = fit_widths(widths, frame_width)
+
+    def make(rows: range) -> Table:
+        return _plain_table(header, [cells(body[i]) for i in rows], rows, cols, style=style, header_style=header_style or style,
+                            aligned_right=aligned_right, table_style=table_style, **table_kw)
+
+    return [_DeferredTables(make, len(body), 0, rows_per_table)]

@@ -30,6 +30,7 @@ from rso_manager.reports.compliance_figures import (
     Share,
 )
 from rso_manager.reports.pdf_kit import MARKING
+from rso_manager.reports.separate_process import BuildCancelled, build_apart
 from rso_manager.services import access, settings
 from rso_manager.services.errors import FieldProblem, PermissionDenied, ValidationFailed
 from rso_manager.services.printed_files import audited_file
@@ -97,13 +98,25 @@ def authorise_scope(services: Services, actor: Actor, scope: Scope) -> None:
 def compliance_figures_for(services: Services, actor: Actor, scope: Scope, period_from: date,
                            period_to: date, as_of: date) -> ComplianceFigures:
     """The figures alone (for the dashboard): not an export, so not audited as one."""
+    return _figures(services, actor, scope, period_from, period_to, as_of)[0]
+
+
+def _figures(services: Services, actor: Actor, scope: Scope, period_from: date, period_to: date,
+             as_of: date) -> tuple[ComplianceFigures, dict[int, str]]:
+    """The figures and, for the whole force, the team of every case (the PDF counts each
+    team's exceptions), read in the one snapshot."""
     authorise_scope(services, actor, scope)
     with _snapshot(services) as session:
         try:
-            return compliance_figures.compute(session, scope, period_from, period_to, as_of,
-                                              report_settings(session))
+            figures = compliance_figures.compute(session, scope, period_from, period_to, as_of,
+                                                 report_settings(session))
         except ValueError as exc:
             raise ValidationFailed(FieldProblem("scope", str(exc))) from None
+        team_of: dict[int, str] = {}
+        if scope.kind == "force":
+            team_of = {case_id: team for case_id, team in session.execute(
+                select(m.Offender.id, m.Team.name).join(m.Team, m.Team.id == m.Offender.team_id))}
+        return figures, team_of
 
 
 def compliance_json(figures: ComplianceFigures, *, generated_by: str, generated_at) -> bytes:
@@ -114,26 +127,38 @@ def compliance_json(figures: ComplianceFigures, *, generated_by: str, generated_
 
 
 def compliance_report(services: Services, actor: Actor, scope: Scope, period_from: date, period_to: date,
-                      as_of: date, fmt: str = "pdf") -> bytes:
+                      as_of: date, fmt: str = "pdf", *, full_lists: bool = False,
+                      cancelled: Callable[[], bool] = lambda: False) -> bytes:
     """The compliance summary as PDF or JSON bytes; one audit row ("export.print") per call.
 
-    Raises PermissionDenied for roles without PRINT_REPORTS (supervisors and OMU leads have it)
-    and ValidationFailed for an unknown format, team or officer, or a bad period.
+    FULL_LISTS: the whole force's PDF also lists every exception, team by team (a team's or an
+    officer's always does). The PDF is built in a separate process (reports.separate_process);
+    CANCELLED is asked while it runs.
+    Raises PermissionDenied for roles without PRINT_REPORTS (supervisors and OMU leads have it),
+    ValidationFailed for an unknown format, team or officer, or a bad period, and
+    BuildCancelled when CANCELLED said yes (nothing audited).
     """
     if fmt not in FORMATS:
         raise ValidationFailed(FieldProblem("format", f"Choose a format: {' or '.join(FORMATS)}."))
-    figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
-    data = _render(services, actor, figures, fmt)
+    figures, team_of = _figures(services, actor, scope, period_from, period_to, as_of)
+    data = _render(services, actor, figures, fmt, team_of, full_lists, cancelled)
     with unit_of_work(services, actor) as uow:
-        _audit_print(uow, figures, fmt, data)
+        _audit_print(uow, figures, fmt, data, **_full(figures, full_lists))
     return data
 
 
-def _render(services: Services, actor: Actor, figures: ComplianceFigures, fmt: str) -> bytes:
+def _full(figures: ComplianceFigures, full_lists: bool) -> dict[str, bool]:
+    # Said in the audit row only where it changes what was printed.
+    return {"full_lists": full_lists} if figures.scope.kind == "force" else {}
+
+
+def _render(services: Services, actor: Actor, figures: ComplianceFigures, fmt: str, team_of: dict[int, str],
+            full_lists: bool, cancelled: Callable[[], bool]) -> bytes:
     now = services.clock.now()
     generated_by = f"{actor.display_name} ({actor.username})"
     if fmt == "pdf":
-        return compliance_pdf.build_pdf(figures, generated_by=generated_by, generated_at=now)
+        return build_apart(compliance_pdf.build_pdf, figures, generated_by=generated_by, generated_at=now,
+                           team_of=team_of, full_lists=full_lists, cancelled=cancelled)
     return compliance_json(figures, generated_by=generated_by, generated_at=now)
 
 
@@ -266,12 +291,14 @@ class SavedReport:
 def save_compliance_report(services: Services, actor: Actor, scope: Scope, period_from: date | None,
                            period_to: date | None, as_of: date | None, fmt: str, path: str, *,
                            replace: bool = False, cancelled: Callable[[], bool] = lambda: False,
-                           progress: Callable[[int, int], None] | None = None) -> SavedReport:
+                           progress: Callable[[int, int], None] | None = None,
+                           full_lists: bool = False) -> SavedReport:
     """Build the compliance summary and write it to PATH, owner-only, with one audit row.
 
     The audit row and the file go together: if the file cannot be written, nothing is audited;
     if the audit cannot be committed, the file is removed. CANCELLED is asked between the steps
-    (a background caller's Cancel): a cancelled report leaves no file and no audit row.
+    (a background caller's Cancel), and while the PDF is built in its own process: a cancelled
+    report leaves no file and no audit row. FULL_LISTS as compliance_report().
     Raises ValidationFailed naming the field (period_from, period_to, as_of, format, path or
     scope), ReportFileExists when PATH exists and REPLACE is false, PermissionDenied.
     """
@@ -283,16 +310,19 @@ def save_compliance_report(services: Services, actor: Actor, scope: Scope, perio
     assert period_from and period_to and as_of
     _path_problems(path, fmt, replace)
     step(0, 3)
-    figures = compliance_figures_for(services, actor, scope, period_from, period_to, as_of)
+    figures, team_of = _figures(services, actor, scope, period_from, period_to, as_of)
     if cancelled():
         return SavedReport(path, fmt, 0, figures.scope.label, saved=False)
     step(1, 3)
-    data = _render(services, actor, figures, fmt)
+    try:
+        data = _render(services, actor, figures, fmt, team_of, full_lists, cancelled)
+    except BuildCancelled:
+        return SavedReport(path, fmt, 0, figures.scope.label, saved=False)
     if cancelled():
         return SavedReport(path, fmt, 0, figures.scope.label, saved=False)
     step(2, 3)
     with audited_file(path, "report") as write, unit_of_work(services, actor) as uow:
-        _audit_print(uow, figures, fmt, data, saved_to=str(path))
+        _audit_print(uow, figures, fmt, data, saved_to=str(path), **_full(figures, full_lists))
         uow.session.flush()
         write(data)
     step(3, 3)

@@ -412,3 +412,28 @@ def test_screenshots(qtbot, tmp_path, prompter):
         window.close()
         window.worker.wait_for_done(10_000)
         engine.dispose()
+
+
+def test_full_exception_lists_are_offered_for_the_force_pdf_and_printed_when_ticked(qtbot, print_dialog,
+                                                                                   sqlite_services, world, tmp_path,
+                                                                                   prompter):
+    build_caseload(sqlite_services, world)
+    _window, dialog = print_dialog(world.lead)
+    assert dialog.full_lists.isEnabled() and not dialog.full_lists.isChecked()
+    dialog.json.setChecked(True)
+    assert not dialog.full_lists.isEnabled()  # JSON holds every row anyway
+    dialog.pdf.setChecked(True)
+    dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("team"))
+    assert not dialog.full_lists.isEnabled()  # a team's summary lists every case
+    dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("force"))
+    assert dialog.full_lists.isEnabled()
+    dialog.full_lists.setChecked(True)
+
+    prompter.confirms[:] = [False]  # "Open it now?": no
+    with qtbot.waitSignal(dialog.finished_job, timeout=20_000) as finished:
+        qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert finished.args == ["saved"]
+    text = " ".join(p.extract_text() for p in PdfReader(tmp_path / "compliance-force-2026-11-25.pdf").pages)
+    assert "North: every exception" in text
+    [event] = _audit(sqlite_services, "export.print")
+    assert json.loads(event.details_json)["full_lists"] is True

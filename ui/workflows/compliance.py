@@ -18,6 +18,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import (
     QButtonGroup,
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -35,6 +36,7 @@ from PySide6.QtWidgets import (
 
 from rso_manager.domain.roles import Permission
 from rso_manager.reports.compliance_figures import Scope
+from rso_manager.reports.compliance_pdf import FULL_LISTS_OPTION, SUMMARY_ROWS
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.reports import (
     ReportFileExists,
@@ -79,7 +81,7 @@ def documents_folder() -> str:
 
 def print_compliance_report(services: Services, actor: Actor, scope: Scope, period_from, period_to, as_of,
                             printer: QPrinter, *, cancelled: Callable[[], bool],
-                            progress: Callable[[int, int], None]) -> int:
+                            progress: Callable[[int, int], None], full_lists: bool = False) -> int:
     """Worker thread: the summary's PDF (audited as a print, as a saved one is), then its pages
     onto PRINTER; the number of pages sent. Progress (0, 0) while the PDF is being built, then
     (pages sent, pages)."""
@@ -87,7 +89,8 @@ def print_compliance_report(services: Services, actor: Actor, scope: Scope, peri
     if problems:
         raise ValidationFailed(problems)
     progress(0, 0)
-    pdf = compliance_report(services, actor, scope, period_from, period_to, as_of, "pdf")
+    pdf = compliance_report(services, actor, scope, period_from, period_to, as_of, "pdf", full_lists=full_lists,
+                            cancelled=cancelled)
     return print_pdf(pdf, printer, cancelled=cancelled, progress=progress)
 
 
@@ -207,6 +210,14 @@ class ComplianceSummaryDialog(QDialog):
         format_row.addStretch(1)
         form.addRow("Format", self.errors.add("format", format_box))
 
+        self.full_lists = QCheckBox(FULL_LISTS_OPTION)
+        self.full_lists.setToolTip(f"The whole force's summary lists the {SUMMARY_ROWS} oldest cases of each "
+                                   "exception list; tick to add every case, team by team (a long print)")
+        lists_hint = QLabel(f"The force's summary shows each team's counts and the {SUMMARY_ROWS} oldest of each list.")
+        lists_hint.setObjectName("hint")
+        lists_hint.setWordWrap(True)
+        form.addRow("Lists", _row(self.full_lists, lists_hint, stretch_first=False))
+
         self.path = QLineEdit()
         self.path.setAccessibleName("Save to")
         self.path.textEdited.connect(self._path_typed)
@@ -248,10 +259,12 @@ class ComplianceSummaryDialog(QDialog):
 
     def _set_inputs_enabled(self, enabled: bool) -> None:
         for widget in (self.scope_kind, self.scope_name, self.period_from, self.period_to, self.as_of,
-                       self.pdf, self.json, self.path, self.browse, self.save_button, self.print_button):
+                       self.pdf, self.json, self.full_lists, self.path, self.browse, self.save_button,
+                       self.print_button):
             widget.setEnabled(enabled)
         if enabled:
             self.scope_name.setEnabled(self.kind() != "force")
+            self._full_lists_offered()
 
     def _options_loaded(self, options: ReportOptions) -> None:
         self.options = options
@@ -297,7 +310,15 @@ class ComplianceSummaryDialog(QDialog):
         placeholder = {"team": "Choose or type the team", "officer": "Choose or type the officer's name or username"}
         self.scope_name.lineEdit().setPlaceholderText(placeholder.get(kind, "The whole force"))
         self.scope_name.setEnabled(kind != "force" and self.options is not None)
+        self._full_lists_offered()
         self._refresh_path()
+
+    def _full_lists_offered(self) -> None:
+        # A team's or an officer's summary lists every case anyway; JSON holds every row.
+        self.full_lists.setEnabled(self.kind() == "force" and self.fmt() == "pdf" and self.options is not None)
+
+    def wants_full_lists(self) -> bool:
+        return self.full_lists.isChecked() and self.kind() == "force" and self.fmt() == "pdf"
 
     def scope(self) -> Scope:
         """The chosen scope; ValueError (with the rule's words) when a name is missing."""
@@ -313,6 +334,7 @@ class ComplianceSummaryDialog(QDialog):
             current = Path(text)
             if current.suffix.casefold() in (".pdf", ".json"):
                 self.path.setText(str(current.with_suffix("." + self.fmt())))
+        self._full_lists_offered()
         self._refresh_path()
 
     def _refresh_path(self) -> None:
@@ -362,7 +384,7 @@ class ComplianceSummaryDialog(QDialog):
         self._worker.submit(
             save_compliance_report, self._services, self._actor, scope, self.period_from.date(),
             self.period_to.date(), self.as_of.date(), self.fmt(), path, replace=replace,
-            cancelled=cancel.is_set, owner=self,
+            cancelled=cancel.is_set, full_lists=self.wants_full_lists(), owner=self,
             on_success=lambda result: self._saved(cancel, result),
             on_error=lambda exc: self._failed(cancel, exc),
             on_progress=lambda done, total: self._progressed(cancel, done))
@@ -384,7 +406,8 @@ class ComplianceSummaryDialog(QDialog):
         self._printer = printer
         self._worker.submit(
             print_compliance_report, self._services, self._actor, scope, self.period_from.date(),
-            self.period_to.date(), self.as_of.date(), printer, cancelled=cancel.is_set, owner=self,
+            self.period_to.date(), self.as_of.date(), printer, cancelled=cancel.is_set,
+            full_lists=self.wants_full_lists(), owner=self,
             on_success=lambda pages: self._printed(cancel, pages),
             on_error=lambda exc: self._failed(cancel, exc),
             on_progress=lambda done, total: self._print_progressed(cancel, done, total))

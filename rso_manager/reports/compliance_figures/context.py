@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import and_, func, or_, select, true
 from sqlalchemy.orm import Session, aliased
 
 from rso_manager.clock import LONDON
@@ -122,7 +122,10 @@ class Ctx:
     def visit_done(self):
         """A completed visit as the record stood at the end of the as-of day."""
         V = m.Visit
-        return and_(self.live(V), V.status == "completed", V.visited_at < self.as_of_end,
+        # nullif(x, NULL) is x, but no index on visited_at answers it: "before the end of the
+        # as-of day" keeps nearly every visit, and SQLite reading them all through that index
+        # (a page per row) made the force's pattern check 4-5x slower than a scan (issue 16).
+        return and_(self.live(V), V.status == "completed", func.nullif(V.visited_at, None) < self.as_of_end,
                     self.recorded(V, "visit", "visit.record"))
 
     def notified(self, N=None):
