@@ -1,17 +1,13 @@
-"""Putting a load's rows in fast: Core bulk inserts through SQLAlchemy's own bind processors,
-primary keys handed out here, a bigger SQLite cache for the load, and PostgreSQL sequences moved
-past the loaded ids."""
+"""Putting a load's rows in fast: bulk inserts (persistence/bulk_rows.py), primary keys handed
+out here, a bigger SQLite cache for the load, and PostgreSQL sequences moved past the loaded ids."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
-from operator import itemgetter
-from typing import Any
 
-from sqlalchemy import Boolean, Date, Dialect, Table, func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.schema import ScalarElementColumnDefault
 
 from rso_manager.persistence import models as m
 
@@ -63,70 +59,6 @@ INSERT_ORDER: tuple[type[m.Base], ...] = (
     m.Breach, m.FormalWarning, m.Relationship, m.SafeguardingReferral, m.Action, m.SignOff,
     m.Photograph, m.PhysicalDescription, m.Vehicle, m.Occupation, m.OnlineIdentifier,
 )
-
-# Columns whose values come from a small set (calendar days, the day stamps of created_at,
-# flags): their converted values are kept for the whole load. Times of day are not.
-_FEW_VALUES = (Date, Boolean)
-_STAMPED = frozenset({"created_at", "closed_at", "requested_at"})
-
-
-def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]],
-                converters: dict[tuple[str, str], Callable[[Any], Any] | None]) -> None:
-    """Insert ROWS (dicts with the same keys) in one executemany.
-
-    On a positional-parameter driver (sqlite3) the rows are turned into tuples here, through
-    the very bind processors SQLAlchemy would use: its per-row parameter handling otherwise
-    costs more than SQLite's own work and would double the time of a 100,000-offender load.
-    Other drivers (psycopg) take the ordinary Core path, which batches well by itself.
-    """
-    conn = s.connection()
-    dialect = conn.dialect
-    keys = list(rows[0])
-    # Column defaults still apply to columns the rows leave out, as they would through Core.
-    defaults = {c.key: c.default.arg for c in table.c
-                if c.key not in rows[0] and isinstance(c.default, ScalarElementColumnDefault)}
-    compiled = insert(table).compile(dialect=dialect, column_keys=[*keys, *defaults])
-    if not compiled.positional or compiled.positiontup is None:
-        s.execute(insert(table), [{**defaults, **r} for r in rows] if defaults else rows)
-        return
-    if defaults:
-        rows = [{**defaults, **r} for r in rows]
-    order = compiled.positiontup
-    tuples: list[tuple[Any, ...]] = list(map(itemgetter(*order), rows))
-    processors = [(i, p) for i, name in enumerate(order)
-                  if (p := _converter(converters, table, name, dialect))]
-    if processors:
-        columns: list[Any] = list(zip(*tuples, strict=True))
-        for i, process in processors:
-            columns[i] = list(map(process, columns[i]))
-        tuples = list(zip(*columns, strict=True))
-    conn.exec_driver_sql(compiled.string, tuples)
-
-
-def _converter(converters: dict[tuple[str, str], Callable[[Any], Any] | None], table: Table,
-               name: str, dialect: Dialect) -> Callable[[Any], Any] | None:
-    key = (table.name, name)
-    if key not in converters:
-        column = table.c[name]
-        process = column.type.dialect_impl(dialect).bind_processor(dialect)
-        converter: Callable[[Any], Any] | None = process
-        if process is not None and (isinstance(column.type, _FEW_VALUES) or name in _STAMPED):
-            converter = _Memo(process).__getitem__
-        converters[key] = converter
-    return converters[key]
-
-
-class _Memo(dict[Any, Any]):
-    """A converter that works each value out once; a hit costs a C-level dict lookup."""
-
-    def __init__(self, process: Callable[[Any], Any]) -> None:
-        super().__init__()
-        self.process = process
-
-    def __missing__(self, value: Any) -> Any:
-        self[value] = converted = self.process(value)
-        return converted
-
 
 class Ids:
     """Primary keys handed out here (from max(id) + 1) so children can point at parents

@@ -14,11 +14,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rso_manager.clock import LONDON
-from rso_manager.demo.bulk_insert import INSERT_ORDER, Ids, bulk_insert
+from rso_manager.demo.bulk_insert import INSERT_ORDER, Ids
 from rso_manager.domain.dates import add_months
 from rso_manager.domain.visit_policy import VisitPolicy
 from rso_manager.persistence import audit_key, record_seal
 from rso_manager.persistence import models as m
+from rso_manager.persistence.bulk_rows import bulk_insert
 from rso_manager.services import settings
 
 # The same few thousand (day, months) pairs recur across a load: work each out once.

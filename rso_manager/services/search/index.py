@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from rso_manager.domain.search_terms import INDEXED, Term, terms_for
 from rso_manager.persistence import audit_chain, audit_key, record_seal
 from rso_manager.persistence import models as m
+from rso_manager.persistence.bulk_rows import Converters, bulk_insert
 
 # Raised whenever terms_for changes what it makes of a value: every database rebuilds once.
 INDEX_VERSION = 1
@@ -172,7 +173,8 @@ def _new_ids(session: Session, count: int, after: int) -> Iterable[int]:
 def rebuild(session: Session, now: datetime) -> int:
     """Replace the whole index with the terms of every current entry, in SESSION's transaction
     (the caller commits); returns how many terms it holds. Set by set: one read per table and
-    bulk inserts of a batch at a time, each full batch sealed as it goes in."""
+    bulk inserts of a batch at a time (COPY on PostgreSQL), each full batch sealed as it goes
+    in."""
     conn = session.connection()
     old = conn.execute(select(TABLE.c.id)).scalars().all()
     after = max(old, default=0)
@@ -182,12 +184,13 @@ def rebuild(session: Session, now: datetime) -> int:
     digester = record_seal.Digester(session.info.get(audit_chain.KEY_INFO) or audit_key.load())
     total = 0
     batch: list[dict[str, Any]] = []
+    converters: Converters = {}
 
     def put() -> None:
         nonlocal total
         for row, ident in zip(batch, _new_ids(session, len(batch), after), strict=True):
             row["id"] = ident
-        conn.execute(insert(TABLE), batch)
+        bulk_insert(session, TABLE, batch, converters)
         record_seal.add_bulk_digests(session, digester, TABLE, batch)
         total += len(batch)
         batch.clear()
