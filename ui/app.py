@@ -39,7 +39,7 @@ from rso_manager.persistence.keys import set_passphrase_prompt
 from rso_manager.persistence.schema import SchemaTooNewError
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import UserInfo, needs_first_admin
-from ui import gui_thread_gc
+from ui import extensions, gui_thread_gc
 from ui.apology import apologise, apology_text, set_log_file
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow, build_main_window
@@ -275,6 +275,8 @@ class Startup(QObject):
         self.login_dialog.logged_in.connect(self.show_main)
         self.login_dialog.rejected.connect(lambda: self.finished.emit(0))
         self.login_dialog.show()
+        # While the user signs in: the main window then opens without importing every workflow.
+        extensions.preload()
 
     def show_main(self, actor: Actor) -> None:
         self.main_window = build_main_window(self.services, actor, prompter=self.prompter, worker=self.worker,

@@ -1,10 +1,11 @@
 """The caseload table: a model over CaseloadRow DTOs and a filtering proxy.
 
 Built for 100,000 rows. Measured on PySide6 6.12: letting QSortFilterProxyModel sort 100,000
-rows itself takes ~40 s, because every comparison calls data() in Python twice. So the source
-model sorts (one Python key sort, ~0.2 s) and the proxy only filters, against a lower-cased
-"haystack" per row computed once when rows arrive; a filter pass is ~0.2 s at 100,000 rows and
-instant at a real OMU's few hundred.
+rows itself takes ~40 s, because every comparison calls data() in Python twice; letting it
+filter costs a Python filterAcceptsRow call per row on every reset (~0.35 s of GUI thread at
+100,000 rows, with no filter typed). So the source model both sorts (one Python key sort) and
+filters (one list comprehension over a lower-cased "haystack" per row, computed once when rows
+arrive), and the proxy is Qt's own pass-through, with no Python called per row.
 """
 
 from __future__ import annotations
@@ -122,13 +123,16 @@ def prepare_rows(rows: Sequence[CaseloadRow], column: int = -1,
 
 
 class CaseloadModel(QAbstractTableModel):
-    """Rows never move in storage; `order` maps a model row to its storage index, so a sort
-    only permutes integers and the proxy's filter results (kept per storage index) stay valid."""
+    """Rows never move in storage: `order` is every row's storage index in sort order, and
+    `shown` the part of it the filter lets through, one per model row; a sort or a filter only
+    recomputes a list of integers."""
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self._p = PreparedRows([])
-        self.generation = 0  # bumped on every new set of rows, so the proxy knows its cache is stale
+        self._shown: list[int] = []
+        self._words: tuple[str, ...] = ()
+        self._overdue_only = False
         self._today: date | None = None
         self._sort_column, self._sort_order = -1, Qt.SortOrder.AscendingOrder
         self._bold = QFont()
@@ -149,8 +153,8 @@ class CaseloadModel(QAbstractTableModel):
             prepared.column, prepared.sort_order = self._sort_column, self._sort_order
         self.beginResetModel()
         self._p = prepared
+        self._shown = self._filtered(prepared.order)
         self._today = today
-        self.generation += 1
         self.endResetModel()
 
     @property
@@ -158,23 +162,20 @@ class CaseloadModel(QAbstractTableModel):
         return self._p.order
 
     @property
-    def haystacks(self) -> list[str]:
-        return self._p.haystacks
-
-    @property
-    def overdue(self) -> list[bool]:
-        return self._p.overdue
+    def total(self) -> int:
+        """Every row loaded, whatever the filter lets through."""
+        return len(self._p.rows)
 
     @property
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
         return self._sort_column, self._sort_order
 
     def row_at(self, row: int) -> CaseloadRow:
-        return self._p.rows[self._p.order[row]]
+        return self._p.rows[self._shown[row]]
 
     def row_for_offender(self, offender_id: int) -> int | None:
         rows = self._p.rows
-        for position, storage in enumerate(self._p.order):
+        for position, storage in enumerate(self._shown):
             if rows[storage].offender_id == offender_id:
                 return position
         return None
@@ -182,7 +183,7 @@ class CaseloadModel(QAbstractTableModel):
     # --- Qt model interface -------------------------------------------------------------------
 
     def rowCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
-        return 0 if parent.isValid() else len(self._p.rows)
+        return 0 if parent.isValid() else len(self._shown)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008, N802
         return 0 if parent.isValid() else len(HEADERS)
@@ -206,10 +207,10 @@ class CaseloadModel(QAbstractTableModel):
         if not index.isValid():
             return None
         row, col = index.row(), index.column()
-        rows = self._p.rows
-        if not (0 <= row < len(rows)) or not (0 <= col < len(HEADERS)):
+        shown = self._shown
+        if not (0 <= row < len(shown)) or not (0 <= col < len(HEADERS)):
             return None
-        r = rows[self._p.order[row]]
+        r = self._p.rows[shown[row]]
         if role == Qt.ItemDataRole.DisplayRole:
             return self._display(r, col)
         if role == SortRole:
@@ -272,17 +273,49 @@ class CaseloadModel(QAbstractTableModel):
         if (column, order) == (self._sort_column, self._sort_order):
             return  # the view asks twice (header indicator and sortByColumn); once is enough
         self._sort_column, self._sort_order = column, order
-        self.layoutAboutToBeChanged.emit()
-        old_indexes = self.persistentIndexList()
-        old_storage = [self._p.order[i.row()] for i in old_indexes]
         self._p.order = self._p.sorted(column, order)
         self._p.column, self._p.sort_order = column, order
+        self._relayout()
+
+    # --- filtering ------------------------------------------------------------------------------
+
+    @property
+    def filter_words(self) -> tuple[str, ...]:
+        return self._words
+
+    @property
+    def overdue_only(self) -> bool:
+        return self._overdue_only
+
+    def set_filter(self, words: tuple[str, ...], overdue_only: bool) -> None:
+        """Show only the rows holding every one of WORDS (lower-cased), and with OVERDUE_ONLY only
+        those with something overdue."""
+        if (words, overdue_only) == (self._words, self._overdue_only):
+            return
+        self._words, self._overdue_only = words, overdue_only
+        self._relayout()
+
+    def _filtered(self, order: list[int]) -> list[int]:
+        hay = self._p.haystacks
+        for word in self._words:  # each word narrows what the one before let through
+            order = [i for i in order if word in hay[i]]
+        if self._overdue_only:
+            late = self._p.overdue
+            order = [i for i in order if late[i]]
+        return order
+
+    def _relayout(self) -> None:
+        """Sorted or filtered anew: one layoutChanged, the selection following its rows (one the
+        filter hides is dropped), as QSortFilterProxyModel.invalidate() does."""
+        self.layoutAboutToBeChanged.emit()
+        old_indexes = self.persistentIndexList()
+        old_storage = [self._shown[i.row()] for i in old_indexes]
+        self._shown = self._filtered(self._p.order)
         if old_indexes:
-            position = [0] * len(self._p.order)
-            for row, storage in enumerate(self._p.order):
-                position[storage] = row
-            self.changePersistentIndexList(
-                old_indexes, [self.index(position[s], i.column()) for i, s in zip(old_indexes, old_storage, strict=True)])
+            position = dict(zip(self._shown, range(len(self._shown)), strict=True))
+            self.changePersistentIndexList(old_indexes, [
+                self.index(position[s], i.column()) if s in position else QModelIndex()
+                for i, s in zip(old_indexes, old_storage, strict=True)])
         self.layoutChanged.emit()
 
 
@@ -290,25 +323,20 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
     """Instant, case-insensitive filter over reference, name, offender manager, team and flags.
 
     Every word typed must appear ("smith john" finds "SMITH, John"); with overdue_only, only the
-    cases with something overdue are shown as well. Sorting is passed to the
-    source model, which sorts by the same SortRole values far faster than the proxy could.
+    cases with something overdue are shown as well. Sorting and filtering are passed to the
+    source model, which does both over plain lists far faster than the proxy could: this proxy
+    overrides no per-row method, so Qt maps rows without calling Python.
     """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.setSortRole(SortRole)
-        self._words: tuple[str, ...] = ()
-        self._overdue_only = False
-        self._accepted: list[bool] = []
-        self._generation = -1
         self._source: CaseloadModel | None = None
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802
         if not isinstance(model, CaseloadModel):
             raise TypeError("CaseloadFilterProxy filters a CaseloadModel")
-        # Kept in Python: filterAcceptsRow runs once per row, and sourceModel() is a C++ call.
         self._source = model
-        self._generation = -1
         super().setSourceModel(model)
 
     @property
@@ -318,50 +346,17 @@ class CaseloadFilterProxy(QSortFilterProxyModel):
 
     @property
     def filter_text(self) -> str:
-        return " ".join(self._words)
+        return " ".join(self.source.filter_words)
 
     def set_filter_text(self, text: str) -> None:
-        words = tuple(text.casefold().split())
-        if words == self._words:
-            return
-        self._words = words
-        self._generation = -1
-        # invalidate() re-filters with one layoutChanged; begin/endFilterChange would emit a
-        # rowsRemoved per gap, which took 2 s for a scattered 100,000-row change.
-        self.invalidate()
+        self.source.set_filter(tuple(text.casefold().split()), self.source.overdue_only)
 
     @property
     def overdue_only(self) -> bool:
-        return self._overdue_only
+        return self.source.overdue_only
 
     def set_overdue_only(self, on: bool) -> None:
-        if on == self._overdue_only:
-            return
-        self._overdue_only = on
-        self._generation = -1
-        self.invalidate()
-
-    def _rebuild(self) -> None:
-        hay = self.source.haystacks
-        words = self._words
-        if not words:
-            self._accepted = [True] * len(hay)
-        elif len(words) == 1:
-            word = words[0]
-            self._accepted = [word in h for h in hay]
-        else:
-            self._accepted = [all(w in h for w in words) for h in hay]
-        if self._overdue_only:
-            self._accepted = [a and late for a, late in zip(self._accepted, self.source.overdue, strict=True)]
-        self._generation = self.source.generation
-
-    def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:  # noqa: N802
-        if not self._words and not self._overdue_only:
-            return True
-        source = self._source
-        if self._generation != source.generation:
-            self._rebuild()
-        return self._accepted[source.order[source_row]]
+        self.source.set_filter(self.source.filter_words, on)
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         self.source.sort(column, order)

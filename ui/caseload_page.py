@@ -183,7 +183,7 @@ class CaseloadPage(QWidget):
         seq, scope = self._load_seq, self.scope
         self.loading = True
         self.loading_label.setVisible(True)
-        if self.model.rowCount() == 0:
+        if self.model.total == 0:
             self.panel.show_rows(0, "Loading caseload...")
         self._status("Loading caseload...")
         column, order = self.model.sort_state
@@ -250,7 +250,7 @@ class CaseloadPage(QWidget):
         self.loading = False
         self.loading_label.setVisible(False)
         self._status("")
-        if self.model.rowCount() == 0:
+        if self.model.total == 0:
             self.panel.show_rows(0, "The caseload could not be loaded. Press F5 to try again.")
         self._report(exc, "The caseload could not be loaded")
 
@@ -258,7 +258,7 @@ class CaseloadPage(QWidget):
 
     def empty_text(self) -> str:
         """Why nothing is listed, and what to do about it."""
-        if self.model.rowCount() == 0:
+        if self.model.total == 0:
             text = f"There are no cases in {self.label}: {EMPTY_BECAUSE[self.scope]}."
             return text + ("\nUse File > New offender record to add one." if self._can_create() else "")
         typed = self.proxy.filter_text
@@ -270,7 +270,7 @@ class CaseloadPage(QWidget):
                 "to see every case.")
 
     def _update_count(self) -> None:
-        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        total, shown = self.model.total, self.proxy.rowCount()
         noun = "case" if total == 1 else "cases"
         late = " overdue" if self.proxy.overdue_only else ""
         self.count_label.setText(f"{shown:,}{late} of {total:,} {noun}")
@@ -278,7 +278,7 @@ class CaseloadPage(QWidget):
             self.panel.show_rows(shown, None if shown else self.empty_text())
 
     def _filter_typed(self, _text: str) -> None:
-        if self.model.rowCount() > DEBOUNCE_ABOVE_ROWS:
+        if self.model.total > DEBOUNCE_ABOVE_ROWS:
             self._filter_timer.start()
         else:
             self.apply_filter()

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal, Protocol, TypeVar
@@ -148,14 +149,49 @@ def main_window_hooks() -> list[Callable[[WorkflowHost], None]]:
 
 
 _loaded = False
+_preloading: threading.Thread | None = None
+
+
+def _import_workflows() -> None:
+    import ui.workflows as package
+
+    for info in pkgutil.iter_modules(package.__path__):
+        importlib.import_module(f"{package.__name__}.{info.name}")
+
+
+def preload(*modules: str) -> None:
+    """Import MODULES, then every workflow, on a background thread, while the user signs in:
+    importing them all takes about half a second, which would otherwise pass on the GUI thread
+    building the main window. Only imports: registering runs no Qt code, and Python's import
+    locks make a module the GUI thread asks for meanwhile wait for the one import of it."""
+    global _preloading
+    if _loaded or _preloading is not None:
+        return
+
+    def run() -> None:
+        for name in modules:
+            importlib.import_module(name)
+        _import_workflows()
+
+    _preloading = threading.Thread(target=_quietly(run), name="rso-preload", daemon=True)
+    _preloading.start()
+
+
+def _quietly(fn: Callable[[], None]) -> Callable[[], None]:
+    # A failed import is raised again where it matters, by load() on the GUI thread.
+    def run() -> None:
+        try:
+            fn()
+        except Exception:  # noqa: BLE001, S110
+            pass
+    return run
 
 
 def load() -> None:
     global _loaded
     if _loaded:
         return
-    import ui.workflows as package
-
-    for info in pkgutil.iter_modules(package.__path__):
-        importlib.import_module(f"{package.__name__}.{info.name}")
+    if _preloading is not None:
+        _preloading.join()
+    _import_workflows()
     _loaded = True

@@ -71,11 +71,13 @@ class MainWindow(QMainWindow):
         self._placed: dict[object, list[tuple[int, QAction]]] = {}
         self._status_orders: list[int] = []
         self._parts: list[object] = []
+        if self.scopes:
+            # First on the one worker: what the user came for. The workflows' own first reads
+            # (the sign-off queue, reminders, the dashboard) queue behind it.
+            self.refresh()
         for install in extensions.main_window_hooks():
             install(self)
-
         if self.scopes:
-            self.refresh()
             self.worker.submit(load_lookups, services, actor, owner=self, on_success=self._lookups_loaded,
                                on_error=self.report)
 

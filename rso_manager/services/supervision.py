@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
@@ -383,30 +384,37 @@ def queue_for(services: Services, actor: Actor, as_of: date | None = None) -> li
         r = _roster(s, as_of)
         limit = int(settings.get(s, "sign_off_escalation_working_days"))
         is_lead = role is Role.OMU_LEAD
-        stmt = (select(m.SignOff).where(m.SignOff.status.in_(OPEN_STATUSES))
+        # The case's reference and name come in the same query: one query for the queue, not
+        # one per item (thousands wait in the OMU lead's at national scale).
+        stmt = (select(m.SignOff, m.Offender.reference, m.Offender.surname, m.Offender.forenames)
+                .outerjoin(m.Offender, m.Offender.id == m.SignOff.offender_id)
+                .where(m.SignOff.status.in_(OPEN_STATUSES))
                 .order_by(m.SignOff.requested_at, m.SignOff.id))
         # Every open item is routed, not only those put in the actor's queue: one whose owner
         # took part in the entry passes to the cover, the lead or another supervisor.
-        open_items = list(s.scalars(stmt))
-        took_part = case_events.took_part_many(s, open_items)
+        open_rows = s.execute(stmt).all()
+        took_part = case_events.took_part_many(s, (row[0] for row in open_rows))
+        # Both depend only on the day an item was asked for, and thousands share a few hundred days.
+        overdue_from = cache(lambda day: escalation_due(day, as_of, limit))
+        working_days_since = cache(lambda day: working_days_between(day, as_of))
         items = []
-        for so in open_items:
+        for so, reference, surname, forenames in open_rows:
             took = took_part[so.id]
             route = _route(r, so, as_of, took)
             requested_on = london_day(so.requested_at)
-            escalated = so.status == "escalated" or escalation_due(requested_on, as_of, limit)
+            escalated = so.status == "escalated" or overdue_from(requested_on)
             mine = route.assignee_id == actor.user_id
             if not (mine or (is_lead and escalated and actor.user_id not in took)):
                 continue
-            o = s.get(m.Offender, so.offender_id) if so.offender_id else None
+            known = so.offender_id is not None and reference is not None
             items.append(QueueItem(
                 sign_off_id=so.id, version_id=so.version_id, offender_id=so.offender_id,
-                offender_reference=o.reference if o else None,
-                offender_name=f"{o.surname.upper()}, {o.forenames}" if o else None,
+                offender_reference=reference if known else None,
+                offender_name=f"{surname.upper()}, {forenames}" if known else None,
                 entity=so.entity, entity_id=so.entity_id, summary=so.summary, author_id=so.author_id,
                 author=r.names.get(so.author_id), owner_supervisor_id=so.supervisor_id, status=so.status,
                 requested_at=so.requested_at, age_days=(as_of - requested_on).days,
-                age_working_days=working_days_between(requested_on, as_of),
+                age_working_days=working_days_since(requested_on),
                 via_cover=mine and route.via_cover, escalated=escalated,
                 routing=route.reason if mine else f"Waiting more than {limit} working days: escalated to the OMU lead.",
                 owner=r.names.get(so.supervisor_id) if so.supervisor_id else None,
