@@ -15,7 +15,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, undefer
@@ -242,14 +242,17 @@ def _homes_in(s: Session, districts: tuple[str, ...]) -> dict[int, m.Address]:
                a.kind.in_(case_summary.HOME_KINDS),
                or_(*(squeezed.like(d + "___") for d in districts)))
         .order_by(a.offender_id))
-    homes: dict[int, m.Address] = {}
-    for address in candidates:
-        if address.offender_id in homes or fb.outward_code(address.postcode) not in districts:
-            continue
-        current = case_summary.current_home(s, address.offender_id)
-        if current is not None and current.id == address.id:
-            homes[address.offender_id] = address
-    return homes
+    in_area = [x for x in candidates if fb.outward_code(x.postcode) in districts]
+    if not in_area:
+        return {}
+    # Each case's current home (case_summary.current_home's rule), read for all at once: a case
+    # counts only where that home is the one in the area.
+    current: dict[int, m.Address] = {}
+    for home in s.scalars(select(a).where(a.offender_id.in_({x.offender_id for x in in_area}), a.voided_at.is_(None),
+                                          a.to_date.is_(None), a.kind.in_(case_summary.HOME_KINDS))
+                          .order_by(a.from_date.desc(), a.id.desc())):
+        current.setdefault(home.offender_id, home)
+    return {x.offender_id: x for x in in_area if current.get(x.offender_id) is x}
 
 
 def _vehicle_text(v: m.Vehicle) -> str:
@@ -257,46 +260,57 @@ def _vehicle_text(v: m.Vehicle) -> str:
     return f"{v.registration}, {described}" if described else v.registration
 
 
-def _card(s: Session, o: m.Offender, home: m.Address, b: m.FrontlineBriefing, today: date) -> fb.BriefingCard:
-    photo = s.scalar(select(m.Photograph).options(undefer(m.Photograph.image))
-                     .where(m.Photograph.offender_id == o.id, m.Photograph.voided_at.is_(None))
-                     .order_by(m.Photograph.taken_on.desc(), m.Photograph.id.desc()).limit(1))
-    aliases = tuple(s.scalars(select(m.Alias.name).where(m.Alias.offender_id == o.id, m.Alias.voided_at.is_(None))
-                              .order_by(m.Alias.id)))
-    v = m.Vehicle
-    vehicles = tuple(_vehicle_text(x) for x in s.scalars(
-        select(v).where(v.offender_id == o.id, v.voided_at.is_(None), or_(v.to_date.is_(None), v.to_date >= today))
-        .order_by(v.from_date.desc(), v.id.desc())))
-    contact = b.contact
-    if not contact:
-        om = _name(s, o.offender_manager_id)
-        team = s.get(m.Team, o.team_id) if o.team_id else None
-        contact = ", ".join(p for p in (f"{om}, offender manager" if om else None,
-                                        f"{team.name} team" if team else None) if p) or "The OMU"
-    return fb.BriefingCard(
-        o.id, o.reference, f"{o.surname.upper()}, {o.forenames}", aliases, case_summary.address_text(home),
-        vehicles, RISK_LABEL.get(o.risk_level, RISK_LABEL[None]), b.summary, b.prohibitions, contact,
-        _name(s, b.approved_by_id) or "?", b.approved_at or b.created_at,
-        bytes(photo.image) if photo is not None else None, photo.taken_on if photo is not None else None)
+def _by_case(rows) -> dict[int, list]:
+    out: dict[int, list] = {}
+    for row in rows:
+        out.setdefault(row.offender_id, []).append(row)
+    return out
 
 
 def _gather(uow: UnitOfWork, team_id: int | None, districts: str | Sequence[str] | None) -> fb.AreaBriefing:
+    """The area's cards, read for every case at once (a fixed number of queries, however many
+    cases live in the area)."""
     uow.authorise(Permission.READ_BRIEFINGS)
     s, today = uow.session, uow.services.clock.today()
     area, chosen = _area(s, team_id, districts)
     homes = _homes_in(s, chosen)
+    ids = list(homes)
+    offenders = {o.id: o for o in s.scalars(select(m.Offender).where(m.Offender.id.in_(ids)))} if ids else {}
+    b, p, a, v = m.FrontlineBriefing, m.Photograph, m.Alias, m.Vehicle
+    briefings = {oid: rows[0] for oid, rows in _by_case(s.scalars(
+        select(b).where(b.offender_id.in_(ids), b.voided_at.is_(None)).order_by(b.id.desc()))).items()}
+    photos = {oid: rows[0] for oid, rows in _by_case(s.scalars(
+        select(p).options(undefer(p.image)).where(p.offender_id.in_(ids), p.voided_at.is_(None))
+        .order_by(p.taken_on.desc(), p.id.desc()))).items()}
+    aliases = _by_case(s.scalars(select(a).where(a.offender_id.in_(ids), a.voided_at.is_(None)).order_by(a.id)))
+    vehicles = _by_case(s.scalars(
+        select(v).where(v.offender_id.in_(ids), v.voided_at.is_(None), or_(v.to_date.is_(None), v.to_date >= today))
+        .order_by(v.from_date.desc(), v.id.desc())))
+    names = dict(s.execute(select(m.User.id, m.User.display_name)).all())
+    teams = dict(s.execute(select(m.Team.id, m.Team.name)).all())
     cards: list[fb.BriefingCard] = []
     unbriefed: list[m.Offender] = []
     for oid, home in homes.items():
-        o = find_offender(s, oid)
-        b = _current(s, oid)
-        if b is None or b.approved_at is None:
+        o, brief = offenders[oid], briefings.get(oid)
+        if brief is None or brief.approved_at is None:
             unbriefed.append(o)
-        else:
-            cards.append(_card(s, o, home, b, today))
+            continue
+        contact = brief.contact
+        if not contact:
+            om, team = names.get(o.offender_manager_id or 0), teams.get(o.team_id or 0)
+            contact = ", ".join(part for part in (f"{om}, offender manager" if om else None,
+                                                  f"{team} team" if team else None) if part) or "The OMU"
+        photo = photos.get(oid)
+        cards.append(fb.BriefingCard(
+            o.id, o.reference, f"{o.surname.upper()}, {o.forenames}",
+            tuple(x.name for x in aliases.get(oid, ())), case_summary.address_text(home),
+            tuple(_vehicle_text(x) for x in vehicles.get(oid, ())), RISK_LABEL.get(o.risk_level, RISK_LABEL[None]),
+            brief.summary, brief.prohibitions, contact, names.get(brief.approved_by_id or 0) or "?",
+            brief.approved_at or brief.created_at,
+            bytes(photo.image) if photo is not None else None, photo.taken_on if photo is not None else None))
     cards.sort(key=lambda c: (c.name, c.reference))
     sees = uow.actor.role in SEES_UNBRIEFED
-    officers = sorted({_name(s, o.offender_manager_id) or "no offender manager" for o in unbriefed}) if sees else []
+    officers = sorted({names.get(o.offender_manager_id or 0) or "no offender manager" for o in unbriefed}) if sees else []
     return fb.AreaBriefing(area, chosen, today, tuple(cards), len(unbriefed) if sees else None, tuple(officers))
 
 

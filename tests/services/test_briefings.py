@@ -204,3 +204,22 @@ def test_a_file_that_cannot_be_saved_leaves_no_audit_row(services, world, tmp_pa
     with pytest.raises(ValidationFailed):
         briefings.save_area_briefing_pdf(services, officer, tmp_path / "missing" / "brief.pdf", districts="ZZ1")
     assert _audits(services, "export.print") == []
+
+
+def test_an_area_is_read_in_the_same_number_of_queries_however_many_cases_live_there(services, world):
+    from tests.services.test_entry_recorders import _selects
+
+    _patch(services, world)
+
+    def area():
+        return briefings.area_briefings(services, world.supervisor, team_id=world.team_id)
+
+    briefings.record_briefing(services, world.om, _case(services, world, "Onecase", "ZZ1 1AA"), summary=SUMMARY)
+    one, few = _selects(services, area)
+    for n in range(4):
+        oid = _case(services, world, f"Morecase{'x' * n}", "ZZ2 2BB")
+        briefings.record_briefing(services, world.om, oid, summary=SUMMARY)
+        person.add_vehicle(services, world.om, oid, VehicleInput(f"ZZ2{n} ABC", "Ford"))
+    five, many = _selects(services, area)
+    assert (len(one.cards), len(five.cards)) == (1, 5)
+    assert many == few

@@ -257,3 +257,6 @@ def test_a_vehicle_already_on_another_case_is_said_before_saving(qtbot, sqlite_s
     qtbot.keyClicks(dialog.registration, "ab12cde")  # typed without the space
     qtbot.waitUntil(lambda: note.isVisible(), timeout=5000)
     assert theirs.reference in note.text() and "Ford" not in note.text() and "Southcase" not in note.text()
+    if os.environ.get("RSO_SCREENSHOTS"):
+        window.resize(1280, 720)
+        dialog.grab().save(str(Path(__file__).resolve().parents[2] / "screenshots" / "known-elsewhere-vehicle.png"))
