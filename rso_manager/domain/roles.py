@@ -36,6 +36,8 @@ class Permission(StrEnum):
     READ_AUDIT_TRAIL = "read_audit_trail"  # the audit trail screen: who opened or changed what
     SEARCH = "search"                    # the force-wide search (outside the link: reference only)
     READ_BRIEFINGS = "read_briefings"    # approved frontline briefings for an area
+    WATCH_COURTS = "watch_courts"        # people charged and their hearings, before conviction
+    AUDIT_CASES = "audit_cases"          # draw samples and grade cases (the lead; delegates named)
 
 
 class Link(StrEnum):
@@ -71,6 +73,7 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.WRITE_CASES: _CASE_LINKS,
         Permission.SEARCH: _ANY,
         Permission.READ_BRIEFINGS: _ANY,
+        Permission.WATCH_COURTS: _ANY,
     },
     Role.SUPERVISOR: {
         Permission.READ_CASES: _CASE_LINKS,
@@ -81,6 +84,7 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.PRINT_REPORTS: _ANY,
         Permission.SEARCH: _ANY,
         Permission.READ_BRIEFINGS: _ANY,
+        Permission.WATCH_COURTS: _ANY,
     },
     Role.OMU_LEAD: {
         Permission.READ_CASES: _ANY,
@@ -93,6 +97,8 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
         Permission.READ_AUDIT_TRAIL: _ANY,
         Permission.SEARCH: _ANY,
         Permission.READ_BRIEFINGS: _ANY,
+        Permission.WATCH_COURTS: _ANY,
+        Permission.AUDIT_CASES: _ANY,
     },
     # The administrator manages accounts and the audit trail but does not read case records:
     # DPA 2018 s.57 asks that data is not exposed beyond those who need it.
@@ -109,7 +115,7 @@ _GRANTS: dict[Role, dict[Permission, frozenset[Link]]] = {
 
 # Case entries are evidence: only ViSOR/MOSOVO-trained staff may create, decide or move them.
 _NEEDS_TRAINING = frozenset({Permission.WRITE_CASES, Permission.SIGN_OFF, Permission.REASSIGN_CASE,
-                             Permission.NAME_COVER})
+                             Permission.NAME_COVER, Permission.WATCH_COURTS, Permission.AUDIT_CASES})
 
 
 def allows(role: Role, trained: bool, permission: Permission, link: Link | None = None) -> bool:

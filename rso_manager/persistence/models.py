@@ -121,6 +121,10 @@ class User(Versioned, Base):
     totp_enrolled_at: Mapped[datetime | None]
     totp_last_step: Mapped[int | None] = mapped_column(Integer)  # a code is never accepted twice
     recovery_codes_json: Mapped[str | None] = mapped_column(Text)
+    # Directory sign-in (issue 17): "local" accounts keep a password here; "directory" accounts
+    # are signed in by the force's LDAP, their role and trained mark read from its groups.
+    auth_source: Mapped[str] = mapped_column(String(20), default="local")
+    directory_dn: Mapped[str | None] = mapped_column(String(400))
 
     team: Mapped[Team | None] = relationship(lazy="joined")
 
@@ -361,6 +365,8 @@ class Visit(CaseEntry, Base):
 
 
 Index("ix_visit_offender_status", Visit.offender_id, Visit.status)
+# The planner reads booked and proposed visits force-wide by status (issue 16).
+Index("ix_visit_status_offender", Visit.status, Visit.offender_id)
 # The compliance summary and visit windows read home visits per case in date order.
 Index("ix_visit_offender_kind_status_visited", Visit.offender_id, Visit.kind, Visit.status, Visit.visited_at)
 Index("ix_visit_visited_at", Visit.visited_at)
@@ -458,6 +464,10 @@ class FormalWarning(CaseEntry, Base):
     rationale: Mapped[str] = mapped_column(Text)
     given_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
     given_on: Mapped[date] = mapped_column(Date)
+    # The behaviour warned about raises concern (issue 19): it pulls the next visit forward and
+    # prompts a risk review, as intelligence does; for contact with children it opens a response.
+    raises_concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    concern_kind: Mapped[str | None] = mapped_column(String(30))  # internet_history | device_concealment | contact_with_children | other
 
 
 class Relationship(CaseEntry, Base):
@@ -493,6 +503,18 @@ class SafeguardingReferral(CaseEntry, Base):
     sent_method: Mapped[str | None] = mapped_column(String(30))  # secure_email | portal | phone | in_person
     acknowledged_at: Mapped[datetime | None]
     acknowledged_by: Mapped[str | None] = mapped_column(String(200))
+    # The safeguarding response (issue 19): what raised the concern, when the referral is due,
+    # the part marked not applicable with its reason, and the force's own public protection
+    # notice (PPN) reference when the concern was also shared there.
+    concern_origin: Mapped[str | None] = mapped_column(String(30))  # relationship | household | intelligence | visit | warning | direct
+    origin_entity: Mapped[str | None] = mapped_column(String(40))
+    origin_id: Mapped[int | None] = mapped_column(Integer)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    referral_due_at: Mapped[datetime | None]
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)
+    not_applicable_at: Mapped[datetime | None]
+    not_applicable_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    ppn_reference: Mapped[str | None] = mapped_column(String(60))
 
 
 class Disclosure(CaseEntry, Base):
@@ -511,6 +533,28 @@ class Disclosure(CaseEntry, Base):
     conditions: Mapped[str | None] = mapped_column(Text)
     completed_at: Mapped[datetime | None]
     referral_id: Mapped[int | None] = mapped_column(ForeignKey("safeguarding_referral.id"))
+    # The s.327A consideration a concern opens (issue 19): its owner, when the decision is due,
+    # and not applicable with a reason.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    due_at: Mapped[datetime | None]
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)
+    not_applicable_at: Mapped[datetime | None]
+
+
+class ChildSafetyCheck(CaseEntry, Base):
+    """That a child named in a concern is safe (issue 19): an owner, a due time, a result."""
+
+    __tablename__ = "child_safety_check"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    referral_id: Mapped[int] = mapped_column(ForeignKey("safeguarding_referral.id"), index=True)
+    child: Mapped[str] = mapped_column(String(200))       # name or description, as known
+    owner_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    due_at: Mapped[datetime]
+    checked_at: Mapped[datetime | None]
+    result: Mapped[str | None] = mapped_column(String(20))  # safe | concern | not_found
+    result_notes: Mapped[str | None] = mapped_column(Text)
+    not_applicable_reason: Mapped[str | None] = mapped_column(Text)
+    not_applicable_at: Mapped[datetime | None]
 
 
 class Action(CaseEntry, Base):
@@ -522,6 +566,8 @@ class Action(CaseEntry, Base):
     due_on: Mapped[date] = mapped_column(Date)
     result: Mapped[str | None] = mapped_column(Text)
     completed_on: Mapped[date | None] = mapped_column(Date)
+    # An action that came from a finding of a manager's case audit (issue 18).
+    case_audit_id: Mapped[int | None] = mapped_column(ForeignKey("case_audit.id"))
 
 
 class SignOff(Authored, Base):
@@ -771,11 +817,123 @@ class ForceTransfer(Authored, Base):
     reason: Mapped[str] = mapped_column(Text)
 
 
+# --- court watch (issue 18): people charged with Schedule 3 offences, before conviction -------
+
+
+class ChargedPerson(Authored, Base):
+    """A person charged and not yet convicted: watched through their hearings so the OMU knows the
+    day a court convicts (the inspection: "no routine process to monitor when offenders are
+    convicted"). On conviction they become a registered case (offender_id, conviction_id)."""
+
+    __tablename__ = "charged_person"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    surname: Mapped[str] = mapped_column(String(80), index=True)
+    forenames: Mapped[str] = mapped_column(String(120))
+    date_of_birth: Mapped[date] = mapped_column(Date)
+    pnc_id: Mapped[str | None] = mapped_column(String(20))
+    charged_on: Mapped[date] = mapped_column(Date)
+    court: Mapped[str | None] = mapped_column(String(120))
+    custody: Mapped[str] = mapped_column(String(10), default="bail")  # bail | remand
+    officer_in_case: Mapped[str | None] = mapped_column(String(120))
+    shpo_application: Mapped[str] = mapped_column(String(20), default="none")  # none | drafted | attached
+    shpo_application_by: Mapped[str | None] = mapped_column(String(120))
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("team.id"), index=True)
+    watcher_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="pending")  # pending | closed | convicted
+    closed_reason: Mapped[str | None] = mapped_column(Text)
+    closed_on: Mapped[date | None] = mapped_column(Date)
+    offender_id: Mapped[int | None] = mapped_column(ForeignKey("offender.id"), index=True)
+    conviction_id: Mapped[int | None] = mapped_column(ForeignKey("conviction.id"))
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class ChargedOffence(Authored, Base):
+    __tablename__ = "charged_offence"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charged_person_id: Mapped[int] = mapped_column(ForeignKey("charged_person.id"), index=True)
+    offence: Mapped[str] = mapped_column(String(300))
+    schedule3: Mapped[bool] = mapped_column(Boolean, default=True)
+    threshold_depends_on_sentence: Mapped[bool] = mapped_column(Boolean, default=False)
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CourtHearing(Authored, Base):
+    """One listed hearing and, once known, its outcome."""
+
+    __tablename__ = "court_hearing"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    charged_person_id: Mapped[int] = mapped_column(ForeignKey("charged_person.id"), index=True)
+    hearing_on: Mapped[date] = mapped_column(Date, index=True)
+    court: Mapped[str | None] = mapped_column(String(120))
+    purpose: Mapped[str | None] = mapped_column(String(60))  # first appearance | trial | sentence ...
+    outcome: Mapped[str | None] = mapped_column(String(30))  # adjourned | discontinued | acquitted | convicted | sentenced | shpo_made | shpo_refused
+    outcome_recorded_at: Mapped[datetime | None]
+    outcome_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    outcome_notes: Mapped[str | None] = mapped_column(Text)
+    next_hearing_on: Mapped[date | None] = mapped_column(Date)
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+# --- case audits (issue 18): managers grading the quality of cases ----------------------------
+
+
+class CaseAuditSample(Authored, Base):
+    """A recorded draw of cases to audit: its scope, weighting, seed and the cases drawn, so it
+    cannot be re-rolled quietly (a redraw supersedes it, with a reason)."""
+
+    __tablename__ = "case_audit_sample"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    drawn_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    drawn_at: Mapped[datetime]
+    scope_json: Mapped[str] = mapped_column(Text)      # teams, risk levels, weighting
+    size: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[str] = mapped_column(String(64))
+    offender_ids_json: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)   # why this draw (and why a redraw)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("case_audit_sample.id"))
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class CaseAudit(Authored, Base):
+    """One case audited against the inspection's checklist: answers, a grade and findings."""
+
+    __tablename__ = "case_audit"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offender_id: Mapped[int] = mapped_column(ForeignKey("offender.id"), index=True)
+    sample_id: Mapped[int | None] = mapped_column(ForeignKey("case_audit_sample.id"), index=True)
+    auditor_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    started_at: Mapped[datetime]
+    answers_json: Mapped[str | None] = mapped_column(Text)
+    grade: Mapped[str | None] = mapped_column(String(30))  # good | requires_improvement | inadequate
+    findings: Mapped[str | None] = mapped_column(Text)
+    completed_at: Mapped[datetime | None]
+    voided_at: Mapped[datetime | None]
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+
+
+class CaseAuditDelegate(Authored, Base):
+    """Someone the OMU lead names to audit cases for a time."""
+
+    __tablename__ = "case_audit_delegate"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"), index=True)
+    named_by_id: Mapped[int] = mapped_column(ForeignKey("app_user.id"))
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    voided_at: Mapped[datetime | None]
+
+
 CASE_ENTRY_MODELS: tuple[type[Base], ...] = (
     Alias, Address, AddressStay, Conviction, NotificationRequirement, DisregardedPeriod,
     CivilOrder, OrderRequirement, RiskAssessment, RiskManagementPlan, CaseNote, VisitTrigger,
     Visit, Device, DeviceCheck, StatutoryNotification, Breach, FormalWarning, Relationship,
     SafeguardingReferral, Disclosure, Action, PoliceHandover,
     Photograph, PhysicalDescription, DistinguishingMark, Vehicle, Occupation, OnlineIdentifier,
-    FrontlineBriefing,
+    FrontlineBriefing, ChildSafetyCheck,
 )

@@ -551,8 +551,11 @@ def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: da
     story = _cover(figures, st, generated_by, printed_at)
     if force:
         story += _teams_section(figures, st, teams)
+    # Issue 18's sections live in their own modules, which use this one's helpers.
+    from rso_manager.reports import compliance_pdf_case_audits, compliance_pdf_court_watch
     for section in (_caseload_section, _visits_section, _notifications_section, _breaches_section,
-                    _devices_section, _supervision_section, _safeguarding_section, _plans_section):
+                    _devices_section, _supervision_section, _safeguarding_section, _plans_section,
+                    compliance_pdf_court_watch.section, compliance_pdf_case_audits.section):
         story += section(figures, st, lim)
     if force and full_lists:
         story += _team_lists(figures, st, teams)

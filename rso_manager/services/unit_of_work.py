@@ -85,6 +85,8 @@ _WHAT = {
     Permission.READ_AUDIT_TRAIL: "read the audit trail",
     Permission.SEARCH: "search the force's case records",
     Permission.READ_BRIEFINGS: "read frontline briefings",
+    Permission.WATCH_COURTS: "keep the court watch of people charged",
+    Permission.AUDIT_CASES: "audit cases (the OMU lead, or someone the lead names)",
 }
 
 

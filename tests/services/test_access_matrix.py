@@ -262,11 +262,13 @@ NOT_ABOUT_ONE_CASE = {
 # role -> every permission it holds at all (under some link): the whole column set, so a new
 # permission or role cannot be added to roles.py without a row or a column here.
 HOLDS = {
-    "offender_manager": {"read_cases", "read_outside", "write_cases", "search", "read_briefings"},
+    "offender_manager": {"read_cases", "read_outside", "write_cases", "search", "read_briefings",
+                         "watch_courts"},
     "supervisor": {"read_cases", "read_outside", "write_cases", "sign_off", "reassign_case",
-                   "print_reports", "search", "read_briefings"},
+                   "print_reports", "search", "read_briefings", "watch_courts"},
     "omu_lead": {"read_cases", "write_cases", "sign_off", "reassign_case", "name_cover",
-                 "print_reports", "verify_audit", "read_audit_trail", "search", "read_briefings"},
+                 "print_reports", "verify_audit", "read_audit_trail", "search", "read_briefings",
+                 "watch_courts", "audit_cases"},
     "administrator": {"manage_users", "verify_audit", "read_audit_trail"},
     "briefing": {"read_briefings"},
 }
@@ -281,6 +283,14 @@ def test_search_and_briefings_for_every_role(role):
             assert (OK if actor.can(permission) else NO) == expected, (role, name, trained)
             for link in Link:
                 assert allows(Role(role), trained, permission, link) is (expected == OK), (role, name, link)
+
+
+@pytest.mark.parametrize("role", [r.value for r in Role])
+def test_court_watch_and_case_audits_need_the_training(role):
+    for permission in (Permission.WATCH_COURTS, Permission.AUDIT_CASES):
+        held = permission.value in HOLDS[role]
+        assert allows(Role(role), True, permission) is held, (role, permission)
+        assert allows(Role(role), False, permission) is False, (role, permission)
 
 
 def test_every_role_and_permission_is_spelled_out():

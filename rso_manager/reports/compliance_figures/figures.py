@@ -5,6 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # each defined beside the queries that fill it; they import this module
+    from rso_manager.reports.compliance_figures.case_audits import CaseAuditFigures
+    from rso_manager.reports.compliance_figures.court_watch import CourtWatchFigures
 
 # Marks a dataclass field that is for screens only: to_json() leaves it out of exports.
 INTERNAL = {"internal": True}
@@ -201,3 +206,6 @@ class ComplianceFigures:
     safeguarding: SafeguardingFigures
     actions_overdue: tuple[ExceptionRow, ...]
     risk_assessments_overdue: tuple[ExceptionRow, ...]
+    # Issue 18's sections, each in its own module (court_watch, case_audits).
+    court_watch: CourtWatchFigures
+    case_audits: CaseAuditFigures

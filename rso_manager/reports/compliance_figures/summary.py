@@ -10,8 +10,10 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from rso_manager.reports.compliance_figures.breaches import breach_figures
+from rso_manager.reports.compliance_figures.case_audits import case_audit_figures
 from rso_manager.reports.compliance_figures.caseload import caseload_figures
 from rso_manager.reports.compliance_figures.context import Ctx, resolve_scope
+from rso_manager.reports.compliance_figures.court_watch import court_watch_figures
 from rso_manager.reports.compliance_figures.devices import device_figures
 from rso_manager.reports.compliance_figures.figures import (
     BreachFigures,
@@ -53,6 +55,7 @@ def compute(session: Session, scope: Scope, period_from: date, period_to: date, 
         breaches=breach_figures(c), devices=device_figures(c), supervision=supervision_figures(c),
         safeguarding=safeguarding_figures(c), actions_overdue=actions_overdue(c),
         risk_assessments_overdue=risk_assessments_overdue(c),
+        court_watch=court_watch_figures(c), case_audits=case_audit_figures(c),
     )
 
 
