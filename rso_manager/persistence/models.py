@@ -177,6 +177,9 @@ class Offender(Authored, Base):
     next_visit_due: Mapped[date | None] = mapped_column(Date)
     next_notification_due: Mapped[date | None] = mapped_column(Date)
     open_breaches: Mapped[int] = mapped_column(Integer, default=0)
+    # The earliest due time of an open part of a safeguarding response (referral, disclosure
+    # decision, child safety check), kept by the safeguarding services (issue 19).
+    next_safeguarding_due: Mapped[datetime | None]
 
     aliases: Mapped[list[Alias]] = relationship(back_populates="offender", order_by="Alias.id")
 

@@ -191,11 +191,11 @@ def offender_in_scope(actor: Actor, scope: CaseloadScope, today: date):
 
 # What a case's flags are made of, packed by the database into one integer per row (a few
 # dozen distinct values at 100,000 cases), so each row's flags are one cached look-up.
-_NO_RISK, _VISIT_LATE, _NOTE_LATE, _NO_HOME = 1, 2, 4, 8
-_LEVEL_UNIT, _BREACH_UNIT = 16, 256  # mappa_level is 1 to 3 (validate_draft), under 16
+_NO_RISK, _VISIT_LATE, _NOTE_LATE, _NO_HOME, _SAFEGUARDING_LATE = 1, 2, 4, 8, 16
+_LEVEL_UNIT, _BREACH_UNIT = 32, 512  # mappa_level is 1 to 3 (validate_draft), under 16
 
 
-def _flag_code(today: date):
+def _flag_code(today: date, now: datetime):
     o = m.Offender
     has_home = or_(o.status != "active", case_summary.has_current_home(o.id))
     return (case((o.risk_level.is_(None), _NO_RISK), else_=0)
@@ -203,6 +203,7 @@ def _flag_code(today: date):
             + case((o.next_visit_due < today, _VISIT_LATE), else_=0)
             + case((o.next_notification_due < today, _NOTE_LATE), else_=0)
             + case((has_home, 0), else_=_NO_HOME)
+            + case((o.next_safeguarding_due < now, _SAFEGUARDING_LATE), else_=0)
             + o.mappa_level * _LEVEL_UNIT
             + func.coalesce(o.open_breaches, 0) * _BREACH_UNIT)
 
@@ -217,6 +218,9 @@ def _flags(code: int) -> tuple[str, ...]:
         flags.append("Visit overdue")
     if code & _NOTE_LATE:
         flags.append("Notification overdue")
+    if code & _SAFEGUARDING_LATE:
+        # A referral, disclosure decision or child safety check past its time (issue 19).
+        flags.append("Safeguarding overdue")
     breaches = code // _BREACH_UNIT
     if breaches:
         flags.append(f"{breaches} open breach{'es' if breaches > 1 else ''}")
@@ -241,7 +245,7 @@ def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> lis
     stmt = (
         select(o.id, o.reference, o.surname, o.forenames, o.date_of_birth, o.risk_level, manager.c.id,
                manager.c.display_name, m.Team.name, o.next_visit_due, o.next_notification_due,
-               _flag_code(today))
+               _flag_code(today, services.clock.now()))
         .outerjoin(manager, manager.c.id == o.offender_manager_id)
         .outerjoin(m.Team, m.Team.id == o.team_id)
         .where(and_(o.status != "ended", offender_in_scope(actor, scope, today)))

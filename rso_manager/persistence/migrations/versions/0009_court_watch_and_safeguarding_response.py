@@ -233,6 +233,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('not_applicable_at', rso_manager.persistence.types.TZDateTime(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_disclosure_owner_id_app_user'), 'app_user', ['owner_id'], ['id'])
 
+    with op.batch_alter_table('offender', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('next_safeguarding_due', rso_manager.persistence.types.TZDateTime(), nullable=True))
+
     with op.batch_alter_table('plan_action', schema=None) as batch_op:
         batch_op.add_column(sa.Column('case_audit_id', sa.Integer(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_plan_action_case_audit_id_case_audit'), 'case_audit', ['case_audit_id'], ['id'])
@@ -281,6 +284,9 @@ def downgrade() -> None:
         batch_op.drop_column('origin_id')
         batch_op.drop_column('origin_entity')
         batch_op.drop_column('concern_origin')
+
+    with op.batch_alter_table('offender', schema=None) as batch_op:
+        batch_op.drop_column('next_safeguarding_due')
 
     with op.batch_alter_table('plan_action', schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f('fk_plan_action_case_audit_id_case_audit'), type_='foreignkey')
