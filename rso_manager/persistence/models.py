@@ -877,6 +877,11 @@ class CourtHearing(Authored, Base):
     outcome_recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
     outcome_notes: Mapped[str | None] = mapped_column(Text)
     next_hearing_on: Mapped[date | None] = mapped_column(Date)
+    # An SHPO made at this hearing: its term, kept here until there is a case to put the order
+    # on (made before conviction), and the order once it is on the case.
+    order_ends_on: Mapped[date | None] = mapped_column(Date)
+    order_indefinite: Mapped[bool] = mapped_column(Boolean, default=False)
+    civil_order_id: Mapped[int | None] = mapped_column(ForeignKey("civil_order.id"))
     voided_at: Mapped[datetime | None]
     void_reason: Mapped[str | None] = mapped_column(Text)
 

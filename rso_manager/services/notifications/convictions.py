@@ -217,6 +217,17 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
         return _conviction_view(uow.session, c, today)
 
 
+def _sentence_problems(reason: str, disposal: DisposalKind | str | None, sentenced_on: date,
+                       today: date) -> list[FieldProblem]:
+    problems: list[FieldProblem] = []
+    problems += filter(None, [reason_problem("reason", reason, "Say where the sentence comes from.")])
+    if sentenced_on > today:
+        problems.append(FieldProblem("sentenced_on", "The sentence date is in the future."))
+    if disposal is None:
+        problems.append(FieldProblem("disposal", "Choose the disposal the court passed."))
+    return problems
+
+
 def enter_sentence(services: Services, actor: Actor, conviction_id: int, version_id: int,
                    disposal: DisposalKind | str, sentence_months: int | None, discharge_months: int | None,
                    reason: str, *, sentenced_on: date | None = None,
@@ -227,45 +238,55 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
     SENTENCE_TERMS (years/months/weeks/days each, consecutive, concurrent or partly concurrent)
     are the sentence; SENTENCE_MONTHS is the older whole-months entry of a single term."""
     today = services.clock.today()
-    sentenced_on = sentenced_on or today
-    problems: list[FieldProblem] = []
-    problems += filter(None, [reason_problem("reason", reason, "Say where the sentence comes from.")])
-    if sentenced_on > today:
-        problems.append(FieldProblem("sentenced_on", "The sentence date is in the future."))
-    if disposal is None:
-        problems.append(FieldProblem("disposal", "Choose the disposal the court passed."))
+    problems = _sentence_problems(reason, disposal, sentenced_on or today, today)
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        c = uow.load(m.Conviction, conviction_id, version_id)
-        terms = tuple(sentence_terms) or months_term(sentence_months)
-        d, problems = _disposal_problems(c.kind, disposal, terms, discharge_months, sentenced_on)
-        terms = terms if d in TERM_DISPOSALS else ()
-        if sentenced_on < c.convicted_on:
-            problems.append(FieldProblem("sentenced_on", "The sentence date is before the conviction."))
-        if problems or d is None:  # (the problems ask for the disposal)
-            raise ValidationFailed(problems)
-        o = find_offender(uow.session, c.offender_id)
-        was_pending = c.disposal is None
-        before = {"disposal": c.disposal, "sentence_months": c.sentence_months,
-                  "sentence_terms": c.sentence_terms_json, "discharge_months": c.discharge_months,
-                  "sentenced_on": c.sentenced_on}
-        uow.keep_revision(c, entity="conviction", offender_id=c.offender_id, reason=reason.strip())
-        c.disposal, c.discharge_months = d.value, discharge_months
-        c.sentence_months, c.sentence_terms_json = whole_months(terms), terms_json(terms)
-        c.sentenced_on = sentenced_on
-        uow.stamp_updated(c)
-        uow.session.flush()
-        uow.audit("record.correct", entity="conviction", entity_id=c.id, offender_id=c.offender_id,
-                  reason=reason.strip(), details={"before": before, "after": {
-                      "disposal": c.disposal, "sentence_months": c.sentence_months,
-                      "sentence_terms": c.sentence_terms_json, "discharge_months": discharge_months,
-                      "sentenced_on": sentenced_on}})
-        sync_requirement(uow, c, o.date_of_birth, correction=reason.strip())
-        if c.schedule3 and c.threshold_depends_on_sentence and was_pending:
-            _ensure_initial(uow, c, sentenced_on)
-        case_summary.refresh(uow.session, c.offender_id, today)
+        c = _apply_sentence(uow, conviction_id, version_id, disposal, sentence_months, discharge_months, reason,
+                            sentenced_on=sentenced_on, sentence_terms=sentence_terms)
         return _conviction_view(uow.session, c, today)
+
+
+def _apply_sentence(uow: UnitOfWork, conviction_id: int, version_id: int, disposal: DisposalKind | str | None,
+                    sentence_months: int | None, discharge_months: int | None, reason: str, *,
+                    sentenced_on: date | None = None, sentence_terms: tuple[SentenceTerm, ...] = ()
+                    ) -> m.Conviction:
+    """enter_sentence's writing part, inside the caller's unit of work (the court watch records a
+    sentence and the hearing's outcome in one transaction)."""
+    today = uow.services.clock.today()
+    sentenced_on = sentenced_on or today
+    problems = _sentence_problems(reason, disposal, sentenced_on, today)
+    if problems:
+        raise ValidationFailed(problems)
+    c = uow.load(m.Conviction, conviction_id, version_id)
+    terms = tuple(sentence_terms) or months_term(sentence_months)
+    d, problems = _disposal_problems(c.kind, disposal, terms, discharge_months, sentenced_on)
+    terms = terms if d in TERM_DISPOSALS else ()
+    if sentenced_on < c.convicted_on:
+        problems.append(FieldProblem("sentenced_on", "The sentence date is before the conviction."))
+    if problems or d is None:  # (the problems ask for the disposal)
+        raise ValidationFailed(problems)
+    o = find_offender(uow.session, c.offender_id)
+    was_pending = c.disposal is None
+    before = {"disposal": c.disposal, "sentence_months": c.sentence_months,
+              "sentence_terms": c.sentence_terms_json, "discharge_months": c.discharge_months,
+              "sentenced_on": c.sentenced_on}
+    uow.keep_revision(c, entity="conviction", offender_id=c.offender_id, reason=reason.strip())
+    c.disposal, c.discharge_months = d.value, discharge_months
+    c.sentence_months, c.sentence_terms_json = whole_months(terms), terms_json(terms)
+    c.sentenced_on = sentenced_on
+    uow.stamp_updated(c)
+    uow.session.flush()
+    uow.audit("record.correct", entity="conviction", entity_id=c.id, offender_id=c.offender_id,
+              reason=reason.strip(), details={"before": before, "after": {
+                  "disposal": c.disposal, "sentence_months": c.sentence_months,
+                  "sentence_terms": c.sentence_terms_json, "discharge_months": discharge_months,
+                  "sentenced_on": sentenced_on}})
+    sync_requirement(uow, c, o.date_of_birth, correction=reason.strip())
+    if c.schedule3 and c.threshold_depends_on_sentence and was_pending:
+        _ensure_initial(uow, c, sentenced_on)
+    case_summary.refresh(uow.session, c.offender_id, today)
+    return c
 
 
 def convictions_for(services: Services, actor: Actor, offender_id: int) -> list[ConvictionView]:
