@@ -31,6 +31,7 @@ from rso_manager.domain.rationale import (
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import breaches as _breaches  # noqa: F401 - registers what a no-crime decision does
+from rso_manager.services import case_audits as _case_audits  # noqa: F401 - registers what a decision on a case audit does
 from rso_manager.services import case_events, case_summary, settings
 from rso_manager.services.errors import (
     FieldProblem,

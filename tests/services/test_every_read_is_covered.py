@@ -24,6 +24,7 @@ WRITES = ("record_", "create_", "add_", "set_", "open_", "take_", "give_", "decl
 READERS = {
     "breaches.breach_register", "breaches.breaches_for", "breaches.warnings_for",
     "briefings.briefing_for",
+    "case_audits.case_evidence",
     "case_log.case_log_for",
     "caseload.reload_record",
     "devices.device_register", "devices.devices_for", "devices.orders_for",
