@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
-from rso_manager import search_cli
+from rso_manager import court_list_cli, import_cli, search_cli
 from rso_manager.clock import SystemClock
 from rso_manager.database import describe, make_files_private, open_database, resolve_url
 from rso_manager.domain.roles import CaseloadScope
@@ -25,7 +25,7 @@ from rso_manager.persistence.fault_messages import database_fault
 from rso_manager.persistence.schema import SchemaTooNewError
 from rso_manager.services.errors import ServiceError, ValidationFailed
 
-COMMANDS = ("demo", "audit", "plan", "report", "db", "backup", "restore", "check", "encrypt", "rekey")
+COMMANDS = ("demo", "audit", "plan", "report", "db", "backup", "restore", "check", "encrypt", "rekey", "import")
 # Every other command works on a database that exists: a mistyped --db must not leave an empty one.
 CREATES_DATABASE = frozenset({"demo"})
 # These take their own URLs or files and never open --db.
@@ -68,6 +68,8 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_argument("--json", action="store_true", help="print JSON for scripting")
 
     search_cli.add_parser(sub)
+    import_cli.add_parser(sub)
+    court_list_cli.add_parser(sub)
 
     rep = sub.add_parser("report", help="printable reports")
     reports_sub = rep.add_subparsers(dest="report_command", required=True)
@@ -535,6 +537,10 @@ def _dispatch(args, url: str | None, clock) -> int:
             return _plan(services, args)
         if args.command == "search":
             return search_cli.run(services, args, _login)
+        if args.command == "import":
+            return import_cli.run(services, args, _login)
+        if args.command == "court-list":
+            return court_list_cli.run(services, args, _login)
         if args.command == "audit" and args.audit_command == "verify":
             return _audit_verify(services, args)
         if args.command == "audit" and args.audit_command == "checkpoint":
@@ -579,7 +585,7 @@ def _check_database(url: str, command: str) -> None:
 
 # The service's field names as the options a user typed.
 _OPTION_FOR_FIELD = {"period_from": "--from", "period_to": "--to", "as_of": "--as-of", "path": "--out",
-                     "format": "--format", "scope": "--scope", "days": "--days"}
+                     "format": "--format", "scope": "--scope", "days": "--days", "file": "FILE"}
 
 
 def _explain(exc: Exception, url: str | None) -> tuple[str, int]:

@@ -41,8 +41,8 @@ HEADER = ("When", "Who", "Role", "Action", "Record", "Why", "Outcome")
 
 # The kinds a user filters by, each the actions it holds; "changes" is every other action.
 _OPENINGS = ("record.open", "record.lookup", "sign_off.view", "search", "search.elsewhere", "briefing.read",
-             "force_transfer.preview")
-_EXPORTS = ("export.print", EXPORT_ACTION)
+             "force_transfer.preview", "court_watch.read", "court_list.match", "offender_import.preview")
+_EXPORTS = ("export.print", EXPORT_ACTION, "calendar.export", "list.export")
 _ACCOUNTS = ("login", "user.create", "user.change", "team.create", "account.lock", "setting.change",
              "second_factor.enrol", "second_factor.reset", "second_factor.recovery_used", "team.patch",
              "force_key.create", "force_key.trust", "force_key.distrust")
@@ -113,6 +113,18 @@ _WORDS = {
     "audit.keyed": "Keyed the audit chain",
     READ_ACTION: "Searched the audit trail",
     EXPORT_ACTION: "Exported the audit trail",
+    "court_watch.read": "Read the court watch",
+    "court_watch.outcome": "Recorded a court outcome",
+    "court_list.match": "Matched a court list against the court watch",
+    "calendar.export": "Exported visits to a calendar",
+    "list.export": "Exported a list to a spreadsheet",
+    "offender_import": "Imported offenders from a spreadsheet",
+    "offender_import.preview": "Previewed a spreadsheet of offenders",
+    "case_audit.draw": "Drew a sample of cases to audit",
+    "case_audit.redraw": "Drew a case audit sample again",
+    "case_audit.complete": "Completed a case audit",
+    "case_audit.delegate": "Named a case audit delegate",
+    "case_audit.delegate_end": "Ended a case audit delegation",
 }
 _OUTCOMES = {"ok": "", "failed": "Failed", "refused": "Refused", "incomplete": "Code not yet given",
              "problems_found": "Problems found"}

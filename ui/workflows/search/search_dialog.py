@@ -27,11 +27,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.roles import Permission
 from rso_manager.services import search
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.search import CaseHit, SearchResults
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.kit.forms import FieldErrors, report_failure
+from ui.kit.table_export import install_table_export
 from ui.kit.tables import Column, ListPanel, RowRole, RowsModel, sorted_list_view
 from ui.prompter import Prompter
 from ui.worker import Worker
@@ -121,6 +123,11 @@ class SearchDialog(QDialog):
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.view.setVerticalScrollMode(self.view.ScrollMode.ScrollPerPixel)
         self.view.activated.connect(lambda index: self.open_index(index))
+        # Right-click or Ctrl+Shift+S: the results as shown (outside the caseload, only what
+        # the list shows of a case), audited as an export.
+        self.export = install_table_export(
+            self.view, lambda: f"Search results for {self._shown_query or ''}".strip(), services, actor,
+            worker, prompter, permission=Permission.SEARCH)
         self.panel = ListPanel(self.view, FIRST_TEXT)
         self.panel.show_rows(0)
         layout.addWidget(self.panel, 1)

@@ -12,7 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -31,11 +33,15 @@ from rso_manager.domain.dates import add_months
 from rso_manager.domain.roles import CaseloadScope, Permission
 from rso_manager.services.caseload import RISK_ORDER
 from rso_manager.services.errors import ValidationFailed
+from rso_manager.services.exchange import calendar as calendar_export
+from rso_manager.services.exchange import spreadsheet_out
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.visits import PlannedVisit, PlannerView, book_visit, propose
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.formatting import fmt_date, risk_label
 from ui.kit.forms import report_failure
+from ui.kit.save_location import Chooser, choose_save_path, documents_folder, with_suffix
+from ui.kit.table_export import FILTERS as SPREADSHEET_FILTERS
 from ui.prompter import Prompter
 from ui.worker import Worker
 from ui.workflows.visits.booking import BookDialog
@@ -48,6 +54,9 @@ SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team cas
 BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
 MONTH_CARDS = 3  # cards shown in a month-view day before "+N more"
 PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed
+CALENDAR_FILTER = "iCalendar (*.ics)"
+EXPORT_HEADER = ("Date", "Time band", "Status", "Reference", "Name", "Offender manager", "Officers",
+                 "Due window", "Days overdue", "Warnings")
 
 STYLE = CARD_STYLE + """
 QFrame#dayColumn { background: #ffffff; border: 1px solid #d5dde8; border-radius: 4px; }
@@ -114,6 +123,8 @@ class PlannerPage(QWidget):
         self.loading = False
         self._seq = 0
         self.dialog: BookDialog | None = None
+        self.chooser: Chooser = choose_save_path  # tests answer the save dialog
+        self.exporting = False
         self.setObjectName("plannerPage")
         self.setStyleSheet(STYLE)
 
@@ -195,7 +206,34 @@ class PlannerPage(QWidget):
         self.period_label.setMinimumWidth(230)
         self.period_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         top.addWidget(self.period_label)
+        top.addWidget(self._build_export())
         return top
+
+    def _build_export(self) -> QToolButton:
+        """Export: the week's booked visits to a calendar, or what the planner shows to a
+        spreadsheet (both audited)."""
+        self.calendar_action = QAction("Export week to &calendar...", self)
+        self.calendar_action.setShortcut(QKeySequence("Ctrl+Shift+E"))
+        self.calendar_action.setStatusTip("The week's booked visits as an .ics file for Outlook (Ctrl+Shift+E)")
+        self.calendar_action.triggered.connect(lambda: self.export_calendar())
+        self.csv_action = QAction("Export to C&SV...", self)
+        self.csv_action.triggered.connect(lambda: self.export_spreadsheet("csv"))
+        self.xlsx_action = QAction("Export to &Excel...", self)
+        self.xlsx_action.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        self.xlsx_action.triggered.connect(lambda: self.export_spreadsheet("xlsx"))
+        menu = QMenu(self)
+        for action in (self.calendar_action, self.csv_action, self.xlsx_action):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+            menu.addAction(action)
+        button = self.export_button = QToolButton()
+        button.setText("Export \u25be")
+        button.setStyleSheet("QToolButton::menu-indicator { image: none; width: 0; }")
+        button.setAccessibleName("Export the plan")
+        button.setToolTip("Week to calendar (Ctrl+Shift+E), or the plan to CSV or Excel (Ctrl+Shift+S)")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        button.setMenu(menu)
+        return button
 
     def _build_overdue(self) -> QFrame:
         strip = self.overdue_strip = QFrame()
@@ -507,6 +545,79 @@ class PlannerPage(QWidget):
     def open_item(self, item: PlannedVisit | None) -> None:
         if item is not None and self._open_record is not None:
             self._open_record(item.offender_id, f"{item.name} ({item.reference})")
+
+    # --- exporting -----------------------------------------------------------------------------
+
+    def _ask_path(self, caption: str, suggested: str, file_filter: str, suffix: str) -> str | None:
+        path = self.chooser(self, caption, str(documents_folder() / suggested), file_filter)
+        return str(with_suffix(path, suffix)) if path else None
+
+    def export_calendar(self) -> bool:
+        """The booked visits of the week shown (in the month view, the week of the day chosen)
+        to an .ics file. False if nothing was started."""
+        if self.exporting:
+            return False
+        monday = self.anchor - timedelta(days=self.anchor.weekday())
+        path = self._ask_path("Export the week to a calendar", f"visits-week-of-{monday:%Y-%m-%d}.ics",
+                              CALENDAR_FILTER, ".ics")
+        if path is None:
+            return False
+        self.exporting = True
+
+        def done(result: calendar_export.CalendarExport) -> None:
+            self.exporting = False
+            cancelled = f", {result.cancelled} cancelled" if result.cancelled else ""
+            self._status(f"Exported {result.events} visit{'s' if result.events != 1 else ''}{cancelled} of the "
+                         f"week of {fmt_date(result.week_start)} to {result.path}: open it in Outlook to add "
+                         "or update them.")
+
+        def failed(exc: BaseException) -> None:
+            self.exporting = False
+            report_failure(self.prompter, exc, title="The calendar was not exported")
+
+        self.worker.submit(calendar_export.export_week, self.services, self.actor, week_of=self.anchor, path=path,
+                           scope=self.scope, owner=self, on_success=done, on_error=failed)
+        return True
+
+    def export_rows(self) -> list[list[object]]:
+        """What the planner shows, a visit a row: the overdue strip, then the period's days."""
+        if self.view is None:
+            return []
+        start, end = self.period()
+        hours = dict(self.view.time_bands)
+        items = [i for i in self.view.items if i.days_overdue > 0 or start <= i.proposed_on <= end]
+        return [[i.proposed_on, band_label(i.time_band, hours), "Booked" if i.status == "booked" else "Proposed",
+                 i.reference, i.name, i.offender_manager or "", " and ".join(i.officer_names),
+                 window_text(i.window_earliest, i.window_latest), i.days_overdue, "; ".join(i.warnings)]
+                for i in items]
+
+    def export_spreadsheet(self, fmt: str) -> bool:
+        rows = self.export_rows()
+        if self.exporting or not rows:
+            if not rows:
+                self.prompter.info("Nothing to export", "The planner shows no visits for this period.")
+            return False
+        suffix = spreadsheet_out.SUFFIXES[fmt]
+        start, _end = self.period()
+        path = self._ask_path("Export the plan", f"visit-plan-{start:%Y-%m-%d}{suffix}", SPREADSHEET_FILTERS[fmt],
+                              suffix)
+        if path is None:
+            return False
+        self.exporting = True
+        title = f"Visit planner, {self.period_label.text()}"
+
+        def done(result: spreadsheet_out.ListExport) -> None:
+            self.exporting = False
+            self._status(f"Exported {result.rows} visit{'s' if result.rows != 1 else ''} to {result.path}.")
+
+        def failed(exc: BaseException) -> None:
+            self.exporting = False
+            report_failure(self.prompter, exc, title="The plan was not exported")
+
+        self.worker.submit(spreadsheet_out.export_list, self.services, self.actor, title=title,
+                           header=EXPORT_HEADER, rows=rows, path=path, fmt=fmt,
+                           references=[str(r[3]) for r in rows], owner=self, on_success=done, on_error=failed)
+        return True
 
     # --- booking -------------------------------------------------------------------------------
 
