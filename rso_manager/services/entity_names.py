@@ -12,6 +12,8 @@ _NAMES: dict[type, str] = {
     m.PoliceHandover: "hand-over",
     m.DisregardedPeriod: "custody, hospital or abroad period",
     m.SafeguardingReferral: "safeguarding referral",
+    m.ChargedPerson: "court watch entry",
+    m.ChildSafetyCheck: "child safety check",
     m.Action: "action",
     m.SignOff: "sign-off",
     m.StatutoryNotification: "notification",

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from rso_manager import reminders
 from rso_manager.domain import court_watch as cw
 from rso_manager.domain.dates import within_months_beginning_with
 from rso_manager.persistence import models as m
@@ -149,6 +150,9 @@ def test_a_hearing_without_an_outcome_reminds_the_watcher_the_next_working_day(s
     [r] = court_watch.outcome_reminders(services, world.om)
     assert (r.charged_person_id, r.hearing_on, r.due, r.overdue) == (cp.charged_person_id, hearing_on, reminded_on, False)
     assert court_watch.outcome_reminders(services, world.om2) == []  # the watcher is reminded, not others
+    # ... among the watcher's reminders, opening the court watch (the person has no record yet).
+    [shown] = [x for x in reminders.scan(services, world.om).items if x.what == "Court outcome"]
+    assert (shown.section, shown.due, shown.overdue, shown.offender_id) == ("court_watch", reminded_on, False, 0)
     clock.advance(days=1)
     assert court_watch.outcome_reminders(services, world.om)[0].overdue
 
