@@ -7,28 +7,34 @@ while the app was closed shows at the next start: the database, not a timer, is 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session, aliased
 
+from rso_manager.clock import LONDON
 from rso_manager.domain import safeguarding_clocks as sc
 from rso_manager.domain.dates import london_day
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.persistence import models as m
-from rso_manager.services import access
+from rso_manager.services import access, settings
 from rso_manager.services.caseload import offender_in_scope
+from rso_manager.services.court_watch import outcome_reminders
+from rso_manager.services.safeguarding import next_due as nd
 from rso_manager.services.unit_of_work import Actor, Services
 
 # The part of the record a reminder opens, by the kind of entry a sign-off was about.
 _SIGN_OFF_SECTION = {
     "visit": "visits", "visit_warrant": "visits", "breach_no_crime": "breaches", "warning": "breaches",
     "risk_assessment": "risk", "risk_management_plan": "risk", "disclosure": "safeguarding",
+    "safeguarding_referral": "safeguarding", "child_safety_check": "safeguarding",
 }
 _SIGN_OFF_WHAT = {
     "visit": "visit", "visit_warrant": "s.96B warrant decision", "breach_no_crime": "no-crime decision",
     "warning": "warning", "risk_assessment": "risk assessment", "risk_management_plan": "risk management plan",
-    "disclosure": "disclosure decision",
+    "disclosure": "disclosure decision", "safeguarding_referral": "referral marked not applicable",
+    "child_safety_check": "child safety check marked not applicable",
 }
 _BREACH_SOURCE = {
     "late_notification": "late notification", "missed_notification": "missed notification",
@@ -54,6 +60,8 @@ class Reminder:
     waiting: bool = False
     key: str = ""      # one reminder's identity from scan to scan
     covering_for: str = ""  # the absent officer whose case this is, when the user covers it
+    escalated: bool = False  # overdue work of someone else's the user supervises (issue 19)
+    imminent: bool = False   # the user's own safeguarding part, due within the hours they are warned
 
     @property
     def text(self) -> str:
@@ -94,7 +102,8 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
     """Everything due within DAYS_AHEAD or overdue on the user's own caseload scope: home visits
     and notifications (from the caseload summary), plan actions, breaches with no crime
     reference or reasoned decision yet, referrals with no decision from children's social care
-    past its working day, and the user's own entries a supervisor returned. While the user
+    past its working day, the open parts of safeguarding responses (escalated to supervisors
+    once overdue), and the user's own entries a supervisor returned. While the user
     covers an absent officer's caseload, that officer's cases are the user's too."""
     today = services.clock.today()
     now = services.clock.now()
@@ -158,6 +167,8 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
                                       detail=f"no decision yet from {referral.agency or 'children’s social care'}",
                                       key=f"referral:{referral.referral_id}"))
 
+        items += _safeguarding_parts(s, actor, mine, now, horizon)
+
         # The user's own entries a supervisor sent back, until sent again (a later request).
         later = aliased(S)
         resent = (select(later.id).where(later.entity == S.entity, later.entity_id == S.entity_id,
@@ -177,8 +188,83 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
                 select(Off.id, m.User.display_name).join(m.User, m.User.id == Off.offender_manager_id)
                 .where(Off.offender_manager_id.in_(covered)))}
             items = [replace(r, covering_for=absent[r.offender_id]) if r.offender_id in absent else r for r in items]
+    # Hearings the user watches with no outcome recorded: a person charged has no case yet, so
+    # the reminder opens the court watch (offender_id 0), not a record.
+    for hearing in outcome_reminders(services, actor):
+        items.append(Reminder(hearing.offender_id or 0, hearing.reference, hearing.name, "Court outcome",
+                              hearing.due, hearing.overdue, section="court_watch", detail=hearing.detail,
+                              key=hearing.key))
     items.sort(key=lambda r: (not r.overdue, r.waiting, r.due, r.reference, r.what))
     return ReminderDigest(today, tuple(items))
+
+
+# The parts of a safeguarding response (issue 19), each with its owner and due time.
+_PART_WHAT = {"safeguarding_referral": "Safeguarding referral", "disclosure": "s.327A disclosure decision",
+              "child_safety_check": "Child safety check"}
+
+
+# Until services.settings has the setting (a definition of its own), the owner is warned this
+# many hours before a part falls due.
+DEFAULT_REMIND_HOURS_BEFORE = 4
+
+
+def remind_hours_before(s: Session) -> int:
+    try:
+        return int(settings.get(s, "safeguarding_remind_hours_before"))
+    except KeyError:
+        return DEFAULT_REMIND_HOURS_BEFORE
+
+
+def _safeguarding_parts(s: Session, actor: Actor, mine: Any, now: datetime, horizon: date) -> list[Reminder]:
+    """Each open part of a safeguarding response: its owner is reminded from the week before it
+    is due, and warned again (imminent: a desktop notification) in the hours before its time
+    (safeguarding_remind_hours_before); once overdue it escalates, as sign-offs do, to the
+    supervisors and the OMU lead, who see it on their team's cases marked as escalated."""
+    today = london_day(now)
+    Off, U = m.Offender, m.User
+    F, D, C = m.SafeguardingReferral, m.Disclosure, m.ChildSafetyCheck
+    owner = aliased(U, name="part_owner")
+    escalates_here = default_scope(actor) is CaseloadScope.TEAM
+    queries = (
+        ("safeguarding_referral", select(F.id, F.referral_due_at.label("due_at"), F.owner_id,
+                                         F.concern.label("about"), F.offender_id)
+         .where(*nd.open_referral_parts())),
+        ("disclosure", select(D.id, D.due_at, D.owner_id, D.disclosed_to.label("about"), D.offender_id)
+         .outerjoin(F, F.id == D.referral_id).where(*nd.open_disclosure_parts(), F.voided_at.is_(None))),
+        ("child_safety_check", select(C.id, C.due_at, C.owner_id, C.child.label("about"), C.offender_id)
+         .join(F, F.id == C.referral_id).where(*nd.open_check_parts(), F.voided_at.is_(None))),
+    )
+    warn_before = timedelta(hours=remind_hours_before(s))
+    items = []
+    for part, stmt in queries:
+        sub = stmt.subquery()
+        rows = s.execute(select(Off.id, Off.reference, Off.surname, Off.forenames, sub.c.id.label("part_id"),
+                                sub.c.due_at, sub.c.owner_id, sub.c.about, owner.display_name.label("owner"))
+                         .join(Off, Off.id == sub.c.offender_id).outerjoin(owner, owner.id == sub.c.owner_id)
+                         # Its owner wherever the case is; the case's own officers as they see
+                         # its other work; supervisors once it is overdue.
+                         .where(or_(sub.c.owner_id == actor.user_id,
+                                    and_(mine, sub.c.due_at < now) if escalates_here else mine)))
+        for r in rows:
+            overdue = now > r.due_at
+            due_on = london_day(r.due_at)
+            if not overdue and due_on > horizon:
+                continue
+            escalated = overdue and escalates_here and r.owner_id != actor.user_id
+            detail = (f"child: {_clip(r.about, 40)}" if part == "child_safety_check" else
+                      "to children’s social care" if part == "safeguarding_referral" else "decide and record why")
+            if escalated:
+                detail = f"escalated: overdue, owner {r.owner or 'not named'}; {detail}"
+            elif r.owner_id != actor.user_id:
+                detail = f"owner {r.owner or 'not named'}; {detail}"
+            imminent = not overdue and r.owner_id == actor.user_id and r.due_at - now <= warn_before
+            if imminent:
+                detail = f"due by {r.due_at.astimezone(LONDON):%H:%M} today; {detail}" if due_on == today \
+                    else f"due by {r.due_at.astimezone(LONDON):%d/%m/%Y %H:%M}; {detail}"
+            items.append(Reminder(r.id, r.reference, _name(r.surname, r.forenames), _PART_WHAT[part], due_on, overdue,
+                                  section="safeguarding", detail=detail, key=f"{part}:{r.part_id}",
+                                  escalated=escalated, imminent=imminent))
+    return items
 
 
 def _clip(text: str, limit: int = 60) -> str:

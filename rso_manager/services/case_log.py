@@ -27,6 +27,7 @@ from rso_manager.persistence import models as m
 from rso_manager.services import access, case_events, caseload, settings
 from rso_manager.services.entity_names import entity_name
 from rso_manager.services.errors import FieldProblem, ValidationFailed, past_date_problem
+from rso_manager.services.safeguarding.responses import open_response
 from rso_manager.services.transfers import TRANSFER_REASON
 from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
 
@@ -339,12 +340,17 @@ class IntelligenceInput:
     source_evaluation: str | None = None
     intelligence_assessment: str | None = None
     handling_code: str | None = None
+    # Intelligence that marks a concern about a child opens a safeguarding response (issue 19):
+    # a referral, the s.327A consideration and a safety check on each child named.
+    child_concern: bool = False
+    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
 class IntelligenceResult:
     note_id: int
     next_visit_due: date | None  # brought forward by the intelligence (the visit trigger rule)
+    referral_id: int | None = None  # the safeguarding response it opened, if it marks a child concern
 
 
 def _note_problems(services: Services, text: str, occurred_on: date | None, *, what: str) -> list[FieldProblem]:
@@ -395,7 +401,12 @@ def add_intelligence(services: Services, actor: Actor, offender_id: int, intel: 
                   details={"kind": INTELLIGENCE, "occurred_on": intel.occurred_on, "scheme": scheme.name, **grades})
         case_events.record_trigger(uow, offender_id, vw.TriggerKind.INTELLIGENCE, intel.occurred_on,
                                    ("case_note", row.id))
-        return IntelligenceResult(row.id, find_offender(uow.session, offender_id).next_visit_due)
+        referral_id = None
+        if intel.child_concern:
+            referral_id = open_response(uow, offender_id, f"Intelligence of {intel.occurred_on:%d/%m/%Y}: {row.text}",
+                                        uow.now, origin="intelligence", origin_entity="case_note", origin_id=row.id,
+                                        children=intel.children).id
+        return IntelligenceResult(row.id, find_offender(uow.session, offender_id).next_visit_due, referral_id)
 
 
 def intelligence_scheme(services: Services, actor: Actor):

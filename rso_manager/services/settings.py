@@ -13,12 +13,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from rso_manager.domain.directory_mapping import DEFAULTS as DIRECTORY_DEFAULTS
 from rso_manager.domain.intelligence_grading import (
     THREE_BY_FIVE_BY_TWO,
     GradingScheme,
     scheme_from_setting,
 )
 from rso_manager.domain.notification_due import DEFAULT_POLICY, NotificationPolicy
+from rso_manager.domain.safeguarding_response import ResponsePolicy
 from rso_manager.domain.visit_policy import VisitPolicy, policy_from_dict
 from rso_manager.persistence.models import Setting
 
@@ -40,6 +42,21 @@ DEFAULTS: dict[str, Any] = {
     # The OMU's telephone and secure email, printed as the contact on documents sent outside
     # the force (a children's social care referral); empty until the OMU sets it.
     "omu_contact": "",
+    # Calendar exports of booked visits carry names and home addresses only when an
+    # administrator allows it (services/exchange/calendar.py; each change audited).
+    "calendar_include_personal": False,
+    # The safeguarding response a concern about a child opens (issue 19): working days each part
+    # is due in, counted from the concern's London day; 0 is the same working day.
+    "safeguarding_referral_working_days": 0,
+    "safeguarding_disclosure_working_days": 1,
+    "safeguarding_child_check_working_days": 1,
+    # The administrator's settings dialog (domain/setting_definitions.py) edits these too.
+    "session_lock_minutes": 15,           # security.md R11; never more than 30 (CJIS 5.5.5)
+    "second_factor_for_everyone": False,  # administrators and OMU leads always use a code
+    "backup_folder": "",                  # empty: <data dir>/backups (ui/workflows/backups.py)
+    "backup_keep": 14,                    # persistence/backup.py DEFAULT_KEEP (R16)
+    # Directory sign-in (issue 17 part 2; services/directory_sign_in.py): off until configured.
+    "directory": dict(DIRECTORY_DEFAULTS),
 }
 
 
@@ -60,6 +77,12 @@ def get(session: Session, key: str) -> Any:
 
 def visit_policy(session: Session) -> VisitPolicy:
     return policy_from_dict(get(session, "visit_policy"))
+
+
+def safeguarding_response_policy(session: Session) -> ResponsePolicy:
+    return ResponsePolicy(int(get(session, "safeguarding_referral_working_days")),
+                          int(get(session, "safeguarding_disclosure_working_days")),
+                          int(get(session, "safeguarding_child_check_working_days")))
 
 
 def intelligence_grading(session: Session) -> GradingScheme:

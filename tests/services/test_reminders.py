@@ -61,7 +61,11 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
                                             "Northam children's services", None, sent_method="phone")
 
     got = {r.what: r for r in reminders.scan(services, world.om).items if r.offender_id == oid}
-    assert set(got) == {"Returned sign-off", "Breach decision", "Plan action", "Referral decision"}
+    # The concern also opened its s.327A consideration and child check (issue 19), due by the end
+    # of Tuesday 24/11 and so overdue.
+    assert set(got) == {"Returned sign-off", "Breach decision", "Plan action", "Referral decision",
+                        "s.327A disclosure decision", "Child safety check"}
+    assert got["Child safety check"].overdue and got["s.327A disclosure decision"].due == date(2026, 11, 24)
     assert (got["Plan action"].due, got["Plan action"].overdue, got["Plan action"].section) == (
         date(2026, 11, 24), True, "actions")
     assert "Check the new address" in got["Plan action"].text
@@ -74,7 +78,7 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
     assert got["Returned sign-off"].waiting and got["Returned sign-off"].section == "visits"
     assert "visit returned for more work" in got["Returned sign-off"].text
     digest = reminders.scan(services, world.om)
-    assert digest.waiting == 2 and digest.overdue == 2
+    assert digest.waiting == 2 and digest.overdue == 4
 
     # Each goes once its work is done: a decision proposed, the action done, the decision in.
     open_case(services, world.om, oid)
@@ -85,6 +89,13 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
                                       "Landlord confirmed the tenancy", date(2026, 11, 25))
     safeguarding.record_referral_decision(services, world.om, concern.id, referred.version_id,
                                           "Strategy meeting arranged", datetime(2026, 11, 25, 9, tzinfo=UTC))
+    [response] = safeguarding.safeguarding_for(services, world.om, oid).responses
+    disclosure, check = response.parts[1], response.parts[2]
+    safeguarding.record_not_applicable(services, world.om, "disclosure", disclosure.id, disclosure.version_id,
+                                       "The child at the park was with her own father, who knows the offender's "
+                                       "history already from the court case, so there is nobody to tell.")
+    safeguarding.record_child_check(services, world.om, check.id, check.version_id, "safe",
+                                    datetime(2026, 11, 25, 9, 30, tzinfo=UTC))
     left = {r.what for r in reminders.scan(services, world.om).items if r.offender_id == oid}
     assert left == {"Returned sign-off"}
     # Another officer's returned entry is not this officer's reminder; the supervisor's team

@@ -39,7 +39,8 @@ def test_the_record_lists_are_sound_models(qtbot, qtmodeltester, sqlite_services
     assert relationships.model.rowCount() == 2
     qtmodeltester.check(relationships.model)
     page = _show(qtbot, window, "safeguarding", "Safeguarding")
-    assert page.model.rowCount() == 2 and page.disclosures.rowCount() == 2
+    # Each concern opened its s.327A consideration (issue 19): two besides the two recorded.
+    assert page.model.rowCount() == 2 and page.disclosures.rowCount() == 4
     qtmodeltester.check(page.model)
     qtmodeltester.check(page.disclosures)
     assert not page.disclosure_panel.is_empty_shown()

@@ -150,7 +150,8 @@ def test_flagged_referrals_show_in_red(qtbot, sqlite_services, world, prompter, 
     assert page.flags.isVisibleTo(page)
     assert "no decision from children's social care within 1 working day" in page.flags.text()
     assert "not referred the same day; refer it now" in page.flags.text()
-    assert window.tabs.tabText(window.tab_index("Safeguarding")) == "Safeguarding (2)"
+    # Two concerns and the s.327A consideration each opened (issue 19).
+    assert window.tabs.tabText(window.tab_index("Safeguarding")) == "Safeguarding (4)"
 
     # The decision is recorded from the selected referral.
     page.select_entry(undecided.id)

@@ -178,6 +178,7 @@ class ReminderController(QObject):
         self.scans = 0  # digests received (tests and diagnostics)
         self.dialog: ReminderDialog | None = None
         self._seen_overdue: set[object] | None = None  # Reminder keys; None until the first scan
+        self._seen_imminent: set[str] = set()
         self._in_flight = False
         self._again = False
         self._last_scan = 0.0
@@ -190,8 +191,8 @@ class ReminderController(QObject):
         self.badge.setStyleSheet(BADGE_STYLE)
         self.badge.setProperty("level", "none")
         self.badge.setToolTip(f"Home visits, notifications and plan actions overdue or due in the next "
-                              f"{days_ahead} days; referral decisions overdue; breaches waiting for a "
-                              "decision; your entries returned from sign-off. Click for the list (Ctrl+Shift+R).")
+                              f"{days_ahead} days; referral decisions and safeguarding work overdue; breaches "
+                              "waiting for a decision; your entries returned from sign-off. Click for the list (Ctrl+Shift+R).")
         self.badge.setAccessibleName("Reminders")
         self.badge.clicked.connect(self.show_list)
         self._show_badge()
@@ -288,13 +289,25 @@ class ReminderController(QObject):
         self._show_badge()
         overdue = {r.key or (r.offender_id, r.what) for r in digest.items if r.overdue}
         new = overdue - self._seen_overdue if self._seen_overdue is not None else set()
-        self._seen_overdue = overdue
+        # A safeguarding part due within hours warns its owner once, before it falls due.
+        imminent = {r.key for r in digest.items if r.imminent}
+        soon = imminent - self._seen_imminent if self._seen_overdue is not None else set()
+        self._seen_overdue, self._seen_imminent = overdue, imminent
         if new:
             n = len(new)
+            escalated = sum(1 for r in digest.items if r.escalated and (r.key or (r.offender_id, r.what)) in new)
             self.notifier.notify(
                 "RSO Manager: overdue",
                 f"{n} reminder{'s' if n != 1 else ''} {'has' if n == 1 else 'have'} become overdue "
-                f"({digest.overdue} overdue in all). "
+                f"({digest.overdue} overdue in all"
+                + (f"; {escalated} escalated to you from a colleague's safeguarding work" if escalated else "")
+                + "). Open RSO Manager to see which.")
+        if soon:
+            first = next(r for r in digest.items if r.key in soon)
+            more = f" and {len(soon) - 1} more" if len(soon) > 1 else ""
+            self.notifier.notify(
+                "RSO Manager: due soon",
+                f"{first.what} ({first.detail}) for {first.name} ({first.reference}){more}. "
                 "Open RSO Manager to see which.")
         if self.dialog is not None and self.dialog.isVisible():
             self.dialog.set_digest(digest)
@@ -326,6 +339,9 @@ class ReminderController(QObject):
 
     def _open(self, reminder: Reminder) -> None:
         """Open the record (asking the reason) at the part the reminder is about."""
+        if reminder.section == "court_watch":  # a hearing's outcome: the person has no record yet
+            self.host.show_page("court_watch")
+            return
         title = f"{reminder.name} ({reminder.reference})"
         opened: Any = self.host.open_offender(reminder.offender_id, title)
         record_opened = getattr(opened, "record_opened", None)

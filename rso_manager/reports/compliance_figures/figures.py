@@ -4,7 +4,7 @@ screens all draw from, so they cannot disagree."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # each defined beside the queries that fill it; they import this module
@@ -165,6 +165,41 @@ class SupervisionFigures:
 
 
 @dataclass(frozen=True)
+class SafeguardingPartRow:
+    """One part of a safeguarding response opened in the period (issue 19): the referral, the
+    s.327A disclosure consideration or a child safety check, against its due time."""
+
+    reference: str
+    name: str
+    team: str | None
+    owner: str | None
+    part: str          # safeguarding_referral | disclosure | child_safety_check
+    what: str          # the part in words (a check names its child)
+    concern_at: datetime
+    due_at: datetime | None
+    done_at: datetime | None   # as entered by the end of the as-of day
+    status: str        # domain.safeguarding_response.PartState value
+    on_time: bool
+    late_label: str | None     # "not the same day" for a referral; "late" for the others
+    delay_hours: float | None  # past the due time (to the as-of day's end while still open)
+    working_days_late: int
+    delay: str         # the delay in words: "2 working days late", "3.5 hours late", "on time"
+    shared_with_csc: bool      # the concern was referred to children's social care
+    ppn_reference: str | None  # the force's public protection notice, when raised
+    offender_id: int | None = field(default=None, metadata=INTERNAL)
+
+
+@dataclass(frozen=True)
+class TeamDelays:
+    """A team's delays for one part: concern to done, median and worst, and how many were late."""
+
+    team: str
+    part: str
+    concern_to_done: DurationSummary
+    not_on_time: Share
+
+
+@dataclass(frozen=True)
 class SafeguardingFigures:
     decision_overdue: tuple[ExceptionRow, ...]
     not_referred: tuple[ExceptionRow, ...]
@@ -172,6 +207,12 @@ class SafeguardingFigures:
     decisions_late: Share  # decisions recorded in the period that came after the working day
     concern_to_referral: DurationSummary
     concern_to_disclosure: DurationSummary
+    # The safeguarding responses of concerns raised in the period, part by part (issue 19).
+    parts: tuple[SafeguardingPartRow, ...] = ()
+    not_on_time: tuple[SafeguardingPartRow, ...] = ()
+    by_team: tuple[TeamDelays, ...] = ()
+    shared_with_csc: Share = Share(0, 0)
+    on_ppn: Share = Share(0, 0)
 
 
 @dataclass(frozen=True)

@@ -62,6 +62,18 @@ from rso_manager.services.safeguarding.relationships import (
     relationship_warning,
     relationships_for,
 )
+from rso_manager.services.safeguarding.responses import (
+    ResponsePart,
+    ResponseView,
+    add_child_check,
+    change_part_owner,
+    open_response,
+    record_child_check,
+    record_disclosure_decision,
+    record_disclosure_made,
+    record_not_applicable,
+    record_ppn_reference,
+)
 from rso_manager.services.safeguarding.staff import Person, action_owners, disclosure_deciders
 
 __all__ = [
@@ -78,6 +90,16 @@ __all__ = [
     "SENT_METHODS",
     "SENT_METHOD_LABEL",
     "ReferralView",
+    "ResponsePart",
+    "ResponseView",
+    "add_child_check",
+    "open_response",
+    "change_part_owner",
+    "record_child_check",
+    "record_disclosure_decision",
+    "record_disclosure_made",
+    "record_not_applicable",
+    "record_ppn_reference",
     "RelationshipInput",
     "RelationshipResult",
     "RelationshipView",

@@ -15,6 +15,7 @@ from rso_manager.persistence import models as m
 from rso_manager.services import case_events
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.safeguarding.checks import aware_problem, is_aware, reasoned_problem
+from rso_manager.services.safeguarding.next_due import refresh_next_due
 from rso_manager.services.safeguarding.staff import display_name_of
 from rso_manager.services.unit_of_work import (
     Actor,
@@ -121,6 +122,21 @@ def record_disclosure(services: Services, actor: Actor, offender_id: int, d: Dis
         problems = _disclosure_problems(uow.session, offender_id, d, now)
         if problems:
             raise ValidationFailed(problems)
+        waiting = _open_consideration(uow.session, d) if d.decision is not None else None
+        if waiting is not None:
+            # The concern's own s.327A consideration is what this decision answers: one record of
+            # it, its clock stopped, rather than a second disclosure beside an undecided one.
+            for key, value in _disclosure_columns(d).items():
+                setattr(waiting, key, value)
+            waiting.completed_at = waiting.completed_at or now
+            waiting.not_applicable_reason = waiting.not_applicable_at = None
+            uow.stamp_updated(waiting)
+            uow.session.flush()
+            uow.audit("entry.update", entity="disclosure", entity_id=waiting.id, offender_id=offender_id,
+                      details={"route": d.route, "decision": d.decision})
+            _request_decision_sign_off(uow, waiting)
+            refresh_next_due(uow.session, offender_id)
+            return disclosure_view(uow.session, waiting, now)
         row = uow.stamp_created(m.Disclosure(offender_id=offender_id, **_disclosure_columns(d)))
         uow.session.add(row)
         uow.session.flush()
@@ -128,6 +144,7 @@ def record_disclosure(services: Services, actor: Actor, offender_id: int, d: Dis
                   details={"route": d.route, "decision": d.decision})
         if d.decision is not None:
             _request_decision_sign_off(uow, row)
+        refresh_next_due(uow.session, offender_id)
         return disclosure_view(uow.session, row, now)
 
 
@@ -143,15 +160,29 @@ def update_disclosure(services: Services, actor: Actor, disclosure_id: int, vers
             raise ValidationFailed(problems)
         had_decision = row.decision
         uow.keep_revision(row, entity="disclosure", offender_id=row.offender_id, reason="disclosure updated")
+        completed_at = row.completed_at
         for key, value in _disclosure_columns(d).items():
             setattr(row, key, value)
+        if row.route == "s327a" and row.decision is not None and row.completed_at is None:
+            # The consideration a concern opened is completed when decided: what its clock measures.
+            row.completed_at = completed_at or now
         uow.stamp_updated(row)
         uow.session.flush()
         uow.audit("entry.update", entity="disclosure", entity_id=row.id, offender_id=row.offender_id,
                   details={"route": d.route, "decision": d.decision})
         if d.decision is not None and d.decision != had_decision:
             _request_decision_sign_off(uow, row)
+        refresh_next_due(uow.session, row.offender_id)
         return disclosure_view(uow.session, row, now)
+
+
+def _open_consideration(s: Session, d: DisclosureInput) -> m.Disclosure | None:
+    """The undecided s.327A consideration the concern D names opened (issue 19), if any."""
+    if d.route != "s327a" or d.referral_id is None:
+        return None
+    D = m.Disclosure
+    return s.scalars(select(D).where(D.referral_id == d.referral_id, D.route == "s327a", D.voided_at.is_(None),
+                                     D.due_at.is_not(None), D.decision.is_(None)).order_by(D.id).limit(1)).first()
 
 
 def _disclosure_columns(d: DisclosureInput) -> dict:

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from rso_manager.domain import safeguarding_clocks as sc
 from rso_manager.domain.dates import london_day
+from rso_manager.domain.safeguarding_response import PART_REFERRAL, PartState, london_text
 from rso_manager.persistence import models as m
 from rso_manager.services import access
 from rso_manager.services.errors import NotFound
@@ -20,6 +21,7 @@ from rso_manager.services.safeguarding.disclosures import (
     disclosure_view,
 )
 from rso_manager.services.safeguarding.referrals import ReferralView, first_disclosed, referral_view
+from rso_manager.services.safeguarding.responses import ResponseView, responses_on
 from rso_manager.services.unit_of_work import Actor, Services
 
 
@@ -29,6 +31,8 @@ class SafeguardingView:
     referrals: tuple[ReferralView, ...]
     disclosures: tuple[DisclosureView, ...]
     flags: tuple[str, ...]  # one line per problem, for the record's banner
+    # Each concern's response (issue 19): the referral, s.327A consideration and child checks.
+    responses: tuple[ResponseView, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -52,21 +56,30 @@ class Timeliness:
     not_yet_referred: int  # have no duration yet, so are counted here rather than hidden
 
 
-def _flag_lines(referrals: Iterable[ReferralView], disclosures: Iterable[DisclosureView]) -> tuple[str, ...]:
+def _flag_lines(referrals: Iterable[ReferralView], disclosures: Iterable[DisclosureView],
+                responses: Iterable[ResponseView] = ()) -> tuple[str, ...]:
+    """The banner's lines, every time in London local time."""
     lines = []
     for r in referrals:
         if r.flag is sc.ReferralFlag.DECISION_OVERDUE:
-            lines.append(f"Referral of {r.referred_at:%d/%m/%Y %H:%M}: no decision from children's social care "
-                         f"within 1 working day (due {r.decision_due:%d/%m/%Y}); chase it.")
+            lines.append(f"Referral of {london_text(r.referred_at)}: no decision from children's social care "
+                         f"within 1 working day (due {london_text(r.decision_due, with_time=False)}); chase it.")
         elif r.flag is sc.ReferralFlag.DECISION_LATE:
-            lines.append(f"Referral of {r.referred_at:%d/%m/%Y %H:%M}: decision came after the working-day deadline.")
+            lines.append(f"Referral of {london_text(r.referred_at)}: decision came after the working-day deadline.")
         if r.not_referred_same_day:
-            lines.append(f"Concern of {r.concern_at:%d/%m/%Y %H:%M} was not referred the same day"
+            lines.append(f"Concern of {london_text(r.concern_at)} was not referred the same day"
                          + ("." if r.referred_at else "; refer it now."))
     for d in disclosures:
         if d.overdue_stages:
             stages = ", ".join(s.value for s in d.overdue_stages)
-            lines.append(f"Disclosure scheme application {d.applied_at:%d/%m/%Y}: overdue at {stages}.")
+            lines.append(f"Disclosure scheme application {london_text(d.applied_at, with_time=False)}: "
+                         f"overdue at {stages}.")
+    for resp in responses:
+        for p in resp.parts:
+            # The referral part is said above ("not referred the same day").
+            if p.clock.state is PartState.OVERDUE and p.part != PART_REFERRAL:
+                lines.append(f"{p.title}: overdue since {london_text(p.clock.due_at)}"
+                             + (f" ({p.owner})" if p.owner else "") + ".")
     return tuple(lines)
 
 
@@ -83,7 +96,8 @@ def safeguarding_for(services: Services, actor: Actor, offender_id: int, now: da
                                                  m.SafeguardingReferral.voided_at.is_(None))
             .order_by(m.SafeguardingReferral.concern_at, m.SafeguardingReferral.id)))
         views = tuple(disclosure_view(s, d, now) for d in disclosures)
-        return SafeguardingView(offender_id, referrals, views, _flag_lines(referrals, views))
+        responses = responses_on(s, offender_id, now)
+        return SafeguardingView(offender_id, referrals, views, _flag_lines(referrals, views, responses), responses)
 
 
 def safeguarding_exceptions(services: Services, actor: Actor, now: datetime | None = None,
@@ -104,6 +118,8 @@ def safeguarding_exceptions(services: Services, actor: Actor, now: datetime | No
         # Only rows still open can be exceptions: unreferred, or referred and undecided.
         for r, o in s.execute(scoped(select(m.SafeguardingReferral, m.Offender), m.SafeguardingReferral).where(
                 m.SafeguardingReferral.decision_at.is_(None))):
+            if r.referred_at is None and r.not_applicable_at is not None:
+                continue  # not applicable, with a reason a supervisor signs
             if r.referred_at is None:
                 if sc.concern_without_referral(r.concern_at, None, now):
                     exception(o, "safeguarding_referral", r.id, "Concern not referred to children's social care",

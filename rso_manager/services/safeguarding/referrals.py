@@ -4,7 +4,7 @@ referral and the local authority's decision."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -13,9 +13,12 @@ from sqlalchemy.orm import Session
 from rso_manager.domain import safeguarding_clocks as sc
 from rso_manager.domain.dates import london_day
 from rso_manager.domain.roles import Permission
+from rso_manager.domain.safeguarding_response import ORIGINS
 from rso_manager.persistence import models as m
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.safeguarding.checks import aware_problem
+from rso_manager.services.safeguarding.next_due import refresh_next_due
+from rso_manager.services.safeguarding.responses import open_response
 from rso_manager.services.safeguarding.staff import display_name_of
 from rso_manager.services.unit_of_work import (
     Actor,
@@ -73,24 +76,27 @@ def late_by(due: datetime | None, done: datetime | None, now: datetime) -> timed
 
 
 def add_concern(uow: UnitOfWork, offender_id: int, concern: str, concern_at: datetime,
-                relationship_id: int | None = None) -> m.SafeguardingReferral:
-    r = uow.stamp_created(m.SafeguardingReferral(offender_id=offender_id, concern=concern,
-                                                 concern_at=concern_at, relationship_id=relationship_id))
-    uow.session.add(r)
-    uow.session.flush()
-    uow.audit("safeguarding.concern", entity="safeguarding_referral", entity_id=r.id,
-              offender_id=offender_id, details={"concern_at": concern_at})
-    return r
+                relationship_id: int | None = None, *, origin: str = "direct", origin_entity: str | None = None,
+                origin_id: int | None = None, children: Sequence[str] = ()) -> m.SafeguardingReferral:
+    """A concern inside the caller's unit of work: it opens the whole safeguarding response."""
+    return open_response(uow, offender_id, concern, concern_at, origin=origin, origin_entity=origin_entity,
+                         origin_id=origin_id, children=children, relationship_id=relationship_id)
 
 
 def record_concern(services: Services, actor: Actor, offender_id: int, concern: str,
-                   concern_at: datetime | None = None, relationship_id: int | None = None) -> ReferralView:
-    """A concern for a child. Unreferred by the end of its London day, it is flagged."""
+                   concern_at: datetime | None = None, relationship_id: int | None = None, *,
+                   children: Sequence[str] = (), origin: str = "direct", origin_entity: str | None = None,
+                   origin_id: int | None = None) -> ReferralView:
+    """A concern for a child, entered directly or from another workflow (a visit: ORIGIN "visit",
+    ORIGIN_ENTITY "visit" and its id). It opens the response: the referral due the same working
+    day, the s.327A consideration and a check on each of CHILDREN."""
     now = services.clock.now()
     concern_at = concern_at or now
     problems = [p for p in (aware_problem("concern_at", concern_at, now, "time of the concern"),) if p]
     if not concern.strip():
         problems.append(FieldProblem("concern", "Describe the concern: who is at risk and why."))
+    if origin not in ORIGINS:
+        problems.append(FieldProblem("origin", "Say what raised the concern: " + ", ".join(ORIGINS) + "."))
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
@@ -100,7 +106,8 @@ def record_concern(services: Services, actor: Actor, offender_id: int, concern: 
             rel = uow.session.get(m.Relationship, relationship_id)
             if rel is None or rel.offender_id != offender_id:
                 raise ValidationFailed(FieldProblem("relationship_id", "That relationship is on another record."))
-        r = add_concern(uow, offender_id, concern.strip(), concern_at, relationship_id)
+        r = add_concern(uow, offender_id, concern.strip(), concern_at, relationship_id, origin=origin,
+                        origin_entity=origin_entity, origin_id=origin_id, children=children)
         return referral_view(uow.session, r, (), now)
 
 
@@ -124,6 +131,7 @@ def record_referral(services: Services, actor: Actor, referral_id: int, version_
         if r.referred_at is not None:
             raise ValidationFailed(FieldProblem("referred_at", "This referral is already recorded as made."))
         r.referred_at, r.referred_by_id = referred_at, actor.user_id
+        r.not_applicable_reason = r.not_applicable_at = r.not_applicable_by_id = None
         r.agency, r.reference = agency.strip(), (reference or "").strip() or None
         r.sent_method = sent_method
         uow.stamp_updated(r)
@@ -131,6 +139,7 @@ def record_referral(services: Services, actor: Actor, referral_id: int, version_
         uow.audit("safeguarding.refer", entity="safeguarding_referral", entity_id=r.id, offender_id=r.offender_id,
                   details={"referred_at": referred_at, "agency": r.agency, "reference": r.reference,
                            "sent_method": sent_method})
+        refresh_next_due(uow.session, r.offender_id)
         return referral_view(uow.session, r, (), now)
 
 
@@ -201,7 +210,7 @@ def first_disclosed(disclosures: Iterable[m.Disclosure], referral_id: int) -> da
 def referral_view(s: Session, r: m.SafeguardingReferral, disclosures: Iterable[m.Disclosure],
                   now: datetime) -> ReferralView:
     to_referral, to_disclosure = sc.durations(r.concern_at, r.referred_at, first_disclosed(disclosures, r.id))
-    referral_due = sc.end_of_london_day(london_day(r.concern_at))
+    referral_due = r.referral_due_at or sc.end_of_london_day(london_day(r.concern_at))
     decision_due = sc.referral_decision_due(r.referred_at) if r.referred_at else None
     return ReferralView(
         id=r.id, version_id=r.version_id, concern=r.concern, concern_at=r.concern_at, relationship_id=r.relationship_id,
@@ -209,7 +218,7 @@ def referral_view(s: Session, r: m.SafeguardingReferral, disclosures: Iterable[m
         decision=r.decision, decision_at=r.decision_at,
         decision_due=decision_due,
         flag=sc.referral_flag(r.referred_at, r.decision_at, now) if r.referred_at else None,
-        not_referred_same_day=sc.concern_without_referral(r.concern_at, r.referred_at, now),
+        not_referred_same_day=_not_referred_in_time(r, now),
         concern_to_referral=to_referral, concern_to_disclosure=to_disclosure,
         concern_source=r.concern_source, household=r.household, sent_method=r.sent_method,
         acknowledged_at=r.acknowledged_at, acknowledged_by=r.acknowledged_by,
@@ -219,6 +228,17 @@ def referral_view(s: Session, r: m.SafeguardingReferral, disclosures: Iterable[m
         acknowledgement_late_by=late_by(decision_due, r.acknowledged_at, now),
         decision_late_by=late_by(decision_due, r.decision_at, now),
     )
+
+
+def _not_referred_in_time(r: m.SafeguardingReferral, now: datetime) -> bool:
+    """Past the referral's due time with no referral (or made after it). A response's referral
+    marked not applicable is not late; a concern from before responses had due times keeps the
+    calendar-day rule."""
+    if r.referral_due_at is None:
+        return sc.concern_without_referral(r.concern_at, r.referred_at, now)
+    if r.not_applicable_at is not None and r.referred_at is None:
+        return False
+    return now > r.referral_due_at and (r.referred_at is None or r.referred_at > r.referral_due_at)
 
 
 def referral_flags(r: ReferralView) -> tuple[str, ...]:

@@ -42,6 +42,9 @@ class RelationshipInput:
     notes: str | None = None
     # The other person's own record, by its reference (RSO-000123), when they are on the register.
     linked_reference: str | None = None
+    # The children the offender has access to through this person, by name or description: each
+    # gets a safety check (issue 19).
+    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,8 @@ class RelationshipResult:
 def record_relationship(services: Services, actor: Actor, offender_id: int,
                         rel: RelationshipInput) -> RelationshipResult:
     """A relationship giving access to children is a safeguarding concern from the moment it is
-    known: it opens a referral prompt and pulls the next home visit forward."""
+    known: it opens the safeguarding response (referral, s.327A consideration, a safety check on
+    each child named) and pulls the next home visit forward."""
     today = services.clock.today()
     problems = []
     reference = (rel.linked_reference or "").strip().upper()
@@ -102,7 +106,8 @@ def record_relationship(services: Services, actor: Actor, offender_id: int,
             concern = (f"New {rel.kind} relationship with {name}, who "
                        + ("has children and " if rel.has_children else "")
                        + "has access to children. Consider a referral to children's social care.")
-            prompt_id = add_concern(uow, offender_id, concern, uow.now, r.id).id
+            prompt_id = add_concern(uow, offender_id, concern, uow.now, r.id, origin="relationship",
+                                    origin_entity="relationship", origin_id=r.id, children=rel.children).id
             # The visit is pulled forward from the day it became known, not from_date: a
             # relationship learned late still needs a prompt visit.
             case_events.record_trigger(uow, offender_id, TriggerKind.NEW_RELATIONSHIP, today, ("relationship", r.id))
@@ -162,8 +167,9 @@ def relationship_warning(rel: RelationshipInput) -> str | None:
     """What follows from saving REL, for the form to say before the user commits to it."""
     if not rel.access_to_children:
         return None
-    return ("This person has access to children. Saving opens a safeguarding concern that must be "
-            "referred to children's social care today, and the next home visit is brought forward.")
+    return ("This person has access to children. Saving opens a safeguarding concern and its response: a referral to "
+            "children's social care due today, an s.327A disclosure decision and a safety check on each "
+            "child named, and the next home visit is brought forward.")
 
 
 def relationships_for(services: Services, actor: Actor, offender_id: int,

@@ -5,9 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QRadioButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLineEdit, QRadioButton, QWidget
 
 from rso_manager.domain.order_labels import order_title, requirement_label
+from rso_manager.domain.safeguarding_response import (
+    CONCERN_KIND_LABEL,
+    children_named,
+    warning_raises_concern_by_default,
+)
 from rso_manager.services.breaches import (
     STATUTORY_DUTIES,
     BreachInput,
@@ -128,14 +133,55 @@ class WarningDialog(RecordDialog):
         self.rationale = text_editor("What the offender was warned about, why a warning and not another response, "
                                      "and what happens if it happens again", 110)
         self.row("&Rationale", "rationale", self.rationale)
+        # Behaviour that raises concern (issue 19): the officer says so, by default for the kinds
+        # that do; it brings the next visit forward and puts a risk review on the plan.
+        self.concern_kind = combo([(None, "Not about behaviour of concern")] + list(CONCERN_KIND_LABEL.items()))
+        self.concern_kind.setAccessibleName("The behaviour warned about")
+        self.concern_kind.currentIndexChanged.connect(self._concern_kind_changed)
+        self.row("Be&haviour", "concern_kind", self.concern_kind)
+        self.raises_concern = QCheckBox("This behaviour raises concern")
+        self.raises_concern.setToolTip("Brings the next home visit forward and adds a risk review to the plan; "
+                                       "contact with children also opens a safeguarding response")
+        self.raises_concern.setAccessibleName("This behaviour raises concern")
+        self.raises_concern.toggled.connect(lambda _on: self._show_concern())
+        self.row("", "raises_concern", self.raises_concern)
+        self.children = QLineEdit()
+        self.children.setMaxLength(400)
+        self.children.setPlaceholderText("The children, separated by commas, e.g. partner's daughter (9)")
+        self.children.setAccessibleName("Children the contact was with")
+        self.children_row = self.row("C&hildren", "children", self.children)
+        self.concern_note = notice_label("")
+        self.form.addRow(self.concern_note)
         note = notice_label("A warning does not close a breach. The breach still needs a crime reference, or a "
                             "reasoned decision not to record a crime that a supervisor signs.")
         self.layout_.insertWidget(self.layout_.indexOf(self.errors.general), note)
+        self._concern_kind_changed()
         self.finish()
         self.rationale.setFocus()
+
+    def _concern_kind_changed(self, *_args: Any) -> None:
+        kind = combo_data(self.concern_kind)
+        self.raises_concern.setEnabled(kind is not None)
+        self.raises_concern.setChecked(warning_raises_concern_by_default(kind))
+        self._show_concern()
+
+    def _show_concern(self) -> None:
+        kind, raises = combo_data(self.concern_kind), self.raises_concern.isChecked()
+        contact = raises and kind == "contact_with_children"
+        self.children.setVisible(contact)
+        label = self.form.labelForField(self.children)
+        if label is not None:
+            label.setVisible(contact)
+        self.concern_note.setText(
+            "Saving brings the next home visit forward and adds a risk review to the plan"
+            + (", and opens a safeguarding response: a referral, an s.327A decision and a check on each child."
+               if contact else "."))
+        self.concern_note.setVisible(raises)
 
     def submit(self) -> None:
         assert self.record is not None
         self.call(give_warning, self.ctx.services, self.ctx.actor, self.record.offender_id, WarningInput(
             kind="written" if self.written.isChecked() else "oral", rationale=self.rationale.toPlainText(),
-            given_on=self.given_on.date(), breach_id=combo_data(self.breach)))
+            given_on=self.given_on.date(), breach_id=combo_data(self.breach),
+            concern_kind=combo_data(self.concern_kind), raises_concern=self.raises_concern.isChecked(),
+            children=children_named(self.children.text())))

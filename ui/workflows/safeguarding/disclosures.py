@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.dates import london_day
 from rso_manager.services.caseload import EntryRow, OffenderRecord
 from rso_manager.services.safeguarding import (
     DISCLOSURE_ROUTES,
@@ -118,7 +119,7 @@ class DisclosureDialog(ServiceDialog):
         self.referral.addItem("Not linked to a recorded concern", None)
         for r in referrals:
             text = r.concern if len(r.concern) <= 70 else r.concern[:67] + "..."
-            self.referral.addItem(f"{fmt_date(r.concern_at.date())}: {text}", r.id)
+            self.referral.addItem(f"{fmt_date(london_day(r.concern_at))}: {text}", r.id)
         self.row("Con&cern", "referral_id", self.referral)
 
         self.applied_at = DateTimeField(calendar_start=today)

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.dates import london_day
+from rso_manager.domain.safeguarding_response import children_named
 from rso_manager.services.caseload import EntryRow, OffenderRecord
 from rso_manager.services.safeguarding import (
     SENT_METHOD_LABEL,
@@ -38,7 +40,7 @@ def _decision_cell(r: ReferralView) -> str:
     if r.decision_at is not None:
         return f"{fmt_datetime(r.decision_at)}: {r.decision}"
     if r.decision_due is not None:
-        return f"Awaited (due by end of {fmt_date(r.decision_due.date())})"
+        return f"Awaited (due by end of {fmt_date(london_day(r.decision_due))})"
     return ""
 
 
@@ -88,8 +90,9 @@ class ConcernDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, record: OffenderRecord, parent: QWidget | None = None) -> None:
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record a concern",
                          heading=f"Record a concern for a child: {record.name} ({record.reference})",
-                         hint="Record the concern as soon as it is known, then refer it to children's social care "
-                              "the same day: a concern not referred by the end of its day is flagged.",
+                         hint="Record the concern as soon as it is known. It opens the safeguarding response: the "
+                              "referral to children's social care due the same working day, the s.327A disclosure "
+                              "decision and a check that each child named is safe, each on its own clock.",
                          save_text="Record concern", parent=parent)
         self.record = record
         self.concern = QPlainTextEdit()
@@ -106,12 +109,19 @@ class ConcernDialog(ServiceDialog):
             if not entry.voided:
                 self.relationship.addItem(entry.summary, entry.id)
         self.row("&Relationship", "relationship_id", self.relationship)
+        # Each child named gets a safety check; the referral and the s.327A decision open too.
+        self.children = QLineEdit()
+        self.children.setMaxLength(400)
+        self.children.setPlaceholderText("Names or descriptions, separated by commas, e.g. Amy (7), nephew (12)")
+        self.children.setAccessibleName("Children the concern is about")
+        self.row("C&hildren", "children", self.children)
         self.finish()
         self.concern.setFocus()
 
     def submit(self) -> None:
         self.call(record_concern, self._services, self._actor, self.record.offender_id, self.concern.toPlainText(),
-                  self.concern_at.value(), combo_data(self.relationship))
+                  self.concern_at.value(), combo_data(self.relationship),
+                  children=children_named(self.children.text()))
 
 
 class ReferralDialog(ServiceDialog):
@@ -158,7 +168,7 @@ class AcknowledgementDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, referral: ReferralView, parent: QWidget | None = None) -> None:
         sent = (f"Sent {fmt_datetime(referral.referred_at)} to {referral.agency}" if referral.referred_at
                 else "Not yet recorded as sent")
-        due = f" Due by the end of {fmt_date(referral.decision_due.date())}." if referral.decision_due else ""
+        due = f" Due by the end of {fmt_date(london_day(referral.decision_due))}." if referral.decision_due else ""
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the acknowledgement",
                          heading="Record the local authority's acknowledgement",
                          hint=f"{sent}: {referral.concern}{due}", save_text="Record acknowledgement",
@@ -181,7 +191,7 @@ class AcknowledgementDialog(ServiceDialog):
 
 class DecisionDialog(ServiceDialog):
     def __init__(self, ctx: RecordContext, referral: ReferralView, parent: QWidget | None = None) -> None:
-        due = f" It was due by the end of {fmt_date(referral.decision_due.date())}." if referral.decision_due else ""
+        due = f" It was due by the end of {fmt_date(london_day(referral.decision_due))}." if referral.decision_due else ""
         super().__init__(ctx.services, ctx.actor, ctx.worker, ctx.prompter, title="Record the decision received",
                          heading="Record the decision of children's social care",
                          hint=f"Referral of {fmt_datetime(referral.referred_at)} to {referral.agency}: "

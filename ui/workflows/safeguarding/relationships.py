@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.safeguarding_response import children_named
 from rso_manager.services.caseload import CaseHeader, EntryRow, OffenderRecord, find_by_reference
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
 from rso_manager.services.safeguarding import (
@@ -185,6 +186,12 @@ class RelationshipDialog(ServiceDialog):
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
         self.form.addRow(self.warning)
+        # Each child named gets a safety check with an owner and a due time (issue 19).
+        self.children = QLineEdit()
+        self.children.setMaxLength(400)
+        self.children.setPlaceholderText("Names or descriptions, separated by commas, e.g. Amy (7), Ben (4)")
+        self.children.setAccessibleName("Children the offender has access to")
+        self.row("C&hildren", "children", self.children)
         self.from_date = DateField(calendar_start=ctx.services.clock.today)
         self.row("&From", "from_date", self.from_date)
         self.notes = QPlainTextEdit()
@@ -200,7 +207,8 @@ class RelationshipDialog(ServiceDialog):
                                  has_children=self.has_children.isChecked(),
                                  access_to_children=self.access.isChecked(), from_date=self.from_date.date(),
                                  notes=self.notes.toPlainText() or None,
-                                 linked_reference=self.linked_reference.text().strip() or None)
+                                 linked_reference=self.linked_reference.text().strip() or None,
+                                 children=children_named(self.children.text()))
 
     def find_linked(self) -> None:
         """Look the reference up (audited, as every look-up is): only its reference, name and

@@ -1,5 +1,6 @@
-"""The record's Safeguarding part: concerns and their referrals in the top list, disclosures
-below, and flags across the top for what is late."""
+"""The record's Safeguarding part: concerns and their referrals in the top list; below, the
+selected concern's safeguarding response (its three parts with owners, due times and clocks)
+and the record's disclosures; flags across the top for what is late."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +25,8 @@ from rso_manager.services.caseload import EntryRow
 from rso_manager.services.safeguarding import (
     DisclosureView,
     ReferralView,
+    ResponsePart,
+    ResponseView,
     SafeguardingView,
     safeguarding_for,
 )
@@ -47,6 +51,16 @@ from ui.workflows.safeguarding.referrals import (
     DecisionDialog,
     ReferralDialog,
     ReferralsModel,
+)
+from ui.workflows.safeguarding.responses import (
+    AddChildDialog,
+    ChildCheckDialog,
+    DisclosureMadeDialog,
+    NotApplicableDialog,
+    OwnerDialog,
+    PpnDialog,
+    ResponsePartsModel,
+    response_summary,
 )
 
 T = TypeVar("T")
@@ -171,18 +185,67 @@ class SafeguardingPage(DetailedSectionTab):
             "\u201cRecord a disclosure decision\u201d." if self.can_write else ""))
         bottom_layout.addWidget(self.disclosure_panel, 1)
 
+        # The selected concern's response, first under the concerns: what is due and by when.
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("safeguardingTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self._response_tab(), "&Response: referral, disclosure, child checks")
+        self.tabs.addTab(bottom, "D&isclosures")
+        self.tabs.setAccessibleName("The concern's safeguarding response, and the record's disclosures")
+
         splitter = QSplitter(Qt.Orientation.Vertical)
         splitter.setChildrenCollapsible(False)
         splitter.addWidget(top)
-        splitter.addWidget(bottom)
-        splitter.setStretchFactor(0, 3)
-        splitter.setStretchFactor(1, 2)
-        splitter.setSizes([3000, 2000])  # referrals get the larger share, whatever the size hints say
+        splitter.addWidget(self.tabs)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 3)
+        splitter.setSizes([1600, 3400])  # the response's parts, with their clocks, get the larger share
         self.splitter = splitter
         beside = split(splitter, side, (2, 1))
         self.beside = beside
         layout.addWidget(beside, 1)
         self._selection_changed()
+
+    def _response_tab(self) -> QWidget:
+        tab = QWidget()
+        layout = QVBoxLayout(tab)
+        layout.setContentsMargins(0, 6, 0, 0)
+        self.response_summary = QLabel()
+        self.response_summary.setObjectName("hint")
+        self.response_summary.setWordWrap(True)
+        self.response_summary.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(self.response_summary)
+        self.parts = ResponsePartsModel(self)
+        self.parts_view = sorted_list_view(self.parts)
+        self.parts_view.setObjectName("responseParts")
+        self.parts_view.setAccessibleName("The parts of the safeguarding response")
+        self.wrap_columns(self.parts_view, {0: "Check child: Amy", 1: "Olly Manager",
+                                            2: "26/11/2026", 3: "Overdue by 2 days"}, stretch=4)
+        self.parts_view.selectionModel().selectionChanged.connect(lambda *_: self._part_changed())
+        self.parts_view.activated.connect(lambda *_: self.complete_part())
+        self.parts_panel = ListPanel(self.parts_view, "No safeguarding response: a concern recorded from now on "
+                                                      "opens one, with a referral, an s.327A decision and a "
+                                                      "check on each child.")
+        layout.addWidget(self.parts_panel, 1)
+        row = QHBoxLayout()
+        self.complete_button = self._stage_button("&Complete part...", self.complete_part,
+                                                  "Record the referral as sent, the disclosure decision (and, once "
+                                                  "decided, the disclosure made) or the child's check (Ctrl+Shift+C)")
+        self.complete_button.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.not_applicable_button = self._stage_button("&Not applicable...", self.mark_not_applicable,
+                                                        "Only with a reason; a supervisor signs it off")
+        self.add_child_button = self._stage_button("Add a c&hild...", self.add_child,
+                                                   "Another child to check, named after the concern")
+        self.ppn_button = self._stage_button("&PPN...", self.record_ppn,
+                                             "The force's public protection notice (PPN) reference for the concern")
+        self.owner_button = self._stage_button("Change o&wner...", self.change_owner,
+                                               "Give the part to another officer, with the reason")
+        for button in (self.complete_button, self.not_applicable_button, self.owner_button,
+                       self.add_child_button, self.ppn_button):
+            row.addWidget(button)
+        row.addStretch(1)
+        layout.addLayout(row)
+        return tab
 
     # --- showing -------------------------------------------------------------------------------
 
@@ -206,6 +269,7 @@ class SafeguardingPage(DetailedSectionTab):
         order = [r.id for r in reversed(view.referrals)]  # newest concern first
         self.model.set_details({r.id: r for r in view.referrals}, order)
         self.disclosures.set_details({d.id: d for d in view.disclosures}, [d.id for d in reversed(view.disclosures)])
+        self._show_response()
         self.flags.setText("\n".join(f"\u2022 {line}" for line in view.flags))
         self.flags.setVisible(bool(view.flags))
         if self._pending_select is not None:
@@ -215,6 +279,44 @@ class SafeguardingPage(DetailedSectionTab):
             referral_id, self._pending_referral = self._pending_referral, None
             self.select_entry(referral_id)
             self._open_referral_dialog(referral_id)
+
+    def shown_response(self) -> ResponseView | None:
+        """The selected concern's response; with none selected, the newest."""
+        responses = self.view_data.responses if self.view_data else ()
+        referral = self.selected_referral() if hasattr(self, "panes") else None
+        if referral is not None:
+            return next((r for r in responses if r.referral_id == referral.id), None)
+        return responses[0] if responses else None
+
+    def _show_response(self) -> None:
+        if not hasattr(self, "parts"):
+            return
+        response = self.shown_response()
+        self.parts.set_rows(response.parts if response else ())
+        self.parts_panel.show_rows(len(response.parts) if response else 0)
+        self.response_summary.setText(response_summary(response) if response else "")
+        self.response_summary.setVisible(response is not None)
+        self._part_changed()
+
+    def selected_part(self) -> ResponsePart | None:
+        rows = self.parts_view.selectionModel().selectedRows()
+        if not rows:
+            return None
+        part = self.parts.row_at(self.parts_view.model().mapToSource(rows[0]).row())
+        return part
+
+    def _part_changed(self) -> None:
+        part, response = self.selected_part(), self.shown_response()
+        self.not_applicable_button.setEnabled(part is not None and part.is_open)
+        self.owner_button.setEnabled(part is not None and (part.is_open or part.awaits_disclosure))
+        # After a decision to disclose, what is left of the part is telling the person.
+        self.complete_button.setEnabled(part is not None and (part.is_open or part.awaits_disclosure))
+        text = "Disclosure ma&de..." if part is not None and part.awaits_disclosure else "&Complete part..."
+        if self.complete_button.text() != text:
+            self.complete_button.setText(text)
+            self.complete_button.setShortcut(QKeySequence("Ctrl+Shift+C"))  # setText took the mnemonic
+        self.add_child_button.setEnabled(response is not None)
+        self.ppn_button.setEnabled(response is not None)
 
     def _focus_table(self, view: QTableView) -> None:
         if view.selectionModel().hasSelection():
@@ -255,6 +357,8 @@ class SafeguardingPage(DetailedSectionTab):
         self.decision_button.setEnabled(live and referral.referred_at is not None
                                         and referral.decision_at is None)
         self.progress_button.setEnabled(disclosure is not None and disclosure.completed_at is None)
+        if referral is not None:
+            self._show_response()
         if disclosure is not None or (entry is not None and entry.entity == "disclosure"):
             self.disclosure_pane.show_disclosure(disclosure, self.view_data.referrals if self.view_data else (),
                                                  voided=voided)
@@ -336,6 +440,52 @@ class SafeguardingPage(DetailedSectionTab):
     def _document_saved(self, path) -> None:
         self.ctx.reload()
         print_saved_pdf(self.ctx, path, "referral document", parent=self, ask=self.ask_printer, opener=self.opener)
+
+    def complete_part(self) -> ServiceDialog | None:
+        """The form that completes the selected part: the referral as sent, the s.327A decision
+        (the disclosure form), or the child's check."""
+        part = self.selected_part()
+        if part is not None and part.awaits_disclosure:
+            return self.record_disclosure_made()
+        if part is None or not part.is_open or not self.can_write or self.record is None:
+            return None
+        if part.part == "safeguarding_referral":
+            return self._open_referral_dialog(part.id)
+        if part.part == "disclosure":
+            disclosure = _find(self.view_data.disclosures, part.id) if self.view_data else None
+            referrals = self.view_data.referrals if self.view_data else ()
+            return self.open_dialog(DisclosureDialog(self.ctx, self.record, referrals, disclosure, parent=self))
+        return self.open_dialog(ChildCheckDialog(self.ctx, part, parent=self))
+
+    def mark_not_applicable(self) -> NotApplicableDialog | None:
+        part = self.selected_part()
+        if part is None or not part.is_open or not self.can_write:
+            return None
+        return self.open_dialog(NotApplicableDialog(self.ctx, part, parent=self))  # type: ignore[return-value]
+
+    def change_owner(self) -> OwnerDialog | None:
+        part = self.selected_part()
+        if part is None or not (part.is_open or part.awaits_disclosure) or not self.can_write:
+            return None
+        return self.open_dialog(OwnerDialog(self.ctx, part, parent=self))  # type: ignore[return-value]
+
+    def record_disclosure_made(self) -> DisclosureMadeDialog | None:
+        part = self.selected_part()
+        if part is None or not part.awaits_disclosure or not self.can_write:
+            return None
+        return self.open_dialog(DisclosureMadeDialog(self.ctx, part, parent=self))  # type: ignore[return-value]
+
+    def add_child(self) -> AddChildDialog | None:
+        response = self.shown_response()
+        if response is None or not self.can_write:
+            return None
+        return self.open_dialog(AddChildDialog(self.ctx, response, parent=self))  # type: ignore[return-value]
+
+    def record_ppn(self) -> PpnDialog | None:
+        response = self.shown_response()
+        if response is None or not self.can_write:
+            return None
+        return self.open_dialog(PpnDialog(self.ctx, response, parent=self))  # type: ignore[return-value]
 
     def open_disclosure(self) -> DisclosureDialog | None:
         if self.record is None or not self.can_write:
