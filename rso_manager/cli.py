@@ -82,8 +82,9 @@ def build_parser() -> argparse.ArgumentParser:
     comp.add_argument("--format", choices=("pdf", "json"), help="default: from --out's suffix, else pdf")
     comp.add_argument("--out", required=True, metavar="FILE", type=_output_file)
     comp.add_argument("--full-lists", action="store_true",
-                      help="whole force: also list every exception, team by team (the summary shows each "
-                           "team's counts and the 10 oldest of each list)")
+                      help="whole force: also list every exception, team by team; a team: print its lists "
+                           "in full (the summaries show each team's or officer's counts and the 10 oldest "
+                           "of each list)")
 
     audit = sub.add_parser("audit", help="audit trail tools")
     audit_sub = audit.add_subparsers(dest="audit_command", required=True)

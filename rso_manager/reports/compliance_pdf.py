@@ -6,7 +6,8 @@ kit's plain tables (plain strings broken at the column, made as the pages are la
 report costs about what ReportLab needs for the rows (issue 16); this module adds the running
 header (the section a page is in, the period), the report's own look, and for the whole force
 the summary a chief inspector reads: each team's counts and the oldest of each list, with every
-exception team by team on request (full_lists).
+exception team by team on request (full_lists); a team's summary is the same, officer by
+officer, with its lists in full on request.
 """
 
 from __future__ import annotations
@@ -231,8 +232,7 @@ def _list(st: _Styles, lim: int | None, title: str, rows: Sequence[ExceptionRow]
 
 
 def _more(lim: int, count: int) -> str:
-    return (f"The first {lim} of {count}. Every item, team by team: print the summary with "
-            f"“{FULL_LISTS_OPTION}”, or print it for a team.")
+    return f"The first {lim} of {count}. Every item: print the summary with “{FULL_LISTS_OPTION}”."
 
 
 # --- the document ------------------------------------------------------------------------------
@@ -433,10 +433,44 @@ def _supervision_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> 
     return story
 
 
+def _london(moment: datetime | None) -> str:
+    return "" if moment is None else f"{moment.astimezone(LONDON):%d/%m/%Y %H:%M}"
+
+
+_PART_SHORT = {"safeguarding_referral": "Referral", "disclosure": "s.327A disclosure",
+               "child_safety_check": "Child check"}
+
+
+def _part_rows(st: _Styles, rows: Sequence[Any]) -> list[Flowable]:  # SafeguardingPartRow
+    """The parts of the period's responses: due and done in London time, the delay in words,
+    those not on time shaded."""
+    def cells(p: Any) -> list[Cell]:
+        shared = ("Shared with CSC" if p.shared_with_csc else "Not shared with CSC") + (
+            f"; PPN {p.ppn_reference}" if p.ppn_reference else "; no PPN")
+        late = f" ({p.late_label})" if p.late_label else ""
+        return [_case(st, p.reference, p.name), TextLines(st.cell, (p.what, p.owner or "No owner")),
+                _london(p.due_at), _london(p.done_at) or p.status, f"{p.delay}{late}", shared]
+
+    return _grid(st, ["Case", "Part and owner", "Due", "Done", "Delay", "Shared"], rows,
+                 [34 * mm, None, 24 * mm, 24 * mm, 30 * mm, 30 * mm], cells=cells,
+                 highlight=lambda i: not rows[i].on_time and rows[i].status != "not applicable")
+
+
+def _team_delays(st: _Styles, rows: Sequence[Any]) -> list[Flowable]:  # TeamDelays
+    def cells(t: Any) -> list[Cell]:
+        return [t.team, _PART_SHORT.get(t.part, t.part), _duration(t.concern_to_done), _share(t.not_on_time)]
+
+    return _grid(st, ["Team", "Part", "Concern to done", "Not on time"], rows, [34 * mm, 30 * mm, None, 30 * mm],
+                 cells=cells)
+
+
 def _safeguarding_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[Flowable]:
     g = f.safeguarding
     story = _section(st, "7. Safeguarding", "A referral to children's social care needs a decision "
-                                            "within one working day (Working Together 2023).")
+                                            "within one working day (Working Together 2023). Every concern "
+                                            "about a child opens a response: the referral (due the same "
+                                            "working day), the s.327A disclosure decision and a check that "
+                                            "each child named is safe.")
     story.append(_facts(st, [
         ("Referrals with no decision after 1 working day", str(len(g.decision_overdue))),
         ("Concerns not referred by the end of their day", str(len(g.not_referred))),
@@ -444,9 +478,22 @@ def _safeguarding_section(f: ComplianceFigures, st: _Styles, lim: int | None) ->
         ("Decisions in the period that came late", _share(g.decisions_late)),
         ("Concern to referral", _duration(g.concern_to_referral)),
         ("Concern to disclosure", _duration(g.concern_to_disclosure)),
+        ("Response parts not done on time", f"{len(g.not_on_time)} of {len(g.parts)}"),
+        ("Concerns shared with children's social care", _share(g.shared_with_csc)),
+        ("Concerns recorded on a PPN", _share(g.on_ppn)),
     ]))
     story += _list(st, lim, "Referrals with no decision after 1 working day", g.decision_overdue, days_label="Days")
     story += _list(st, lim, "Concerns not yet referred", g.not_referred, days_label="Days")
+    shown = g.not_on_time[:lim] if lim is not None else g.not_on_time
+    story += [CondPageBreak(40 * mm), para(f"Response parts not done on time ({len(g.not_on_time)})", st.h2),
+              *_part_rows(st, shown)]
+    if lim is not None and len(g.not_on_time) > lim:
+        story.append(para(_more(lim, len(g.not_on_time)), st.note))
+    story += [CondPageBreak(40 * mm), para("Delays by team: concern to each part done, median and worst", st.h2),
+              *_team_delays(st, g.by_team)]
+    if lim is None:  # the force's summary keeps to the exceptions; a team's lists every part
+        story += [CondPageBreak(40 * mm), para(f"Every response part in the period ({len(g.parts)})", st.h2),
+                  *_part_rows(st, g.parts)]
     return story
 
 
@@ -459,11 +506,12 @@ def _plans_section(f: ComplianceFigures, st: _Styles, lim: int | None) -> list[F
     return story
 
 
-# --- the force's summary: exceptions team by team -------------------------------------------
+# --- the force's and a team's summary: exceptions team by team, officer by officer -------------
 
-SUMMARY_ROWS = 10  # rows of each exception list in the force's summary: the oldest
-FULL_LISTS_OPTION = "Full exception lists by team"
+SUMMARY_ROWS = 10  # rows of each exception list in a force's or a team's summary: the oldest
+FULL_LISTS_OPTION = "Full exception lists"
 NO_TEAM = "No team"
+UNALLOCATED = "Unallocated"
 
 
 def exception_lists(f: ComplianceFigures) -> list[tuple[str, str, Sequence[ExceptionRow], str]]:
@@ -490,23 +538,45 @@ def _team(row: ExceptionRow, team_of: Mapping[int, str]) -> str:
 
 
 def _by_team(f: ComplianceFigures, team_of: Mapping[int, str]) -> dict[str, list[list[ExceptionRow]]]:
+    return _grouped(f, lambda r: _team(r, team_of), NO_TEAM)
+
+
+def _by_officer(f: ComplianceFigures) -> dict[str, list[list[ExceptionRow]]]:
+    """A team's lists by the officer each row names (the case's officer; for a sign-off the
+    supervisor awaited, for a plan action its owner): who has the work to do."""
+    return _grouped(f, lambda r: r.officer or UNALLOCATED, UNALLOCATED)
+
+
+def _grouped(f: ComplianceFigures, key: Callable[[ExceptionRow], str],
+             last: str) -> dict[str, list[list[ExceptionRow]]]:
     lists = exception_lists(f)
-    teams: dict[str, list[list[ExceptionRow]]] = {}
+    groups: dict[str, list[list[ExceptionRow]]] = {}
     for i, (_short, _title, rows, _days) in enumerate(lists):
         for r in rows:
-            teams.setdefault(_team(r, team_of), [[] for _ in lists])[i].append(r)
-    return dict(sorted(teams.items(), key=lambda t: (t[0] == NO_TEAM, t[0].casefold())))
+            k = key(r)
+            group = groups.get(k)
+            if group is None:  # not setdefault: that would build ten lists for every row
+                group = groups[k] = [[] for _ in lists]
+            group[i].append(r)
+    return dict(sorted(groups.items(), key=lambda t: (t[0] == last, t[0].casefold())))
 
 
 def _teams_section(f: ComplianceFigures, st: _Styles, teams: dict[str, list[list[ExceptionRow]]]) -> list[Flowable]:
+    """For the force, each team's count on every list; for a team, each officer's."""
     lists = exception_lists(f)
-    story = _section(st, "Exceptions by team", "How many cases in each team need something, list by list; "
-                                               "each section that follows shows the oldest of each list "
-                                               "for the whole force.")
-    header = ["Team", *(short for short, *_ in lists), "Total"]
+    force = f.scope.kind == "force"
+    who = "team" if force else "officer"
+    intro = (f"How many cases in each team need something, list by list; each section that follows shows "
+             f"the oldest of each list for the whole force (“{FULL_LISTS_OPTION}” adds every exception, "
+             "team by team)." if force else
+             "How many items on each list name each officer (for a sign-off the supervisor awaited, for a "
+             "plan action its owner); each section that follows shows the oldest of each list for the whole "
+             f"team (“{FULL_LISTS_OPTION}” prints every item in its section).")
+    story = _section(st, f"Exceptions by {who}", intro)
+    header = [who.capitalize(), *(short for short, *_ in lists), "Total"]
     body = [[name, *(str(len(rows)) for rows in counts), str(sum(len(rows) for rows in counts))]
             for name, counts in teams.items()]
-    body.append(["Whole force", *(str(len(rows)) for _s, _t, rows, _d in lists),
+    body.append(["Whole force" if force else "Whole team", *(str(len(rows)) for _s, _t, rows, _d in lists),
                  str(sum(len(rows) for _s, _t, rows, _d in lists))])
     width = (FRAME_W - 30 * mm - 12 * mm) / len(lists)
     story += _grid(st, header, body, [30 * mm, *([width] * len(lists)), 12 * mm],
@@ -517,7 +587,7 @@ def _teams_section(f: ComplianceFigures, st: _Styles, teams: dict[str, list[list
                       "or no-crime decision. CSC decision late: referrals to children’s social care with no "
                       "decision after 1 working day. Assess.: risk assessments overdue or missing.", st.note))
     if not teams:
-        story.append(para("No team has a case needing anything.", st.body))
+        story.append(para(f"No {who} has a case needing anything.", st.body))
     return story
 
 
@@ -535,10 +605,11 @@ def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: da
               team_of: Mapping[int, str] | None = None, full_lists: bool = False) -> bytes:
     """The summary as PDF bytes. GENERATED_AT must be aware; it is shown in London time.
 
-    For a team or an officer every exception list is printed in full. For the whole force the
-    summary a chief inspector reads: the figures, each team's count of exceptions (TEAM_OF: the
-    team of each case, by offender id) and the oldest SUMMARY_ROWS of each list; FULL_LISTS adds
-    every exception, team by team."""
+    For the whole force the summary a chief inspector reads: the figures, each team's count of
+    exceptions (TEAM_OF: the team of each case, by offender id) and the oldest SUMMARY_ROWS of
+    each list; FULL_LISTS adds every exception, team by team. A team's the same, officer by
+    officer; FULL_LISTS prints its lists in full in their sections (a team of 25,000 cases has
+    some 1,000 pages of them). An officer's lists are always printed in full."""
     if generated_at.tzinfo is None:
         raise ValueError("generated_at must be timezone-aware")
     register_fonts()  # the styles below name the fonts
@@ -546,10 +617,11 @@ def build_pdf(figures: ComplianceFigures, *, generated_by: str, generated_at: da
     local = generated_at.astimezone(LONDON)
     printed_at = f"{local:%d/%m/%Y %H:%M} {local.tzname()}"
     force = figures.scope.kind == "force"
-    lim = SUMMARY_ROWS if force else None
-    teams = _by_team(figures, team_of or {}) if force else {}
+    summary = force or (figures.scope.kind == "team" and not full_lists)
+    lim = SUMMARY_ROWS if summary else None
+    teams = _by_team(figures, team_of or {}) if force else _by_officer(figures) if summary else {}
     story = _cover(figures, st, generated_by, printed_at)
-    if force:
+    if summary:
         story += _teams_section(figures, st, teams)
     # Issue 18's sections live in their own modules, which use this one's helpers.
     from rso_manager.reports import compliance_pdf_case_audits, compliance_pdf_court_watch

@@ -131,8 +131,9 @@ def compliance_report(services: Services, actor: Actor, scope: Scope, period_fro
                       cancelled: Callable[[], bool] = lambda: False) -> bytes:
     """The compliance summary as PDF or JSON bytes; one audit row ("export.print") per call.
 
-    FULL_LISTS: the whole force's PDF also lists every exception, team by team (a team's or an
-    officer's always does). The PDF is built in a separate process (reports.separate_process);
+    FULL_LISTS: the whole force's PDF also lists every exception, team by team, and a team's
+    prints its lists in full (their summaries show the oldest of each list; an officer's always
+    lists every case). The PDF is built in a separate process (reports.separate_process);
     CANCELLED is asked while it runs.
     Raises PermissionDenied for roles without PRINT_REPORTS (supervisors and OMU leads have it),
     ValidationFailed for an unknown format, team or officer, or a bad period, and
@@ -149,7 +150,7 @@ def compliance_report(services: Services, actor: Actor, scope: Scope, period_fro
 
 def _full(figures: ComplianceFigures, full_lists: bool) -> dict[str, bool]:
     # Said in the audit row only where it changes what was printed.
-    return {"full_lists": full_lists} if figures.scope.kind == "force" else {}
+    return {"full_lists": full_lists} if figures.scope.kind in ("force", "team") else {}
 
 
 def _render(services: Services, actor: Actor, figures: ComplianceFigures, fmt: str, team_of: dict[int, str],

@@ -248,6 +248,23 @@ def share(n, d):
     return {"numerator": n, "denominator": d, "fraction": None if d == 0 else round(n / d, 4)}
 
 
+def referral_part(reference, name, concern_at, due_at, done_at, status, delay_hours=None, days_late=0,
+                  shared=True):
+    """A referral part of the safeguarding response (issue 19): team North, no owner recorded."""
+    late = delay_hours is not None
+    return {"reference": reference, "name": name, "team": "North", "owner": None, "part": "safeguarding_referral",
+            "what": "Referral to children's social care", "concern_at": concern_at, "due_at": due_at,
+            "done_at": done_at, "status": status, "on_time": not late,
+            "late_label": "not the same day" if late else None, "delay_hours": delay_hours,
+            "working_days_late": days_late,
+            "delay": f"{days_late} working days late" if late else "on time",
+            "shared_with_csc": shared, "ppn_reference": None}
+
+
+KOALA_LATE = referral_part("RSO-T11", "KOALA, Test", "2026-11-23T14:00:00+00:00", "2026-11-23T23:59:59.999999+00:00",
+                           None, "overdue", 48.0, 2, shared=False)
+
+
 EXPECTED = {
     "scope": {"kind": "force", "name": None, "label": "Whole force"},
     "period_from": "2026-10-01", "period_to": "2026-11-25", "as_of": "2026-11-25",
@@ -339,6 +356,20 @@ EXPECTED = {
         "referrals_in_period": 2, "decisions_late": share(1, 1),
         "concern_to_referral": {"count": 2, "median_hours": 4.0, "worst_hours": 6.0},
         "concern_to_disclosure": {"count": 1, "median_hours": 48.0, "worst_hours": 48.0},
+        "parts": [
+            referral_part("RSO-T10", "JACKAL, Test", "2026-10-05T08:00:00+00:00", "2026-10-05T22:59:59.999999+00:00",
+                          "2026-10-05T14:00:00+00:00", "done"),
+            referral_part("RSO-T10", "JACKAL, Test", "2026-11-18T09:00:00+00:00", "2026-11-18T23:59:59.999999+00:00",
+                          "2026-11-18T11:00:00+00:00", "done"),
+            KOALA_LATE,
+            referral_part("RSO-T11", "KOALA, Test", "2026-11-25T08:00:00+00:00", "2026-11-25T23:59:59.999999+00:00",
+                          None, "open", shared=False)],
+        # Not referred by the end of Monday 23/11, and still not at the end of Wednesday 25/11.
+        "not_on_time": [KOALA_LATE],
+        "by_team": [{"team": "North", "part": "safeguarding_referral",
+                     "concern_to_done": {"count": 2, "median_hours": 4.0, "worst_hours": 6.0},
+                     "not_on_time": share(1, 4)}],
+        "shared_with_csc": share(2, 4), "on_ppn": share(0, 4),
     },
     "actions_overdue": [row("RSO-T12", "LEMUR, Test", "Oona Manager",
                             "Plan action: Check new address with the landlord (due 10/11/2026)", 15, "2026-11-10")],
@@ -346,6 +377,12 @@ EXPECTED = {
         row("RSO-T13", "MOLE, Test", "Olly Manager",
             "Review the ARMS risk assessment: review was due by 01/10/2026", 55, "2026-10-01"),
         row("RSO-T14", "NEWT, Test", "Olly Manager", "Risk assessment: none on record", 24, "2026-11-01")],
+    # No one on the court watch; the one conviction in the period was entered the day it was made.
+    "court_watch": {"pending_prosecutions": 0, "hearings_without_outcome": [], "pending_shpo_applications": [],
+                    "conviction_to_known": {"count": 1, "median_days": 0.0, "worst_days": 0},
+                    "convictions_by_source": [{"key": "", "label": "Not recorded", "count": 1}]},
+    "case_audits": {"grades": [], "open_findings": [], "quarters": ["2026 Q1", "2026 Q2", "2026 Q3", "2026 Q4"],
+                    "completed_in_period": 0},
 }
 
 

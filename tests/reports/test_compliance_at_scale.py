@@ -1,6 +1,7 @@
 """The compliance PDF at scale (issue 16): plain table cells, tables made as the pages are laid,
 the whole force's summary with each team's counts and the oldest items, every exception team by
-team on request, and the build in a process of its own that a Cancel ends."""
+team on request, a team's summary officer by officer with its lists in full on request, and the
+build in a process of its own that a Cancel ends."""
 
 from __future__ import annotations
 
@@ -71,13 +72,38 @@ def test_full_lists_print_every_exception_team_by_team(sqlite_services, world):
     assert "RSO-S000" not in text[north:south]
 
 
-def test_a_team_report_lists_every_case_in_its_sections(sqlite_services, world):
-    figures, _ = _two_teams(sqlite_services, world)
+def test_a_team_summary_counts_each_officer_and_lists_the_oldest(sqlite_services, world):
+    _two_teams(sqlite_services, world)
     with sqlite_services.session_factory() as s:
         north = compute(s, Scope.team("North"), *PERIOD, AS_OF, reports.report_settings(s))
     text = _text(compliance_pdf.build_pdf(north, generated_by="Sue Pervisor (sup)", generated_at=PRINTED))
+    assert "Exceptions by officer" in text and "Exceptions by team" not in text
+    assert re.search(r"Olly Manager 30 0 0 0 0 0 0 0 0 0 30", text), text[:3000]
+    assert re.search(r"Whole team 30 0 0 0 0 0 0 0 0 0 30", text)
+    oldest = [r.reference for r in north.visits.overdue[:compliance_pdf.SUMMARY_ROWS]]
+    rest = [r.reference for r in north.visits.overdue[compliance_pdf.SUMMARY_ROWS:]]
+    assert all(ref in text for ref in oldest) and not any(ref in text for ref in rest)
+    assert f"The first {compliance_pdf.SUMMARY_ROWS} of 30" in text
+    assert compliance_pdf.FULL_LISTS_OPTION in text  # where the rest are
+
+
+def test_a_team_report_with_full_lists_lists_every_case_in_its_sections(sqlite_services, world):
+    _two_teams(sqlite_services, world)
+    with sqlite_services.session_factory() as s:
+        north = compute(s, Scope.team("North"), *PERIOD, AS_OF, reports.report_settings(s))
+    text = _text(compliance_pdf.build_pdf(north, generated_by="Sue Pervisor (sup)", generated_at=PRINTED,
+                                          full_lists=True))
     assert all(f"RSO-N{i:03d}" in text for i in range(30))
-    assert "Exceptions by team" not in text and "The first" not in text
+    assert "Exceptions by" not in text and "The first" not in text
+
+
+def test_an_officer_report_lists_every_case(sqlite_services, world):
+    _two_teams(sqlite_services, world)
+    with sqlite_services.session_factory() as s:
+        olly = compute(s, Scope.officer("om"), *PERIOD, AS_OF, reports.report_settings(s))
+    text = _text(compliance_pdf.build_pdf(olly, generated_by="Sue Pervisor (sup)", generated_at=PRINTED))
+    assert all(f"RSO-N{i:03d}" in text for i in range(30))
+    assert "Exceptions by" not in text and "The first" not in text
 
 
 def test_plain_tables_break_long_text_at_the_column_and_keep_it_as_typed():
@@ -155,6 +181,19 @@ def test_full_lists_are_asked_for_and_audited(services, world, tmp_path):
     assert saved.saved
     text = _text(target.read_bytes())
     assert "North: every exception" in text and "RSO-N029" in text
+    with services.session_factory() as s:
+        event = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export.print")).one()
+    assert '"full_lists": true' in event.details_json
+
+
+def test_a_team_s_full_lists_are_asked_for_and_audited(services, world, tmp_path):
+    _two_teams(services, world)
+    target = tmp_path / "north.pdf"
+    saved = reports.save_compliance_report(services, world.supervisor, Scope.team("North"), *PERIOD, AS_OF, "pdf",
+                                           str(target), full_lists=True)
+    assert saved.saved
+    text = _text(target.read_bytes())
+    assert all(f"RSO-N{i:03d}" in text for i in range(30)) and "The first" not in text
     with services.session_factory() as s:
         event = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "export.print")).one()
     assert '"full_lists": true' in event.details_json

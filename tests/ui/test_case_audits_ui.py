@@ -137,6 +137,16 @@ def test_screenshots_of_the_audit_form_and_the_grades(qtbot, qapp, make_window, 
         path.mkdir(exist_ok=True)
         assert window.grab().save(str(path / "case-audit-grades.png"))
 
+        # The same grades on the lead's dashboard, below the figures.
+        dashboard = window.show_page("dashboard")
+        qtbot.waitUntil(lambda: dashboard.dashboard is not None and not dashboard.loading, timeout=10000)
+        qtbot.wait(200)
+        bar = dashboard.scroll.verticalScrollBar()
+        bar.setValue(bar.maximum())  # down to the grades, below the tiles
+        qtbot.wait(100)
+        assert window.grab().save(str(path / "dashboard-audit-grades.png"))
+        window.show_page("case_audits")
+
         page.view.selectRow(next(i for i, c in enumerate(page.model.rows()) if c.name.startswith("EVIDENCE")))
         form = _open_form(qtbot, page, prompter)
         form.questions["visits_unannounced"].answer.setCurrentIndex(2)
@@ -147,6 +157,23 @@ def test_screenshots_of_the_audit_form_and_the_grades(qtbot, qapp, make_window, 
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)
+
+
+def test_the_dashboard_shows_audit_grades_by_team(qtbot, make_window, sqlite_services, world, clock):
+    from rso_manager.domain.case_audit_checklist import QUESTION_KEYS, Response
+    from rso_manager.services.case_audits import AuditDraft
+
+    rec = make_offender(sqlite_services, world.om, "Gradedcase", "Example", team_id=world.team_id)
+    form = case_audits.open_audit(sqlite_services, world.lead, rec.offender_id, sample_id=None, reason_text=OPEN_REASON)
+    case_audits.complete_audit(sqlite_services, world.lead, form.audit.id, form.audit.version_id, AuditDraft(
+        {k: Response("met") for k in QUESTION_KEYS}, "inadequate", FINDINGS))
+    window = make_window(world.lead)
+    dashboard = window.show_page("dashboard")
+    qtbot.waitUntil(lambda: dashboard.dashboard is not None and not dashboard.loading, timeout=10000)
+    grades = dashboard.grades.model
+    assert grades.rowCount() == 1
+    assert grades.index(0, 0).data() == "North"
+    assert "1 inadequate" in " ".join(str(grades.index(0, c).data()) for c in range(grades.columnCount())).lower()
 
 
 def test_a_delegate_gets_the_page_and_a_completed_audit_is_corrected_with_a_reason(qtbot, make_window,

@@ -424,7 +424,9 @@ def test_full_exception_lists_are_offered_for_the_force_pdf_and_printed_when_tic
     assert not dialog.full_lists.isEnabled()  # JSON holds every row anyway
     dialog.pdf.setChecked(True)
     dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("team"))
-    assert not dialog.full_lists.isEnabled()  # a team's summary lists every case
+    assert dialog.full_lists.isEnabled()  # a team's summary shows the 10 oldest; every case on request
+    dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("officer"))
+    assert not dialog.full_lists.isEnabled()  # an officer's lists every case
     dialog.scope_kind.setCurrentIndex(dialog.scope_kind.findData("force"))
     assert dialog.full_lists.isEnabled()
     dialog.full_lists.setChecked(True)

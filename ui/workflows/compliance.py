@@ -66,6 +66,7 @@ from ui.worker import Worker
 Chooser = Callable[[QWidget, str, str, str], str]
 
 SCOPE_KINDS = (("force", "Whole force"), ("team", "A team"), ("officer", "One officer"))
+LISTED_IN_SUMMARY = ("force", "team")  # scopes whose PDF shows the oldest of each list unless asked
 FORMAT_FILTERS = {"pdf": "PDF documents (*.pdf)", "json": "JSON files (*.json)"}
 STEPS = ("Counting the figures...", "Laying out the report...", "Saving the file...", "Saved.")
 
@@ -210,10 +211,13 @@ class ComplianceSummaryDialog(QDialog):
         format_row.addStretch(1)
         form.addRow("Format", self.errors.add("format", format_box))
 
-        self.full_lists = QCheckBox(FULL_LISTS_OPTION)
-        self.full_lists.setToolTip(f"The whole force's summary lists the {SUMMARY_ROWS} oldest cases of each "
-                                   "exception list; tick to add every case, team by team (a long print)")
-        lists_hint = QLabel(f"The force's summary shows each team's counts and the {SUMMARY_ROWS} oldest of each list.")
+        self.full_lists = QCheckBox("&" + FULL_LISTS_OPTION)
+        self.full_lists.setToolTip(f"The summary of the force or a team lists the {SUMMARY_ROWS} oldest cases of "
+                                   "each exception list; tick to print every case (the force's team by team): "
+                                   "a long print")
+        self.full_lists.setAccessibleName(FULL_LISTS_OPTION)
+        lists_hint = QLabel(f"A summary shows each team's (or officer's) counts and the {SUMMARY_ROWS} oldest of "
+                            "each list; an officer's lists every case.")
         lists_hint.setObjectName("hint")
         lists_hint.setWordWrap(True)
         form.addRow("Lists", _row(self.full_lists, lists_hint, stretch_first=False))
@@ -308,17 +312,20 @@ class ComplianceSummaryDialog(QDialog):
         self.scope_name.setCurrentText(typed if typed in names else (names[0] if names and kind == "team" else ""))
         self.scope_name.blockSignals(False)
         placeholder = {"team": "Choose or type the team", "officer": "Choose or type the officer's name or username"}
-        self.scope_name.lineEdit().setPlaceholderText(placeholder.get(kind, "The whole force"))
+        editor = self.scope_name.lineEdit()  # an editable combo always has one
+        if editor is not None:
+            editor.setPlaceholderText(placeholder.get(kind, "The whole force"))
         self.scope_name.setEnabled(kind != "force" and self.options is not None)
         self._full_lists_offered()
         self._refresh_path()
 
     def _full_lists_offered(self) -> None:
-        # A team's or an officer's summary lists every case anyway; JSON holds every row.
-        self.full_lists.setEnabled(self.kind() == "force" and self.fmt() == "pdf" and self.options is not None)
+        # An officer's summary lists every case anyway; JSON holds every row.
+        self.full_lists.setEnabled(self.kind() in LISTED_IN_SUMMARY and self.fmt() == "pdf"
+                                   and self.options is not None)
 
     def wants_full_lists(self) -> bool:
-        return self.full_lists.isChecked() and self.kind() == "force" and self.fmt() == "pdf"
+        return self.full_lists.isChecked() and self.kind() in LISTED_IN_SUMMARY and self.fmt() == "pdf"
 
     def scope(self) -> Scope:
         """The chosen scope; ValueError (with the rule's words) when a name is missing."""

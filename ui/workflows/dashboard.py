@@ -42,6 +42,7 @@ from rso_manager.services.reports import (
 )
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import WorkflowHost, main_window_hook
+from ui.kit.case_audit_grades import CaseAuditGradesWidget
 from ui.kit.flow_layout import FlowLayout, WidthWatcher
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import report_failure
@@ -354,7 +355,16 @@ class DashboardPage(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setWidget(self.grid_host)
+        # Below the tiles, scrolling with them: how the lead's case audits graded each team (issue 18).
+        self.grades = CaseAuditGradesWidget()
+        self.grades.setMinimumHeight(200)  # a few teams' rows stay readable under the tiles
+        content = QWidget()
+        column = QVBoxLayout(content)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.grid_host)
+        column.addWidget(self.grades)
+        column.addStretch(1)
+        self.scroll.setWidget(content)
         self.figures_stack = ListPanel(self.scroll, "Loading the figures...")
         self.figures_stack.show_rows(0)
         self.empty = self.figures_stack.empty
@@ -404,6 +414,7 @@ class DashboardPage(QWidget):
         self.updated_label.setText(f"Counted at {fmt_datetime(dashboard.loaded_at)[-5:]}")
         self.updated_label.setToolTip(f"Counted at {fmt_datetime(dashboard.loaded_at)}")
         self._build_tiles(dashboard)
+        self.grades.show_figures(figures.case_audits)
         self.figures_stack.show_rows(1)
         # An open list follows the new figures.
         if self.cases.isVisible() and self.cases.key in self.tiles:

@@ -17,28 +17,31 @@ from rso_manager.reports.compliance_figures.figures import DeviceFigures, Except
 def device_figures(c: Ctx) -> DeviceFigures:
     D, K = m.Device, m.DeviceCheck
     n = c.cfg.device_check_visits
-    last_check = (select(K.device_id, func.max(K.checked_on).label("last"))
-                  .where(c.live(K), K.result == "checked", K.checked_on <= c.as_of)
-                  .group_by(K.device_id).subquery())
     live = sel.live_devices(c)
+    # The checks of the scope's devices only: a team's report need not aggregate the force's.
+    scoped = select(D.id).join(m.Offender, m.Offender.id == D.offender_id).where(live)
+    last_check = (select(K.device_id, func.max(K.checked_on).label("last"))
+                  .where(c.live(K), K.result == "checked", K.checked_on <= c.as_of, K.device_id.in_(scoped))
+                  .group_by(K.device_id).subquery())
     active_devices = c.s.scalar(select(func.count(D.id)).join(m.Offender, m.Offender.id == D.offender_id)
                                 .where(live)) or 0
     # Each case's Nth most recent home visit where the offender was seen (entry gained, so the
-    # devices could have been checked). A correlated LIMIT/OFFSET rides the visit index per
-    # device; a window over every visit in the force costs more (measured on SQLite, 100k cases).
-    V = m.Visit
-    cut = (select(V.visited_at)
-           .where(V.offender_id == D.offender_id, c.visit_done(),
-                  V.kind == "home", V.outcome == "seen", V.visited_at < c.as_of_end)
-           .order_by(V.visited_at.desc(), V.id.desc()).limit(1).offset(n - 1)
-           .correlate(D).scalar_subquery())
+    # devices could have been checked). A correlated LIMIT/OFFSET rides the visit index; a
+    # window over every visit in the force costs more (measured on SQLite, 100k cases). Worked
+    # out once per case with devices, in a derived table joined back to them: correlated to
+    # each device it ran twice a device, once to shortlist and once to show (issue 16).
+    owners = (select(D.offender_id.label("offender_id"),
+                     c.seen_at_home(D.offender_id, n).correlate(D).label("cut"))
+              .join(m.Offender, m.Offender.id == D.offender_id).where(live)
+              .group_by(D.offender_id).subquery())
     # SQL shortlists by comparing a check date with the visit's UTC instant, which can only let
     # a same-day check through; the London-day comparison below is the one that decides.
     devices = c.s.execute(
         c.join_case(select(D.offender_id, D.kind, D.declared_on, D.created_at, last_check.c.last,
-                           cut.label("cut"), *c.case_cols()), D.offender_id)
+                           owners.c.cut, *c.case_cols()), D.offender_id)
+        .join(owners, owners.c.offender_id == D.offender_id)
         .outerjoin(last_check, last_check.c.device_id == D.id)
-        .where(live, or_(last_check.c.last.is_(None), last_check.c.last < cut))).all()
+        .where(live, or_(last_check.c.last.is_(None), last_check.c.last < owners.c.cut))).all()
 
     never = stale = 0
     flagged: dict[int, list] = defaultdict(list)

@@ -24,18 +24,25 @@ def visit_crew():
 
 FAILED = m.Visit.outcome.in_([str(o) for o in FAILED_ENTRY])
 UNANNOUNCED = m.Visit.announced.is_(False)
+# Someone went to the door: seen or failed entry.
+HOME_ATTEMPT = and_(m.Visit.kind == "home", or_(m.Visit.outcome == "seen", FAILED))
+OFFICE_INTERVIEW = m.Visit.kind == "office"
+
+
+def visits_in_period(c: Ctx, *, many_cases: bool = True):
+    """The scope's visits completed in the period (home_attempts and office_interviews narrow it).
+    MANY_CASES as Ctx.visit_done: False where each case's visits are read in turn."""
+    V = m.Visit
+    return and_(c.in_scope, c.visit_done(many_cases=many_cases), c.in_period(V.visited_at))
 
 
 def home_attempts(c: Ctx):
     """Home visits in the period where someone went to the door: seen or failed entry."""
-    V = m.Visit
-    return and_(c.in_scope, c.visit_done(), V.kind == "home",
-                or_(V.outcome == "seen", FAILED), c.in_period(V.visited_at))
+    return and_(visits_in_period(c), HOME_ATTEMPT)
 
 
 def office_interviews(c: Ctx):
-    V = m.Visit
-    return and_(c.in_scope, c.visit_done(), V.kind == "office", c.in_period(V.visited_at))
+    return and_(visits_in_period(c), OFFICE_INTERVIEW)
 
 
 def notifications_made(c: Ctx):

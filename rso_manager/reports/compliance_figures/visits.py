@@ -48,22 +48,22 @@ def _visit_windows(c: Ctx) -> list[tuple[Any, vw.DueWindow]]:
     today's record: a visit, assessment or plan entered later must not move a past day's answer.
 
     A handful of set queries feed the pure calls for each case; the inputs are those
-    services.case_summary.visit_window reads, each cut at the as-of day.
+    services.case_summary.visit_window reads, each cut at the as-of day. The case query itself
+    carries what every case has one of (its risk, the day it was last seen at home, its first
+    conviction), each a subquery on that case's own index rows.
     """
-    V, C, P, T, H = m.Visit, m.Conviction, m.DisregardedPeriod, m.VisitTrigger, m.PoliceHandover
+    C, P, T, H = m.Conviction, m.DisregardedPeriod, m.VisitTrigger, m.PoliceHandover
     RMP, S, RA = m.RiskManagementPlan, m.SignOff, m.RiskAssessment
+    first_conviction = (select(func.min(C.convicted_on))
+                        .where(C.offender_id == m.Offender.id, c.live(C), C.convicted_on <= c.as_of)
+                        .correlate(m.Offender).scalar_subquery())
     cases = c.s.execute(
-        select(*c.case_cols(), m.Offender.created_at, c.risk_level().label("risk"), m.Team.name.label("team"))
+        select(*c.case_cols(), m.Offender.created_at, c.risk_level().label("risk"), m.Team.name.label("team"),
+               c.seen_at_home(m.Offender.id).correlate(m.Offender).label("seen"),
+               first_conviction.label("first_conviction"))
         .select_from(m.Offender).outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
         .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
         .where(c.in_scope, ACTIVE_CASE)).all()
-    seen = {oid: london_day(at) for oid, at in c.s.execute(
-        select(V.offender_id, func.max(V.visited_at)).join(m.Offender, m.Offender.id == V.offender_id)
-        .where(c.in_scope, ACTIVE_CASE, c.visit_done(), V.kind == "home", V.outcome == "seen")
-        .group_by(V.offender_id)) if at is not None}
-    first = dict(c.s.execute(
-        select(C.offender_id, func.min(C.convicted_on)).join(m.Offender, m.Offender.id == C.offender_id)
-        .where(c.in_scope, ACTIVE_CASE, c.live(C), C.convicted_on <= c.as_of).group_by(C.offender_id)).all())
     released: dict[int, cvw.Release] = {}  # the last release by the day, and from what
     for r in sorted(_grouped(c, P, P.ends_on, P.kind, where=(
             c.live(P), P.kind.in_(("custody", "hospital")), P.ends_on.is_not(None), P.ends_on <= c.as_of)),
@@ -94,16 +94,24 @@ def _visit_windows(c: Ctx) -> list[tuple[Any, vw.DueWindow]]:
             history[oid].append((on, vw.RiskLevel(level)))
 
     out = []
+    # Under any plan but a reactive one the interval follows from the risk and the plan's terms
+    # alone (interval_in_force reads no history or triggers then): worked out once per pair.
+    routine: dict[tuple[str | None, cvw.PlanTerms | None], vw.IntervalDecision | None] = {}
     for r in cases:
         plan = latest.get(r.case_id)
         terms = None if plan is None else cvw.PlanTerms(plan.reactive, plan.visit_interval_months,
                                                         approved.get(plan.id))
-        interval = cvw.interval_in_force(r.risk, terms, history[r.case_id], triggers[r.case_id], c.as_of,
-                                         c.policy)
-        start = cvw.case_start(first.get(r.case_id), london_day(r.created_at), released.get(r.case_id),
+        if terms is not None and terms.reactive:
+            interval = cvw.interval_in_force(r.risk, terms, history[r.case_id], triggers[r.case_id], c.as_of,
+                                             c.policy)
+        elif (r.risk, terms) in routine:
+            interval = routine[r.risk, terms]
+        else:
+            interval = routine[r.risk, terms] = cvw.interval_in_force(r.risk, terms, (), (), c.as_of, c.policy)
+        start = cvw.case_start(r.first_conviction, london_day(r.created_at), released.get(r.case_id),
                                taken_over.get(r.case_id))
-        out.append((r, cvw.home_visit_window(seen.get(r.case_id), start, interval, triggers[r.case_id],
-                                             c.as_of, c.policy)))
+        seen = london_day(r.seen) if r.seen is not None else None
+        out.append((r, cvw.home_visit_window(seen, start, interval, triggers[r.case_id], c.as_of, c.policy)))
     return out
 
 
@@ -124,8 +132,9 @@ def visit_figures(c: Ctx) -> VisitFigures:
         groups[key] += 1
     overdue_by = tuple(Count(k, k, n) for k, n in sorted(groups.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    # Activity in the period: one pass over the period's visits, with a pair of sums per month
-    # (portable SQL: no GROUP BY on a computed month, which PostgreSQL and SQLite spell apart).
+    # Activity in the period: one pass over the period's visits, home and office, with a pair
+    # of sums per month (portable SQL: no GROUP BY on a computed month, which PostgreSQL and
+    # SQLite spell apart).
     months: list[tuple[date, datetime, datetime]] = []
     first = c.period_from.replace(day=1)
     while first <= c.period_to:
@@ -133,26 +142,29 @@ def visit_figures(c: Ctx) -> VisitFigures:
         months.append((first, start_of_day(max(first, c.period_from)), start_of_day(min(nxt, c.period_to + timedelta(days=1)))))
         first = nxt
     crew = sel.visit_crew()
-    failed, unannounced = sel.FAILED, sel.UNANNOUNCED
+    home, failed, unannounced = sel.HOME_ATTEMPT, sel.FAILED, sel.UNANNOUNCED
 
-    def tally(cond):
-        return func.sum(case((cond, 1), else_=0))
+    def tally(*cond):
+        return func.sum(case((and_(home, *cond), 1), else_=0))
 
     per_month = []
     for _, lo, hi in months:
         within = and_(m.Visit.visited_at >= lo, m.Visit.visited_at < hi)
-        per_month += [tally(within), tally(and_(within, unannounced))]
+        per_month += [tally(within), tally(within, unannounced)]
+    # From the cases, each outer-joined to its period's visits: SQLite keeps the cases the outer
+    # loop and reads each one's visits off its composite index by kind, status and day, where
+    # left to choose it read the period's visits of the whole force a page a row (2x slower for
+    # the force, issue 16). A case with none adds a row of NULLs, which no tally counts.
     totals = c.s.execute(
-        select(func.count(m.Visit.id), tally(m.Visit.outcome == "seen"), tally(failed), tally(unannounced),
-               tally(crew >= 2), *per_month)
-        .select_from(m.Visit).join(m.Offender, m.Offender.id == m.Visit.offender_id)
-        .where(sel.home_attempts(c))).one()
-    attempts, seen, failed_n, unannounced_n, pairs, *month_counts = (v or 0 for v in totals)
+        select(tally(), tally(m.Visit.outcome == "seen"), tally(failed), tally(unannounced),
+               tally(crew >= 2), func.sum(case((sel.OFFICE_INTERVIEW, 1), else_=0)), *per_month)
+        .select_from(m.Offender)
+        .outerjoin(m.Visit, and_(m.Visit.offender_id == m.Offender.id, sel.visits_in_period(c, many_cases=False),
+                                 or_(home, sel.OFFICE_INTERVIEW)))
+        .where(c.in_scope)).one()
+    attempts, seen, failed_n, unannounced_n, pairs, office, *month_counts = (v or 0 for v in totals)
     by_month = tuple(MonthShare(f"{first:%Y-%m}", Share(month_counts[2 * i + 1], month_counts[2 * i]))
                      for i, (first, _, _) in enumerate(months))
-    office = c.s.scalar(
-        select(func.count(m.Visit.id)).join(m.Offender, m.Offender.id == m.Visit.offender_id)
-        .where(sel.office_interviews(c))) or 0
 
     return VisitFigures(
         overdue=oldest_first(overdue), overdue_by_label=label, overdue_by=overdue_by,
@@ -179,11 +191,15 @@ def _repeated_pattern(c: Ctx) -> tuple[ExceptionRow, ...]:
         rn = func.row_number().over(partition_by=V.offender_id, order_by=(V.visited_at.desc(), V.id.desc()))
         return (select(V.offender_id, V.visited_at, V.time_band, rn.label("rn"))
                 .join(m.Offender, m.Offender.id == V.offender_id)
-                .where(c.visit_done(), V.kind == "home", c.in_scope, ACTIVE_CASE,
-                       *where)
+                .where(c.visit_done(), V.kind == "home", c.in_scope, ACTIVE_CASE, *where)
                 .subquery())
 
-    recent = ranked()
+    # Only a case with a home visit in the period can have its latest there: ranking just their
+    # visits spares the window the rest of the scope's history.
+    in_period = (select(V.offender_id).join(m.Offender, m.Offender.id == V.offender_id)
+                 .where(c.visit_done(many_cases=True), V.kind == "home", c.in_period(V.visited_at),
+                        c.in_scope, ACTIVE_CASE))
+    recent = ranked(V.offender_id.in_(in_period))
     at = recent.c.visited_at
     # Ids first, then rows for those ids only: a second pass of the window over every visit
     # would double the cost of the one expensive step.
