@@ -205,14 +205,8 @@ _PART_WHAT = {"safeguarding_referral": "Safeguarding referral", "disclosure": "s
 
 # Until services.settings has the setting (a definition of its own), the owner is warned this
 # many hours before a part falls due.
-DEFAULT_REMIND_HOURS_BEFORE = 4
-
-
 def remind_hours_before(s: Session) -> int:
-    try:
-        return int(settings.get(s, "safeguarding_remind_hours_before"))
-    except KeyError:
-        return DEFAULT_REMIND_HOURS_BEFORE
+    return int(settings.get(s, "safeguarding_remind_hours_before"))
 
 
 def _safeguarding_parts(s: Session, actor: Actor, mine: Any, now: datetime, horizon: date) -> list[Reminder]:

@@ -58,6 +58,7 @@ class TriggerKind(StrEnum):
     CHANGE_OF_ADDRESS = "change_of_address"
     NEW_RELATIONSHIP = "new_relationship"  # with access to children
     INTELLIGENCE = "intelligence"
+    WARNING = "warning"  # a formal warning for behaviour that raises concern (issue 19)
     RELEASE_FROM_CUSTODY = "release_from_custody"
 
 

@@ -137,6 +137,9 @@ def visit_window(session: Session, o: m.Offender, today: date) -> vw.DueWindow:
 
 
 def refresh(session: Session, offender_id: int, today: date) -> None:
+    # A local import: the safeguarding services refresh the case summary themselves.
+    from rso_manager.services.safeguarding.next_due import next_safeguarding_due
+
     session.flush()
     o = find_offender(session, offender_id)
     risk = current_risk(session, offender_id)
@@ -148,6 +151,8 @@ def refresh(session: Session, offender_id: int, today: date) -> None:
             m.StatutoryNotification.notified_at.is_(None))),
         open_breaches=session.scalar(select(func.count(m.Breach.id)).where(
             m.Breach.offender_id == offender_id, m.Breach.voided_at.is_(None), m.Breach.status == "open")),
+        # Voiding or reinstating a part, or its concern, moves the case's safeguarding flag.
+        next_safeguarding_due=next_safeguarding_due(session, offender_id),
     )
     # A Core UPDATE: derived columns must not bump the record's version, or recording a visit
     # would make a colleague's open edit of the personal details look stale.

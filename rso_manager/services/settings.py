@@ -50,6 +50,7 @@ DEFAULTS: dict[str, Any] = {
     "safeguarding_referral_working_days": 0,
     "safeguarding_disclosure_working_days": 1,
     "safeguarding_child_check_working_days": 1,
+    "safeguarding_remind_hours_before": 4,  # a part's owner is told this long before it falls due
     # The administrator's settings dialog (domain/setting_definitions.py) edits these too.
     "session_lock_minutes": 15,           # security.md R11; never more than 30 (CJIS 5.5.5)
     "second_factor_for_everyone": False,  # administrators and OMU leads always use a code

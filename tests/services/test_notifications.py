@@ -190,6 +190,15 @@ def test_household_stay_with_a_child_opens_a_safeguarding_task(services, world):
     with services.session_factory() as s:
         ref = s.get(m.SafeguardingReferral, event.referral_id)
         assert ref.referred_at is None and "9 Park Lane" in ref.concern and ref.concern_at is not None
+        assert (ref.concern_origin, ref.origin_entity, ref.origin_id) == \
+            ("household", "statutory_notification", event.notification.notification_id)
+        assert ref.referral_due_at is not None
+        # The stay opens the whole response: an s.327A consideration and a check on the child.
+        assert s.scalar(select(m.Disclosure.route).where(m.Disclosure.referral_id == ref.id)) == "s327a"
+        assert s.scalar(select(m.ChildSafetyCheck.id).where(m.ChildSafetyCheck.referral_id == ref.id))
+        actions = s.scalars(select(m.AuditEvent.action).where(m.AuditEvent.entity == "safeguarding_referral",
+                                                              m.AuditEvent.entity_id == ref.id)).all()
+        assert actions == ["safeguarding.concern"]
 
 
 def test_travel_is_due_seven_days_before_departure(services, world):

@@ -29,6 +29,7 @@ from rso_manager.services.notifications.pending import (
     recompute_pending,
     reminder_days_ahead,
 )
+from rso_manager.services.safeguarding.responses import open_response
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -157,16 +158,12 @@ def record_event(services: Services, actor: Actor, offender_id: int, kind: str, 
         n = new_pending(uow, offender_id, stored, event_on,
                         due_date(due_kind, event_on, periods, policy, others), details)
         if kind == "household":
-            ref = uow.stamp_created(m.SafeguardingReferral(
-                offender_id=offender_id, concern_at=uow.now, referred_at=None,
-                concern=(f"Stay of {details['hours']:g} hours from {event_on:%d/%m/%Y} at "
-                         f"{_text(details, 'address')}, a household where a child under 18 lives or "
-                         "stays (2012 Regs reg 10). Decide whether to refer to children's social care.")))
-            s.add(ref)
-            s.flush()
-            uow.audit("entry.create", entity="safeguarding_referral", entity_id=ref.id,
-                      offender_id=offender_id, details={"notification_id": n.id})
-            referral_id = ref.id
+            referral_id = open_response(
+                uow, offender_id,
+                f"Stay of {details['hours']:g} hours from {event_on:%d/%m/%Y} at {_text(details, 'address')}, "
+                "a household where a child under 18 lives or stays (2012 Regs reg 10). Decide whether to "
+                "refer to children's social care.",
+                uow.now, origin="household", origin_entity="statutory_notification", origin_id=n.id).id
         recompute_pending(uow, offender_id, f"new {kind} notification")  # 2012 details follow
         case_summary.refresh(s, offender_id, today)
         return EventRecorded(pending_view(n, today, reminder_days_ahead(s)), referral_id, address_id)

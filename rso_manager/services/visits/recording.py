@@ -16,6 +16,7 @@ from rso_manager.persistence import models as m
 from rso_manager.services import case_events, case_summary, devices, settings
 from rso_manager.services.devices import DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, ValidationFailed, reason_problem
+from rso_manager.services.safeguarding.responses import open_response
 from rso_manager.services.unit_of_work import (
     Actor,
     Services,
@@ -45,6 +46,11 @@ class VisitInput:
     # The version of the booking the form read: a booking changed meanwhile (rebooked,
     # recorded by someone else) is refused as stale rather than overwritten.
     planned_visit_version: int | None = None
+    # The visit raised a concern about a child (issue 19): what was seen, and the children named,
+    # open a safeguarding response with the visit.
+    child_concern: bool = False
+    child_concern_seen: str | None = None
+    children: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -57,6 +63,7 @@ class VisitResult:
     breach_ids: tuple[int, ...] = ()
     next_visit_due: date | None = None
     version_id: int = field(kw_only=True)  # the visit as recorded: a warrant decision on it changes this one
+    referral_id: int | None = field(default=None, kw_only=True)  # the concern about a child it opened
 
 
 def departures_from_default(v: VisitInput) -> list[str]:
@@ -102,6 +109,12 @@ def _validate_visit(uow: UnitOfWork, v: VisitInput) -> list[FieldProblem]:
     for check in v.device_checks:
         if check.result not in ("checked", "not_seen", "refused"):
             problems.append(FieldProblem("device_checks", "Mark each device as checked, not seen or refused."))
+    if v.child_concern and not (v.child_concern_seen or "").strip():
+        problems.append(FieldProblem("child_concern_seen", "Say what was seen or heard that raises the concern "
+                                                           "about a child: it goes to children's social care."))
+    elif v.child_concern and len(v.child_concern_seen or "") > 2000:
+        problems.append(FieldProblem("child_concern_seen", "Keep what was seen to 2,000 characters; put the "
+                                                           "rest in the visit's notes."))
     return problems
 
 
@@ -162,6 +175,12 @@ def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult
                 uow, entity="visit", entity_id=visit.id, offender_id=v.offender_id,
                 summary=f"Visit on {london_day(v.visited_at):%d/%m/%Y} departs from the default: {'; '.join(departures)}. "
                         f"Reason given: {v.override_reason.strip()}")
+        referral = None
+        if v.child_concern:
+            referral = open_response(
+                uow, v.offender_id, f"Seen at the visit on {london_day(v.visited_at):%d/%m/%Y}: "
+                f"{(v.child_concern_seen or '').strip()}", uow.now, origin="visit", origin_entity="visit",
+                origin_id=visit.id, children=v.children)
         history = visit_history(uow.session, v.offender_id)
         warrant = vw.warrant_prompt_due(history, policy)
         recent = recent_stamps(uow.session, v.offender_id)
@@ -169,7 +188,8 @@ def record_visit(services: Services, actor: Actor, v: VisitInput) -> VisitResult
         uow.session.flush()
         return VisitResult(visit.id, tuple(departures), so.id if so else None, warrant,
                            vw.pattern_warning(recent, policy), tuple(breach_ids),
-                           o.next_visit_due, version_id=visit.version_id)
+                           o.next_visit_due, version_id=visit.version_id,
+                           referral_id=referral.id if referral else None)
 
 
 def _record_devices(uow: UnitOfWork, visit: m.Visit, v: VisitInput, on: date) -> list[int]:

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QComboBox, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QPlainTextEdit, QWidget
 
 from rso_manager.domain.intelligence_grading import GRADES, GradingScheme
+from rso_manager.domain.safeguarding_response import children_named
 from rso_manager.services.case_log import (
     IntelligenceInput,
     NoteInput,
@@ -50,7 +51,8 @@ class NoteDialog(RecordDialog):
 
 
 class IntelligenceDialog(RecordDialog):
-    """Test seams: text, occurred_on, the grade combos in `grades` by field name; submit()."""
+    """Test seams: text, occurred_on, the grade combos in `grades` by field name, child_concern
+    and child_names; submit()."""
 
     def __init__(self, ctx: RecordContext, record: OffenderRecord | None, scheme: GradingScheme,
                  parent: QWidget | None = None) -> None:
@@ -74,12 +76,31 @@ class IntelligenceDialog(RecordDialog):
             combo.setToolTip(title)
             self.grades[field] = combo
             self.row(labels.get(field, title), field, combo)
+        # Intelligence about a child opens a safeguarding response (issue 19): a referral, an
+        # s.327A decision and a check on each child named.
+        self.child_concern = QCheckBox("This marks a concern about a child")
+        self.child_concern.setToolTip("Opens a safeguarding response: a referral to children's social care, an "
+                                      "s.327A disclosure decision and a check that each child named is safe")
+        self.child_concern.setAccessibleName("This marks a concern about a child")
+        self.child_concern.toggled.connect(self._child_concern_toggled)
+        self.row("", "child_concern", self.child_concern)
+        self.child_names = QLineEdit()
+        self.child_names.setMaxLength(400)
+        self.child_names.setPlaceholderText("The children, separated by commas, e.g. girl about 10, Amy (7)")
+        self.child_names.setAccessibleName("Children the intelligence is about")
+        self.row("C&hildren", "children", self.child_names)
+        self._child_concern_toggled(False)
         self.finish()
         self.text.setFocus()
 
+    def _child_concern_toggled(self, on: bool) -> None:
+        self.child_names.setEnabled(on)
+
     def value(self) -> IntelligenceInput:
         g = {field: combo_data(combo) for field, combo in self.grades.items()}
-        return IntelligenceInput(self.text.toPlainText(), self.occurred_on.date(), **g)
+        concern = self.child_concern.isChecked()
+        return IntelligenceInput(self.text.toPlainText(), self.occurred_on.date(), **g, child_concern=concern,
+                                 children=children_named(self.child_names.text()) if concern else ())
 
     def submit(self) -> None:
         assert self.record is not None

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.clock import LONDON
+from rso_manager.domain.safeguarding_response import children_named
 from rso_manager.services.devices import DEVICE_KINDS, DeviceCheckInput, DeviceInput
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
@@ -215,6 +216,7 @@ class VisitForm(ServiceDialog):
         body_layout.setContentsMargins(0, 0, 8, 0)
         body_layout.addWidget(self._build_visit_box())
         body_layout.addWidget(self._build_departures_box())
+        body_layout.addWidget(self._build_child_concern_box())
         body_layout.addWidget(self._build_devices_box())
         body_layout.addStretch(1)
         scroll = QScrollArea()
@@ -315,6 +317,38 @@ class VisitForm(ServiceDialog):
         self.override_reason.setAccessibleName("Reason for the departures")
         layout.addWidget(self.errors.add("override_reason", self.override_reason))
         return box
+
+    def _build_child_concern_box(self) -> QGroupBox:
+        """What was seen that raises a concern about a child opens a safeguarding response with the
+        visit (issue 19): a referral, an s.327A decision and a check on each child named."""
+        box = QGroupBox("Concern about a child")
+        form = QFormLayout(box)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        self.child_concern = QCheckBox("The visit raised a concern about a child")
+        self.child_concern.setToolTip("Opens a safeguarding response when the visit is saved: a referral to "
+                                      "children's social care, an s.327A disclosure decision and a check on "
+                                      "each child named")
+        self.child_concern.setAccessibleName("The visit raised a concern about a child")
+        self.child_concern.toggled.connect(self._child_concern_toggled)
+        add_row(form, "", self.errors, "child_concern", self.child_concern)
+        self.child_concern_seen = QPlainTextEdit()
+        self.child_concern_seen.setTabChangesFocus(True)
+        self.child_concern_seen.setFixedHeight(64)
+        self.child_concern_seen.setPlaceholderText("What was seen or heard: who, where, what they said")
+        self.child_concern_seen.setAccessibleName("What was seen that raises the concern")
+        add_row(form, "What was &seen", self.errors, "child_concern_seen", self.child_concern_seen)
+        self.child_names = QLineEdit()
+        self.child_names.setMaxLength(400)
+        self.child_names.setPlaceholderText("The children, separated by commas, e.g. girl about 6, Ben (4)")
+        self.child_names.setAccessibleName("Children the concern is about")
+        add_row(form, "C&hildren", self.errors, "children", self.child_names)
+        self._child_concern_toggled(False)
+        return box
+
+    def _child_concern_toggled(self, on: bool) -> None:
+        self.child_concern_seen.setEnabled(on)
+        self.child_names.setEnabled(on)
 
     def _build_devices_box(self) -> QGroupBox:
         box = QGroupBox("Devices")
@@ -504,6 +538,7 @@ class VisitForm(ServiceDialog):
         found = tuple(DeviceInput(kind=r.kind.currentData() or "other", make_model=r.make_model.text() or None,
                                   imei=r.imei.text() or None) for r in self.found_rows if not r.removed)
         booking: BookedVisit | None = self.booking.currentData()
+        concern = self.child_concern.isChecked()
         return VisitInput(
             offender_id=self.offender_id, visited_at=self.when.value(), outcome=self.outcome.currentData(),
             kind=kind, announced=self.announced.isChecked(), officer_ids=self.officers.ids(),
@@ -511,7 +546,9 @@ class VisitForm(ServiceDialog):
             override_reason=self.override_reason.toPlainText(), people_present=self.people_present.text() or None,
             notes=self.notes.toPlainText() or None, device_checks=checks, found_devices=found,
             planned_visit_id=booking.visit_id if booking else None,
-            planned_visit_version=booking.version_id if booking else None)
+            planned_visit_version=booking.version_id if booking else None,
+            child_concern=concern, child_concern_seen=self.child_concern_seen.toPlainText() if concern else None,
+            children=children_named(self.child_names.text()) if concern else ())
 
     _initial: object = None
     discard_question = ("Discard this visit?",

@@ -174,6 +174,9 @@ class VisitsPage(PanelPage):
             n = len(result.breach_ids)
             lines.append(f"{n} breach{'es' if n > 1 else ''} opened for the undeclared device"
                          f"{'s' if n > 1 else ''}: see Breaches & warnings.")
+        if result.referral_id is not None:
+            lines.append("A safeguarding response is open for the concern about a child: the referral to "
+                         "children's social care is due by the end of the working day. See Safeguarding.")
         self.ctx.prompter.info("Visit recorded", "\n\n".join(lines))
         if result.warrant_prompt:
             self.ask_warrant(result.visit_id, result.version_id)
