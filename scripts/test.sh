@@ -13,6 +13,14 @@ if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && ! command -v initdb 
   fi
 fi
 
+# OpenLDAP's slapd for the directory sign-in tests (tests/ldap_server.py); install where missing.
+if ! command -v slapd >/dev/null && [ ! -x /usr/sbin/slapd ]; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "slapd not found: installing it"
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq slapd ldap-utils >/dev/null
+  fi
+fi
+
 export QT_QPA_PLATFORM=offscreen
 $BIN/ruff check .
 $BIN/lint-imports

@@ -235,6 +235,11 @@ DEFINITIONS: tuple[SettingDefinition, ...] = (
           ("disclosure", "Disclosure decision due within", "the decision on a disclosure"),
           ("child_check", "Child safety check due within", "the check on the child's safety"))),
     SettingDefinition(
+        "safeguarding_remind_hours_before", "Warn a safeguarding part's owner",
+        "Hours before a referral, disclosure decision or child safety check falls due that its owner gets a "
+        "desktop notification (it is in their reminders from a week before).",
+        _G.THRESHOLDS, _K.NUMBER, 1, 24, "hours before"),
+    SettingDefinition(
         "crime_reference_pattern", "Crime reference format",
         "The force's crime reference numbers as a regular expression, matched against the whole "
         "reference in capitals. The example below must match it.",

@@ -21,17 +21,18 @@ from datetime import datetime
 import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from rso_manager.domain.roles import Permission, Role
-from rso_manager.persistence.models import Setting, User
+from rso_manager.persistence.models import User
+from rso_manager.services import settings
 from rso_manager.services.errors import (
     NotFound,
     PermissionDenied,
     ValidationFailed,
     reason_problem,
 )
+from rso_manager.services.setting_changes import change_settings
 from rso_manager.services.unit_of_work import Actor, Services, unit_of_work
 
 ISSUER = "RSO Manager"
@@ -88,8 +89,7 @@ def _step(now: datetime) -> int:
 
 
 def required_for_everyone(session: Session) -> bool:
-    raw = session.scalar(select(Setting.value_json).where(Setting.key == EVERYONE_SETTING))
-    return bool(json.loads(raw)) if raw is not None else False
+    return bool(settings.get(session, EVERYONE_SETTING))
 
 
 def required_for(session: Session, user: User) -> bool:
@@ -198,20 +198,9 @@ def reset_second_factor(services: Services, actor: Actor, user_id: int, version_
 
 def set_required_for_everyone(services: Services, actor: Actor, required: bool, reason: str) -> None:
     """The administrator's setting: every account (not only administrators and the OMU lead)
-    signs in with a one-time code. Each person enrols at their next sign-in."""
-    reason = _need_reason(reason)
-    with unit_of_work(services, actor) as uow:
-        uow.authorise(Permission.MANAGE_USERS)
-        row = uow.session.scalar(select(Setting).where(Setting.key == EVERYONE_SETTING))
-        before = bool(json.loads(row.value_json)) if row is not None else False
-        if row is None:
-            row = uow.stamp_created(Setting(key=EVERYONE_SETTING, value_json=json.dumps(required)))
-            uow.session.add(row)
-        else:
-            row.value_json = json.dumps(required)
-            uow.stamp_updated(row)
-        uow.audit("setting.change", entity="setting", reason=reason,
-                  details={"key": EVERYONE_SETTING, "before": before, "after": required})
+    signs in with a one-time code. Each person enrols at their next sign-in. Saved and audited
+    as every setting is (setting_changes.change_settings)."""
+    change_settings(services, actor, {EVERYONE_SETTING: required}, reason)
 
 
 def everyone_required(services: Services) -> bool:

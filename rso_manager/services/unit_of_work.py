@@ -149,6 +149,9 @@ class UnitOfWork:
             raise AccountChanged("Your account has been closed. Ask your administrator.")
         if user.locked_until is not None and user.locked_until > self.now:
             raise AccountChanged("Your account has been locked. Sign in again once it is unlocked.")
+        if user.auth_source == "directory":  # its groups, read again every few minutes
+            from rso_manager.services.directory_sign_in import recheck_membership
+            recheck_membership(self, user)
         now = Actor(user.id, user.username, user.display_name, Role(user.role), user.team_id,
                     bool(user.trained))
         if (now.role, now.team_id, now.trained) != (self.actor.role, self.actor.team_id,

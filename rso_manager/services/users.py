@@ -6,6 +6,10 @@ Argon2 hash, so every attempt costs one full password verification and gets the 
 What a failed attempt leaves in the append-only audit trail is a normalised username, and only
 if it is one by the username rules; anything else typed in that box (often a password) is
 recorded as a fixed marker and its length.
+
+Where directory sign-in is configured, a directory account (and a username this database does
+not know yet) is signed in by the force's directory instead (services/directory_sign_in.py), with
+the same refusal and lockout for a wrong password; local accounts stay local.
 """
 
 from __future__ import annotations
@@ -19,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from rso_manager.domain.roles import Permission, Role, allows
 from rso_manager.persistence.models import Team, User
-from rso_manager.services import passwords, second_factor
+from rso_manager.services import directory_sign_in, passwords, second_factor
 from rso_manager.services.errors import (
     AuthenticationFailed,
     FieldProblem,
@@ -240,11 +244,23 @@ def _sign_in(services: Services, username: str, password: str, *, code: str | No
         user = uow.session.scalar(select(User).where(func.lower(User.username) == name)) if name else None
         why = ("unknown user" if user is None else "inactive" if not user.active
                else "locked" if user.locked_until and user.locked_until > now else None)
-        if user is not None and why is None:
+        directory = directory_sign_in.configuration(uow.session) if name else None
+        checked_locally, how_checked = False, "local password"
+        if directory is not None and why in (None, "unknown user") and (
+                user is None or user.auth_source == "directory"):
+            answer = directory_sign_in.sign_in(uow, directory, name or "", password, user)
+            user, password_ok, failure = answer.user, answer.password_ok, answer.failure
+            how_checked, checked_locally = answer.how, answer.local_password_checked
+            if user is not None and why == "unknown user" and password_ok:
+                why = None  # made from the directory just now
+        elif user is not None and why is None:
             password_ok = passwords.verify_password(user.password_hash, password)
+            checked_locally = True
         else:
             password_ok = passwords.verify_against_nobody(password)
-        if why is not None or user is None:  # (why is set whenever user is None)
+        if failure is not None:
+            pass  # the directory said why, and audited it
+        elif why is not None or user is None:  # (why is set whenever user is None)
             uow.audit("login", entity="user" if user else None, entity_id=user.id if user else None,
                       outcome="refused" if why == "locked" else "failed",
                       details={"why": why, **(_typed_name(username) if user is None else {})})
@@ -275,12 +291,13 @@ def _sign_in(services: Services, username: str, password: str, *, code: str | No
                     how = "new code"
             if failure is None:
                 user.failed_logins, user.locked_until, user.last_login_at = 0, None, now
-                if passwords.needs_rehash(user.password_hash):
+                if checked_locally and passwords.needs_rehash(user.password_hash):
                     user.password_hash = passwords.hash_password(password)
                 actor = actor_for(user)
                 uow.actor = actor
                 uow.audit("login", entity="user", entity_id=user.id,
-                          details={"second_factor": how, **({"unlock": True} if password_only else {})})
+                          details={"second_factor": how, **({"unlock": True} if password_only else {}),
+                                   **({"password": how_checked} if directory is not None else {})})
     if failure is not None:
         raise failure
     return actor, codes

@@ -1,6 +1,10 @@
 """The administrator's accounts page: every account, new accounts and teams, and changes to an account
 (role, team, ViSOR/MOSOVO training, closing, unlocking) with a recorded reason. The rules
-(password policy, who may do this, what is audited) are the users service's."""
+(password policy, who may do this, what is audited) are the users service's.
+
+Each account shows how it signs in: with its local password, or through the force's directory
+(issue 17 part 2), whose groups then set its role, training and team. Linking a local account to
+the directory is the directory sign-in service's, with a reason, audited."""
 
 from __future__ import annotations
 
@@ -19,8 +23,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from rso_manager.domain.directory_mapping import SignIn
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.services.briefings import TeamPatch, set_team_patch, team_patches
+from rso_manager.services.directory_sign_in import AccountsSignIn, accounts_sign_in, link_account
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.second_factor import (
     ALWAYS_REQUIRED,
@@ -37,7 +43,7 @@ from rso_manager.services.users import (
 )
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.dialogs import ServiceDialog
-from ui.kit.tables import configure_list_view
+from ui.kit.tables import Column, configure_list_view
 from ui.login import PASSWORD_RULES
 from ui.table_models import UsersModel
 
@@ -177,6 +183,56 @@ class TeamPatchDialog(_AccountDialog):
         self.call(set_team_patch, self._services, self._actor, chosen.id, chosen.version_id, self.districts.text())
 
 
+class LinkToDirectoryDialog(_AccountDialog):
+    """Make a local account a directory account, with a reason (directory_sign_in.link_account)."""
+
+    def __init__(self, host: WorkflowHost, user: UserInfo, directory_on: bool) -> None:
+        off = ("" if directory_on else
+               "\n\nDirectory sign-in is not switched on yet (File > Settings, Directory sign-in): until it "
+               "is, this account signs in with its local password if it is kept, and not at all if not.")
+        super().__init__(host, f"Link to directory account: {user.display_name}", hint=(
+            f"From its next sign-in, \"{user.username}\" signs in with the force's directory password of the "
+            f"same sign-in name, and its role, ViSOR/MOSOVO training and team follow its directory groups "
+            f"(a person in no RSO Manager group cannot sign in). Its history here stays with it.{off}"))
+        self.user = user
+        self.keep_local = QCheckBox("Keep the local password, for when the directory does not answer")
+        self.keep_local.setToolTip("Used only if the directory settings allow a local password when the "
+                                   "directory is down")
+        self.keep_local.setAccessibleName("Keep the local password for when the directory does not answer")
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("e.g. OMU staff now sign in with their force accounts (change 2026/114)")
+        self.reason.setAccessibleName("Reason for linking the account")
+        self.row("", "keep_local_password", self.keep_local)
+        self.row("R&eason", "reason", self.reason)
+        self.finish()
+
+    def submit(self) -> None:
+        self.call(link_account, self._services, self._actor, self.user.id, self.user.version_id,
+                  reason=self.reason.text(), keep_local_password=self.keep_local.isChecked())
+
+
+def _accounts_and_sign_in(services, actor) -> tuple[list[UserInfo], AccountsSignIn]:
+    """Run on the worker: the accounts, and how each signs in."""
+    return list_users(services, actor), accounts_sign_in(services, actor)
+
+
+class AccountsModel(UsersModel):
+    """The accounts, with how each signs in (read alongside them, by account id)."""
+
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.sign_in = AccountsSignIn(False, {})
+        # UserInfo does not carry the sign-in source, so it is looked up here by account id.
+        self._columns.insert(6, Column("Signs in with", lambda u: self.sign_in_of(u).label))
+
+    def sign_in_of(self, user: UserInfo) -> SignIn:
+        return self.sign_in.by_user.get(user.id, SignIn(False, True))
+
+    def set_accounts(self, listed: tuple[list[UserInfo], AccountsSignIn]) -> None:
+        users, self.sign_in = listed
+        self.set_rows(users)
+
+
 class AccountsPage(QWidget):
     """The administrator's page: every account, and the buttons that change them."""
 
@@ -196,7 +252,7 @@ class AccountsPage(QWidget):
         layout.addWidget(note)
         self.bar = QHBoxLayout()
         layout.addLayout(self.bar)
-        self.model = UsersModel(self)
+        self.model = AccountsModel(self)
         self.table = QTableView()
         self.table.setObjectName("usersTable")
         self.table.setModel(self.model)
@@ -206,8 +262,8 @@ class AccountsPage(QWidget):
         layout.addWidget(self.table, 1)
 
     def refresh(self) -> None:
-        self.host.worker.submit(list_users, self.host.services, self.host.actor, owner=self,
-                                on_success=self.model.set_rows, on_error=self.host.report)
+        self.host.worker.submit(_accounts_and_sign_in, self.host.services, self.host.actor, owner=self,
+                                on_success=self.model.set_accounts, on_error=self.host.report)
 
 
 class Accounts:
@@ -223,6 +279,9 @@ class Accounts:
         self.new_button.clicked.connect(self.new_account)
         self.change_button = QPushButton("Change account...")
         self.change_button.clicked.connect(self.change_selected)
+        self.link_button = QPushButton("Lin&k to directory account...")
+        self.link_button.setToolTip("The selected account signs in through the force's directory from now on")
+        self.link_button.clicked.connect(self.link_selected)
         self.team_button = QPushButton("New team...")
         self.team_button.clicked.connect(self.new_team)
         self.patch_button = QPushButton("Team patch...")
@@ -233,7 +292,8 @@ class Accounts:
         self.codes_button.setToolTip("When on, every account (not only administrators and the OMU lead) "
                                      "signs in with a one-time code")
         self.codes_button.clicked.connect(self.toggle_codes_for_everyone)
-        for button in (self.new_button, self.change_button, self.team_button, self.patch_button, self.codes_button):
+        for button in (self.new_button, self.change_button, self.link_button, self.team_button, self.patch_button,
+                       self.codes_button):
             self.page.bar.addWidget(button)
         self.page.bar.addStretch(1)
         self.table.doubleClicked.connect(lambda _i: self.change_selected())
@@ -291,6 +351,17 @@ class Accounts:
             self.host.prompter.info("Change account", "Select the account to change in the list first.")
             return
         self._with_teams(lambda teams: ChangeAccountDialog(self.host, user, teams))
+
+    def link_selected(self) -> None:
+        user = self.selected_user()
+        if user is None:
+            self.host.prompter.info("Link to directory account", "Select the account to link in the list first.")
+            return
+        if self.model.sign_in_of(user).directory:
+            self.host.prompter.info("Link to directory account",
+                                    f"{user.display_name} signs in through the directory already.")
+            return
+        self._show(LinkToDirectoryDialog(self.host, user, self.model.sign_in.directory_on))
 
 
 @main_window_hook(order=100)

@@ -131,6 +131,7 @@ class StationsMenu:
         self.host = host
         self.dialog: StationsDialog | None = None
         self.action = QAction("Designated police &stations...", host.window)
+        self.action.setObjectName("designatedStationsAction")  # the settings dialog opens it
         self.action.setStatusTip("The stations where offenders may notify (s.87)")
         self.action.triggered.connect(self.open)
         host.add_menu_action("file", self.action, order=80)
