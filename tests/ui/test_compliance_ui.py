@@ -115,6 +115,29 @@ def test_a_count_lists_its_cases_from_the_worker_and_refreshes(qtbot, make_windo
     assert page.tiles["caseload.open"].tile.value == 1
 
 
+def test_the_list_behind_a_figure_exports_to_excel_audited(qtbot, make_window, sqlite_services, world, tmp_path):
+    import openpyxl
+    from sqlalchemy import select
+
+    from rso_manager.persistence import models as m
+
+    build_caseload(sqlite_services, world)
+    window = make_window(world.lead)
+    page = _dashboard(qtbot, window)
+    with qtbot.waitSignal(page.cases_loaded, timeout=5000):
+        qtbot.mouseClick(page.tiles["visits.home"], Qt.MouseButton.LeftButton)
+    export = page.cases_export
+    export.chooser = lambda *_a: str(tmp_path / "home-visits.xlsx")
+    page.cases.table.setFocus()
+    qtbot.keyClick(page.cases.table, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.waitUntil(lambda: export.last is not None, timeout=10_000)
+    sheet = openpyxl.load_workbook(tmp_path / "home-visits.xlsx").active
+    assert {"RSO-T01", "RSO-T02", "RSO-T03"} <= {c.value for c in sheet["A"]}
+    with sqlite_services.session_factory() as s:
+        row = s.scalars(select(m.AuditEvent).where(m.AuditEvent.action == "list.export")).one()
+    assert "Home visits in the period" in (row.details_json or "")
+
+
 def test_the_dashboard_fits_a_laptop_screen(qtbot, make_window, sqlite_services, world):
     """Every label wraps or elides: the page is usable at 1280x720 without a horizontal scroll,
     with a figure's list open too."""

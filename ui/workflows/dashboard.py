@@ -47,6 +47,7 @@ from ui.kit.flow_layout import FlowLayout, WidthWatcher
 from ui.kit.formatting import fmt_date, fmt_datetime
 from ui.kit.forms import report_failure
 from ui.kit.printing import ReportPrinter
+from ui.kit.table_export import install_table_export
 from ui.kit.tables import Column, ListPanel, RowRole, RowsModel, SortRole, configure_list_view
 
 TILE_WIDTH = 138
@@ -373,6 +374,9 @@ class DashboardPage(QWidget):
         self.cases.setVisible(False)
         self.cases.open_requested.connect(self.open_case)
         self.cases.closed.connect(self._cases_closed)
+        # The list behind a figure goes to CSV or Excel (right-click, Ctrl+Shift+S), audited.
+        self.cases_export = install_table_export(self.cases.table, lambda: f"Dashboard: {self.cases.title.text()}",
+                                                 self.services, self.actor, self.worker, self.prompter)
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.figures_stack)
