@@ -96,3 +96,55 @@ def bench_database(offenders: int, db: str | None, clock: FixedClock, workdir: P
         seconds = _generate(services, offenders)
         print(f"generated {offenders} offenders in {seconds:.1f} s", flush=True)
     return BenchDatabase(url, engine, services, engine.dispose, seconds)
+
+
+def scale_up(superuser_url: str, copies: int, only: tuple[str, ...] | None = None) -> dict[str, int]:
+    """Make a PostgreSQL demo database COPIES times as big, server-side: every team, officer and
+    case of the demo again under new ids (teams "North 2", officers "om.north1-2", references
+    "RSO-000001-2"), each copy's rows pointing at its own copy's parents. A national register of
+    1,000,000 cases from the 100,000 demo in minutes, where generating it would take hours on
+    this machine. Teams stay the demo's size (more teams, not bigger ones), as a nation has.
+
+    For the caseload and planner figures only: the copies are not in the search index, the
+    audit trail or the seal book (audit verify and search are measured at 100,000), and the id
+    sequences are not moved past them (nothing writes to such a database). ONLY: copy just these
+    tables (e.g. team, app_user, offender and address: the caseload's, in minutes)."""
+    from sqlalchemy import UniqueConstraint, create_engine, text
+
+    from rso_manager.demo.bulk_insert import INSERT_ORDER
+    from rso_manager.persistence import models as m
+
+    models: tuple[type[m.Base], ...] = (m.Team, m.User, *INSERT_ORDER)
+    tables = [m.table_of(x) for x in models if only is None or m.table_of(x).name in only]
+    cloned = {t.name for t in tables}
+    engine = create_engine(superuser_url)
+    added: dict[str, int] = {}
+    try:
+        with engine.begin() as c:
+            top = {t.name: c.scalar(text(f"SELECT coalesce(max(id), 0) FROM {t.name}")) or 0 for t in tables}
+            for t in tables:
+                unique = {col.name for col in t.c if col.unique} | {
+                    col.name for u in t.constraints if isinstance(u, UniqueConstraint) and len(u.columns) == 1
+                    for col in u.columns}
+                exprs = []
+                for col in t.c:
+                    parents = [fk.column.table.name for fk in col.foreign_keys]
+                    if col.name == "id":
+                        exprs.append(f"x.id + k.n * {top[t.name]}")
+                    elif parents and parents[0] in cloned:
+                        exprs.append(f"x.{col.name} + k.n * {top[parents[0]]}")
+                    elif col.name in unique:
+                        exprs.append(f"x.{col.name} || '-' || (k.n + 1)")
+                    else:
+                        exprs.append(f"x.{col.name}")
+                names = ", ".join(col.name for col in t.c)
+                result = c.execute(text(
+                    f"INSERT INTO {t.name} ({names}) SELECT {', '.join(exprs)} FROM {t.name} x "
+                    f"CROSS JOIN generate_series(1, {copies - 1}) AS k(n) WHERE x.id <= {top[t.name]}"))
+                added[t.name] = result.rowcount
+                print(f"  {t.name}: {result.rowcount:,} rows", flush=True)
+        with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.execute(text("VACUUM ANALYZE"))
+    finally:
+        engine.dispose()
+    return added

@@ -6,13 +6,17 @@ filter costs a Python filterAcceptsRow call per row on every reset (~0.35 s of G
 100,000 rows, with no filter typed). So the source model both sorts (one Python key sort) and
 filters (one list comprehension over a lower-cased "haystack" per row, computed once when rows
 arrive), and the proxy is Qt's own pass-through, with no Python called per row.
+
+A scope too big to bring in whole (a national register: 1,000,000 cases) is shown a page at a
+time instead (set_paged): the database sorts and filters (services.caseload.caseload_page) and
+the view asks for the next page through canFetchMore/fetchMore as it scrolls to the end.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from PySide6.QtCore import (
     QAbstractItemModel,
@@ -24,7 +28,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from rso_manager.services.caseload import RISK_ORDER, CaseloadRow
+from rso_manager.services.caseload import RISK_ORDER, CaseloadRow, PageOfCases
 from ui.kit.formatting import fmt_date, risk_label
 from ui.kit.tables import RowRole, SortRole  # RowRole gives the CaseloadRow itself
 
@@ -67,6 +71,41 @@ _SORT_VALUE: dict[int, Callable[[CaseloadRow], Any]] = {
     COL_NOTIFICATION: lambda r: r.next_notification_due,
     COL_FLAGS: lambda r: len(r.flags) or None,
 }
+
+
+# The service's name for each column's sort, when the database sorts (a paged caseload).
+SORT_KEYS: dict[int, str] = {
+    COL_REFERENCE: "reference", COL_NAME: "name", COL_DOB: "date_of_birth", COL_RISK: "risk",
+    COL_MANAGER: "officer", COL_TEAM: "team", COL_VISIT: "visit", COL_NOTIFICATION: "notification",
+    COL_FLAGS: "flags",
+}
+DEFAULT_SORT = COL_VISIT  # most urgent first
+
+
+class PageQuery(NamedTuple):
+    """What a paged caseload asks the database for: its sort and its filter."""
+
+    sort: str
+    descending: bool
+    words: tuple[str, ...]
+    overdue_only: bool
+
+
+# (query, offset, request number) -> nothing: the page fetches on the worker and hands the
+# result to CaseloadModel.add_page with the same request number.
+PageFetcher = Callable[[PageQuery, int, int], None]
+
+
+class PagedRows:
+    """A paged caseload: the rows fetched so far, in the database's order."""
+
+    def __init__(self, first: PageOfCases, in_scope: int, query: PageQuery, *, counted: bool = True) -> None:
+        self.rows: list[CaseloadRow] = list(first.rows)
+        # Not counted: no filter, so every case in scope.
+        self.matching = first.matching if first.matching is not None else in_scope
+        self.in_scope = in_scope  # at least this many until counted
+        self.counted = counted
+        self.query = query
 
 
 class PreparedRows:
@@ -139,6 +178,10 @@ class CaseloadModel(QAbstractTableModel):
         self._bold.setBold(True)
         self._overdue = QBrush(OVERDUE)
         self._risk_brush = {k: QBrush(v) for k, v in HIGH_RISK.items()}
+        self._paged: PagedRows | None = None
+        self._fetch: PageFetcher | None = None
+        self._request = 0  # the latest page asked for; older answers are dropped
+        self._fetching = False
 
     # --- loading ----------------------------------------------------------------------------
 
@@ -147,6 +190,8 @@ class CaseloadModel(QAbstractTableModel):
         self.set_prepared(PreparedRows(rows, self._sort_column, self._sort_order), today)
 
     def set_prepared(self, prepared: PreparedRows, today: date) -> None:
+        self._paged, self._fetch, self._fetching = None, None, False
+        self._request += 1
         if (prepared.column, prepared.sort_order) != (self._sort_column, self._sort_order):
             # The user changed the sort while the rows were loading.
             prepared.order = prepared.sorted(self._sort_column, self._sort_order)
@@ -157,14 +202,113 @@ class CaseloadModel(QAbstractTableModel):
         self._today = today
         self.endResetModel()
 
+    def page_query(self) -> PageQuery:
+        """The sort and filter shown now, as the database is asked for them."""
+        column = self._sort_column if self._sort_column in SORT_KEYS else DEFAULT_SORT
+        descending = self._sort_order == Qt.SortOrder.DescendingOrder and self._sort_column in SORT_KEYS
+        return PageQuery(SORT_KEYS[column], descending, self._words, self._overdue_only)
+
+    def set_paged(self, paged: PagedRows, today: date, fetch: PageFetcher) -> None:
+        """Show the first page of a caseload sorted and filtered by the database; FETCH asks
+        for more pages (fetchMore) and for the first page again when the sort or filter changes."""
+        self.beginResetModel()
+        self._paged, self._fetch, self._fetching = paged, fetch, False
+        self._request += 1
+        self._p = PreparedRows([])
+        self._p.rows = paged.rows
+        self._shown = list(range(len(paged.rows)))
+        self._today = today
+        self.endResetModel()
+
+    def set_in_scope(self, cases: int) -> None:
+        """The paged scope's count, arrived after its first page."""
+        paged = self._paged
+        if paged is None:
+            return
+        if not (paged.query.words or paged.query.overdue_only) and paged.matching == paged.in_scope:
+            paged.matching = cases  # no filter: every case in scope matches
+        paged.in_scope, paged.counted = cases, True
+
+    @property
+    def counted(self) -> bool:
+        """Every case in the list is counted (a paged one is counted after its first page)."""
+        return self._paged is None or self._paged.counted
+
+    @property
+    def paged(self) -> bool:
+        return self._paged is not None
+
+    @property
+    def fetching(self) -> bool:
+        """A page asked of the database has not arrived yet."""
+        return self._fetching
+
+    def _ask(self, offset: int) -> None:
+        assert self._paged is not None and self._fetch is not None
+        self._request += 1
+        self._fetching = True
+        self._fetch(self.page_query(), offset, self._request)
+
+    def add_page(self, request: int, page: PageOfCases) -> None:
+        """A page the database sent for REQUEST: the next rows, or (offset 0) a new first
+        page for a changed sort or filter. An answer to an older request is dropped."""
+        if request != self._request or self._paged is None:
+            return
+        self._fetching = False
+        paged = self._paged
+        if page.offset == 0:
+            self.layoutAboutToBeChanged.emit()
+            old_indexes = self.persistentIndexList()
+            old_ids = [self._p.rows[i.row()].offender_id for i in old_indexes]
+            paged.rows = self._p.rows = list(page.rows)
+            paged.matching = page.matching if page.matching is not None else paged.in_scope
+            self._shown = list(range(len(paged.rows)))
+            if old_indexes:
+                position = {r.offender_id: n for n, r in enumerate(paged.rows)}
+                self.changePersistentIndexList(old_indexes, [
+                    self.index(position[oid], i.column()) if oid in position else QModelIndex()
+                    for i, oid in zip(old_indexes, old_ids, strict=True)])
+            self.layoutChanged.emit()
+            return
+        if page.offset != len(paged.rows) or not page.rows:
+            return
+        first = len(paged.rows)
+        self.beginInsertRows(QModelIndex(), first, first + len(page.rows) - 1)
+        paged.rows.extend(page.rows)
+        self._shown.extend(range(first, len(paged.rows)))
+        self.endInsertRows()
+
+    def page_failed(self, request: int) -> None:
+        if request == self._request:
+            self._fetching = False
+
+    def canFetchMore(self, parent: _Index = QModelIndex()) -> bool:  # noqa: B008, N802
+        paged = self._paged
+        return (paged is not None and not parent.isValid() and not self._fetching
+                and len(paged.rows) < paged.matching)
+
+    def fetchMore(self, parent: _Index = QModelIndex()) -> None:  # noqa: B008, N802
+        if self.canFetchMore(parent) and self._paged is not None:
+            self._ask(len(self._paged.rows))
+
     @property
     def order(self) -> list[int]:
         return self._p.order
 
     @property
     def total(self) -> int:
-        """Every row loaded, whatever the filter lets through."""
+        """Every case in the list: every row loaded, or every case in a paged scope, whatever
+        the filter lets through."""
+        if self._paged is not None:
+            return self._paged.in_scope
         return len(self._p.rows)
+
+    @property
+    def shown_count(self) -> int:
+        """The cases the filter lets through (a paged list has fetched only some of them)."""
+        if self._paged is not None:
+            return self._paged.matching
+        return len(self._shown)
 
     @property
     def sort_state(self) -> tuple[int, Qt.SortOrder]:
@@ -273,6 +417,9 @@ class CaseloadModel(QAbstractTableModel):
         if (column, order) == (self._sort_column, self._sort_order):
             return  # the view asks twice (header indicator and sortByColumn); once is enough
         self._sort_column, self._sort_order = column, order
+        if self._paged is not None:
+            self._ask(0)  # the database sorts: the first page again, in the new order
+            return
         self._p.order = self._p.sorted(column, order)
         self._p.column, self._p.sort_order = column, order
         self._relayout()
@@ -293,6 +440,9 @@ class CaseloadModel(QAbstractTableModel):
         if (words, overdue_only) == (self._words, self._overdue_only):
             return
         self._words, self._overdue_only = words, overdue_only
+        if self._paged is not None:
+            self._ask(0)
+            return
         self._relayout()
 
     def _filtered(self, order: list[int]) -> list[int]:

@@ -10,11 +10,18 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtGui import QFont, QFontMetrics, QKeyEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout, QWidget
 
 from rso_manager.domain.roles import CaseloadScope
-from rso_manager.services.caseload import CaseloadRow, list_caseload
+from rso_manager.services.caseload import (
+    PAGE_ROWS,
+    CaseloadRow,
+    PageOfCases,
+    caseload_page,
+    caseload_size,
+    list_caseload,
+)
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.caseload_model import (
     COL_DOB,
@@ -29,6 +36,8 @@ from ui.caseload_model import (
     HEADERS,
     CaseloadFilterProxy,
     CaseloadModel,
+    PagedRows,
+    PageQuery,
     PreparedRows,
     prepare_rows,
 )
@@ -52,6 +61,10 @@ OPEN_BY_REFERENCE_SHORTCUT = "Ctrl+Shift+O"  # ui/workflows/open_by_reference.py
 # Typing into the filter re-filters at once for a normal caseload; above this many rows the
 # filter waits for a pause in typing (one pass over 100,000 rows takes ~0.2 s).
 DEBOUNCE_ABOVE_ROWS = 20_000
+# A scope with more cases than this is listed a page at a time, sorted and filtered by the
+# database: a national register's million rows would take the desktop seconds and hundreds of
+# MB to bring in whole. Below it the whole list is loaded and filters instantly in memory.
+PAGED_ABOVE_ROWS = 150_000
 
 # Initial column widths in average characters: wide enough for typical content, so the first
 # screen is readable without a ResizeToContents pass over every row.
@@ -66,9 +79,23 @@ _GIVES_WAY = ((COL_NAME, 20), (COL_MANAGER, 14), (COL_TEAM, 9))
 
 
 def _load_caseload(services: Services, actor: Actor, scope: CaseloadScope, column: int,
-                   order: Qt.SortOrder) -> PreparedRows:
-    """Worker thread: the query, then the indexing and sorting, so the GUI only swaps rows in."""
-    return prepare_rows(list_caseload(services, actor, scope), column, order)
+                   order: Qt.SortOrder, query: PageQuery, paged_above: int,
+                   page_rows: int) -> PreparedRows | PagedRows:
+    """Worker thread: the query, then the indexing and sorting, so the GUI only swaps rows in;
+    for a scope above PAGED_ABOVE rows, its size and the first page of QUERY instead."""
+    if caseload_size(services, actor, scope, at_most=paged_above + 1) <= paged_above:
+        return prepare_rows(list_caseload(services, actor, scope), column, order)
+    # The first page first; how many cases in all follows in a job of its own (_counted).
+    return PagedRows(_page(services, actor, scope, query, 0, page_rows), paged_above + 1, query,
+                     counted=False)
+
+
+def _page(services: Services, actor: Actor, scope: CaseloadScope, query: PageQuery,
+          offset: int, rows: int) -> PageOfCases:
+    filtered = bool(query.words or query.overdue_only)  # else every case in scope matches
+    return caseload_page(services, actor, scope, sort=query.sort, descending=query.descending,
+                         words=query.words, overdue_only=query.overdue_only, offset=offset, limit=rows,
+                         count=filtered)
 
 
 class CaseloadPage(QWidget):
@@ -78,8 +105,11 @@ class CaseloadPage(QWidget):
 
     def __init__(self, services: Services, actor: Actor, worker: Worker, scope: CaseloadScope, *,
                  report: Callable[[BaseException, str], None], status: Callable[[str], None],
-                 can_create: Callable[[], bool], parent: QWidget | None = None) -> None:
+                 can_create: Callable[[], bool], paged_above: int | None = None,
+                 parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.paged_above = PAGED_ABOVE_ROWS if paged_above is None else paged_above
+        self.page_rows = PAGE_ROWS  # a paged caseload's rows per fetch
         self.services, self.actor, self.worker, self.scope = services, actor, worker, scope
         self._report, self._status, self._can_create = report, status, can_create
         self.loading = False
@@ -188,14 +218,23 @@ class CaseloadPage(QWidget):
         self._status("Loading caseload...")
         column, order = self.model.sort_state
         self.worker.submit(_load_caseload, self.services, self.actor, scope, column, order,
-                           owner=self, on_success=lambda rows: self._arrived(seq, rows),
+                           self.model.page_query(), self.paged_above, self.page_rows, owner=self, on_success=lambda rows: self._arrived(seq, rows),
                            on_error=lambda exc: self._failed(seq, exc))
 
-    def _arrived(self, seq: int, prepared: PreparedRows) -> None:
+    def _arrived(self, seq: int, prepared: PreparedRows | PagedRows) -> None:
         if seq != self._load_seq:
             return  # an older request (scope changed meanwhile)
         selected = self.selected_row()
-        self.model.set_prepared(prepared, self.services.clock.today())
+        if isinstance(prepared, PagedRows):
+            if prepared.query != self.model.page_query():
+                self._fetch_page(self.model.page_query(), 0, -1)  # sorted or filtered meanwhile
+            self.model.set_paged(prepared, self.services.clock.today(), self._fetch_page)
+            if not prepared.counted:
+                self.worker.submit(caseload_size, self.services, self.actor, self.scope, owner=self,
+                                   on_success=lambda n: self._counted(seq, n),
+                                   on_error=lambda exc: self._report(exc, "The cases could not be counted"))
+        else:
+            self.model.set_prepared(prepared, self.services.clock.today())
         self.loading = False
         self.loading_label.setVisible(False)
         self._status("")
@@ -206,18 +245,49 @@ class CaseloadPage(QWidget):
         self._update_count()
         self.loaded.emit(len(prepared.rows))
 
+    def _counted(self, seq: int, cases: int) -> None:
+        if seq == self._load_seq:
+            self.model.set_in_scope(cases)
+            self._update_count()
+
+    def _fetch_page(self, query: PageQuery, offset: int, request: int) -> None:
+        """The model asks for a page (the next rows, or offset 0 for a new sort or filter)."""
+        scope = self.scope
+        if offset == 0:
+            self.loading_label.setVisible(True)
+        self.worker.submit(_page, self.services, self.actor, scope, query, offset, self.page_rows, owner=self,
+                           on_success=lambda page: self._page_arrived(request, page),
+                           on_error=lambda exc: self._page_failed(request, exc))
+
+    def _page_arrived(self, request: int, page: PageOfCases) -> None:
+        self.model.add_page(request, page)
+        if not self.model.fetching and not self.loading:
+            self.loading_label.setVisible(False)
+        self._update_count()
+
+    def _page_failed(self, request: int, exc: BaseException) -> None:
+        self.model.page_failed(request)
+        if not self.model.fetching and not self.loading:
+            self.loading_label.setVisible(False)
+        self._report(exc, "The next cases could not be loaded")
+
     def _size_columns(self) -> None:
         """Fit columns to their content once, on the first rows (later loads keep any widths the
         user set). Only the first rows are measured, so this stays cheap at 100,000 rows."""
         header = self.table.horizontalHeader()
         header.setResizeContentsPrecision(300)
         char = self.table.fontMetrics().averageCharWidth()
+        bold = QFont(header.font())
+        bold.setBold(True)  # the style sheet's header font
+        titles = QFontMetrics(bold)
         for column in range(self.model.columnCount()):
             if column == COL_FLAGS:
                 continue
             self.table.resizeColumnToContents(column)
             width = header.sectionSize(column) + 6  # a little air between columns
-            header.resizeSection(column, min(width, _MAX_COLUMN_CHARS.get(column, 40) * char))
+            # Never narrower than its title with the sort arrow (a paged list fits to a page).
+            title = titles.horizontalAdvance(HEADERS[column]) + 36
+            header.resizeSection(column, max(title, min(width, _MAX_COLUMN_CHARS.get(column, 40) * char)))
         # Flags is the last column and stretches: start it small so it fills what is left
         # instead of pushing the table into a horizontal scroll.
         header.resizeSection(COL_FLAGS, 16 * char)
@@ -270,10 +340,13 @@ class CaseloadPage(QWidget):
                 "to see every case.")
 
     def _update_count(self) -> None:
-        total, shown = self.model.total, self.proxy.rowCount()
+        total, shown = self.model.total, self.model.shown_count
         noun = "case" if total == 1 else "cases"
         late = " overdue" if self.proxy.overdue_only else ""
-        self.count_label.setText(f"{shown:,}{late} of {total:,} {noun}")
+        if self.model.counted:
+            self.count_label.setText(f"{shown:,}{late} of {total:,} {noun}")
+        else:  # a paged caseload before its count arrives: more than the threshold
+            self.count_label.setText(f"{self.model.rowCount():,}{late} of over {total - 1:,} {noun}")
         if not self.loading or total:
             self.panel.show_rows(shown, None if shown else self.empty_text())
 

@@ -7,6 +7,7 @@ import gc
 import json
 import random
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -16,6 +17,8 @@ from sqlalchemy.orm import Session
 from rso_manager.demo.briefings import add_briefings
 from rso_manager.demo.bulk_insert import advance_sequences, sqlite_cache
 from rso_manager.demo.cases import Builder
+from rso_manager.demo.court_watch import seed_court_watch
+from rso_manager.demo.rows import PreparedTable
 from rso_manager.demo.sign_in import DEMO_PASSWORD
 from rso_manager.domain.roles import Role
 from rso_manager.persistence import audit_chain, record_seal
@@ -75,17 +78,38 @@ def _load(services: Services, rng: random.Random, offenders: int, seed: int,
             # Core inserts the session cannot see: sealed by re-reading them with the first batch.
             record_seal.note_written(s, m.Team.__tablename__)
             record_seal.note_written(s, m.User.__tablename__)
-            done = 0
-            while done < offenders:
-                size = min(CHUNK, offenders - done)
-                builder.insert(builder.chunk(size))
-                done += size
+
+            def sealed(write: Future[None], chunk: list[PreparedTable], done: int) -> None:
+                write.result()
+                builder.note_digests(chunk)
                 # One seal row per batch, so no audit row carries millions of digests.
                 audit_chain.seal_now(s, occurred_at=now, role=Role.ADMINISTRATOR.value,
                                      details={"demo_offenders_loaded": done})
                 if progress is not None:
                     progress(done, offenders)
+
+            # On PostgreSQL each chunk is made while the one before is written: the server's
+            # COPY runs beside the Python making rows (a fifth off the load at 5,000). Not on
+            # SQLite: sqlite3 lets go of the GIL for every row it steps, and taking it back from
+            # a busy thread cost more than the overlap gained (1.8x the raw insert made 2.6x).
+            # Made, written and sealed in the same order either way; leaving the executor waits
+            # for a write under way, so a failed load is rolled back with the connection free.
+            overlap = s.connection().dialect.name == "postgresql"
+            with ThreadPoolExecutor(max_workers=1, thread_name_prefix="demo-writer") as writer:
+                done = 0
+                pending: tuple[Future[None], list[PreparedTable], int] | None = None
+                while done < offenders:
+                    size = min(CHUNK, offenders - done)
+                    chunk = builder.prepare(builder.chunk(size))
+                    done += size
+                    if pending is not None:
+                        sealed(*pending)
+                    pending = (writer.submit(builder.write, chunk) if overlap else _written(builder, chunk),
+                               chunk, done)
+                if pending is not None:
+                    sealed(*pending)
         add_briefings(s, builder.teams, now)  # issue 15: team patches, approved frontline briefings
+        seed_court_watch(s, builder.teams, now)  # issue 18: charged people and their hearings
         s.execute(insert(m.table_of(m.Setting)), [{
             "id": builder.ids.take("setting"), "key": DEMO_SETTING, "value_json": "true",
             "version_id": 1, "created_at": now,
@@ -104,6 +128,14 @@ def _load(services: Services, rng: random.Random, offenders: int, seed: int,
             action="demo.generate", details={"offenders": offenders, "seed": seed},
         )
     return DemoResult(offenders, users, teams)
+
+
+def _written(builder: Builder, chunk: list[PreparedTable]) -> Future[None]:
+    """CHUNK written here and now, as a finished future."""
+    builder.write(chunk)
+    written: Future[None] = Future()
+    written.set_result(None)
+    return written
 
 
 def _refuse_unless_empty(s: Session) -> None:

@@ -11,6 +11,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
 
+from sqlalchemy import Table
 from sqlalchemy.orm import Session
 
 from rso_manager.clock import LONDON
@@ -19,7 +20,7 @@ from rso_manager.domain.dates import add_months
 from rso_manager.domain.visit_policy import VisitPolicy
 from rso_manager.persistence import audit_key, record_seal
 from rso_manager.persistence import models as m
-from rso_manager.persistence.bulk_rows import bulk_insert
+from rso_manager.persistence.bulk_rows import bulk_insert, with_column_defaults
 from rso_manager.services import settings
 
 # The same few thousand (day, months) pairs recur across a load: work each out once.
@@ -34,6 +35,15 @@ class DemoTeam:
     supervisor: int
     officers: list[int] = field(default_factory=list)
     station_id: int | None = None
+
+
+@dataclass(frozen=True)
+class PreparedTable:
+    """One table's rows of a chunk, as stored, and their seal digests."""
+
+    table: Table
+    rows: list[dict[str, Any]]
+    digests: list[bytes]
 
 
 class RowMaker:
@@ -89,15 +99,29 @@ class RowMaker:
         self.rows[table].append(values)
         return rid
 
-    def insert(self, rows: dict[str, list[dict[str, Any]]]) -> None:
-        """Write one chunk's rows, parents first, and digest them for the batch's seal from the
-        very values written (re-reading a million rows would cost more than writing them)."""
+    def prepare(self, rows: dict[str, list[dict[str, Any]]]) -> list[PreparedTable]:
+        """One chunk's rows as stored (column defaults filled in), parents first, each table's
+        with the seal book's digest of every row, from the very values written (re-reading a
+        million rows would cost more than writing them): all without the database."""
+        out = []
         for model in INSERT_ORDER:
             table_rows = rows.get(model.__tablename__)
             if table_rows:
                 table = m.table_of(model)
-                bulk_insert(self.s, table, table_rows, self._converters)
-                record_seal.add_bulk_digests(self.s, self._digester, table, table_rows)
+                full = with_column_defaults(table, table_rows)
+                out.append(PreparedTable(table, full, self._digester[table.name].of_dicts(full)))
+        return out
+
+    def write(self, chunk: list[PreparedTable]) -> None:
+        """A prepared chunk into the database: the only part of a chunk that touches the
+        connection, so loading.py runs it beside the making of the next chunk."""
+        for part in chunk:
+            bulk_insert(self.s, part.table, part.rows, self._converters)
+
+    def note_digests(self, chunk: list[PreparedTable]) -> None:
+        """Hand a written chunk's digests to the next seal (audit_chain.seal_now)."""
+        for part in chunk:
+            record_seal.add_digests(self.s, part.table.name, [r["id"] for r in part.rows], part.digests)
 
     def _between(self, start: date, end: date) -> date:
         span = (end - start).days

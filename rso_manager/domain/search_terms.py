@@ -13,6 +13,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
 import phonenumbers
@@ -58,6 +59,9 @@ def normalise_name(text: str) -> str:
     return " ".join(sorted(name_tokens(text)))
 
 
+# phonenumbers.parse costs tens of microseconds a value, and an index rebuild sees the same
+# numbers again and again (a demo load: one per device, a thousand distinct): worked out once.
+@lru_cache(maxsize=8192)
 def normalise_phone(text: str) -> str | None:
     """E.164 (+447700900123) when TEXT can be a phone number, read as a UK number unless it
     says otherwise; None when it cannot."""

@@ -35,12 +35,8 @@ def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]],
     conn = s.connection()
     dialect = conn.dialect
     keys = list(rows[0])
-    # Column defaults still apply to columns the rows leave out, as they would through Core.
-    defaults = {c.key: c.default.arg for c in table.c
-                if c.key not in rows[0] and isinstance(c.default, ScalarElementColumnDefault)}
-    if defaults:
-        rows = [{**defaults, **r} for r in rows]
-    names = [*keys, *defaults]
+    rows = with_column_defaults(table, rows)
+    names = [*keys, *(k for k in rows[0] if k not in keys)]
     if dialect.name == "postgresql" and dialect.driver == "psycopg":
         _copy(conn.connection.dbapi_connection, table, names,
               _tuples(rows, names, table, dialect, converters))
@@ -51,6 +47,16 @@ def bulk_insert(s: Session, table: Table, rows: list[dict[str, Any]],
         return
     order = list(compiled.positiontup)
     conn.exec_driver_sql(compiled.string, _tuples(rows, order, table, dialect, converters))
+
+
+def with_column_defaults(table: Table, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """ROWS with the scalar column defaults Core fills in for the keys they leave out (ROWS
+    themselves when there are none): what is stored, and so what a row's seal digests."""
+    if not rows:
+        return rows
+    defaults = {c.key: c.default.arg for c in table.c
+                if c.key not in rows[0] and isinstance(c.default, ScalarElementColumnDefault)}
+    return [{**defaults, **r} for r in rows] if defaults else rows
 
 
 def _tuples(rows: list[dict[str, Any]], order: list[str], table: Table, dialect: Dialect,

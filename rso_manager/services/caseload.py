@@ -9,7 +9,7 @@ from enum import StrEnum
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
 
 from rso_manager.domain.dates import london_day
@@ -232,6 +232,33 @@ def _flags(code: int) -> tuple[str, ...]:
     return tuple(flags)
 
 
+def _caseload_select(today: date, now: datetime, actor: Actor, scope: CaseloadScope):
+    """The caseload's columns, joins and scope: one statement for the whole list and its pages."""
+    manager = m.User.__table__.alias("manager")
+    o = m.Offender
+    stmt = (
+        select(o.id, o.reference, o.surname, o.forenames, o.date_of_birth, o.risk_level, manager.c.id,
+               manager.c.display_name, m.Team.name, o.next_visit_due, o.next_notification_due,
+               _flag_code(today, now))
+        .outerjoin(manager, manager.c.id == o.offender_manager_id)
+        .outerjoin(m.Team, m.Team.id == o.team_id)
+        .where(and_(o.status != "ended", offender_in_scope(actor, scope, today)))
+    )
+    return stmt, manager
+
+
+def _caseload_rows(result, covered: set[int]) -> list[CaseloadRow]:
+    rows: list[CaseloadRow] = []
+    # tuple.__new__ is what CaseloadRow(...) calls, without its Python frame per row.
+    append, new_row, flags_of = rows.append, tuple.__new__, _flags
+    for oid, ref, sur, fore, dob, risk, om_id, om, team, vdue, ndue, code in result:
+        flags = flags_of(code)
+        if om_id in covered:
+            flags = (f"Covering for {om}", *flags)
+        append(new_row(CaseloadRow, (oid, ref, sur.upper() + ", " + fore, dob, risk, om, team, vdue, ndue, flags)))
+    return rows
+
+
 def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> list[CaseloadRow]:
     """Every active case in SCOPE in one query: the caseload must list 100,000 rows quickly.
     An absent officer's cases that ACTOR covers today are listed as their own, flagged.
@@ -240,27 +267,138 @@ def list_caseload(services: Services, actor: Actor, scope: CaseloadScope) -> lis
     Core (no ORM row wrapping), and each row costs a tuple unpacking, a cached look-up of its
     flags and a NamedTuple (bench/bench_startup.py compares it with the same SQL by hand)."""
     today = services.clock.today()
-    manager = m.User.__table__.alias("manager")
-    o = m.Offender
-    stmt = (
-        select(o.id, o.reference, o.surname, o.forenames, o.date_of_birth, o.risk_level, manager.c.id,
-               manager.c.display_name, m.Team.name, o.next_visit_due, o.next_notification_due,
-               _flag_code(today, services.clock.now()))
-        .outerjoin(manager, manager.c.id == o.offender_manager_id)
-        .outerjoin(m.Team, m.Team.id == o.team_id)
-        .where(and_(o.status != "ended", offender_in_scope(actor, scope, today)))
-    )
+    stmt, _manager = _caseload_select(today, services.clock.now(), actor, scope)
     with access.listing(services, actor) as s:
         covered = access.covered_officer_ids(s, actor.user_id, today) - {actor.user_id}
+        return _caseload_rows(s.connection().execute(stmt).all(), covered)
+
+
+# --- the caseload a page at a time ------------------------------------------------------------
+# A national register (issue 16: 1,000,000 cases on one PostgreSQL database) is too many rows
+# to bring into the desktop: the database sorts and filters, and the list fetches pages as it
+# scrolls. The same scope, the same rows and flags as list_caseload, and the same meaning of
+# a sort and of the filter's words as the in-memory list (ui/caseload_model.py).
+
+CASELOAD_SORTS = ("reference", "name", "date_of_birth", "risk", "officer", "team", "visit",
+                  "notification", "flags")
+PAGE_ROWS = 200
+
+
+@dataclass(frozen=True)
+class PageOfCases:
+    rows: tuple[CaseloadRow, ...]
+    offset: int  # of the first row, in the sorted and filtered list
+    matching: int | None  # cases the filter lets through (counted with the first page only)
+
+
+def caseload_size(services: Services, actor: Actor, scope: CaseloadScope, at_most: int | None = None) -> int:
+    """How many cases SCOPE lists (counting no further than AT_MOST): whether the caseload is
+    brought in whole or a page at a time. Counting a million cases is a scan of them; counting
+    to the threshold is a fraction of it."""
+    today = services.clock.today()
+    o = m.Offender
+    cases = select(o.id).where(and_(o.status != "ended", offender_in_scope(actor, scope, today)))
+    if at_most is not None:
+        cases = cases.limit(at_most)
+    with access.listing(services, actor) as s:
+        return s.scalar(select(func.count()).select_from(cases.subquery())) or 0
+
+
+def _flag_parts(today: date, now: datetime, manager, covered: set[int]):
+    """(condition, its flag's words as SQL text) for every flag _flags can give, with the
+    cover flag: what the filter matches words against and the Flags column sorts by."""
+    o = m.Offender
+    breaches = func.coalesce(o.open_breaches, 0)
+    parts = [
+        (~or_(o.status != "active", case_summary.has_current_home(o.id)), literal("no current home address")),
+        (o.next_visit_due < today, literal("visit overdue")),
+        (o.next_notification_due < today, literal("notification overdue")),
+        (o.next_safeguarding_due < now, literal("safeguarding overdue")),
+        (breaches > 0, cast(breaches, String) + " open breach"
+         + case((breaches > 1, "es"), else_="")),
+        (o.risk_level.is_(None), literal("no risk assessment")),
+        (o.mappa_level > 1, "mappa level " + cast(o.mappa_level, String)),
+    ]
+    if covered:
+        parts.append((manager.c.id.in_(covered), "covering for " + func.lower(manager.c.display_name)))
+    return parts
+
+
+def _word_condition(word: str, manager, parts):
+    """WORD (casefolded, no spaces) appears in the reference, name, officer, team or a flag."""
+    o = m.Offender
+    fields = [func.lower(o.reference), func.lower(o.surname) + ", " + func.lower(o.forenames),
+              func.lower(manager.c.display_name), func.lower(m.Team.name)]
+    return or_(*(f.contains(word, autoescape=True) for f in fields),
+               *(and_(cond, text_.contains(word, autoescape=True)) for cond, text_ in parts))
+
+
+def _sort_key(key: str, manager, parts):
+    o = m.Offender
+    if key == "reference":
+        return o.reference
+    if key == "name":
+        return func.lower(o.surname) + ", " + func.lower(o.forenames)
+    if key == "date_of_birth":
+        return o.date_of_birth
+    if key == "risk":  # by severity, not alphabetically; not assessed is the least
+        return case(*((o.risk_level == k, v) for k, v in RISK_ORDER.items() if k), else_=0)
+    if key == "officer":
+        return func.lower(manager.c.display_name)
+    if key == "team":
+        return func.lower(m.Team.name)
+    if key == "visit":
+        return o.next_visit_due
+    if key == "notification":
+        return o.next_notification_due
+    if key == "flags":  # how many; none sorts with the missing values, last
+        return func.nullif(sum((case((cond, 1), else_=0) for cond, _t in parts), literal(0)), 0)
+    raise ValueError(f"the caseload does not sort by {key!r}")
+
+
+def caseload_page(services: Services, actor: Actor, scope: CaseloadScope, *, sort: str = "visit",
+                  descending: bool = False, words: tuple[str, ...] = (), overdue_only: bool = False,
+                  offset: int = 0, limit: int = PAGE_ROWS, count: bool = True) -> PageOfCases:
+    """LIMIT cases of SCOPE from OFFSET, sorted by SORT (one of CASELOAD_SORTS; missing values
+    last in either direction, then by name) and holding every one of WORDS (casefolded), only
+    the overdue ones with OVERDUE_ONLY: as the in-memory caseload shows them. The first page
+    also counts the cases the filter lets through, unless COUNT is false (no filter: the
+    caller has caseload_size already, and a count of a million rows is a scan of them)."""
+    if sort not in CASELOAD_SORTS:
+        raise ValidationFailed(FieldProblem(
+            "sort", f"Sort the caseload by one of: {', '.join(CASELOAD_SORTS)}."))
+    today, now = services.clock.today(), services.clock.now()
+    o = m.Offender
+    manager = m.User.__table__.alias("manager")
+    # Two steps: the page's ids, sorted and cut by the database from the cheap columns alone
+    # (so PostgreSQL keeps only the top rows as it sorts), then the full rows of those ids.
+    # In one statement the flags' current-home test was worked out for every case in scope.
+    ids = (select(o.id)
+           .outerjoin(manager, manager.c.id == o.offender_manager_id)
+           .outerjoin(m.Team, m.Team.id == o.team_id)
+           .where(and_(o.status != "ended", offender_in_scope(actor, scope, today))))
+    with access.listing(services, actor) as s:
+        covered = access.covered_officer_ids(s, actor.user_id, today) - {actor.user_id}
+        parts = _flag_parts(today, now, manager, covered)
+        for word in words:
+            ids = ids.where(_word_condition(word, manager, parts))
+        if overdue_only:  # the flags ending " overdue" (ui/caseload_model.is_overdue)
+            ids = ids.where(or_(o.next_visit_due < today, o.next_notification_due < today,
+                                o.next_safeguarding_due < now))
+        matching = None
+        if offset == 0 and count:
+            matching = s.scalar(select(func.count()).select_from(ids.subquery()))
+        key = _sort_key(sort, manager, parts)
+        name = _sort_key("name", manager, parts)
+        ids = ids.order_by((key.desc() if descending else key.asc()).nulls_last(), name, o.id)
+        page_ids = list(s.scalars(ids.offset(offset).limit(limit)))
         rows: list[CaseloadRow] = []
-        # tuple.__new__ is what CaseloadRow(...) calls, without its Python frame per row.
-        append, new_row, flags_of = rows.append, tuple.__new__, _flags
-        for oid, ref, sur, fore, dob, risk, om_id, om, team, vdue, ndue, code in s.connection().execute(stmt).all():
-            flags = flags_of(code)
-            if om_id in covered:
-                flags = (f"Covering for {om}", *flags)
-            append(new_row(CaseloadRow, (oid, ref, sur.upper() + ", " + fore, dob, risk, om, team, vdue, ndue, flags)))
-        return rows
+        if page_ids:
+            stmt, _manager = _caseload_select(today, now, actor, scope)
+            by_id = {r.offender_id: r for r in _caseload_rows(
+                s.connection().execute(stmt.where(o.id.in_(page_ids))).all(), covered)}
+            rows = [by_id[i] for i in page_ids if i in by_id]
+        return PageOfCases(tuple(rows), offset, matching)
 
 
 def _user_name(s: Session, user_id: int | None) -> str | None:

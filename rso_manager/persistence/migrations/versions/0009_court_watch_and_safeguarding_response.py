@@ -239,6 +239,7 @@ def upgrade() -> None:
 
     with op.batch_alter_table('offender', schema=None) as batch_op:
         batch_op.add_column(sa.Column('next_safeguarding_due', rso_manager.persistence.types.TZDateTime(), nullable=True))
+        batch_op.create_index('ix_offender_status_next_visit_due', ['status', 'next_visit_due'], unique=False)
 
     with op.batch_alter_table('plan_action', schema=None) as batch_op:
         batch_op.add_column(sa.Column('case_audit_id', sa.Integer(), nullable=True))
@@ -290,6 +291,7 @@ def downgrade() -> None:
         batch_op.drop_column('concern_origin')
 
     with op.batch_alter_table('offender', schema=None) as batch_op:
+        batch_op.drop_index('ix_offender_status_next_visit_due')
         batch_op.drop_column('next_safeguarding_due')
 
     with op.batch_alter_table('plan_action', schema=None) as batch_op:
