@@ -21,7 +21,7 @@ from rso_manager.domain.case_audit_checklist import (
 )
 from rso_manager.domain.roles import Role
 from rso_manager.persistence import models as m
-from rso_manager.services import access, case_events, case_summary
+from rso_manager.services import access, case_events
 from rso_manager.services.case_audits.delegates import may_audit
 from rso_manager.services.case_audits.evidence import CaseEvidence, evidence_in
 from rso_manager.services.case_audits.sampling import find_sample, sample_ids
@@ -33,6 +33,7 @@ from rso_manager.services.errors import (
     ValidationFailed,
     reason_problem,
 )
+from rso_manager.services.safeguarding.actions import action_problems, write_action
 from rso_manager.services.safeguarding.checks import reasoned_problem
 from rso_manager.services.unit_of_work import (
     Actor,
@@ -308,33 +309,14 @@ def add_finding_action(services: Services, actor: Actor, audit_id: int, descript
                        due_on: date | None) -> FindingAction:
     """A finding made an action on the case's plan, for the officer or supervisor to do by DUE_ON;
     the same rules as any plan action (safeguarding.add_action), and marked as the audit's."""
-    today = services.clock.today()
-    problems = []
-    if not description.strip():
-        problems.append(FieldProblem("description", "Say what is to be done about the finding."))
-    if owner_id is None:
-        problems.append(FieldProblem("owner_id", "Choose who owns the action."))
-    if due_on is None:
-        problems.append(FieldProblem("due_on", "Enter the date it is due."))
-    elif due_on < today:
-        problems.append(FieldProblem("due_on", "The due date has already passed; choose a date from today on."))
-    if problems:
-        raise ValidationFailed(problems)
+    action_problems(description, owner_id, due_on, services.clock.today(),
+                    what="Say what is to be done about the finding.")
+    assert owner_id is not None and due_on is not None  # action_problems refused them
     with unit_of_work(services, actor) as uow:
         a = _audit_to_read(uow, audit_id)
         if a.voided_at is not None:
             raise ValidationFailed(FieldProblem("description", "This audit was marked entered in error."))
-        owner = uow.session.get(m.User, owner_id)
-        if owner is None or not owner.active:
-            raise ValidationFailed(FieldProblem("owner_id", "The owner must be an active user."))
-        plan = case_summary.current_plan(uow.session, a.offender_id)
-        x = uow.stamp_created(m.Action(offender_id=a.offender_id, plan_id=plan.id if plan else None,
-                                       description=description.strip(), owner_id=owner.id, due_on=due_on,
-                                       case_audit_id=a.id))
-        uow.session.add(x)
-        uow.session.flush()
-        uow.audit("entry.create", entity="plan_action", entity_id=x.id, offender_id=a.offender_id,
-                  details={"owner_id": owner.id, "due_on": due_on, "case_audit_id": a.id})
+        x, owner = write_action(uow, a.offender_id, description, owner_id, due_on, case_audit_id=a.id)
         return FindingAction(x.id, x.version_id, x.description, owner.id, owner.display_name, x.due_on, None)
 
 

@@ -13,7 +13,13 @@ from rso_manager.persistence import models as m
 from rso_manager.services import access, case_summary
 from rso_manager.services.errors import FieldProblem, ValidationFailed
 from rso_manager.services.safeguarding.staff import display_name_of
-from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    unit_of_work,
+)
 
 
 @dataclass(frozen=True)
@@ -51,13 +57,12 @@ def _actions_query():
             .outerjoin(_RECORDER, _RECORDER.id == m.Action.created_by_id))
 
 
-def add_action(services: Services, actor: Actor, offender_id: int, description: str, owner_id: int | None,
-               due_on: date | None) -> ActionView:
-    """An action on the current risk management plan, with an owner and a due date."""
-    today = services.clock.today()
+def action_problems(description: str, owner_id: int | None, due_on: date | None, today: date, *,
+                    what: str = "Say what is to be done.") -> None:
+    """What every plan action needs (a case's own, a finding's): what, who and by when, from today."""
     problems = []
     if not description.strip():
-        problems.append(FieldProblem("description", "Say what is to be done."))
+        problems.append(FieldProblem("description", what))
     if owner_id is None:
         problems.append(FieldProblem("owner_id", "Choose who owns the action."))
     if due_on is None:
@@ -66,19 +71,35 @@ def add_action(services: Services, actor: Actor, offender_id: int, description: 
         problems.append(FieldProblem("due_on", "The due date has already passed; choose a date from today on."))
     if problems:
         raise ValidationFailed(problems)
+
+
+def write_action(uow: UnitOfWork, offender_id: int, description: str, owner_id: int, due_on: date,
+                 **extra: object) -> tuple[m.Action, m.User]:
+    """The action on the case's current plan, in UOW, audited; EXTRA: where it came from
+    (case_audit_id). The owner must be an active user."""
+    owner = uow.session.get(m.User, owner_id)
+    if owner is None or not owner.active:
+        raise ValidationFailed(FieldProblem("owner_id", "The owner must be an active user."))
+    plan = case_summary.current_plan(uow.session, offender_id)
+    a = uow.stamp_created(m.Action(offender_id=offender_id, plan_id=plan.id if plan else None,
+                                   description=description.strip(), owner_id=owner_id, due_on=due_on, **extra))
+    uow.session.add(a)
+    uow.session.flush()
+    uow.audit("entry.create", entity="plan_action", entity_id=a.id, offender_id=offender_id,
+              details={"owner_id": owner_id, "due_on": due_on, **extra})
+    return a, owner
+
+
+def add_action(services: Services, actor: Actor, offender_id: int, description: str, owner_id: int | None,
+               due_on: date | None) -> ActionView:
+    """An action on the current risk management plan, with an owner and a due date."""
+    today = services.clock.today()
+    action_problems(description, owner_id, due_on, today)
+    assert owner_id is not None and due_on is not None  # action_problems refused them
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.WRITE_CASES, offender_id=offender_id)
         find_offender(uow.session, offender_id)
-        owner = uow.session.get(m.User, owner_id)
-        if owner is None or not owner.active:
-            raise ValidationFailed(FieldProblem("owner_id", "The owner must be an active user."))
-        plan = case_summary.current_plan(uow.session, offender_id)
-        a = uow.stamp_created(m.Action(offender_id=offender_id, plan_id=plan.id if plan else None,
-                                       description=description.strip(), owner_id=owner_id, due_on=due_on))
-        uow.session.add(a)
-        uow.session.flush()
-        uow.audit("entry.create", entity="plan_action", entity_id=a.id, offender_id=offender_id,
-                  details={"owner_id": owner_id, "due_on": due_on})
+        a, owner = write_action(uow, offender_id, description, owner_id, due_on)
         return _action_view(a, owner.display_name, today, display_name_of(uow.session, a.created_by_id))
 
 
