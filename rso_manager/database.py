@@ -23,15 +23,18 @@ from rso_manager.persistence.engine import (
 from rso_manager.persistence.integrity import (
     DatabaseDamagedError,
     DatabaseState,
+    StoppableCheck,
     damaged_message,
+    make_read_only,
     quick_check,
     refuse_writes,
     remember,
+    state_of,
 )
 from rso_manager.persistence.locations import DB_NAME, DEMO_DB_NAME, data_dir
 from rso_manager.persistence.locations import log_dir as log_dir  # re-exported for the UI's log
 from rso_manager.persistence.pg_roles import check_app_connection
-from rso_manager.persistence.schema import upgrade
+from rso_manager.persistence.schema import current_revision, head_revision, upgrade
 from rso_manager.services.errors import ServiceError
 from rso_manager.services.unit_of_work import Services
 
@@ -84,20 +87,50 @@ class OpenedDatabase:
     engine: Engine
     services: Services
     state: DatabaseState
+    where: str = ""  # describe(url), for the messages
 
     def __iter__(self) -> Iterator[Any]:
         return iter((self.engine, self.services))
 
+    def integrity_check(self) -> StoppableCheck:
+        """The open's quick_check, when open_database left it to the caller (check_later)."""
+        return StoppableCheck(self.engine)
 
-def open_database(url: str, clock: Clock, *, read_only_if_damaged: bool = False) -> OpenedDatabase:
+    def checked(self, damage: str | None) -> DatabaseState:
+        """What the later quick_check found, applied: a damaged file becomes read-only where it
+        stands (as open_database would have opened it) and its state says so."""
+        state = state_of(self.engine)
+        if damage and not state.damaged:
+            where = self.where or describe(str(self.engine.url))
+            make_read_only(self.engine, where, DatabaseReadOnly)
+            state = DatabaseState(damaged=damaged_message(where, damage), warning=state.warning)
+        else:
+            state = DatabaseState(damaged=state.damaged, warning=state.warning)
+        remember(self.engine, state)
+        return state
+
+
+def open_database(url: str, clock: Clock, *, read_only_if_damaged: bool = False,
+                  check_later: bool = False) -> OpenedDatabase:
     """Open, check (quick_check), upgrade and seed. A damaged SQLite file raises
     DatabaseDamagedError, or with read_only_if_damaged (the GUI) opens with PRAGMA query_only,
-    so the user can read and restore but every write fails with a message."""
+    so the user can read and restore but every write fails with a message.
+
+    check_later (the GUI, with read_only_if_damaged): a file already at this build's schema opens
+    without the check, which reads every page (about 20 s at 100,000 cases), so the login shows at
+    once; the caller runs `integrity_check()` beside the sign-in and hands its answer to
+    `checked()`. A file to be migrated is checked first, as before: a damaged file is never
+    migrated."""
     engine = make_engine(url)
     check_app_connection(engine)  # PostgreSQL: never as owner/superuser; the owner migrates
     warning = None
     if engine.dialect.name == "sqlite" and not is_encrypted(engine) and engine.url.database not in (None, "", ":memory:"):
         warning = plain_database_warning(engine.url.database)
+    if check_later and engine.dialect.name == "sqlite" and current_revision(engine) == head_revision():
+        seed_reference_data(engine, clock)
+        state = DatabaseState(warning=warning, checked=False)
+        remember(engine, state)
+        return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state, describe(url))
     damage = quick_check(engine)
     if damage:
         engine.dispose()
@@ -108,12 +141,12 @@ def open_database(url: str, clock: Clock, *, read_only_if_damaged: bool = False)
         refuse_writes(engine, describe(url), DatabaseReadOnly)
         state = DatabaseState(damaged=message, warning=warning)
         remember(engine, state)
-        return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state)
+        return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state, describe(url))
     upgrade(engine, now=clock.now())
     seed_reference_data(engine, clock)
     state = DatabaseState(warning=warning)
     remember(engine, state)
-    return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state)
+    return OpenedDatabase(engine, Services(make_session_factory(engine), clock), state, describe(url))
 
 
 def is_demo(services: Services) -> bool:

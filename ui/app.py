@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QProgressDialog
 from rso_manager.clock import Clock, SystemClock
 from rso_manager.database import (
     DB_ENV,
+    OpenedDatabase,
     data_dir,
     describe,
     is_demo,
@@ -35,6 +36,7 @@ from rso_manager.database import (
 from rso_manager.log_privacy import TypeAndPlaceFormatter
 from rso_manager.persistence import audit_checkpoints
 from rso_manager.persistence.engine import DatabaseOpenError, sqlite_url_for
+from rso_manager.persistence.integrity import CheckStopped, DatabaseState, StoppableCheck
 from rso_manager.persistence.keys import set_passphrase_prompt
 from rso_manager.persistence.schema import SchemaTooNewError
 from rso_manager.services.unit_of_work import Actor, Services
@@ -53,6 +55,7 @@ ORGANISATION = "RSO Manager"
 APPLICATION = "RSO Manager"
 DEMO_OFFENDERS = 500
 DEMO_SEED = 1
+PRELOAD_POLL_MS = 10
 
 
 # --- command line ------------------------------------------------------------------------------
@@ -157,6 +160,17 @@ def _demo_module() -> ModuleType | None:
     return demo
 
 
+def _check_giving_way(check: StoppableCheck) -> str | None:
+    """The open's quick_check on the checker's own thread, at a lower CPU priority where the
+    system has one per thread (Linux), so that on a busy machine a read of every page gives way
+    to the sign-in and the caseload."""
+    try:
+        os.setpriority(os.PRIO_PROCESS, threading.get_native_id(), 10)
+    except (AttributeError, OSError):
+        pass
+    return check.run()
+
+
 # --- first start, login, main window -----------------------------------------------------------
 
 
@@ -166,19 +180,29 @@ class Startup(QObject):
 
     finished(code) is emitted when the app should end before a main window exists
     (cancelled: 0; cannot continue: 2).
+
+    With OPENED (a database opened with check_later), its quick_check runs from start() on a
+    worker of its own, beside the login and the caseload, which the one database worker serves;
+    database_checked(state) follows. A file found damaged becomes read-only then, and a main
+    window already open shows the red banner a damaged file opens with.
     """
 
     finished = Signal(int)
     main_window_shown = Signal(object)
+    database_checked = Signal(object)  # DatabaseState
 
     def __init__(self, services: Services, url: str, prompter: Prompter, *, demo_requested: bool = False,
-                 worker: Worker | None = None, parent: QObject | None = None) -> None:
+                 worker: Worker | None = None, opened: OpenedDatabase | None = None,
+                 parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.services, self.url, self.prompter = services, url, prompter
         self.demo_requested = demo_requested
         self.worker = worker or Worker(self)
         self.worker.unhandled_error.connect(self._unhandled)
         self.database = describe(url)
+        self.opened = opened
+        self.integrity: StoppableCheck | None = None
+        self.checker: Worker | None = None
         self.first_admin_dialog: FirstAdminDialog | None = None
         self.login_dialog: LoginDialog | None = None
         self.progress: QProgressDialog | None = None
@@ -193,6 +217,7 @@ class Startup(QObject):
             # Between one dialog closing and the next opening no window is visible; that must
             # not end the application.
             app.setQuitOnLastWindowClosed(False)
+        self.check_integrity()
         empty = needs_first_admin(self.services)
         if empty and self.demo_requested:
             self.generate_demo()
@@ -206,6 +231,31 @@ class Startup(QObject):
             self.finished.emit(2)
         else:
             self.show_login()
+
+    # the open's integrity check ---------------------------------------------------------------
+
+    def check_integrity(self) -> None:
+        if self.opened is None or self.opened.state.checked or self.checker is not None:
+            return
+        self.integrity = self.opened.integrity_check()
+        # Not the database worker: the sign-in and the caseload must not queue behind a read of
+        # every page. SQLite reads the file with the GIL released, so the GUI does not wait either.
+        self.checker = Worker(self)
+        self.checker.submit(_check_giving_way, self.integrity, owner=self, on_success=self._checked,
+                            on_error=self._check_failed)
+
+    def _checked(self, damage: str | None) -> None:
+        assert self.opened is not None
+        state: DatabaseState = self.opened.checked(damage)
+        if state.damaged:
+            log.error("Integrity check failed on %s; open read-only", self.database)
+            if self.main_window is not None:
+                self.main_window.show_database_damaged(state.damaged)
+        self.database_checked.emit(state)
+
+    def _check_failed(self, exc: BaseException) -> None:
+        if not isinstance(exc, CheckStopped):  # stopped: the app is closing
+            apologise(self.prompter, exc)
 
     # demo -----------------------------------------------------------------------------------
 
@@ -279,6 +329,15 @@ class Startup(QObject):
         extensions.preload()
 
     def show_main(self, actor: Actor) -> None:
+        if extensions.preloading():
+            # Signed in before the workflows were all imported (a quick sign-in, a busy machine):
+            # waited for with the event loop running, not by joining the import on this thread.
+            QTimer.singleShot(PRELOAD_POLL_MS, lambda: self.show_main(actor))
+            return
+        extensions.load()
+        # The modules, the app's objects and the workflows' registrations live as long as the
+        # process: later collections on the GUI thread need not walk them again.
+        gui_thread_gc.freeze()
         self.main_window = build_main_window(self.services, actor, prompter=self.prompter, worker=self.worker,
                                              database=self.database, demo=is_demo(self.services))
         self.main_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -303,6 +362,10 @@ class Startup(QObject):
         self.show_login(username)
 
     def shutdown(self) -> None:
+        if self.integrity is not None:
+            self.integrity.stop()
+        if self.checker is not None:
+            self.checker.wait_for_done(10_000)
         self.worker.wait_for_done(10_000)
 
 
@@ -337,9 +400,12 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
     clock = clock or SystemClock()
     url = database_url(args)
     set_passphrase_prompt(ask_database_passphrase)
+    extensions.preload()  # the workflows import on their own thread while the database opens
     try:
-        # A damaged file opens read-only with a red banner (ui/workflows/backups.py).
-        engine, services = open_database(url, clock, read_only_if_damaged=True)
+        # A damaged file opens read-only with a red banner (ui/workflows/backups.py); the check
+        # itself runs while the user signs in (Startup.check_integrity).
+        opened = open_database(url, clock, read_only_if_damaged=True, check_later=True)
+        engine, services = opened
     except (SchemaTooNewError, DatabaseOpenError) as exc:
         log.error("Cannot open %s: %s", describe(url), exc)
         prompter.error("The database cannot be opened", str(exc))
@@ -349,7 +415,7 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
         prompter.error("The database cannot be opened",
                        f"RSO Manager could not open {describe(url)}:\n{exc}\n\nDetails are in {log_file}.")
         return 2
-    startup = Startup(services, url, prompter, demo_requested=args.demo)
+    startup = Startup(services, url, prompter, demo_requested=args.demo, opened=opened)
     startup.finished.connect(app.exit)
     # Start inside the event loop, so an early finished(code) reaches a running app.exit().
     QTimer.singleShot(0, startup.start)

@@ -49,6 +49,7 @@ class WorkflowHost(Protocol):
     prompter: Prompter
     scopes: tuple[CaseloadScope, ...]  # caseloads this user may list; () for the administrator
     caseload_loaded: SignalInstance  # (rows) after each caseload (re)load
+    database_damaged: SignalInstance  # (message) the open's check found damage after the window was built
 
     @property
     def window(self) -> QMainWindow:
@@ -56,9 +57,10 @@ class WorkflowHost(Protocol):
         lock watches for input."""
         ...
 
-    def add_page(self, key: str, title: str, widget: QWidget, *, order: int,
+    def add_page(self, key: str, title: str, widget: QWidget | Callable[[], QWidget], *, order: int,
                  shortcut: str | None = None) -> QAction:
-        """A page beside the caseload, reached from the Go menu (ordered by ORDER)."""
+        """A page beside the caseload, reached from the Go menu (ordered by ORDER). WIDGET may be
+        a function that makes the page: it is then built when first shown, not with the window."""
         ...
 
     def show_page(self, key: str) -> QWidget: ...
@@ -175,6 +177,11 @@ def preload(*modules: str) -> None:
 
     _preloading = threading.Thread(target=_quietly(run), name="rso-preload", daemon=True)
     _preloading.start()
+
+
+def preloading() -> bool:
+    """The background import preload() started is still running: load() would wait for it."""
+    return _preloading is not None and _preloading.is_alive() and not _loaded
 
 
 def _quietly(fn: Callable[[], None]) -> Callable[[], None]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QSizePolicy,
     QStackedWidget,
     QToolBar,
     QVBoxLayout,
@@ -21,7 +23,7 @@ from PySide6.QtWidgets import (
 from rso_manager.domain.roles import CaseloadScope, Permission, caseload_scopes
 from rso_manager.services.caseload import CaseloadRow, OffenderRecord
 from rso_manager.services.unit_of_work import Actor, Services
-from ui import extensions
+from ui import extensions, gui_thread_gc
 from ui.caseload_page import OVERDUE_SHORTCUT, SCOPE_LABELS, CaseloadPage
 from ui.kit.forms import report_failure
 from ui.lookups import Lookups, load_lookups
@@ -33,11 +35,18 @@ from ui.worker import Worker
 
 P = TypeVar("P")
 
+# As ui/workflows/backups.py draws the banner of a file that opened damaged.
+DAMAGED_BANNER_STYLE = ("QLabel#damagedBanner { background: #b3261e; color: #ffffff; font-weight: 600; "
+                        "padding: 8px 12px; }")
+
 class MainWindow(QMainWindow):
     caseload_loaded = Signal(int)  # rows; tests and the status bar listen
     record_window_opened = Signal(object)  # RecordWindow
     # The account changed under this session: the app signs it in again (username).
     sign_in_again = Signal(str)
+    # The open's integrity check found the file damaged after this window was built (the
+    # message); the database is read-only from now on.
+    database_damaged = Signal(str)
 
     def __init__(self, services: Services, actor: Actor, *, prompter: Prompter | None = None,
                  worker: Worker | None = None, database: str = "", demo: bool = False,
@@ -57,6 +66,7 @@ class MainWindow(QMainWindow):
         self.record_windows: dict[int, RecordWindow] = {}
         self.reason_dialog: OpenReasonDialog | None = None
         self.form: OffenderForm | None = None
+        self._frozen = False
 
         self.setWindowTitle(("[DEMO] " if demo else "") + "RSO Manager")
         self.resize(1280, 760)
@@ -68,6 +78,7 @@ class MainWindow(QMainWindow):
 
         self.page_actions: dict[str, QAction] = {}
         self._page_widgets: dict[str, QWidget] = {}
+        self._page_builders: dict[str, Callable[[], QWidget]] = {}
         self._placed: dict[object, list[tuple[int, QAction]]] = {}
         self._status_orders: list[int] = []
         self._parts: list[object] = []
@@ -193,6 +204,7 @@ class MainWindow(QMainWindow):
                 status=lambda text: self.statusBar().showMessage(text) if text else self.statusBar().clearMessage(),
                 can_create=self.new_action.isEnabled, parent=self)
             page.loaded.connect(self.caseload_loaded)
+            page.loaded.connect(self._first_caseload)
             page.open_requested.connect(self._open_row)
             page.selection_changed.connect(lambda: self.open_action.setEnabled(self.selected_row() is not None))
             # The caseload's parts, where the tests and the screenshots look for them.
@@ -279,6 +291,14 @@ class MainWindow(QMainWindow):
     def select_offender(self, offender_id: int) -> bool:
         return self.caseload_page.select_offender(offender_id)
 
+    def _first_caseload(self, _rows: int) -> None:
+        # The window, its pages and the rows live while it is open: later collections on the GUI
+        # thread need not walk them (ui/gui_thread_gc.py). Once: what a refresh replaces is
+        # freed by reference counting.
+        if not self._frozen:
+            self._frozen = True
+            gui_thread_gc.freeze()
+
     def _lookups_loaded(self, lookups: Lookups) -> None:
         self.lookups = lookups
 
@@ -345,15 +365,23 @@ class MainWindow(QMainWindow):
     def window(self) -> QMainWindow:
         return self
 
-    def add_page(self, key: str, title: str, widget: QWidget, *, order: int,
+    def add_page(self, key: str, title: str, widget: QWidget | Callable[[], QWidget], *, order: int,
                  shortcut: str | None = None) -> QAction:
-        """A page beside the caseload (e.g. the planner), reached from the Go menu."""
+        """A page beside the caseload (e.g. the planner), reached from the Go menu. WIDGET may be
+        a function making the page, called when it is first shown: a page nobody opens then
+        costs the window's start nothing."""
         if not self.page_actions and self.scopes:
             home = QAction("&Caseload", self)
             home.setShortcut(QKeySequence("Ctrl+1"))
             home.triggered.connect(lambda: self.pages.setCurrentIndex(0))
             self.go_menu.insertAction(self.go_extras, home)
             self.page_actions["home"] = home
+        if not isinstance(widget, QWidget):
+            if self.pages.count() == 0:
+                widget = widget()  # the home page (the administrator's): on screen at once
+            else:
+                self._page_builders[key] = widget
+                widget = QWidget()  # a stand-in until the page is first shown
         self.pages.addWidget(widget)
         action = QAction(title, self)
         if shortcut:
@@ -365,8 +393,20 @@ class MainWindow(QMainWindow):
         self.go_menu.menuAction().setVisible(len(self.page_actions) > 1)  # somewhere to go
         return action
 
+    def page_widget(self, key: str) -> QWidget:
+        """The page KEY, built now if it was added as a function and not shown yet."""
+        build = self._page_builders.pop(key, None)
+        if build is not None:
+            stand_in = self._page_widgets[key]
+            widget = build()
+            self.pages.insertWidget(self.pages.indexOf(stand_in), widget)
+            self.pages.removeWidget(stand_in)
+            stand_in.deleteLater()
+            self._page_widgets[key] = widget
+        return self._page_widgets[key]
+
     def show_page(self, key: str) -> QWidget:
-        widget = self._page_widgets[key]
+        widget = self.page_widget(key)
         self.pages.setCurrentWidget(widget)
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):
@@ -400,9 +440,29 @@ class MainWindow(QMainWindow):
     def add_banner(self, bar: QToolBar) -> None:
         self.addToolBar(Qt.ToolBarArea.TopToolBarArea, bar)
         self.insertToolBarBreak(bar)
+        if self.isVisible():
+            bar.show()  # a late banner (a check that found damage): Qt shows only what was there at show()
 
     def show_status(self, text: str, msecs: int = 10_000) -> None:
         self.statusBar().showMessage(text, msecs)
+
+    def show_database_damaged(self, message: str) -> None:
+        """The open's integrity check, finished after this window was built, found the file
+        damaged (it is read-only from now on): the red banner it would have opened with."""
+        if self.findChild(QLabel, "damagedBanner") is not None:
+            return
+        self.database_damaged.emit(message)
+        label = QLabel(message)
+        label.setObjectName("damagedBanner")
+        label.setStyleSheet(DAMAGED_BANNER_STYLE)
+        label.setWordWrap(True)
+        label.setAccessibleName(message)
+        label.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)  # the full width
+        bar = QToolBar()
+        bar.setObjectName("damagedBannerBar")
+        bar.setMovable(False)
+        bar.addWidget(label)
+        self.add_banner(bar)
 
     def report(self, exc: BaseException, title: str = "That could not be done") -> None:
         report_failure(self.prompter, exc, title=title)
@@ -451,6 +511,8 @@ class MainWindow(QMainWindow):
                 return
         self.worker.handles_account_changes = False
         self.worker.wait_for_done(10_000)  # let a save in flight finish before the app goes
+        if self._frozen:
+            gui_thread_gc.thaw()  # this window's objects may be collected once it has gone
         super().closeEvent(event)
 
 

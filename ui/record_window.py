@@ -7,7 +7,7 @@ consultation).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -90,6 +90,11 @@ SECTIONS = (
 )
 
 
+# Parts built with the window: their keys work from any part (devices: Ctrl+Shift+D declares a
+# device), and a key exists only once its part is built.
+PARTS_WITH_WINDOW_KEYS = ("devices",)
+
+
 def status_text(record: OffenderRecord) -> str:
     """The case's status, and where a transfer between forces took it or brought it from."""
     status = record.status.capitalize()
@@ -115,6 +120,10 @@ class SectionNav(QWidget):
 
     Fourteen parts do not fit as tabs across a laptop screen (they scrolled out of sight), and a
     list keeps every part and its count visible. The interface mirrors QTabWidget's.
+
+    A part added with add_part is built the first time it is shown or asked for (widget()):
+    building all fourteen, each polished by the style sheet, blocked the GUI thread for seconds
+    at every opening of a record.
     """
 
     currentChanged = Signal(int)  # noqa: N815 - Qt naming, as QTabWidget
@@ -133,12 +142,23 @@ class SectionNav(QWidget):
         self.stack.setObjectName("sectionPages")
         layout.addWidget(self.list)
         layout.addWidget(self.stack, 1)
+        self._builders: dict[int, Callable[[], QWidget]] = {}
         self.list.currentRowChanged.connect(self._changed)
 
     def _changed(self, row: int) -> None:
         if row >= 0:
+            self.widget(row)
             self.stack.setCurrentIndex(row)
             self.currentChanged.emit(row)
+
+    def add_part(self, title: str, build: Callable[[], QWidget]) -> int:
+        """A page that BUILD makes when it is first needed; an empty stand-in until then."""
+        index = self.addTab(QWidget(), title)
+        self._builders[index] = build
+        return index
+
+    def is_built(self, index: int) -> bool:
+        return index not in self._builders
 
     def addTab(self, widget: QWidget, title: str) -> int:  # noqa: N802
         self.stack.addWidget(widget)
@@ -167,7 +187,34 @@ class SectionNav(QWidget):
         self.list.setCurrentRow(index)
 
     def widget(self, index: int) -> QWidget:
+        build = self._builders.pop(index, None)
+        if build is not None:
+            stand_in = self.stack.widget(index)
+            self.stack.insertWidget(index, build())
+            self.stack.removeWidget(stand_in)
+            stand_in.deleteLater()
         return self.stack.widget(index)
+
+
+class RecordParts(Mapping[str, Any]):
+    """The record window's parts by SectionSpec key; a part is built when first looked up."""
+
+    def __init__(self, nav: SectionNav, indexes: dict[str, int], built: dict[str, Any]) -> None:
+        self._nav, self._indexes, self._built = nav, indexes, built
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in self._built:
+            self._nav.widget(self._indexes[key])  # KeyError for a key that is no part
+        return self._built[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._indexes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._indexes)
+
+    def __len__(self) -> int:
+        return len(self._indexes)
 
 
 class RecordWindow(QMainWindow):
@@ -201,29 +248,25 @@ class RecordWindow(QMainWindow):
         layout.addWidget(self._build_header())
         self.tabs = SectionNav()
         self.tabs.addTab(self._build_personal(), "Personal details")
-        self.section_tabs: dict[str, SectionTab] = {}
         extensions.load()
         self.context = RecordContext(services, actor, worker, prompter, lookups, self._reload_after_change,
                                      self, show_part=self.show_part,
                                      show_status=lambda text: self.statusBar().showMessage(text, 10_000),
                                      show_entry=self.show_entry, current_record=lambda: self.record,
                                      open_offender=open_offender, select_in_part=self.select_in_part)
+        # Each part is built when first shown (or looked up in section_tabs), not all at opening.
+        self._built_parts: dict[str, Any] = {}
+        self._part_indexes: dict[str, int] = {}
         for spec in SECTIONS:
-            factory = extensions.RECORD_PAGES.get(spec.key)
-            tab = factory(self.context, spec) if factory else SectionTab(spec, self.can_write)
-            if isinstance(tab, SectionTab):
-                tab.void_requested.connect(self.void)
-                tab.add_requested.connect(self.open_add_dialog)
-            self.section_tabs[spec.key] = tab
-            index = self.tabs.addTab(tab, spec.title)
-            if isinstance(tab, DetailedSectionTab):
-                # A part that reads its own entries (the case log, the person) is counted once read.
-                tab.details_loaded.connect(lambda i=index, sp=spec, t=tab: self._show_count(i, sp, t))
+            self._part_indexes[spec.key] = self.tabs.add_part(spec.title, lambda sp=spec: self._build_part(sp))
+        self.section_tabs = RecordParts(self.tabs, self._part_indexes, self._built_parts)
         self.tabs.addTab(self._build_history(), "History")
         self._add_record_actions()
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.set_record(record)
+        for key in PARTS_WITH_WINDOW_KEYS:
+            self.section_tabs.get(key)
 
     # --- building -------------------------------------------------------------------------------
 
@@ -305,6 +348,21 @@ class RecordWindow(QMainWindow):
             grid.setColumnStretch(col, 1)
         outer.addLayout(grid)
         return frame
+
+    def _build_part(self, spec: SectionSpec) -> QWidget:
+        factory = extensions.RECORD_PAGES.get(spec.key)
+        tab = factory(self.context, spec) if factory else SectionTab(spec, self.can_write)
+        if isinstance(tab, SectionTab):
+            tab.void_requested.connect(self.void)
+            tab.add_requested.connect(self.open_add_dialog)
+        index = self._part_indexes[spec.key]
+        if isinstance(tab, DetailedSectionTab):
+            # A part that reads its own entries (the case log, the person) is counted once read.
+            tab.details_loaded.connect(lambda i=index, sp=spec, t=tab: self._show_count(i, sp, t))
+        self._built_parts[spec.key] = tab
+        tab.set_record(self.record)
+        self._show_count(index, spec, tab)
+        return tab
 
     def _build_personal(self) -> QWidget:
         page = QWidget()
@@ -412,10 +470,14 @@ class RecordWindow(QMainWindow):
         for key, text in personal.items():
             self.personal_values[key].setText(text)
 
-        for index, spec in enumerate(SECTIONS, start=1):
-            tab = self.section_tabs[spec.key]
-            tab.set_record(record)
-            self._show_count(index, spec, tab)
+        for spec in SECTIONS:
+            index = self._part_indexes[spec.key]
+            tab = self._built_parts.get(spec.key)
+            if tab is None:
+                self._show_record_count(index, spec, record)
+            else:
+                tab.set_record(record)
+                self._show_count(index, spec, tab)
 
         lookups = self._lookups()
         lines = history_lines(record.revisions, snapshot_of(record.details),
@@ -441,6 +503,15 @@ class RecordWindow(QMainWindow):
         count = tab.count()
         self.tabs.setTabText(index, f"{spec.title} ({count})" if count else spec.title)
         self.tabs.set_empty(index, not count and not getattr(tab, "always_lit", False))
+
+    def _show_record_count(self, index: int, spec: SectionSpec, record: OffenderRecord) -> None:
+        """A part not built yet, counted from the record's own entries as its list would count
+        them; a part the record lists nothing for (it reads its own: the case log, the person)
+        is not greyed, as it is not known to be empty."""
+        entries = record.sections.get(spec.key)
+        count = sum(1 for e in entries if not e.voided) if entries is not None else 0
+        self.tabs.setTabText(index, f"{spec.title} ({count})" if count else spec.title)
+        self.tabs.set_empty(index, entries is not None and not count)
 
     def show_part(self, key: str) -> None:
         """Bring the part of the record with this SectionSpec key to the front."""

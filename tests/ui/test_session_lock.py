@@ -3,8 +3,8 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QLabel
 from sqlalchemy import func, select
 
 from rso_manager.persistence.models import Alias, Offender, RecordRevision
@@ -70,11 +70,29 @@ def test_input_keeps_the_window_unlocked(qtbot, make_window, world):
     lock = window.part(SessionLock)
     lock.timer.setInterval(400)
     lock.timer.start()
+    # Input as the window system delivers it: to the window, which hands it to its widgets.
+    for i in range(4):
+        qtbot.wait(150)
+        qtbot.mouseMove(window.windowHandle(), window.rect().center() + QPoint(i, i))
+        qtbot.keyClick(window.windowHandle(), "a")
+    assert not lock.locked
+
+
+def test_input_to_any_window_of_the_app_keeps_it_unlocked(qtbot, make_window, sqlite_services, world):
+    # A record window opened after the lock was set up: its typing counts as use too.
+    record = make_offender(sqlite_services, world.om)
+    window = make_window(world.om)
+    lock = window.part(SessionLock)
+    record_window = window.show_record(record)
+    record_window.activateWindow()
+    qtbot.waitUntil(lambda: record_window.isActiveWindow(), timeout=3000)
+    lock.timer.setInterval(400)
+    lock.timer.start()
     for _ in range(4):
         qtbot.wait(150)
-        qtbot.mouseMove(window, window.rect().center())
-        qtbot.keyClick(window.filter_edit, "a")
+        qtbot.keyClick(record_window.windowHandle(), "a")
     assert not lock.locked
+    qtbot.waitUntil(lambda: lock.locked, timeout=3000)  # and without input it locks
 
 
 def _surname(services, offender_id):
@@ -221,6 +239,19 @@ def test_ctrl_l_locks_from_an_open_correction(qtbot, make_window, sqlite_service
     window, record_window, form, _record = _correction_open(qtbot, make_window, sqlite_services, world)
     form.activateWindow()
     qtbot.waitUntil(lambda: form.isActiveWindow(), timeout=3000)
-    qtbot.keyClick(form.surname, Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    # As a keyboard sends it: to the window in front, which hands it to the focused field.
+    qtbot.keyClick(form.windowHandle(), Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
     assert window.part(SessionLock).locked and not form.isVisible()
     assert form.surname.text() == "Lockwoode"  # the keystroke was not typed into the form
+
+
+def test_the_idle_time_is_the_administrators_setting(qtbot, make_window, sqlite_services, world):
+    from rso_manager.services.setting_changes import change_settings
+
+    change_settings(sqlite_services, world.admin, {"session_lock_minutes": 5},
+                    "The force's security policy asks for five minutes on shared desks")
+    window = make_window(world.om)
+    lock = window.part(SessionLock)
+    assert lock.timer.interval() == 5 * 60_000
+    lock.lock()
+    assert "after 5 minutes without use" in " ".join(label.text() for label in lock.screen.findChildren(QLabel))

@@ -190,6 +190,8 @@ class BackupController(QObject):
             self.banner = _banner(host, "damagedBanner", state.damaged, BANNER_STYLE)
         elif state.warning:
             _banner(host, "plainBanner", state.warning, PLAIN_STYLE)
+        # Damage the open's check finds after sign-in stops the backups: no copies of a damaged file.
+        host.database_damaged.connect(lambda _message: self.stop())
 
         self.label = QLabel()
         self.label.setObjectName("backupStatus")

@@ -9,6 +9,12 @@ Hidden dialogs are not closed, so what was typed in them is still there after un
 come back where they were. Unlocking needs the user's password, checked (and audited) by the
 sign-in service (users.reauthenticate), so the lockout after repeated failures applies here too;
 an account whose powers changed meanwhile must sign in again instead.
+
+Input is watched where the window system delivers it, on each top-level QWindow (every one the
+application has, looked over again whenever the focus moves to another), not by an application
+event filter: that is called, in Python, for every event to every object (about 180,000 while a
+record window was built, a second of the GUI thread's time). The application filter is installed
+only while locked, to keep back windows that open meanwhile; few events pass then.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import logging
 
 import shiboken6
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -29,6 +35,7 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.services.errors import AccountChanged, ServiceError
+from rso_manager.services.setting_changes import session_lock_minutes
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import reauthenticate
 from ui.apology import apology_text
@@ -68,7 +75,7 @@ class LockScreen(QWidget):
 
     unlock_requested = Signal(str)
 
-    def __init__(self, display_name: str, parent: QWidget) -> None:
+    def __init__(self, display_name: str, parent: QWidget, idle_minutes: int = IDLE_MINUTES) -> None:
         super().__init__(parent)
         self.setObjectName("lockScreen")
         self.setAutoFillBackground(True)
@@ -78,7 +85,7 @@ class LockScreen(QWidget):
         title.setObjectName("pageTitle")
         title.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout.addWidget(title)
-        hint = QLabel(f"Locked ({LOCK_SHORTCUT}, or after {IDLE_MINUTES} minutes without use), to keep "
+        hint = QLabel(f"Locked ({LOCK_SHORTCUT}, or after {idle_minutes} minutes without use), to keep "
                       "case records off an unattended screen. Open forms are kept as they were.\n"
                       f"Enter the password for {display_name} to carry on.")
         hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -114,6 +121,7 @@ class SessionLock(QObject):
     def __init__(self, host: WorkflowHost, idle_ms: int = IDLE_MINUTES * 60_000) -> None:
         super().__init__(host.window)
         self.host = host
+        self.idle_minutes = max(1, idle_ms // 60_000)
         # The whole window: what the lock covers, and disables so Tab cannot reach under it.
         self.window = window = host.window
         self.locked = False
@@ -136,17 +144,32 @@ class SessionLock(QObject):
         self.action.triggered.connect(self.lock)
         window.addAction(self.action)
         host.add_menu_action("file", self.action, order=90)
-        QApplication.instance().installEventFilter(self)
+        window.installEventFilter(self)  # its Hide (the session ends) and Resize (the lock screen)
+        gui = QGuiApplication.instance()
+        assert isinstance(gui, QGuiApplication)
+        gui.focusWindowChanged.connect(self._watch_windows)
+        self._watch_windows()
         self.timer.start()
 
+    def _watch_windows(self, *_focus: object) -> None:
+        """Every top-level window's input, filtered before it reaches the window's widgets.
+        Installing a filter again only moves it to the front: no window is watched twice."""
+        if self._over:
+            return
+        for handle in QGuiApplication.topLevelWindows():
+            handle.installEventFilter(self)
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
-        kind = event.type()
         if self._over:
             return False
-        if watched is self.window and kind == QEvent.Type.Hide and not event.spontaneous():
-            # The main window goes (closed, or the account must sign in again): so does the
-            # session, before the login that follows could be hidden or refused its audit row.
-            self._stand_down()
+        kind = event.type()
+        if watched is self.window:
+            if kind == QEvent.Type.Hide and not event.spontaneous():
+                # The main window goes (closed, or the account must sign in again): so does the
+                # session, before the login that follows could be hidden or refused its audit row.
+                self._stand_down()
+            elif kind == QEvent.Type.Resize and self.screen is not None:
+                self.screen.setGeometry(self.window.rect())
             return False
         if not self.locked:
             if kind == QEvent.Type.KeyPress and QKeySequence(event.keyCombination()) == self.action.shortcut():
@@ -160,8 +183,6 @@ class SessionLock(QObject):
             # Opened while locked (a record whose load finished, a message): kept back until
             # unlocked. Hidden now, before it is painted.
             self._hide(watched, placed=False)
-        elif self.screen is not None and watched is self.window and kind == QEvent.Type.Resize:
-            self.screen.setGeometry(self.window.rect())
         return False
 
     def _is_case_window(self, widget: QWidget) -> bool:
@@ -198,10 +219,11 @@ class SessionLock(QObject):
             popup.close()
             popup = QApplication.activePopupWidget()
         self._hidden, self._finished_while_locked = [], set()
+        QApplication.instance().installEventFilter(self)  # windows shown while locked: kept back
         for widget in QApplication.topLevelWidgets():
             if widget.isVisible() and self._is_case_window(widget):
                 self._hide(widget)
-        self.screen = LockScreen(self.host.actor.display_name, self.window)
+        self.screen = LockScreen(self.host.actor.display_name, self.window, self.idle_minutes)
         self.screen.unlock_requested.connect(self._try_unlock)
         self.screen.setGeometry(self.window.rect())
         self._set_window_enabled(False)
@@ -251,6 +273,7 @@ class SessionLock(QObject):
         login that follows is neither hidden nor refused its audit row."""
         self._over = True
         self.timer.stop()
+        QApplication.instance().removeEventFilter(self)
         self.locked = False
         self._hidden = []
         if self.screen is not None:
@@ -262,6 +285,7 @@ class SessionLock(QObject):
         if not self.locked:
             return
         self.locked = False
+        QApplication.instance().removeEventFilter(self)
         if self.screen is not None:
             self.screen.hide()
             self.screen.deleteLater()
@@ -287,4 +311,5 @@ class SessionLock(QObject):
 @main_window_hook(order=10)
 def install(host: WorkflowHost) -> None:
     # A child of the window: Qt drops its application event filter when the window goes.
-    host.add_part(SessionLock(host))
+    # The administrator sets the idle time (File > Settings > Security; 15 minutes unless changed).
+    host.add_part(SessionLock(host, idle_ms=session_lock_minutes(host.services) * 60_000))
