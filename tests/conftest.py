@@ -232,6 +232,23 @@ def empty_sqlite_url(tmp_path):
     return f"sqlite:///{tmp_path / 'empty.db'}"
 
 
+# The longest tests (each tens of seconds: the benchmark's smoke run, the writer killed at random
+# points, main.py's bad invocations, the planner at scale, the demo) start first: under `-n 2`
+# one of them scheduled last keeps one worker busy while the other has finished.
+_LONG_FIRST = frozenset({
+    "tests/bench/test_bench_runs.py",
+    "tests/persistence/test_faults.py",
+    "tests/cli/test_bad_invocations.py",
+    "tests/services/test_visits_planner_at_scale.py",
+    "tests/core/test_visit_proposal.py",
+    "tests/cli/test_demo.py",
+})
+
+
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=lambda item: item.nodeid.split("::", 1)[0] not in _LONG_FIRST)  # stable: order kept within
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _no_stray_data_dir():
     """Keep tests out of the user's real data directory."""

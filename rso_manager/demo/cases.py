@@ -47,10 +47,10 @@ def s82_months(disposal: DisposalKind, sentence: int | None) -> int | None:
 
 
 class Builder(People, Events):
-    """One case's story at a time, in chunks for insert()."""
+    """One case's story at a time, in chunks for prepare() and write()."""
 
     def chunk(self, size: int) -> dict[str, list[dict[str, Any]]]:
-        """Generate SIZE cases; returns their rows by table, ready for insert()."""
+        """Generate SIZE cases; returns their rows by table, ready for prepare()."""
         for _ in range(size):
             self._offender()
         rows, self.rows = self.rows, defaultdict(list)
