@@ -42,7 +42,9 @@ from ui.caseload_model import (
     prepare_rows,
 )
 from ui.kit.columns import remember_columns
+from ui.kit.table_export import install_table_export
 from ui.kit.tables import ListPanel, configure_list_view
+from ui.prompter import Prompter
 from ui.worker import Worker
 
 SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team caseload",
@@ -106,7 +108,7 @@ class CaseloadPage(QWidget):
     def __init__(self, services: Services, actor: Actor, worker: Worker, scope: CaseloadScope, *,
                  report: Callable[[BaseException, str], None], status: Callable[[str], None],
                  can_create: Callable[[], bool], paged_above: int | None = None,
-                 parent: QWidget | None = None) -> None:
+                 prompter: Prompter | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.paged_above = PAGED_ABOVE_ROWS if paged_above is None else paged_above
         self.page_rows = PAGE_ROWS  # a paged caseload's rows per fetch
@@ -168,6 +170,9 @@ class CaseloadPage(QWidget):
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(COL_VISIT, Qt.SortOrder.AscendingOrder)  # most urgent first
         self.table.activated.connect(self._activated)
+        # The caseload as shown (its filter and columns) to CSV or Excel, audited (issue 17).
+        self.export = (install_table_export(self.table, lambda: f"Caseload: {self.label}", services, actor, worker,
+                                            prompter) if prompter is not None else None)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self.selection_changed.emit())
         self.proxy.layoutChanged.connect(self._update_count)
         self.proxy.modelReset.connect(self._update_count)

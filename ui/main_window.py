@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
             page = self.caseload_page = CaseloadPage(
                 self.services, self.actor, self.worker, self.scope, report=self.report,
                 status=lambda text: self.statusBar().showMessage(text) if text else self.statusBar().clearMessage(),
-                can_create=self.new_action.isEnabled, parent=self)
+                can_create=self.new_action.isEnabled, prompter=self.prompter, parent=self)
             page.loaded.connect(self.caseload_loaded)
             page.loaded.connect(self._first_caseload)
             page.open_requested.connect(self._open_row)
