@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench dist clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,12 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench --offenders 20000 --out bench/results-20000.json
+
+# The installable application, one folder: dist/rso-manager/ (cached by a hash of its inputs in
+# ~/.cache/rso-manager-dist/). The same command on Windows (Git Bash with make), where the
+# script sets up .venv\Scripts itself.
+dist: $(if $(filter Windows_NT,$(OS)),,$(STAMP))
+	bash scripts/build_dist.sh
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .ruff_cache .mypy_cache .import_linter_cache

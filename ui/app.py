@@ -19,6 +19,7 @@ from pathlib import Path
 from types import ModuleType
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from rso_manager.clock import Clock, SystemClock
@@ -43,6 +44,7 @@ from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import UserInfo, needs_first_admin
 from ui import extensions, gui_thread_gc
 from ui.apology import apologise, apology_text, set_log_file
+from ui.kit import accessibility
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow, build_main_window
 from ui.passphrase_dialog import ask_database_passphrase
@@ -375,6 +377,9 @@ class Startup(QObject):
 def main(argv: Sequence[str] | None = None, *, clock: Clock | None = None,
          prompter: Prompter | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
+    from ui import smoke_test  # the packaged app's own check: sign in offscreen, load, quit
+    if smoke_test.requested(args_list):
+        return smoke_test.run(args_list, clock=clock)
     if cli_command(args_list) is not None:
         from rso_manager import cli
 
@@ -393,6 +398,9 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
     # Before anything uses QSettings (window state), so settings go under the right name.
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
+    app.setDesktopFileName("rso-manager")  # matches packaging/rso-manager.desktop
+    app.setWindowIcon(QIcon(str(files("resources").joinpath("icons").joinpath("rso-manager.png"))))
+    accessibility.install(app)  # every window's unnamed controls named from their labels
     gui_thread_gc.install(app)  # cyclic garbage is collected on the GUI thread only
     load_style(app)
     prompter = prompter or QtPrompter(QApplication.activeWindow)

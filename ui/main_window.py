@@ -121,8 +121,6 @@ class MainWindow(QMainWindow):
         self.overdue_action.setStatusTip("Show only the cases with a visit, notification or other item overdue")
         self.overdue_action.setToolTip(f"Only the cases with something overdue ({OVERDUE_SHORTCUT})")
         self.overdue_action.toggled.connect(self.set_overdue_only)
-        self.about_action = QAction("&About RSO Manager", self)
-        self.about_action.triggered.connect(self.about)
         self.scope_actions = QActionGroup(self)
         self.scope_actions.setExclusive(True)
         for scope in self.scopes:
@@ -157,7 +155,6 @@ class MainWindow(QMainWindow):
         self.go_extras.setVisible(False)
         help_menu = self.help_menu = self.menuBar().addMenu("&Help")
         self.help_extras = help_menu.addSeparator()
-        help_menu.addAction(self.about_action)
 
     def _build_toolbar(self) -> None:
         toolbar = self.toolbar = self.addToolBar("Main")
@@ -474,14 +471,6 @@ class MainWindow(QMainWindow):
         return next((p for p in self._parts if isinstance(p, kind)), None)
 
     # --- other ---------------------------------------------------------------------------------
-
-    def about(self) -> None:
-        self.prompter.info(
-            "About RSO Manager",
-            "RSO Manager\nCase management for Offender Management Units.\n\n"
-            f"Database: {self.database or 'unknown'}\n"
-            f"Signed in as {self.actor.display_name} ({self.actor.role.label})."
-            + ("\n\nThis is a DEMO database: every person in it is fictional." if self.demo else ""))
 
     def case_windows(self) -> list[QWidget]:
         """Every other window of the app on screen: record windows, dialogs, messages. Menus and

@@ -1,0 +1,1 @@
+"""The application icon (drawn by scripts/make_icon.py), loaded with importlib.resources."""
