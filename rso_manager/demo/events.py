@@ -3,6 +3,7 @@ statutory dates (ss.83-86), and devices checked at visits."""
 
 from __future__ import annotations
 
+import json
 from datetime import date, timedelta
 from typing import Any
 
@@ -175,10 +176,12 @@ class Events(Breaches):
             notified_at=notified_at, station_id=team.station_id, in_person=True,
             taken_by_id=taken_by, fingerprints_taken=kind in ("initial", "periodic"),
             photographs_taken=kind in ("initial", "periodic"),
-            details={"initial": "Initial notification on release; all s.83(5) details given.",
-                     "periodic": "Annual notification; bank, card and passport details confirmed.",
-                     "change_address": "Change of home address notified.",
-                     "travel": "Foreign travel notified: one week, return flight booked."}[kind],
+            # The same JSON object the notifications service keeps (pending.set_details).
+            details=json.dumps({"notes": {
+                "initial": "Initial notification on release; all s.83(5) details given.",
+                "periodic": "Annual notification; bank, card and passport details confirmed.",
+                "change_address": "Change of home address notified.",
+                "travel": "Foreign travel notified: one week, return flight booked."}[kind]}),
             late=late,
         )
         if late:

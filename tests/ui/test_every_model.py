@@ -26,6 +26,8 @@ from rso_manager.domain.roles import Role
 from rso_manager.services.caseload import AccessReason, open_record
 from rso_manager.services.unit_of_work import SYSTEM, Actor
 from rso_manager.services.users import list_users
+from ui.workflows.exchange.import_offenders import ImportController
+from ui.workflows.keyboard_shortcuts import ShortcutsHelp
 from ui.workflows.search import SearchLauncher
 
 DEMO_CASES = 40
@@ -92,7 +94,7 @@ def _settle(qtbot, window) -> None:
     qtbot.wait(20)
 
 
-def _visit(qtbot, window, services, actor) -> None:
+def _visit(qtbot, window, services, actor, tmp_path) -> None:
     """Every page, a few records with every part, and the lists the File menu opens."""
     for action in list(window.page_actions.values()):
         action.trigger()
@@ -127,9 +129,26 @@ def _visit(qtbot, window, services, actor) -> None:
         if action.text() in LISTS_IN_DIALOGS and action.isEnabled():
             action.trigger()
             _settle(qtbot, window)
+    shortcuts = window.part(ShortcutsHelp)  # Help > Keyboard shortcuts
+    if shortcuts is not None:
+        shortcuts.open()
+    importing = window.part(ImportController)  # File > Import offenders, with a preview of each kind
+    if importing is not None and window.scopes:
+        case = window.model.row_at(0)
+        surname, forenames = (part.strip() for part in case.name.split(",", 1))
+        sheet = tmp_path / f"import-{actor.username}.csv"
+        sheet.write_text(
+            "surname,forenames,date_of_birth,offender_manager\r\n"
+            f"{surname.title()},{forenames},{case.date_of_birth:%d/%m/%Y},{actor.username}\r\n"  # a duplicate
+            "Newcomer,Example,31/02/1981,nobody.here\r\n",  # problems: the date and the officer
+            encoding="utf-8")
+        dialog = importing.open()
+        dialog.path.setText(str(sheet))
+        dialog.ask_preview()
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=10_000)
 
 
-def test_every_model_passes_the_model_tester(qtbot, demo_services, prompter):
+def test_every_model_passes_the_model_tester(qtbot, demo_services, prompter, tmp_path):
     from ui.main_window import build_main_window
 
     expected = _ui_model_classes()
@@ -141,7 +160,7 @@ def test_every_model_passes_the_model_tester(qtbot, demo_services, prompter):
         window.show()
         try:
             qtbot.waitUntil(lambda w=window: not w.loading, timeout=20_000)
-            _visit(qtbot, window, demo_services, actor)
+            _visit(qtbot, window, demo_services, actor, tmp_path)
             for model in _models_on_screen():
                 tester = ModelTester(None)  # what the qtmodeltester fixture is, one per model
                 tester.check(model, force_py=True)

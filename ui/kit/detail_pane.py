@@ -108,6 +108,8 @@ class DetailPane(QScrollArea):
     def __init__(self, captions: Sequence[str], placeholder: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.empty_text = placeholder
+        # It takes the focus so a keyboard user can scroll it and a reader says what it is.
+        self.setAccessibleName("Selected entry in full")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
         frame = QFrame()
@@ -143,6 +145,7 @@ class DetailPane(QScrollArea):
             grid.addWidget(value, row, 1)
             self.values[caption], self.captions[caption] = value, cap
         self.heading = self.values[captions[0]]
+        self.heading_caption = captions[0]
         self.heading.setObjectName("detailHeading")
         outer.addWidget(self.body)
         outer.addStretch(1)
@@ -154,6 +157,7 @@ class DetailPane(QScrollArea):
         """SHOWN's FIELDS (caption -> text; a caption left out or empty is hidden), the captions in
         WARNINGS in red."""
         self.shown = shown
+        self.setAccessibleDescription(fields.get(self.heading_caption, ""))
         self.placeholder.setVisible(False)
         self.body.setVisible(True)
         for caption, label in self.values.items():

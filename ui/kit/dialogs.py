@@ -28,6 +28,7 @@ from rso_manager.domain.roles import Permission
 from rso_manager.services.caseload import OffenderRecord
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.unit_of_work import Actor, Services
+from ui.kit import accessibility
 from ui.kit.forms import (
     DateField,
     DateTimeField,
@@ -169,6 +170,7 @@ class ServiceDialog(QDialog):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
         self.return_means_save()  # and the buttons added after finish()
+        accessibility.name_unnamed_controls(self)  # rows a workflow built without the kit's row()
         super().showEvent(event)
         self.fit()
 

@@ -38,6 +38,7 @@ from rso_manager.services.errors import (
     ValidationFailed,
 )
 from ui.apology import apologise
+from ui.kit import accessibility
 from ui.kit.formatting import fmt_date, parse_date
 from ui.prompter import Prompter
 from ui.worker import SessionLocked
@@ -139,7 +140,12 @@ class FieldErrors:
 def add_row(form: QFormLayout, label: str, errors: FieldErrors, name: str, widget: QWidget) -> None:
     """A labelled row whose error line sits under the widget, inside the same row."""
     caption = QLabel(label)
-    caption.setBuddy(widget)
+    caption.setBuddy(widget)  # its mnemonic (Alt+letter) reaches the field
+    # Qt finds a buddy's label only beside it, and the error line's box sits between them.
+    accessibility.name(widget, label)
+    if isinstance(widget, DateField | DateTimeField):
+        date_field = widget if isinstance(widget, DateField) else widget.date
+        date_field.button.setAccessibleName(f"Pick {accessibility.plain(label)} from a calendar")
     form.addRow(caption, errors.add(name, widget))
 
 

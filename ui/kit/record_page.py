@@ -116,6 +116,7 @@ class SectionTab(QWidget):
         super().__init__(parent)
         self.spec = spec
         self.can_write = can_write
+        self.setProperty("pageTitle", f"Record > {spec.title}")  # where its keys are, in Help
         layout = QVBoxLayout(self)
         about = QLabel(spec.about if about is None else about)
         about.setWordWrap(True)
@@ -154,6 +155,7 @@ class SectionTab(QWidget):
 
         self.model = EntriesModel(self)
         self.view = sorted_list_view(self.model)
+        self.view.setAccessibleName(f"{spec.title}: entries")
         header = self.view.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)

@@ -80,6 +80,9 @@ class RegisterPage(DetailedSectionTab):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(lambda: slot() if button is None or button.isEnabled() else None)
+        # What Help > Keyboard shortcuts lists for it.
+        shortcut.setWhatsThis(button.text() if button is not None else "")
+        shortcut.setProperty("shortcutWhere", f"Record > {self.spec.title}")
         if button is not None:
             text = QKeySequence(keys).toString(QKeySequence.SequenceFormat.NativeText)
             button.setToolTip(f"{button.toolTip()} ({text})".strip() if button.toolTip() else text)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -87,8 +87,8 @@ class _RowsToCreate(RowsModel[ImportRow]):
         Column[ImportRow]("MAPPA", lambda r: f"category {r.draft.mappa_category}, level {r.draft.mappa_level}"),
     )
 
-    def __init__(self) -> None:
-        super().__init__(self.COLUMNS)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(self.COLUMNS, parent)
 
 
 class _Problems(RowsModel[ImportProblem]):
@@ -98,8 +98,8 @@ class _Problems(RowsModel[ImportProblem]):
         Column[ImportProblem]("What to put right", lambda p: p.message),
     )
 
-    def __init__(self) -> None:
-        super().__init__(self.COLUMNS)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(self.COLUMNS, parent)
 
 
 class _Duplicates(RowsModel[PossibleDuplicate]):
@@ -112,8 +112,8 @@ class _Duplicates(RowsModel[PossibleDuplicate]):
                                   + ("" if d.inside_link else " (outside your caseload)")),
     )
 
-    def __init__(self) -> None:
-        super().__init__(self.COLUMNS)
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(self.COLUMNS, parent)
 
 
 def _table(model: RowsModel, name: str, stretch: int) -> QTableView:
@@ -166,7 +166,8 @@ class ImportDialog(ServiceDialog):
         self.summary.setWordWrap(True)
         self.summary.setTextFormat(Qt.TextFormat.PlainText)
         self.layout_.addWidget(self.summary)
-        self.created, self.problems, self.duplicates = _RowsToCreate(), _Problems(), _Duplicates()
+        # Owned by the dialog: they go with it (and the model tests find them on screen).
+        self.created, self.problems, self.duplicates = _RowsToCreate(self), _Problems(self), _Duplicates(self)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Import preview")
         self.created_panel = ListPanel(_table(self.created, "Records to create", 1),

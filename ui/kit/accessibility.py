@@ -1,0 +1,272 @@
+"""What a screen reader says for each control: its accessible name, from the label the user sees.
+
+Qt reads a control's name from accessibleName(), and without one only from a label whose buddy
+it is *and* that shares its parent. The kit's form rows wrap each field in a box with its error
+line under it, so that lookup fails and a reader said just "edit". The kit names what it builds
+(forms.add_row, the list views); name_unnamed_controls() is the pass for the rest, deriving a
+name from what a sighted user reads beside the control: the form row's label, a label that is
+its buddy, the label just before it in its row, its group's title, its placeholder or tooltip.
+install() runs that pass on every window, page and record part as it is shown, so pages
+built later are named too.
+"""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QAbstractSpinBox,
+    QApplication,
+    QBoxLayout,
+    QColorDialog,
+    QComboBox,
+    QFileDialog,
+    QFontDialog,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QInputDialog,
+    QLabel,
+    QLayout,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QScrollArea,
+    QStackedWidget,
+    QTextEdit,
+    QWidget,
+)
+
+_SPACES = re.compile(r"\s+")
+_MAX = 80  # a name is what the control is, not the paragraph of help beside it
+
+
+def plain(text: str) -> str:
+    """TEXT as a name is read: mnemonics ("&Save", "R&&D") and a trailing colon dropped, one line."""
+    text = text.replace("&&", "\0").replace("&", "").replace("\0", "&")
+    text = _SPACES.sub(" ", text).strip().rstrip(":").strip()
+    if len(text) > _MAX:
+        text = text[:_MAX].rsplit(" ", 1)[0] + "..."
+    return text
+
+
+def name(widget: QWidget, text: str) -> QWidget:
+    """Give WIDGET the accessible name TEXT (as plain()), unless it has one already; so too
+    the widget it hands its focus to."""
+    target: QWidget | None = widget
+    while target is not None:  # and what it hands its focus to (a date field's line edit)
+        if not target.accessibleName() and plain(text):
+            target.setAccessibleName(plain(text))
+        target = target.focusProxy()
+    return widget
+
+
+def is_focusable(widget: QWidget) -> bool:
+    return widget.focusPolicy() != Qt.FocusPolicy.NoFocus
+
+
+def is_named(widget: QWidget) -> bool:
+    """The reader has something to say: a name, a button's or label's own text, or a label Qt
+    reads for it."""
+    if widget.accessibleName().strip():
+        return True
+    if isinstance(widget, QAbstractButton | QLabel) and bool(plain(widget.text())):
+        return True  # Qt reads a button's or a label's own text as its name
+    return bool(_qt_buddy_text(widget))
+
+
+def _qt_buddy_text(widget: QWidget) -> str:
+    """The label Qt itself reads for WIDGET: one beside it (same parent) whose buddy it is."""
+    parent = widget.parentWidget()
+    if parent is None:
+        return ""
+    for child in parent.children():
+        if isinstance(child, QLabel) and child.buddy() is widget:
+            return plain(child.text())
+    return ""
+
+
+def _label_text(widget: QWidget | None) -> str:
+    if isinstance(widget, QLabel) and widget.textFormat() != Qt.TextFormat.RichText:
+        return plain(widget.text())
+    if isinstance(widget, QLabel):  # rich text: what it reads as
+        return plain(re.sub(r"<[^>]+>", "", widget.text()))
+    return ""
+
+
+def _layouts(layout: QLayout | None):
+    """LAYOUT and every layout nested in it."""
+    if layout is None:
+        return
+    yield layout
+    for i in range(layout.count()):
+        item = layout.itemAt(i)
+        child = item.layout() if item is not None else None
+        if child is not None:
+            yield from _layouts(child)
+
+
+def _beside(widget: QWidget) -> str:
+    """The caption a user reads next to WIDGET in its parent's layout."""
+    parent = widget.parentWidget()
+    if parent is None:
+        return ""
+    for layout in _layouts(parent.layout()):
+        if isinstance(layout, QFormLayout):
+            text = _label_text(layout.labelForField(widget))
+            if text:
+                return text
+        index = layout.indexOf(widget)
+        if index < 0:
+            continue
+        if isinstance(layout, QGridLayout):
+            row, column, _rs, _cs = layout.getItemPosition(index)
+            if column > 0:
+                item = layout.itemAtPosition(row, column - 1)
+                text = _label_text(item.widget() if item is not None else None)
+                if text:
+                    return text
+            if row > 0:  # a caption above its value, as the record's header has them
+                item = layout.itemAtPosition(row - 1, column)
+                text = _label_text(item.widget() if item is not None else None)
+                if text:
+                    return text
+        elif isinstance(layout, QBoxLayout) and index > 0:
+            item = layout.itemAt(index - 1)
+            text = _label_text(item.widget() if item is not None else None)
+            if text:
+                return text
+    return ""
+
+
+def _buddy_of(widget: QWidget, window: QWidget) -> str:
+    for label in window.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is None:
+            continue
+        # A buddy that hands its focus on (a date field to its line edit) names that too.
+        while buddy is not None and buddy is not widget and buddy.focusProxy() is not None:
+            buddy = buddy.focusProxy()
+        if buddy is widget:
+            text = _label_text(label)
+            if text:
+                return text
+    return ""
+
+
+def _own_text(widget: QWidget) -> str:
+    if isinstance(widget, QLineEdit | QPlainTextEdit | QTextEdit):
+        text = plain(widget.placeholderText())
+        if text:
+            return text
+    if isinstance(widget, QAbstractSpinBox) and widget.specialValueText():
+        return plain(widget.specialValueText())
+    return plain(widget.toolTip()) or plain(widget.statusTip()) or plain(widget.whatsThis())
+
+
+def _columns(view: QAbstractItemView) -> str:
+    model = view.model()
+    if model is None or model.columnCount() == 0:
+        return ""
+    titles = [str(model.headerData(c, Qt.Orientation.Horizontal) or "") for c in range(min(model.columnCount(), 4))]
+    titles = [t for t in titles if t.strip()]
+    return f"List of {', '.join(titles)}" if titles else ""
+
+
+def _page_title(widget: QWidget) -> str:
+    """The title of the page or record part WIDGET is on, else of its window."""
+    parent: QWidget | None = widget
+    while parent is not None and not parent.isWindow():
+        title = parent.property("pageTitle")
+        if title:
+            return plain(str(title))
+        parent = parent.parentWidget()
+    return plain(widget.window().windowTitle())
+
+
+def derived_name(widget: QWidget) -> str:
+    """What a sighted user reads as WIDGET's name, or "" if nothing on screen says it."""
+    window = widget.window()
+    text = _buddy_of(widget, window)
+    if text:
+        return text
+    # The field itself, then each box it sits in (a form row wraps the field with its error line;
+    # a date field wraps its line edit), up to the window.
+    holder: QWidget | None = widget
+    while holder is not None and holder is not window:
+        if holder is not widget and holder.accessibleName():
+            return holder.accessibleName()
+        text = _beside(holder)
+        if text:
+            return text
+        parent = holder.parentWidget()
+        if isinstance(parent, QGroupBox) and plain(parent.title()):
+            return plain(parent.title())
+        holder = parent
+    text = _own_text(widget)
+    if text:
+        return text
+    if isinstance(widget, QScrollArea):  # a page or form that scrolls: named for what it holds
+        return _page_title(widget)
+    if isinstance(widget, QComboBox) and widget.lineEdit() is None and widget.count():
+        return ""  # its choices are not its name
+    if isinstance(widget, QAbstractItemView):
+        return _columns(widget)
+    return ""
+
+
+def name_unnamed_controls(root: QWidget) -> list[QWidget]:
+    """Name every control under ROOT (and ROOT) that takes the focus and has no name, from what
+    is shown beside it; the ones nothing names are returned (the walk test lists them)."""
+    left = []
+    for widget in [root, *root.findChildren(QWidget)]:
+        if is_focusable(widget) and not is_named(widget):
+            text = derived_name(widget)
+            if text:
+                widget.setAccessibleName(text)
+            else:
+                left.append(widget)
+    return left
+
+
+# Qt's own dialogs label their fields with buddies beside them, which Qt reads; and naming the
+# line edit of a QInputDialog as it is shown crashed PySide6 (6.x, offscreen).
+_QT_DIALOGS = (QInputDialog, QFileDialog, QMessageBox, QColorDialog, QFontDialog)
+
+
+class _NameOnShow(QObject):
+    """Names the controls of each window, page and record part once it is shown: a name derived
+    at construction would miss the controls a page adds later.
+
+    A whole window or page at a time, just after its Show: setting names inside each control's
+    own Show event crashed PySide6 now and then; and the call is tied to the widget, so one that
+    goes first is skipped."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and _is_root(watched):
+            QTimer.singleShot(0, watched, lambda w=watched: name_unnamed_controls(w))
+        return False
+
+
+def _is_root(widget: QWidget) -> bool:
+    if widget.isWindow():
+        return widget.windowType() not in (Qt.WindowType.Popup, Qt.WindowType.ToolTip) \
+            and not isinstance(widget, _QT_DIALOGS)
+    # A page of a stack (the main window's pages, the record's parts, a tab) built or shown later.
+    return isinstance(widget.parentWidget(), QStackedWidget) and not isinstance(widget.window(), _QT_DIALOGS)
+
+
+_installed: _NameOnShow | None = None
+
+
+def install(app: QApplication | None = None) -> None:
+    """Name the unnamed controls of every window of APP as they are shown (once per app)."""
+    global _installed
+    app = app or QApplication.instance()  # type: ignore[assignment]
+    if _installed is not None or app is None:
+        return
+    _installed = _NameOnShow(app)
+    app.installEventFilter(_installed)
