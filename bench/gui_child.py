@@ -338,6 +338,7 @@ def interactive(url: str, workdir: str) -> None:
     beat.begin("filtering")
     keystrokes = []
     edit = window.filter_edit
+    edit.setFocus()  # as a user types: a toolbar re-laid out meanwhile must not move the focus into it
     typed = [*window.model.row_at(0).name.split(",")[0][:4].lower()]
     for key in [*typed, *([Qt.Key.Key_Backspace] * len(typed))]:
         before = len(applied)

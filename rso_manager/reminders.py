@@ -138,10 +138,11 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
                                   key=f"action:{r.action_id}"))
 
         # A breach waits on a crime reference or a reasoned no-crime decision put to a supervisor.
+        # The proposals are one list read once, not a correlated test per breach: sign_off has no
+        # index by entity, so SQLite read every pending sign-off of the force for each breach.
         B, S = m.Breach, m.SignOff
-        proposed = (select(S.id).where(S.entity == "breach_no_crime", S.entity_id == B.id,
-                                       S.status.in_(("pending", "escalated", "approved")))
-                    .correlate(B).exists())
+        proposed = B.id.in_(select(S.entity_id).where(S.entity == "breach_no_crime",
+                                                      S.status.in_(("pending", "escalated", "approved"))))
         for r in s.execute(select(*who, B.id.label("breach_id"), B.source, B.occurred_on)
                            .join(Off, Off.id == B.offender_id)
                            .where(mine, B.voided_at.is_(None), B.status == "open", B.crime_reference.is_(None),

@@ -112,9 +112,10 @@ class Worker(QObject):
     # The account signed in is no longer as it was: sign in again (see handles_account_changes).
     account_changed = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, *, name: str = "rso-worker") -> None:
         super().__init__(parent)
-        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="rso-worker")
+        # NAME tells a second worker's thread (e.g. the reminders' own) apart in a profile.
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix=name)
         self._futures: set[Future] = set()
         self._futures_lock = threading.Lock()
         # Tasks by number until delivery: the only references, all on the GUI thread.

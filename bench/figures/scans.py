@@ -52,6 +52,11 @@ def measure(run: Run) -> list[Measurement]:
     today = run.services.clock.today()
     period = reports.default_period(today)
     out = []
+    # The OMU lead's own digest, the first read of her window (issue 16): her team's cases and
+    # the work waiting on her, against the same counts for her team.
+    out.append(compare(5, f"reminder scan ({run.lead.username})", lambda: reminders.scan(run.services, run.lead),
+                       "raw aggregate of the same counts", lambda: raw_aggregate(run, run.lead.team_id),
+                       repeat=run.repeat, budget_s=run.budget_s, extra=lambda d: {"items": len(d.items)}))
     for who, actor, reminded, scope, team_id in (
             ("team", run.supervisor, run.supervisor, Scope.team(run.team), run.supervisor.team_id),
             ("force", run.lead, run.officer, Scope.force(), None)):

@@ -101,3 +101,83 @@ def test_reminders_cover_breaches_actions_referrals_and_returned_sign_offs(servi
     # Another officer's returned entry is not this officer's reminder; the supervisor's team
     # scan shows the team's waiting work but not the officer's own returned entries.
     assert {r.what for r in reminders.scan(services, world.supervisor).items if r.offender_id == oid} == set()
+
+
+REASONS = ("No crime: the offender reported the new address in person the same afternoon, the "
+           "delay was caused by a hospital admission and the ward confirmed the dates in writing.")
+
+
+def _breach(services, actor, oid, on):
+    return breaches.open_manual_breach(services, actor, oid, breaches.BreachInput(
+        occurred_on=on, duty="biometrics", description="Refused photographs at the visit"))
+
+
+def test_a_breach_with_a_no_crime_decision_put_to_a_supervisor_waits_no_more(services, world, clock):
+    oid = caseload.create_offender(services, world.om, OffenderDraft(
+        surname="Proposal", forenames="Test", date_of_birth=date(1970, 1, 1),
+        offender_manager_id=world.om.user_id, team_id=world.team_id)).offender_id
+    first = _breach(services, world.om, oid, date(2026, 11, 20))
+    second = _breach(services, world.om, oid, date(2026, 11, 23))
+
+    def waiting():
+        return {r.key for r in reminders.scan(services, world.om).items if r.what == "Breach decision"}
+
+    assert waiting() == {f"breach:{first.breach_id}", f"breach:{second.breach_id}"}
+    breaches.propose_no_crime(services, world.om, first.breach_id, first.version_id, REASONS)
+    assert waiting() == {f"breach:{second.breach_id}"}  # the proposal waits on the supervisor, not her
+    # Returned, it is the officer's to decide again.
+    item = next(i for i in supervision.queue_for(services, world.supervisor) if i.offender_id == oid)
+    supervision.sign_off(services, world.supervisor, item.sign_off_id, item.version_id,
+                         SignOffDecision.RETURN, RATIONALE)
+    assert waiting() == {f"breach:{first.breach_id}", f"breach:{second.breach_id}"}
+
+
+def _statements(services, read):
+    """What READ returns, and every statement it ran (a scan only reads)."""
+    from sqlalchemy import event
+
+    statements: list[str] = []
+    engine = services.session_factory.kw["bind"]
+
+    def count(*args):
+        statements.append(args[2])
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        result = read()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return result, statements
+
+
+def _waiting_case(services, world, clock, surname):
+    """A case with something of every kind waiting: a visit overdue, a plan action, a breach, a
+    referral with no decision and its response's open parts."""
+    oid = caseload.create_offender(services, world.om, OffenderDraft(
+        surname=surname, forenames="Test", date_of_birth=date(1970, 1, 1),
+        offender_manager_id=world.om.user_id, team_id=world.team_id)).offender_id
+    visits.record_visit(services, world.om, visits.VisitInput(
+        oid, datetime(2026, 9, 1, 18, tzinfo=UTC), "seen", officer_ids=(world.om.user_id, world.supervisor.user_id)))
+    safeguarding.add_action(services, world.om, oid, "Check the new address with the landlord",
+                            world.om.user_id, date(2026, 11, 27))
+    _breach(services, world.om, oid, date(2026, 11, 20))
+    concern = safeguarding.record_concern(services, world.om, oid, "Seen with a child at the park",
+                                          datetime(2026, 11, 23, 9, tzinfo=UTC))
+    safeguarding.record_referral(services, world.om, concern.id, concern.version_id,
+                                 datetime(2026, 11, 23, 10, tzinfo=UTC), "Northam children's services", None,
+                                 sent_method="phone")
+    return oid
+
+
+def test_the_scan_runs_the_same_statements_however_many_cases_wait(services, world, clock):
+    """Issue 16: set-based, no statement per case or per row, for each role's scope."""
+    _waiting_case(services, world, clock, "Firstcase")
+    people = (world.om, world.supervisor, world.lead)
+    before = [_statements(services, lambda a=a: reminders.scan(services, a)) for a in people]
+    for n in range(4):
+        _waiting_case(services, world, clock, f"Morecase{'x' * n}")
+    after = [_statements(services, lambda a=a: reminders.scan(services, a)) for a in people]
+    for (few, few_sql), (many, many_sql) in zip(before, after, strict=True):
+        assert len(many.items) >= 5 * 6 > len(few.items)  # six reminders a case, for each of them
+        assert len(many_sql) == len(few_sql)
+        assert all(sql.lstrip().upper().startswith("SELECT") for sql in many_sql)

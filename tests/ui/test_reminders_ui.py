@@ -203,3 +203,45 @@ def test_screenshot_of_the_reminders_list(qtbot, qapp, make_window, sqlite_servi
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)
+
+
+def test_a_record_opens_while_a_slow_scan_runs(qtbot, make_window, sqlite_services, world, notifier,
+                                             monkeypatch):
+    """Issue 16: the scan has a worker of its own, so the window's worker (opening a record)
+    never queues behind it; asked again meanwhile, it runs once more after, never beside it."""
+    import threading
+
+    late = _overdue_case(sqlite_services, world)
+    started, release = threading.Event(), threading.Event()
+    scans: list[str] = []
+
+    def held() -> None:
+        scans.append(threading.current_thread().name)
+        started.set()
+        release.wait(10)
+
+    monkeypatch.setattr(reminders, "SCAN_STARTED", held)
+    window = make_window(world.om)
+    controller = controller_of(window)
+    try:
+        qtbot.waitUntil(started.is_set, timeout=5000)
+        assert scans[0].startswith("rso-reminders")
+        # The scheduler's turn while a scan runs is skipped; the window's own asks queue one more.
+        reminders.scan_due(sqlite_services, world.om, 7, controller.bridge)
+        controller.scan_now()
+        controller.scan_now()
+        assert len(scans) == 1
+
+        reason = window.open_offender(late.offender_id, "QUILLFEATHER, Arthur")
+        reason.choose(AccessReason.CASE_MANAGEMENT, "checking the overdue visit")
+        with qtbot.waitSignal(window.record_window_opened, timeout=5000):
+            reason.submit()
+        record_window = window.record_windows[late.offender_id]
+        qtbot.waitUntil(lambda: not window.worker.busy, timeout=5000)  # every part of it read
+        assert record_window.isVisible()
+        assert controller.digest is None and controller.badge.text() == "Checking what is due..."
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: controller.scans == 2 and not controller._in_flight, timeout=5000)
+    assert controller.badge.text() == "1 overdue" and len(scans) == 2
+    record_window.close()

@@ -9,9 +9,14 @@ The database is the truth (rso_manager.reminders.scan); timers only decide when 
   coalesced, never skipped however late: misfire_grace_time=None). The job runs on the
   scheduler's thread pool, not the GUI thread (engineering.md 2), so it only calls the Qt-free
   scan and emits the digest through a signal of a QObject living on the GUI thread;
-* a scan at start (through the window's worker), after each caseload load (so a change shows
-  at once), and when the application becomes active again, which catches up after a laptop
-  slept through the timer.
+* a scan at start, after each caseload load but the first (so a change shows at once; the
+  start's scan covers the first), and when the application becomes active again, which
+  catches up after a laptop slept through the timer. These run on the reminders' own worker,
+  not the window's: at national scale a team's scan reads thousands of rows, and opening a
+  record or saving an entry must not queue behind it (issue 16).
+
+One scan at a time: a scan asked for while one runs follows it once (it may have started before
+the change it is to show), and the scheduler's job skips its turn while one runs.
 
 The scheduler stops (wait=False) when the window closes or the application quits.
 """
@@ -19,6 +24,7 @@ The scheduler stops (wait=False) when the window closes or the application quits
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable
 from datetime import timedelta
@@ -46,11 +52,13 @@ from PySide6.QtWidgets import (
 from rso_manager import reminders as core
 from rso_manager.domain.roles import Permission
 from rso_manager.reminders import Reminder, ReminderDigest
+from rso_manager.services.errors import AccountChanged
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import RED
 from ui.kit.tables import Column, ListPanel, RowsModel, configure_list_view
+from ui.worker import Worker
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,11 @@ JOB_ID = "scan-due"
 JOB_FUNC = "ui.workflows.reminders:scan_due"
 # Last among the toolbar's workflow actions, so the badge sits at the right-hand end.
 BADGE_ORDER = 1000
+# How long closing the window waits for a scan in flight: the database may be closed right after
+# the window (signing out, tests), and a read outliving it would fail for nothing.
+WAIT_ON_CLOSE_MS = 5000
+# For tests only: called on the scanning thread as each scan begins (e.g. to hold it there).
+SCAN_STARTED: Callable[[], None] | None = None
 
 BADGE_STYLE = """
 QToolButton#reminderBadge { border-radius: 10px; padding: 3px 12px; font-weight: 600;
@@ -114,16 +127,39 @@ class ReminderBridge(QObject):
 
     scanned = Signal(object)  # ReminderDigest
 
+    def __init__(self) -> None:
+        super().__init__()
+        # Held while a scan runs, whichever thread runs it (the scheduler's, the reminders' worker).
+        self.scanning = threading.Lock()
+
+
+def _scan(services: Services, actor: Actor, days_ahead: int) -> ReminderDigest:
+    if SCAN_STARTED is not None:
+        SCAN_STARTED()
+    return core.scan(services, actor, days_ahead=days_ahead)
+
 
 def scan_due(services: Services, actor: Actor, days_ahead: int, bridge: ReminderBridge) -> None:
     """The scheduler job (APScheduler's thread pool): scan, then hand the digest over. It touches
-    no widget, and a failure is logged for the next run to retry rather than raised."""
+    no widget, and a failure is logged for the next run to retry rather than raised. While
+    another scan runs it skips its turn: that scan's digest is as fresh as this one would be."""
+    if not bridge.scanning.acquire(blocking=False):
+        return
     try:
-        digest = core.scan(services, actor, days_ahead=days_ahead)
+        digest = _scan(services, actor, days_ahead)
     except Exception:  # noqa: BLE001 - a reminder scan must never take the scheduler down
         log.warning("reminder scan failed; the next run tries again", exc_info=True)
         return
+    finally:
+        bridge.scanning.release()
     bridge.scanned.emit(digest)
+
+
+def scan_for_window(services: Services, actor: Actor, days_ahead: int, bridge: ReminderBridge) -> ReminderDigest:
+    """The window's own scan, on the reminders' worker. It waits for a scheduled scan already
+    running rather than skip: it was asked for after a change that one may have missed."""
+    with bridge.scanning:
+        return _scan(services, actor, days_ahead)
 
 
 def badge_text(digest: ReminderDigest | None) -> str:
@@ -181,7 +217,12 @@ class ReminderController(QObject):
         self._seen_imminent: set[str] = set()
         self._in_flight = False
         self._again = False
+        self._first_load = True  # the window's first caseload load: the start's scan covers it
         self._last_scan = 0.0
+        # A worker of its own, sharing the window's write gate (the scan only reads; should it
+        # ever write, the screen lock refuses it as any other job's write).
+        self.scanner = Worker(self, name="rso-reminders")
+        self.scanner.gate = host.worker.gate
         self._holder: list[QtScheduler | None] = [None]
         self.bridge = ReminderBridge()  # no parent: kept alive here and by the job's arguments
         self.bridge.scanned.connect(self._arrived)
@@ -244,6 +285,7 @@ class ReminderController(QObject):
         if watched is self.window:
             if event.type() == QEvent.Type.Hide and not event.spontaneous():
                 self.stop()  # closed (a minimised window is hidden spontaneously, and keeps going)
+                self.scanner.wait_for_done(WAIT_ON_CLOSE_MS)
             elif event.type() == QEvent.Type.Show and not self.running:
                 self.start()
                 self.scan_now()
@@ -251,6 +293,9 @@ class ReminderController(QObject):
 
     @Slot(int)
     def _caseload_loaded(self, _rows: int) -> None:
+        if self._first_load:
+            self._first_load = False
+            return
         self.scan_now()  # a change to a record reloads the caseload: show its effect at once
 
     def _application_state(self, state: Qt.ApplicationState) -> None:
@@ -258,14 +303,15 @@ class ReminderController(QObject):
             self.scan_now()
 
     def scan_now(self) -> None:
-        """Scan through the window's worker (start, activation, after a change)."""
+        """Scan on the reminders' worker (start, activation, after a change); asked again while
+        one runs, it scans once more when that one is done."""
         if self._in_flight:
             self._again = True
             return
         self._in_flight = True
         self._last_scan = time.monotonic()
-        self.host.worker.submit(core.scan, self.services, self.actor, days_ahead=self.days_ahead, owner=self,
-                                  on_success=self._scanned, on_error=self._scan_failed)
+        self.scanner.submit(scan_for_window, self.services, self.actor, self.days_ahead, self.bridge, owner=self,
+                            on_success=self._scanned, on_error=self._scan_failed)
 
     def _scanned(self, digest: ReminderDigest) -> None:
         self._in_flight = False
@@ -276,6 +322,11 @@ class ReminderController(QObject):
 
     def _scan_failed(self, exc: BaseException) -> None:
         self._in_flight = False
+        window_worker = self.host.worker
+        if isinstance(exc, AccountChanged) and window_worker.handles_account_changes:
+            # As if met on the window's worker: the window asks for a fresh sign-in, once.
+            window_worker.account_changed.emit(exc)
+            return
         log.warning("reminder scan failed: %s", exc)
         self.badge.setToolTip("The reminders could not be read just now; they are tried again shortly.")
 
