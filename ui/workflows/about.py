@@ -69,7 +69,8 @@ def licence() -> str:
         meta = metadata.metadata(DISTRIBUTION)
     except metadata.PackageNotFoundError:
         return UNCHOSEN_LICENCE
-    stated = (meta["License-Expression"] or meta["License"] or "").strip()
+    # .get: importlib_metadata (installed beside some tools) raises KeyError for a missing field.
+    stated = (meta.get("License-Expression") or meta.get("License") or "").strip()
     return stated if stated and stated.upper() != "UNKNOWN" else UNCHOSEN_LICENCE
 
 
