@@ -14,6 +14,7 @@ from rso_manager.persistence import models as m
 from rso_manager.services import breaches as br
 from tests.ui.conftest import make_offender
 from tests.ui.test_devices_breaches_ui import REASONS, SUPERVISOR_REASONS, _breaches, _refreshed
+from ui.kit.layout_items import widget_of
 from ui.workflows.supervision import SignOffQueuePage
 
 
@@ -39,11 +40,11 @@ def _approve_in_queue(qtbot, window, sign_off_id: int) -> SignOffQueuePage:
     window.show_page("sign_off")
     assert page.select_item(sign_off_id)
     qtbot.waitUntil(lambda: page.entry.fields_form.rowCount() > 1, timeout=15000)  # the entry itself
-    caption = page.entry.fields_form.itemAt(0).widget()
+    caption = widget_of(page.entry.fields_form.itemAt(0))
     assert isinstance(caption, QLabel)
     assert caption.text() == "Decision not to record a crime: Failed to notify a change of name within 3 days, 10/11/2026"
-    shown = [page.entry.fields_form.itemAt(i).widget().text() for i in range(page.entry.fields_form.count())
-             if isinstance(page.entry.fields_form.itemAt(i).widget(), QLabel)]
+    fields = [widget_of(page.entry.fields_form.itemAt(i)) for i in range(page.entry.fields_form.count())]
+    shown = [w.text() for w in fields if isinstance(w, QLabel)]
     assert "No crime rationale:" in shown and REASONS in shown
     page.decision_pane.rationale.set_text(SUPERVISOR_REASONS)
     with qtbot.waitSignal(page.signed, timeout=5000):

@@ -14,6 +14,7 @@ from rso_manager.persistence.models import Absence, Visit
 from rso_manager.services import devices, visits
 from rso_manager.services.visits import VisitInput
 from tests.ui.conftest import make_offender
+from ui.kit.layout_items import widget_of
 from ui.record_window import RecordWindow
 from ui.workflows.visits.booking import BookDialog
 from ui.workflows.visits.planner import PlannerPage, planner_of
@@ -308,7 +309,7 @@ def test_planner_shows_the_overdue_visit_first_and_books_it(qtbot, make_window, 
     assert page.view.items[0].offender_id == late.offender_id and page.view.items[0].days_overdue > 0
     assert {i.offender_id for i in page.view.items} == {late.offender_id, fresh.offender_id}
     assert page.overdue_strip.isVisibleTo(page) and page.overdue_title.text().startswith("Overdue (1)")
-    first_card = page.overdue_row.itemAt(0).widget()
+    first_card = widget_of(page.overdue_row.itemAt(0))
     assert first_card.item.offender_id == late.offender_id and first_card.property("state") == "overdue"
 
     page.select(first_card.item)

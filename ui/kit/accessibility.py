@@ -40,6 +40,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.kit.layout_items import layout_of, widget_of
+
 _SPACES = re.compile(r"\s+")
 _MAX = 80  # a name is what the control is, not the paragraph of help beside it
 
@@ -103,8 +105,7 @@ def _layouts(layout: QLayout | None):
         return
     yield layout
     for i in range(layout.count()):
-        item = layout.itemAt(i)
-        child = item.layout() if item is not None else None
+        child = layout_of(layout.itemAt(i))
         if child is not None:
             yield from _layouts(child)
 
@@ -125,18 +126,15 @@ def _beside(widget: QWidget) -> str:
         if isinstance(layout, QGridLayout):
             row, column, _rs, _cs = layout.getItemPosition(index)
             if column > 0:
-                item = layout.itemAtPosition(row, column - 1)
-                text = _label_text(item.widget() if item is not None else None)
+                text = _label_text(widget_of(layout.itemAtPosition(row, column - 1)))
                 if text:
                     return text
             if row > 0:  # a caption above its value, as the record's header has them
-                item = layout.itemAtPosition(row - 1, column)
-                text = _label_text(item.widget() if item is not None else None)
+                text = _label_text(widget_of(layout.itemAtPosition(row - 1, column)))
                 if text:
                     return text
         elif isinstance(layout, QBoxLayout) and index > 0:
-            item = layout.itemAt(index - 1)
-            text = _label_text(item.widget() if item is not None else None)
+            text = _label_text(widget_of(layout.itemAt(index - 1)))
             if text:
                 return text
     return ""

@@ -25,6 +25,7 @@ from rso_manager.services.court_watch import ChargedPersonView, HearingView
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.formatting import fmt_date
 from ui.kit.forms import DateField
+from ui.kit.layout_items import widget_of
 from ui.kit.widgets import text_editor
 
 REASON_HINT = "Why the entry is being corrected, e.g. the court's register says otherwise"
@@ -62,8 +63,7 @@ def _choose(combo: QComboBox, key: object) -> None:
 def row_visible(form: QFormLayout, widget: QWidget, on: bool) -> None:
     """Show or hide the form row holding WIDGET (with its label and message)."""
     for row in range(form.rowCount()):
-        item = form.itemAt(row, QFormLayout.ItemRole.FieldRole)
-        field = item.widget() if item is not None else None
+        field = widget_of(form.itemAt(row, QFormLayout.ItemRole.FieldRole))
         if field is widget or (field is not None and widget in field.findChildren(QWidget)):
             form.setRowVisible(row, on)
             return

@@ -23,6 +23,7 @@ from rso_manager.domain.entry_fields import field_label
 from rso_manager.services.supervision import QueueItem, SignOffEntry
 from ui.kit.formatting import fmt_date, fmt_datetime, show_value
 from ui.kit.forms import RED
+from ui.kit.layout_items import widget_of
 
 
 def shown_fields(entry: SignOffEntry) -> list[tuple[str, str]]:
@@ -137,8 +138,7 @@ class EntryPane(QWidget):
             seen: list[QWidget] = []
             for role in (QFormLayout.ItemRole.LabelRole, QFormLayout.ItemRole.FieldRole,
                          QFormLayout.ItemRole.SpanningRole):
-                item = form.itemAt(row, role)
-                widget = item.widget() if item is not None else None
+                widget = widget_of(form.itemAt(row, role))
                 if isinstance(widget, QLabel) and widget not in seen:  # a spanning row answers twice
                     seen.append(widget)
                     parts.append(widget.text())
