@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, true, type_coerce
 
-from rso_manager.domain.dates import london_day
 from rso_manager.persistence import models as m
+from rso_manager.persistence.types import LondonDay
 from rso_manager.reports.compliance_figures import selections as sel
 from rso_manager.reports.compliance_figures.context import Ctx, oldest_first, person_name
 from rso_manager.reports.compliance_figures.figures import DeviceFigures, ExceptionRow
@@ -19,9 +19,11 @@ def device_figures(c: Ctx) -> DeviceFigures:
     n = c.cfg.device_check_visits
     live = sel.live_devices(c)
     # The checks of the scope's devices only: a team's report need not aggregate the force's.
+    # The force's are nearly all of them, and listing them first cost more than it saved.
     scoped = select(D.id).join(m.Offender, m.Offender.id == D.offender_id).where(live)
     last_check = (select(K.device_id, func.max(K.checked_on).label("last"))
-                  .where(c.live(K), K.result == "checked", K.checked_on <= c.as_of, K.device_id.in_(scoped))
+                  .where(c.live(K), K.result == "checked", K.checked_on <= c.as_of,
+                         true() if c.scope.info.kind == "force" else K.device_id.in_(scoped))
                   .group_by(K.device_id).subquery())
     active_devices = c.s.scalar(select(func.count(D.id)).join(m.Offender, m.Offender.id == D.offender_id)
                                 .where(live)) or 0
@@ -31,26 +33,28 @@ def device_figures(c: Ctx) -> DeviceFigures:
     # out once per case with devices, in a derived table joined back to them: correlated to
     # each device it ran twice a device, once to shortlist and once to show (issue 16).
     owners = (select(D.offender_id.label("offender_id"),
-                     c.seen_at_home(D.offender_id, n).correlate(D).label("cut"))
+                     type_coerce(c.seen_at_home(D.offender_id, n).correlate(D), LondonDay()).label("cut_on"))
               .join(m.Offender, m.Offender.id == D.offender_id).where(live)
               .group_by(D.offender_id).subquery())
     # SQL shortlists by comparing a check date with the visit's UTC instant, which can only let
     # a same-day check through; the London-day comparison below is the one that decides.
+    # (Both days are read as London days: LondonDay makes no datetime for most rows.)
     devices = c.s.execute(
-        c.join_case(select(D.offender_id, D.kind, D.declared_on, D.created_at, last_check.c.last,
-                           owners.c.cut, *c.case_cols()), D.offender_id)
+        c.join_case(select(D.offender_id, D.kind, D.declared_on,
+                           type_coerce(D.created_at, LondonDay()).label("created_on"), last_check.c.last,
+                           owners.c.cut_on, *c.case_cols()), D.offender_id)
         .join(owners, owners.c.offender_id == D.offender_id)
         .outerjoin(last_check, last_check.c.device_id == D.id)
-        .where(live, or_(last_check.c.last.is_(None), last_check.c.last < owners.c.cut))).all()
+        .where(live, or_(last_check.c.last.is_(None), last_check.c.last < owners.c.cut_on))).all()
 
     never = stale = 0
     flagged: dict[int, list] = defaultdict(list)
     for d in devices:
-        known_on = d.declared_on or london_day(d.created_at)
+        known_on = d.declared_on or d.created_on
         if d.last is None:
             never += 1
             flagged[d.offender_id].append((d, f"{d.kind} never checked", (c.as_of - known_on).days, known_on))
-        elif d.cut is not None and d.last < (cut_on := london_day(d.cut)) and known_on <= cut_on:
+        elif d.cut_on is not None and d.last < d.cut_on and known_on <= d.cut_on:
             stale += 1
             flagged[d.offender_id].append((d, f"{d.kind} last checked {d.last:%d/%m/%Y}",
                                            (c.as_of - d.last).days, d.last))

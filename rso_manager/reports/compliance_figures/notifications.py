@@ -8,13 +8,14 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, type_coerce
 
 from rso_manager.domain import notification_due as nd
 from rso_manager.domain.dates import london_day
 from rso_manager.domain.notification_kinds import DOMAIN_KIND
 from rso_manager.domain.notification_period import DisregardedPeriod, DisregardReason
 from rso_manager.persistence import models as m
+from rso_manager.persistence.types import LondonDay
 from rso_manager.reports.compliance_figures import selections as sel
 from rso_manager.reports.compliance_figures.context import (
     OPEN_CASE,
@@ -113,11 +114,10 @@ def notification_figures(c: Ctx) -> NotificationFigures:
 
     # Late in the period. "Late" is the recorded flag or a London notification day after the
     # due date; the day arithmetic is done here because SQL has no portable London date.
-    made = c.s.execute(select(N.id, N.due_on, N.notified_at, N.late)
+    made = c.s.execute(select(N.id, N.due_on, type_coerce(N.notified_at, LondonDay()).label("notified_on"), N.late)
                        .join(m.Offender, m.Offender.id == N.offender_id)
                        .where(sel.notifications_made(c))).all()
-    late_ids = [r.id for r in made
-                if r.late or (r.due_on is not None and london_day(r.notified_at) > r.due_on)]
+    late_ids = [r.id for r in made if r.late or (r.due_on is not None and r.notified_on > r.due_on)]
     late: list[LateNotification] = []
     for ids in chunks(late_ids):
         breaches: dict[int, m.Breach] = {}

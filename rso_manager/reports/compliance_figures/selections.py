@@ -61,13 +61,14 @@ def breach_open_at(c: Ctx):
 
 def decision_proposed(c: Ctx):
     """A reasoned no-crime decision had been put to a supervisor by the end of the as-of day
-    and not returned by then (correlated to m.Breach). The sign-off request dates the proposal;
+    and not returned by then (a clause on m.Breach). The sign-off request dates the proposal;
     the breach's rationale column only says what it is now."""
     S = m.SignOff
-    return (select(S.id).where(S.entity == _NO_CRIME, S.entity_id == m.Breach.id,
-                               S.requested_at < c.as_of_end,
-                               ~and_(S.status == "returned", S.signed_at < c.as_of_end))
-            .correlate(m.Breach).exists())
+    # An uncorrelated IN: the few proposals are listed once. Correlated, SQLite scanned every
+    # sign-off for each open breach (no index leads with the entity; issue 16).
+    return m.Breach.id.in_(select(S.entity_id).where(
+        S.entity == _NO_CRIME, S.entity_id.is_not(None), S.requested_at < c.as_of_end,
+        ~and_(S.status == "returned", S.signed_at < c.as_of_end)))
 
 
 def crime_reference_as_of(c: Ctx):

@@ -4,6 +4,8 @@ to_json() exports it, leaving out what is for screens only."""
 from __future__ import annotations
 
 import dataclasses
+import functools
+import gc
 from datetime import date, datetime
 from typing import Any
 
@@ -44,7 +46,20 @@ def compute(session: Session, scope: Scope, period_from: date, period_to: date, 
     if as_of < period_to:
         raise ValueError(f"the as-of date ({as_of:%d/%m/%Y}) is before the end of the period "
                          f"({period_to:%d/%m/%Y}): figures cannot be as of a day inside the period")
-    cfg = report_settings
+    # Hundreds of thousands of short-lived, acyclic rows: the cycle collector would only re-scan
+    # them, a sixth of the whole force's figures (issue 16). Restored however the figures end,
+    # as demo loading does (the GUI's worker threads already run without it: ui/gui_thread_gc).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _compute(session, scope, period_from, period_to, as_of, report_settings)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _compute(session: Session, scope: Scope, period_from: date, period_to: date, as_of: date,
+             cfg: ReportSettings) -> ComplianceFigures:
     resolved = resolve_scope(session, scope)
     c = Ctx(session, resolved, period_from, period_to, as_of, cfg)
     return ComplianceFigures(
@@ -59,20 +74,30 @@ def compute(session: Session, scope: Scope, period_from: date, period_to: date, 
     )
 
 
+_AS_IS = (str, int, float, type(None))
+
+
+@functools.cache
+def _exported(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if not f.metadata.get("internal"))
+
+
 def _plain(value: Any) -> Any:
-    if isinstance(value, Share):
-        return {"numerator": value.numerator, "denominator": value.denominator,
-                "fraction": None if value.fraction is None else round(value.fraction, 4)}
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        out = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)
-               if not f.metadata.get("internal")}
-        if isinstance(value, BreachFigures):
-            out["warnings_given"] = value.warnings_given
-        return out
+    # The commonest first: the whole force's lists are a hundred thousand rows of plain values.
+    if isinstance(value, _AS_IS):
+        return value
     if isinstance(value, tuple | list):
         return [_plain(v) for v in value]
     if isinstance(value, datetime | date):
         return value.isoformat()
+    if isinstance(value, Share):
+        return {"numerator": value.numerator, "denominator": value.denominator,
+                "fraction": None if value.fraction is None else round(value.fraction, 4)}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        out = {name: _plain(getattr(value, name)) for name in _exported(type(value))}
+        if isinstance(value, BreachFigures):
+            out["warnings_given"] = value.warnings_given
+        return out
     return value
 
 

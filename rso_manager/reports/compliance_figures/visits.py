@@ -8,7 +8,8 @@ from collections.abc import Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, extract, func, or_, select, true
+from sqlalchemy import and_, case, extract, func, or_, select, true, type_coerce
+from sqlalchemy.orm import aliased
 
 from rso_manager.clock import LONDON
 from rso_manager.domain import case_visit_window as cvw
@@ -17,6 +18,7 @@ from rso_manager.domain.dates import add_months, london_day
 from rso_manager.domain.risk_levels import RISK_LABEL
 from rso_manager.domain.visit_window import TimeBand, pattern_warning
 from rso_manager.persistence import models as m
+from rso_manager.persistence.types import LondonDay
 from rso_manager.reports.compliance_figures import selections as sel
 from rso_manager.reports.compliance_figures.context import (
     ACTIVE_CASE,
@@ -58,8 +60,9 @@ def _visit_windows(c: Ctx) -> list[tuple[Any, vw.DueWindow]]:
                         .where(C.offender_id == m.Offender.id, c.live(C), C.convicted_on <= c.as_of)
                         .correlate(m.Offender).scalar_subquery())
     cases = c.s.execute(
-        select(*c.case_cols(), m.Offender.created_at, c.risk_level().label("risk"), m.Team.name.label("team"),
-               c.seen_at_home(m.Offender.id).correlate(m.Offender).label("seen"),
+        select(*c.case_cols(), type_coerce(m.Offender.created_at, LondonDay()).label("opened_on"),
+               c.risk_level().label("risk"), m.Team.name.label("team"),
+               type_coerce(c.seen_at_home(m.Offender.id).correlate(m.Offender), LondonDay()).label("seen"),
                first_conviction.label("first_conviction"))
         .select_from(m.Offender).outerjoin(c.manager, c.manager.id == m.Offender.offender_manager_id)
         .outerjoin(m.Team, m.Team.id == m.Offender.team_id)
@@ -97,6 +100,10 @@ def _visit_windows(c: Ctx) -> list[tuple[Any, vw.DueWindow]]:
     # Under any plan but a reactive one the interval follows from the risk and the plan's terms
     # alone (interval_in_force reads no history or triggers then): worked out once per pair.
     routine: dict[tuple[str | None, cvw.PlanTerms | None], vw.IntervalDecision | None] = {}
+    # A case with no trigger whose clock runs from its last home visit has the window of every
+    # such case seen that day under the same interval (vw.due_window reads the case start only
+    # for a case not seen since it): worked out once per pair, not 100,000 times.
+    from_visit: dict[tuple[date, int | None], vw.DueWindow] = {}
     for r in cases:
         plan = latest.get(r.case_id)
         terms = None if plan is None else cvw.PlanTerms(plan.reactive, plan.visit_interval_months,
@@ -108,10 +115,17 @@ def _visit_windows(c: Ctx) -> list[tuple[Any, vw.DueWindow]]:
             interval = routine[r.risk, terms]
         else:
             interval = routine[r.risk, terms] = cvw.interval_in_force(r.risk, terms, (), (), c.as_of, c.policy)
-        start = cvw.case_start(r.first_conviction, london_day(r.created_at), released.get(r.case_id),
-                               taken_over.get(r.case_id))
-        seen = london_day(r.seen) if r.seen is not None else None
-        out.append((r, cvw.home_visit_window(seen, start, interval, triggers[r.case_id], c.as_of, c.policy)))
+        start = cvw.case_start(r.first_conviction, r.opened_on, released.get(r.case_id), taken_over.get(r.case_id))
+        seen = r.seen
+        case_triggers = triggers.get(r.case_id, ())
+        if seen is None or case_triggers or (start.restarts_clock and seen < start.on):
+            window = cvw.home_visit_window(seen, start, interval, case_triggers, c.as_of, c.policy)
+        else:
+            key = (seen, interval.months if interval else None)
+            if key not in from_visit:
+                from_visit[key] = cvw.home_visit_window(seen, start, interval, (), c.as_of, c.policy)
+            window = from_visit[key]
+        out.append((r, window))
     return out
 
 
@@ -179,7 +193,7 @@ def _repeated_pattern(c: Ctx) -> tuple[ExceptionRow, ...]:
     """Cases whose last N home visits (the latest in the period) share a weekday or time band:
     an offender who can predict a visit can hide devices and people before it (R14).
 
-    SQL ranks each case's visits and keeps only cases that might repeat: N visits, the latest in
+    SQL finds each case's last N visits and keeps only cases that might repeat: the latest in
     the period, and one band, or one UTC weekday, or a visit in the UTC hour that is already the
     next London day in summer. domain.visit_window.pattern_warning then decides on London time,
     so the shortlist may be generous but never misses a case.
@@ -187,35 +201,54 @@ def _repeated_pattern(c: Ctx) -> tuple[ExceptionRow, ...]:
     run = c.policy.pattern_run
     V = m.Visit
 
-    def ranked(*where):
-        rn = func.row_number().over(partition_by=V.offender_id, order_by=(V.visited_at.desc(), V.id.desc()))
-        return (select(V.offender_id, V.visited_at, V.time_band, rn.label("rn"))
-                .join(m.Offender, m.Offender.id == V.offender_id)
-                .where(c.visit_done(), V.kind == "home", c.in_scope, ACTIVE_CASE, *where)
+    def nth_latest(column, nth: int, case_id):
+        # Walked back from the as-of day along the case's (offender, kind, status, visited_at)
+        # index: N index rows a case, where ranking every visit of the cases visited in the
+        # period with a window function read and sorted their whole history (issue 16).
+        return (select(column).where(V.offender_id == case_id, c.visit_done(), V.kind == "home")
+                .order_by(V.visited_at.desc(), V.id.desc()).limit(1).offset(nth - 1)
+                .scalar_subquery())
+
+    def last_visits(*where):
+        """The last RUN home visits of each active case in scope whose latest is in the period."""
+        # A completed home visit since the period began at all, from the index alone: the
+        # latest as the record stood (row by row) is worked out only for the cases with one.
+        lately = (select(func.max(V.visited_at))
+                  .where(V.offender_id == m.Offender.id, V.kind == "home", V.status == "completed",
+                         V.visited_at < c.as_of_end)
+                  .correlate(m.Offender).scalar_subquery())
+        # Each step materialised, so each case's probes run once: flattened into the join,
+        # SQLite drove it from every completed visit of the force instead.
+        latest = (select(m.Offender.id.label("case_id"), nth_latest(V.visited_at, 1, m.Offender.id).label("at"))
+                  .where(c.in_scope, ACTIVE_CASE, lately >= c.start, *where)
+                  .cte("latest").prefix_with("MATERIALIZED"))
+        cases = (select(latest.c.case_id, nth_latest(V.id, run, latest.c.case_id).label("cut_id"))
+                 .where(latest.c.at >= c.start, latest.c.at < c.end)
+                 .cte("cases").prefix_with("MATERIALIZED"))
+        cut = aliased(m.Visit, name="cut")
+        # The visits ranked 1..RUN by (visited_at, id) newest first are those from the RUNth on.
+        return (select(V.offender_id, V.visited_at, V.time_band)
+                .select_from(cases).join(cut, cut.id == cases.c.cut_id)
+                .join(V, and_(V.offender_id == cases.c.case_id, V.kind == "home", c.visit_done(many_cases=True),
+                              or_(V.visited_at > cut.visited_at,
+                                  and_(V.visited_at == cut.visited_at, V.id >= cut.id))))
                 .subquery())
 
-    # Only a case with a home visit in the period can have its latest there: ranking just their
-    # visits spares the window the rest of the scope's history.
-    in_period = (select(V.offender_id).join(m.Offender, m.Offender.id == V.offender_id)
-                 .where(c.visit_done(many_cases=True), V.kind == "home", c.in_period(V.visited_at),
-                        c.in_scope, ACTIVE_CASE))
-    recent = ranked(V.offender_id.in_(in_period))
+    recent = last_visits()
     at = recent.c.visited_at
-    # Ids first, then rows for those ids only: a second pass of the window over every visit
-    # would double the cost of the one expensive step.
+    # Ids first, then rows for those ids only: fetching every candidate's visits would turn
+    # a hundred thousand datetimes into Python objects for the few that repeat.
     shortlist = list(c.s.scalars(
-        select(recent.c.offender_id).where(recent.c.rn <= run).group_by(recent.c.offender_id).having(and_(
-            func.count() == run,
-            func.max(at) >= c.start, func.max(at) < c.end,
+        select(recent.c.offender_id).group_by(recent.c.offender_id).having(
             or_(func.count(func.distinct(recent.c.time_band)) <= 1,
                 func.min(extract("dow", at)) == func.max(extract("dow", at)),
-                func.max(extract("hour", at)) == 23)))))
+                func.max(extract("hour", at)) == 23))))
     by_case: dict[int, list] = defaultdict(list)
     for ids in chunks(shortlist):
-        few = ranked(V.offender_id.in_(ids))
+        few = last_visits(m.Offender.id.in_(ids))
         for r in c.s.execute(c.join_case(
-                select(few.c.offender_id, few.c.visited_at, few.c.time_band, *c.case_cols())
-                .where(few.c.rn <= run), few.c.offender_id)):
+                select(few.c.offender_id, few.c.visited_at, few.c.time_band, *c.case_cols()),
+                few.c.offender_id)):
             by_case[r.offender_id].append(r)
     rows = []
     for visits in by_case.values():
