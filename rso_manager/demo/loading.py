@@ -3,7 +3,6 @@ single audit row, so a half-loaded demo database never exists."""
 
 from __future__ import annotations
 
-import gc
 import json
 import random
 from collections.abc import Callable
@@ -21,7 +20,7 @@ from rso_manager.demo.court_watch import seed_court_watch
 from rso_manager.demo.rows import PreparedTable
 from rso_manager.demo.sign_in import DEMO_PASSWORD
 from rso_manager.domain.roles import Role
-from rso_manager.persistence import audit_chain, record_seal
+from rso_manager.persistence import audit_chain, cycle_collector, record_seal
 from rso_manager.persistence import models as m
 from rso_manager.services import passwords
 from rso_manager.services.search import index as search_index
@@ -57,15 +56,8 @@ def generate(services: Services, *, offenders: int, seed: int,
     now = services.clock.now()
     today = services.clock.today()
     rng = random.Random(seed)
-    # Millions of short-lived, acyclic dicts and tuples: the cycle collector would only
-    # re-scan them (about a tenth of the run). Restored however the load ends.
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with cycle_collector.paused():  # millions of short-lived, acyclic dicts and tuples
         return _load(services, rng, offenders, seed, password_hash, today, now, progress)
-    finally:
-        if gc_was_enabled:
-            gc.enable()
 
 
 def _load(services: Services, rng: random.Random, offenders: int, seed: int,

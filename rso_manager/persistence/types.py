@@ -15,6 +15,15 @@ class NaiveDatetimeError(ValueError):
     """A datetime without a time zone was given where a moment in time is stored."""
 
 
+def _as_utc(value: datetime | None) -> datetime | None:
+    """A datetime read back, as the aware UTC instant it stores (naive means UTC)."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        return value.replace(tzinfo=UTC)
+    return value.astimezone(UTC)
+
+
 class TZDateTime(TypeDecorator[datetime]):
     """Aware UTC datetimes on every backend: SQLite drops tzinfo, so we refuse naive values
     on the way in and reattach UTC on the way out. (ORM writes are refused earlier, with the
@@ -35,30 +44,18 @@ class TZDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC).replace(tzinfo=None)
 
     def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
-        if value is None:
-            return None
-        if value.tzinfo is None:
-            return value.replace(tzinfo=UTC)
-        return value.astimezone(UTC)
+        return _as_utc(value)
 
     def result_processor(self, dialect, coltype):
         """process_result_value over the dialect's own conversion, as TypeDecorator composes
         them, in one closure: a report reads hundreds of thousands of these, and the generic
         wrapper's two extra calls a value were a tenth of the whole-force figures (issue 16)."""
         to_datetime = self.impl_instance.result_processor(dialect, coltype)
-
-        def aware(value: datetime | None) -> datetime | None:
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                return value.replace(tzinfo=UTC)
-            return value.astimezone(UTC)
-
         if to_datetime is None:  # the driver returns datetimes (psycopg)
-            return aware
+            return _as_utc
 
         def parsed(value) -> datetime | None:
-            return None if value is None else aware(to_datetime(value))
+            return None if value is None else _as_utc(to_datetime(value))
         return parsed
 
 
@@ -80,9 +77,9 @@ class LondonDay(TypeDecorator[date]):
         parse = self.impl_instance.result_processor(dialect, coltype)  # the dialect's own
 
         def instant(value) -> datetime:  # as TZDateTime reads it
-            moment = parse(value) if parse else value
+            moment = _as_utc(parse(value) if parse else value)
             assert moment is not None  # VALUE is not None, nor what the dialect makes of it
-            return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+            return moment
 
         late_hour: dict[date, date] = {}  # a UTC date -> the London day of its 23:xx instants
 

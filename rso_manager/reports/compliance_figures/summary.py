@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import gc
 from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.orm import Session
 
+from rso_manager.persistence import cycle_collector
 from rso_manager.reports.compliance_figures.breaches import breach_figures
 from rso_manager.reports.compliance_figures.case_audits import case_audit_figures
 from rso_manager.reports.compliance_figures.caseload import caseload_figures
@@ -46,16 +46,8 @@ def compute(session: Session, scope: Scope, period_from: date, period_to: date, 
     if as_of < period_to:
         raise ValueError(f"the as-of date ({as_of:%d/%m/%Y}) is before the end of the period "
                          f"({period_to:%d/%m/%Y}): figures cannot be as of a day inside the period")
-    # Hundreds of thousands of short-lived, acyclic rows: the cycle collector would only re-scan
-    # them, a sixth of the whole force's figures (issue 16). Restored however the figures end,
-    # as demo loading does (the GUI's worker threads already run without it: ui/gui_thread_gc).
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with cycle_collector.paused():  # hundreds of thousands of short-lived, acyclic rows
         return _compute(session, scope, period_from, period_to, as_of, report_settings)
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _compute(session: Session, scope: Scope, period_from: date, period_to: date, as_of: date,
