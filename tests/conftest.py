@@ -256,3 +256,16 @@ def _no_stray_data_dir():
     os.environ["RSO_MANAGER_DATA_DIR"] = d
     yield
     shutil.rmtree(Path(d), ignore_errors=True)
+
+
+@pytest.fixture(autouse=True)
+def _forget_compiled_statements():
+    """Each test opens its own engines, so each brings a new dialect, and every ORM mapper keeps
+    its compiled INSERTs and UPDATEs per dialect (up to 100 each, LRU): over a run that held about
+    a million objects alive from databases long gone, which every full collection walked again
+    (GUI teardowns grew to 2 s each). The app has one engine, so this is a test-run cost only."""
+    yield
+    from rso_manager.persistence.models import Base
+
+    for mapper in Base.registry.mappers:
+        mapper._compiled_cache.clear()
