@@ -58,9 +58,10 @@ class WorkflowHost(Protocol):
         ...
 
     def add_page(self, key: str, title: str, widget: QWidget | Callable[[], QWidget], *, order: int,
-                 shortcut: str | None = None) -> QAction:
+                 shortcut: str | None = None, part: type | None = None) -> QAction:
         """A page beside the caseload, reached from the Go menu (ordered by ORDER). WIDGET may be
-        a function that makes the page: it is then built when first shown, not with the window."""
+        a function that makes the page: it is then built when first shown, not with the window,
+        and PART names its type, so part(PART) finds it (making it if it is not made yet)."""
         ...
 
     def show_page(self, key: str) -> QWidget: ...

@@ -79,6 +79,7 @@ class MainWindow(QMainWindow):
         self.page_actions: dict[str, QAction] = {}
         self._page_widgets: dict[str, QWidget] = {}
         self._page_builders: dict[str, Callable[[], QWidget]] = {}
+        self._page_parts: dict[str, type] = {}  # what a page not made yet will be, by key
         self._placed: dict[object, list[tuple[int, QAction]]] = {}
         self._status_orders: list[int] = []
         self._parts: list[object] = []
@@ -363,10 +364,11 @@ class MainWindow(QMainWindow):
         return self
 
     def add_page(self, key: str, title: str, widget: QWidget | Callable[[], QWidget], *, order: int,
-                 shortcut: str | None = None) -> QAction:
+                 shortcut: str | None = None, part: type | None = None) -> QAction:
         """A page beside the caseload (e.g. the planner), reached from the Go menu. WIDGET may be
         a function making the page, called when it is first shown: a page nobody opens then
-        costs the window's start nothing."""
+        costs the window's start nothing. PART: the type of the page a function makes, which
+        is then kept as a part once made; asking for that part makes it (part())."""
         if not self.page_actions and self.scopes:
             home = QAction("&Caseload", self)
             home.setShortcut(QKeySequence("Ctrl+1"))
@@ -376,8 +378,12 @@ class MainWindow(QMainWindow):
         if not isinstance(widget, QWidget):
             if self.pages.count() == 0:
                 widget = widget()  # the home page (the administrator's): on screen at once
+                if part is not None:
+                    self.add_part(widget)
             else:
                 self._page_builders[key] = widget
+                if part is not None:
+                    self._page_parts[key] = part
                 widget = QWidget()  # a stand-in until the page is first shown
         self.pages.addWidget(widget)
         action = QAction(title, self)
@@ -400,6 +406,8 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(stand_in)
             stand_in.deleteLater()
             self._page_widgets[key] = widget
+            if self._page_parts.pop(key, None) is not None:
+                self.add_part(widget)
         return self._page_widgets[key]
 
     def show_page(self, key: str) -> QWidget:
@@ -468,7 +476,13 @@ class MainWindow(QMainWindow):
         self._parts.append(part)
 
     def part(self, kind: type[P]) -> P | None:
-        return next((p for p in self._parts if isinstance(p, kind)), None)
+        found = next((p for p in self._parts if isinstance(p, kind)), None)
+        if found is None:  # a page not shown yet is made when asked for
+            key = next((k for k, made in self._page_parts.items() if issubclass(made, kind)), None)
+            if key is not None:
+                self.page_widget(key)
+                return self.part(kind)
+        return found
 
     # --- other ---------------------------------------------------------------------------------
 

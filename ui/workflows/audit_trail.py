@@ -279,7 +279,6 @@ class AuditTrailPage(QWidget):
 def add_audit_trail(host: WorkflowHost) -> None:
     if not host.actor.can(Permission.READ_AUDIT_TRAIL):
         return
-    page = AuditTrailPage(host)
-    host.add_part(page)
-    action = host.add_page("audit_trail", "Audit &trail", page, order=50, shortcut="Ctrl+5")
+    action = host.add_page("audit_trail", "Audit &trail", lambda: AuditTrailPage(host), part=AuditTrailPage,
+                           order=50, shortcut="Ctrl+5")
     action.setStatusTip("Who opened or changed which record, when and why")

@@ -564,7 +564,6 @@ class DashboardPage(QWidget):
 def add_dashboard(host: WorkflowHost) -> None:
     if not host.actor.can(Permission.PRINT_REPORTS) or not host.scopes:
         return
-    page = DashboardPage(host)
-    host.add_part(page)
-    action = host.add_page("dashboard", "&Dashboard", page, order=40, shortcut="Ctrl+4")
+    action = host.add_page("dashboard", "&Dashboard", lambda: DashboardPage(host), part=DashboardPage,
+                           order=40, shortcut="Ctrl+4")
     action.setStatusTip("Compliance figures for your scope; click a figure to list its cases")

@@ -12,9 +12,8 @@ from ui.workflows.briefings.page import BriefingsPage
 def add_briefings(host: WorkflowHost) -> None:
     if not host.actor.can(Permission.READ_BRIEFINGS):
         return
-    page = BriefingsPage(host)
-    host.add_part(page)
-    action = host.add_page("briefings", "&Briefings", page, order=45, shortcut="Ctrl+6")
+    action = host.add_page("briefings", "&Briefings", lambda: BriefingsPage(host), part=BriefingsPage,
+                           order=45, shortcut="Ctrl+6")
     action.setStatusTip("Approved frontline briefings for an area, to read or print for a patrol")
     if not host.scopes:
         host.show_page("briefings")  # the only page: shown and loaded at once

@@ -11,12 +11,10 @@ from ui.extensions import WorkflowHost, main_window_hook
 from ui.workflows.case_audits.page import CaseAuditsPage
 
 
-def _add(host: WorkflowHost) -> CaseAuditsPage:
-    page = CaseAuditsPage(host)
-    host.add_part(page)
-    action = host.add_page("case_audits", "Case a&udits", page, order=65, shortcut="Ctrl+8")
+def _add(host: WorkflowHost) -> None:
+    action = host.add_page("case_audits", "Case a&udits", lambda: CaseAuditsPage(host), part=CaseAuditsPage,
+                           order=65, shortcut="Ctrl+8")
     action.setStatusTip("Draw a sample of cases and audit them against the inspection's checklist")
-    return page
 
 
 @main_window_hook(order=65)

@@ -12,7 +12,6 @@ from ui.workflows.court_watch.page import CourtWatchPage
 def add_court_watch(host: WorkflowHost) -> None:
     if not host.actor.can(Permission.WATCH_COURTS):
         return
-    page = CourtWatchPage(host)
-    host.add_part(page)
-    action = host.add_page("court_watch", "Court &watch", page, order=47, shortcut="Ctrl+7")
+    action = host.add_page("court_watch", "Court &watch", lambda: CourtWatchPage(host), part=CourtWatchPage,
+                           order=47, shortcut="Ctrl+7")
     action.setStatusTip("People charged with a Schedule 3 offence, their hearings, and today's court list")

@@ -11,9 +11,11 @@ from ui.workflows.transfers.page import TransfersPage
 def add_transfers(host: WorkflowHost) -> None:
     if not host.actor.can(Permission.REASSIGN_CASE):
         return
-    page = TransfersPage(host.services, host.actor, host.worker, host.prompter, status=host.show_status,
-                         parent=host.window)
-    host.add_part(page)
-    page.transferred.connect(lambda _moved: host.refresh())  # the caseload shows who has them now
-    action = host.add_page("transfers", "Case trans&fers", page, order=35)
+    def make() -> TransfersPage:
+        page = TransfersPage(host.services, host.actor, host.worker, host.prompter, status=host.show_status,
+                             parent=host.window)
+        page.transferred.connect(lambda _moved: host.refresh())  # the caseload shows who has them now
+        return page
+
+    action = host.add_page("transfers", "Case trans&fers", make, part=TransfersPage, order=35)
     action.setStatusTip("Move cases to another officer or team, with a reason")
