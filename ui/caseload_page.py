@@ -294,8 +294,12 @@ class CaseloadPage(QWidget):
             text = index.data(Qt.ItemDataRole.DisplayRole)
             if text:
                 metrics = plain
-                if (font := index.data(Qt.ItemDataRole.FontRole)) is not None:  # overdue, very high risk
-                    metrics = bold = bold or QFontMetrics(font)
+                if index.data(Qt.ItemDataRole.FontRole) is not None:  # bold: overdue, very high risk
+                    if bold is None:
+                        heavy = QFont(self.table.font())
+                        heavy.setBold(True)
+                        bold = QFontMetrics(heavy)
+                    metrics = bold
                 widest = max(widest, metrics.horizontalAdvance(str(text)))
         # The delegate's own margins, read from one cell.
         first = view.index(0, column)
