@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import Session
@@ -25,7 +26,13 @@ from rso_manager.services.errors import (
     past_date_problem,
     reason_problem,
 )
-from rso_manager.services.unit_of_work import Actor, Services, find_offender, unit_of_work
+from rso_manager.services.unit_of_work import (
+    Actor,
+    Services,
+    UnitOfWork,
+    find_offender,
+    unit_of_work,
+)
 
 
 class AccessReason(StrEnum):
@@ -576,20 +583,29 @@ def create_offender(services: Services, actor: Actor, draft: OffenderDraft) -> O
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.WRITE_CASES)
         check_placing(uow, draft)
-        o = uow.stamp_created(m.Offender(reference=next_reference(uow.session), status="active",
-                                         open_breaches=0, **_draft_columns(draft)))
-        uow.session.add(o)
-        uow.session.flush()
-        # Whoever creates a record has it open: the creation is their consultation of it.
-        c = m.Consultation(user_id=uow.actor.user_id, offender_id=o.id, opened_at=uow.now,
-                           link="own" if o.offender_manager_id == uow.actor.user_id else "team",
-                           purpose=AccessReason.CASE_MANAGEMENT.value, reason="Created the record.")
-        uow.session.add(c)
-        uow.session.flush()
-        uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id,
-                  details={**_draft_columns(draft), "consultation_id": c.id})
+        columns = _draft_columns(draft)
+        o = add_offender(uow, columns, why="Created the record.", details=columns)
         case_summary.refresh(uow.session, o.id, services.clock.today())
         return _record(uow.session, o)
+
+
+def add_offender(uow: UnitOfWork, columns: Mapping[str, Any], *, why: str, details: Mapping[str, Any]) -> m.Offender:
+    """A new active record with COLUMNS, as every way of making one makes it (the form, an
+    import, a conviction seen by the court watch): the next reference, the creator's consultation
+    of it (whoever creates a record has it open; WHY is its reason) and the record.create audit
+    row with DETAILS. Authorising, and refreshing the case summary, are the caller's."""
+    s = uow.session
+    o = uow.stamp_created(m.Offender(reference=next_reference(s), status="active", open_breaches=0, **columns))
+    s.add(o)
+    s.flush()
+    c = m.Consultation(user_id=uow.actor.user_id, offender_id=o.id, opened_at=uow.now,
+                       link="own" if o.offender_manager_id == uow.actor.user_id else "team",
+                       purpose=AccessReason.CASE_MANAGEMENT.value, reason=why)
+    s.add(c)
+    s.flush()
+    uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id,
+              details={**details, "consultation_id": c.id})
+    return o
 
 
 def correct_offender(services: Services, actor: Actor, offender_id: int, version_id: int,

@@ -30,7 +30,7 @@ from rso_manager.domain.notification_period import DisposalKind, SentenceTerm
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import case_summary
-from rso_manager.services.caseload import AccessReason, next_reference
+from rso_manager.services.caseload import add_offender
 from rso_manager.services.court_watch.registered import ExistingCase, possible_cases
 from rso_manager.services.court_watch.views import (
     ChargedPersonView,
@@ -204,20 +204,11 @@ def _offender_for(uow: UnitOfWork, cp: m.ChargedPerson, data: OutcomeInput) -> t
             raise ValidationFailed(FieldProblem("existing_offender_id", _already_there(cases)))
     watcher = s.get(m.User, cp.watcher_id)
     manager = cp.watcher_id if watcher is not None and watcher.role == Role.OFFENDER_MANAGER.value else None
-    o = uow.stamp_created(m.Offender(
-        reference=next_reference(s), surname=cp.surname, forenames=cp.forenames, date_of_birth=cp.date_of_birth,
-        pnc_id=cp.pnc_id, offender_manager_id=manager, team_id=cp.team_id, status="active", open_breaches=0))
-    s.add(o)
-    s.flush()
-    # As caseload.create_offender: whoever creates a record has it open.
-    c = m.Consultation(user_id=uow.actor.user_id, offender_id=o.id, opened_at=uow.now,
-                       link="own" if manager == uow.actor.user_id else "team",
-                       purpose=AccessReason.CASE_MANAGEMENT.value,
-                       reason=f"Created from the court watch ({watch_reference(cp.id)}) on conviction.")
-    s.add(c)
-    s.flush()
-    uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id, details={
-        "from_charged_person": cp.id, "team_id": o.team_id, "offender_manager_id": manager, "consultation_id": c.id})
+    o = add_offender(
+        uow, {"surname": cp.surname, "forenames": cp.forenames, "date_of_birth": cp.date_of_birth,
+              "pnc_id": cp.pnc_id, "offender_manager_id": manager, "team_id": cp.team_id},
+        why=f"Created from the court watch ({watch_reference(cp.id)}) on conviction.",
+        details={"from_charged_person": cp.id, "team_id": cp.team_id, "offender_manager_id": manager})
     uow.authorise(Permission.WRITE_CASES, offender_id=o.id)
     return o, False
 

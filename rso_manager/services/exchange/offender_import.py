@@ -35,10 +35,9 @@ from rso_manager.persistence import models as m
 from rso_manager.services import access, case_summary
 from rso_manager.services.caseload import (
     GENDERS,
-    AccessReason,
     OffenderDraft,
+    add_offender,
     check_placing,
-    next_reference,
     validate_draft,
 )
 from rso_manager.services.errors import FieldProblem, ValidationFailed
@@ -636,21 +635,10 @@ def import_offenders(services: Services, actor: Actor, data: bytes, file_name: s
 
 
 def _create(uow: UnitOfWork, draft: OffenderDraft) -> str:
-    """One record, as caseload.create_offender makes it (its creation row, the creator's
-    consultation, the case summary), inside the import's transaction."""
-    s = uow.session
+    """One record, as caseload.create_offender makes it, inside the import's transaction."""
     columns = {f: getattr(draft, f) for f in OffenderDraft.__dataclass_fields__}
-    o = uow.stamp_created(m.Offender(reference=next_reference(s), status="active", open_breaches=0, **columns))
-    s.add(o)
-    s.flush()
-    c = m.Consultation(user_id=uow.actor.user_id, offender_id=o.id, opened_at=uow.now,
-                       link="own" if o.offender_manager_id == uow.actor.user_id else "team",
-                       purpose=AccessReason.CASE_MANAGEMENT.value, reason="Created the record (import).")
-    s.add(c)
-    s.flush()
-    uow.audit("record.create", entity="offender", entity_id=o.id, offender_id=o.id,
-              details={**columns, "consultation_id": c.id, "imported": True})
-    case_summary.refresh(s, o.id, uow.services.clock.today())
+    o = add_offender(uow, columns, why="Created the record (import).", details={**columns, "imported": True})
+    case_summary.refresh(uow.session, o.id, uow.services.clock.today())
     return o.reference
 
 
