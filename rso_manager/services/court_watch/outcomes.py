@@ -39,7 +39,7 @@ from rso_manager.services.court_watch.views import (
     watch_reference,
 )
 from rso_manager.services.errors import FieldProblem, NotFound, ValidationFailed
-from rso_manager.services.notifications.convictions import _apply_sentence, _ensure_initial
+from rso_manager.services.notifications.convictions import apply_sentence, ensure_initial
 from rso_manager.services.notifications.requirements import sync_requirement
 from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, unit_of_work
 
@@ -155,7 +155,7 @@ def _sentenced(uow: UnitOfWork, cp: m.ChargedPerson, h: m.CourtHearing, data: Ou
                                                        "correct a sentence on the case record."))
     court = h.court or cp.court or "court"
     for c in awaiting:
-        _apply_sentence(uow, c.id, c.version_id, data.disposal, data.sentence_months, data.discharge_months,
+        apply_sentence(uow, c.id, c.version_id, data.disposal, data.sentence_months, data.discharge_months,
                         f"Sentenced at {court} on {h.hearing_on:%d/%m/%Y}, recorded from the court watch",
                         sentenced_on=h.hearing_on, sentence_terms=data.sentence_terms)
     return tuple(c.id for c in awaiting)
@@ -256,7 +256,7 @@ def _convicted(uow: UnitOfWork, cp: m.ChargedPerson, h: m.CourtHearing, data: Ou
         sync_requirement(uow, conviction, o.date_of_birth)
         ids.append(conviction.id)
         if offence.schedule3 and not offence.threshold_depends_on_sentence:
-            initial = _ensure_initial(uow, conviction, convicted_on) or initial
+            initial = ensure_initial(uow, conviction, convicted_on) or initial
     cp.status, cp.offender_id, cp.conviction_id = "convicted", o.id, ids[0]
     uow.stamp_updated(cp)
     orders = _waiting_orders(uow, cp)

@@ -114,7 +114,10 @@ def _already_subject(session: Session, offender_id: int, conviction_id: int, on:
     return False
 
 
-def _ensure_initial(uow: UnitOfWork, c: m.Conviction, event_on: date) -> m.StatutoryNotification | None:
+def ensure_initial(uow: UnitOfWork, c: m.Conviction, event_on: date) -> m.StatutoryNotification | None:
+    """The initial notification conviction C makes due from EVENT_ON: the one already pending,
+    else one made now; None when the person was already subject to the notification requirements
+    (no new initial notification is due)."""
     s = uow.session
     existing = next((n for n in pending_rows(s, c.offender_id) if n.kind == "initial"), None)
     if existing is not None or _already_subject(s, c.offender_id, c.id, c.convicted_on):
@@ -212,7 +215,7 @@ def record_conviction(services: Services, actor: Actor, offender_id: int, data: 
                            "source": c.source})
         sync_requirement(uow, c, o.date_of_birth)
         if c.schedule3 and not (c.threshold_depends_on_sentence and disposal is None):
-            _ensure_initial(uow, c, c.convicted_on)
+            ensure_initial(uow, c, c.convicted_on)
         case_summary.refresh(uow.session, offender_id, today)
         return _conviction_view(uow.session, c, today)
 
@@ -242,15 +245,15 @@ def enter_sentence(services: Services, actor: Actor, conviction_id: int, version
     if problems:
         raise ValidationFailed(problems)
     with unit_of_work(services, actor) as uow:
-        c = _apply_sentence(uow, conviction_id, version_id, disposal, sentence_months, discharge_months, reason,
+        c = apply_sentence(uow, conviction_id, version_id, disposal, sentence_months, discharge_months, reason,
                             sentenced_on=sentenced_on, sentence_terms=sentence_terms)
         return _conviction_view(uow.session, c, today)
 
 
-def _apply_sentence(uow: UnitOfWork, conviction_id: int, version_id: int, disposal: DisposalKind | str | None,
-                    sentence_months: int | None, discharge_months: int | None, reason: str, *,
-                    sentenced_on: date | None = None, sentence_terms: tuple[SentenceTerm, ...] = ()
-                    ) -> m.Conviction:
+def apply_sentence(uow: UnitOfWork, conviction_id: int, version_id: int, disposal: DisposalKind | str | None,
+                   sentence_months: int | None, discharge_months: int | None, reason: str, *,
+                   sentenced_on: date | None = None, sentence_terms: tuple[SentenceTerm, ...] = ()
+                   ) -> m.Conviction:
     """enter_sentence's writing part, inside the caller's unit of work (the court watch records a
     sentence and the hearing's outcome in one transaction)."""
     today = uow.services.clock.today()
@@ -284,7 +287,7 @@ def _apply_sentence(uow: UnitOfWork, conviction_id: int, version_id: int, dispos
                   "sentenced_on": sentenced_on}})
     sync_requirement(uow, c, o.date_of_birth, correction=reason.strip())
     if c.schedule3 and c.threshold_depends_on_sentence and was_pending:
-        _ensure_initial(uow, c, sentenced_on)
+        ensure_initial(uow, c, sentenced_on)
     case_summary.refresh(uow.session, c.offender_id, today)
     return c
 
