@@ -140,14 +140,19 @@ class HistoryModel(RowsModel[HistoryLine]):
         ], parent)
 
 
+USER_COLUMNS: tuple[Column[UserInfo], ...] = (
+    Column("Username", lambda u: u.username),
+    Column("Name", lambda u: u.display_name),
+    Column("Role", lambda u: u.role.label),
+    Column("Team", lambda u: u.team_name or ""),
+    Column("ViSOR trained", lambda u: "Yes" if u.trained else "No"),
+    Column("Account", lambda u: "Active" if u.active else "Closed"),
+    Column("Locked until", lambda u: fmt_datetime(u.locked_until)),
+)
+
+
 class UsersModel(RowsModel[UserInfo]):
-    def __init__(self, parent=None) -> None:
-        super().__init__([
-            Column("Username", lambda u: u.username),
-            Column("Name", lambda u: u.display_name),
-            Column("Role", lambda u: u.role.label),
-            Column("Team", lambda u: u.team_name or ""),
-            Column("ViSOR trained", lambda u: "Yes" if u.trained else "No"),
-            Column("Account", lambda u: "Active" if u.active else "Closed"),
-            Column("Locked until", lambda u: fmt_datetime(u.locked_until)),
-        ], parent)
+    """Accounts, with USER_COLUMNS unless COLUMNS are given (a page that shows more)."""
+
+    def __init__(self, parent=None, *, columns: Sequence[Column[UserInfo]] = USER_COLUMNS) -> None:
+        super().__init__(columns, parent)

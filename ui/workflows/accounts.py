@@ -45,7 +45,7 @@ from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.dialogs import ServiceDialog
 from ui.kit.tables import Column, configure_list_view
 from ui.login import PASSWORD_RULES
-from ui.table_models import UsersModel
+from ui.table_models import USER_COLUMNS, UsersModel
 
 
 class _AccountDialog(ServiceDialog):
@@ -220,10 +220,10 @@ class AccountsModel(UsersModel):
     """The accounts, with how each signs in (read alongside them, by account id)."""
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent)
-        self.sign_in = AccountsSignIn(False, {})
         # UserInfo does not carry the sign-in source, so it is looked up here by account id.
-        self._columns.insert(6, Column("Signs in with", lambda u: self.sign_in_of(u).label))
+        signs_in = Column("Signs in with", lambda u: self.sign_in_of(u).label)
+        super().__init__(parent, columns=(*USER_COLUMNS[:6], signs_in, *USER_COLUMNS[6:]))
+        self.sign_in = AccountsSignIn(False, {})
 
     def sign_in_of(self, user: UserInfo) -> SignIn:
         return self.sign_in.by_user.get(user.id, SignIn(False, True))
