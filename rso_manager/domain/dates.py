@@ -68,14 +68,18 @@ def easter_sunday(year: int) -> date:
     return date(year, month, day + 1)
 
 
+def week_start(day: date) -> date:
+    """The Monday of DAY's week (ISO weeks, Monday first, as the planner and its exports show them)."""
+    return day - timedelta(days=day.weekday())
+
+
 def _first_monday(year: int, month: int) -> date:
     d = date(year, month, 1)
     return d + timedelta(days=(7 - d.weekday()) % 7)
 
 
 def _last_monday(year: int, month: int) -> date:
-    d = date(year, month, calendar.monthrange(year, month)[1])
-    return d - timedelta(days=d.weekday())
+    return week_start(date(year, month, calendar.monthrange(year, month)[1]))
 
 
 @cache

@@ -17,7 +17,7 @@ from functools import cache, lru_cache
 from random import Random
 from typing import TYPE_CHECKING, NamedTuple
 
-from rso_manager.domain.dates import add_working_days, bank_holidays
+from rso_manager.domain.dates import add_working_days, bank_holidays, week_start
 from rso_manager.domain.visit_window import (
     DueWindow,
     TimeBand,
@@ -104,7 +104,7 @@ class Rota:
 
     def book(self, proposal: Proposal) -> None:
         on = proposal.date
-        monday = on - timedelta(days=on.weekday())
+        monday = week_start(on)
         week_days = [monday + timedelta(days=i) for i in range(7)]
         week = on.isocalendar()[:2]
         for officer_id in proposal.officer_ids:

@@ -23,6 +23,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import or_, select
 
 from rso_manager.clock import LONDON
+from rso_manager.domain.dates import week_start
 from rso_manager.domain.roles import CaseloadScope, Permission, Role
 from rso_manager.domain.visit_window import TimeBand
 from rso_manager.persistence import models as m
@@ -63,10 +64,6 @@ class CalendarExport:
     week_start: date
     events: int
     cancelled: int
-
-
-def _monday(day: date) -> date:
-    return day - timedelta(days=day.weekday())
 
 
 def _default_scope(actor: Actor) -> CaseloadScope:
@@ -195,7 +192,7 @@ def week_events(services: Services, actor: Actor, *, week_of: date,
     nothing of a record is shown that the caseload does not show already)."""
     with unit_of_work(services, actor) as uow:
         uow.authorise(Permission.READ_CASES)
-        return _events(uow, _monday(week_of), scope or _default_scope(uow.actor))
+        return _events(uow, week_start(week_of), scope or _default_scope(uow.actor))
 
 
 def export_week(services: Services, actor: Actor, *, week_of: date, path: str,
@@ -204,7 +201,7 @@ def export_week(services: Services, actor: Actor, *, week_of: date, path: str,
     with one audit row of who exported which visits. No file without its audit row."""
     if week_of is None:
         raise ValidationFailed(FieldProblem("week_of", "Choose the week to export."))
-    start = _monday(week_of)
+    start = week_start(week_of)
     with audited_file(path, "calendar") as write, unit_of_work(services, actor) as uow:
         uow.authorise(Permission.READ_CASES)
         chosen = scope or _default_scope(uow.actor)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from rso_manager.domain.dates import add_months
+from rso_manager.domain.dates import add_months, week_start
 from rso_manager.domain.roles import CaseloadScope, Permission
 from rso_manager.services.caseload import RISK_ORDER
 from rso_manager.services.errors import ValidationFailed
@@ -298,10 +298,10 @@ class PlannerPage(QWidget):
     def period(self) -> tuple[date, date]:
         """First and last day shown: Monday to Sunday, or the six weeks around the month."""
         if self.mode == "week":
-            start = self.anchor - timedelta(days=self.anchor.weekday())
+            start = week_start(self.anchor)
             return start, start + timedelta(days=6)
         first = self.anchor.replace(day=1)
-        start = first - timedelta(days=first.weekday())
+        start = week_start(first)
         return start, start + timedelta(days=41)
 
     def set_mode(self, mode: str) -> None:
@@ -557,7 +557,7 @@ class PlannerPage(QWidget):
         to an .ics file. False if nothing was started."""
         if self.exporting:
             return False
-        monday = self.anchor - timedelta(days=self.anchor.weekday())
+        monday = week_start(self.anchor)
         path = self._ask_path("Export the week to a calendar", f"visits-week-of-{monday:%Y-%m-%d}.ics",
                               CALENDAR_FILTER, ".ics")
         if path is None:
