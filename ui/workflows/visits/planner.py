@@ -280,9 +280,11 @@ class PlannerPage(QWidget):
         self.open_button.clicked.connect(lambda: self.open_item(self.selected))
         for button in (self.book_button, self.rebook_button, self.open_button):
             top.addWidget(button)
+        text.addLayout(top)
+        # Only once the buttons have a parent: setVisible(True) on a parentless widget shows it as
+        # a window of its own (a flash on screen, and the main window lost the keyboard).
         self.book_button.setVisible(self.can_write)
         self.rebook_button.setVisible(self.can_write)
-        text.addLayout(top)
         self.details_when = _label("", "")
         text.addWidget(self.details_when)
         self.details_window = _label("", "hint")
@@ -682,12 +684,14 @@ def add_planner(host: WorkflowHost) -> None:
     """Go > Planner (Ctrl+2), for everyone who works with cases."""
     if not host.actor.can(Permission.READ_CASES):
         return
-    page = PlannerPage(host.services, host.actor, host.worker, host.prompter, scopes=host.scopes,
-                       open_record=host.open_offender, status=host.show_status, parent=host.window)
-    host.add_part(page)
-    host.add_page("planner", "&Planner", page, order=20, shortcut="Ctrl+2")
-    # A change made in a record window reloads the caseload: re-plan if the planner is on screen.
-    host.caseload_loaded.connect(page.refresh_if_shown)
+    def make() -> PlannerPage:
+        page = PlannerPage(host.services, host.actor, host.worker, host.prompter, scopes=host.scopes,
+                           open_record=host.open_offender, status=host.show_status, parent=host.window)
+        # A change made in a record window reloads the caseload: re-plan if the planner is on screen.
+        host.caseload_loaded.connect(page.refresh_if_shown)
+        return page
+
+    host.add_page("planner", "&Planner", make, part=PlannerPage, order=20, shortcut="Ctrl+2")
 
 
 def planner_of(host: WorkflowHost) -> PlannerPage | None:
