@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import Engine, make_url
+from sqlalchemy import Engine, create_engine, make_url, text
 
 from rso_manager import demo
 from rso_manager.clock import FixedClock
@@ -49,6 +49,19 @@ def _generate(services: Services, offenders: int) -> float:
     return time.perf_counter() - t
 
 
+def _analyze(superuser_url: str) -> None:
+    """Statistics for the tables just loaded, as a DBA runs ANALYZE after a bulk load (only the
+    owner or a superuser may; autovacuum gets to it later by itself). Without them PostgreSQL
+    plans the first reads blind: at 20,000 the compliance figures took 9.2 s before and 6.1 s
+    after (the caseload section 1.1 s against 0.19 s)."""
+    admin = create_engine(superuser_url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as c:
+            c.execute(text("ANALYZE"))
+    finally:
+        admin.dispose()
+
+
 def _postgres(offenders: int, clock: FixedClock) -> BenchDatabase:
     """A server of its own, started as the tests start theirs, with the demo generated in it."""
     from tests import pg_server
@@ -61,6 +74,7 @@ def _postgres(offenders: int, clock: FixedClock) -> BenchDatabase:
         url = pg_server.create_app_database(server, "rso_bench", clock.now())
         engine, services = open_database(url, clock)
         seconds = _generate(services, offenders)
+        _analyze(server.url("rso_bench"))
     except BaseException:
         server.stop()
         raise
@@ -109,7 +123,7 @@ def scale_up(superuser_url: str, copies: int, only: tuple[str, ...] | None = Non
     audit trail or the seal book (audit verify and search are measured at 100,000), and the id
     sequences are not moved past them (nothing writes to such a database). ONLY: copy just these
     tables (e.g. team, app_user, offender and address: the caseload's, in minutes)."""
-    from sqlalchemy import UniqueConstraint, create_engine, text
+    from sqlalchemy import UniqueConstraint
 
     from rso_manager.demo.bulk_insert import INSERT_ORDER
     from rso_manager.persistence import models as m
