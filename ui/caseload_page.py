@@ -72,8 +72,8 @@ PAGED_ABOVE_ROWS = 150_000
 # screen is readable without a ResizeToContents pass over every row.
 _COLUMN_CHARS = {COL_REFERENCE: 12, COL_NAME: 28, COL_DOB: 12, COL_RISK: 12, COL_MANAGER: 20,
                  COL_TEAM: 14, COL_VISIT: 17, COL_NOTIFICATION: 19, COL_FLAGS: 30}
-# Cap on fitted widths, so one very long name or officer does not push Flags off screen.
 _SIZED_ROWS = 100  # the rows whose text sets the columns' first widths (a screen shows about 22)
+# Cap on fitted widths, so one very long name or officer does not push Flags off screen.
 _MAX_COLUMN_CHARS = {COL_NAME: 30, COL_MANAGER: 24, COL_TEAM: 18}
 # What Flags keeps before a long name may take more ("Visit overdue; 1 open breach").
 _FLAGS_ROOM_CHARS = 34
