@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         if not self.page_actions and self.scopes:
             home = QAction("&Caseload", self)
             home.setShortcut(QKeySequence("Ctrl+1"))
-            home.triggered.connect(lambda: self.pages.setCurrentIndex(0))
+            home.triggered.connect(lambda: (self.pages.setCurrentIndex(0), _focus_into(self.pages.widget(0))))
             self.go_menu.insertAction(self.go_extras, home)
             self.page_actions["home"] = home
         if not isinstance(widget, QWidget):
@@ -413,6 +413,7 @@ class MainWindow(QMainWindow):
     def show_page(self, key: str) -> QWidget:
         widget = self.page_widget(key)
         self.pages.setCurrentWidget(widget)
+        _focus_into(widget)
         refresh = getattr(widget, "refresh", None)
         if callable(refresh):
             refresh()
@@ -517,6 +518,23 @@ class MainWindow(QMainWindow):
         if self._frozen:
             gui_thread_gc.thaw()  # this window's objects may be collected once it has gone
         super().closeEvent(event)
+
+
+def _focus_into(page: QWidget) -> None:
+    """Keyboard focus to the first control of PAGE, unless it is in the page already: whoever
+    goes to a page (Ctrl+2, Ctrl+3...) types into it, not into a control it has just hidden."""
+    focus = QApplication.focusWidget()
+    if focus is not None and (focus is page or page.isAncestorOf(focus)):
+        return
+    candidate = page.nextInFocusChain()
+    for _ in range(10_000):  # the chain is a ring through the window; this only bounds a broken one
+        if candidate is None or candidate is page:
+            return
+        if (page.isAncestorOf(candidate) and candidate.isVisible() and candidate.isEnabled()
+                and candidate.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            candidate.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        candidate = candidate.nextInFocusChain()
 
 
 def build_main_window(services: Services, actor: Actor, *, prompter: Prompter | None = None,

@@ -38,3 +38,16 @@ def test_no_page_shows_a_window_of_its_own(qtbot, make_window, world, who):
         app.removeEventFilter(watcher)
     stray = [w for w in watcher.shown if not w.startswith("MainWindow ")]
     assert not stray, f"windows shown while the main window and its pages were built: {stray}"
+
+
+def test_going_to_a_page_puts_the_keyboard_in_it(qtbot, make_window, world):
+    window = make_window(world.lead)
+    qtbot.waitUntil(window.isActiveWindow, timeout=3000)
+    for key in [k for k in window.page_actions if k != "home"]:
+        window.page_actions[key].trigger()
+        page = window.page_widget(key)
+        focus = QApplication.focusWidget()
+        assert focus is not None and page.isAncestorOf(focus), f"after Go to {key} the keyboard is on {focus!r}"
+    window.page_actions["home"].trigger()
+    focus = QApplication.focusWidget()
+    assert focus is not None and window.pages.widget(0).isAncestorOf(focus), f"back on the caseload: {focus!r}"
