@@ -372,7 +372,7 @@ class MainWindow(QMainWindow):
         if not self.page_actions and self.scopes:
             home = QAction("&Caseload", self)
             home.setShortcut(QKeySequence("Ctrl+1"))
-            home.triggered.connect(lambda: (self.pages.setCurrentIndex(0), _focus_into(self.pages.widget(0))))
+            home.triggered.connect(self._show_home)
             self.go_menu.insertAction(self.go_extras, home)
             self.page_actions["home"] = home
         if not isinstance(widget, QWidget):
@@ -409,6 +409,10 @@ class MainWindow(QMainWindow):
             if self._page_parts.pop(key, None) is not None:
                 self.add_part(widget)
         return self._page_widgets[key]
+
+    def _show_home(self) -> None:
+        self.pages.setCurrentIndex(0)
+        _focus_into(self.pages.widget(0))
 
     def show_page(self, key: str) -> QWidget:
         widget = self.page_widget(key)

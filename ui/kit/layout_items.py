@@ -9,26 +9,31 @@ item holds and invalidates the item's wrapper at once.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import shiboken6
 from PySide6.QtWidgets import QLayout, QLayoutItem, QWidget
+
+T = TypeVar("T")
 
 
 def widget_of(item: QLayoutItem | None) -> QWidget | None:
     """The widget ITEM holds (None for a spacer, a nested layout or no item)."""
-    if item is None:
-        return None
-    widget = item.widget()
-    _release(item)
-    return widget
+    return _read(item, QLayoutItem.widget)
 
 
 def layout_of(item: QLayoutItem | None) -> QLayout | None:
     """The layout ITEM is or holds (None for a widget, a spacer or no item)."""
+    return _read(item, QLayoutItem.layout)
+
+
+def _read(item: QLayoutItem | None, part: Callable[[QLayoutItem], T | None]) -> T | None:
     if item is None:
         return None
-    layout = item.layout()
+    held = part(item)
     _release(item)
-    return layout
+    return held
 
 
 def _release(item: QLayoutItem) -> None:
