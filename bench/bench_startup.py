@@ -161,10 +161,11 @@ def _child_app(db: str, username: str) -> None:
     heartbeat.enter("open")
     # As run_gui: the workflows import meanwhile, and the integrity check is left to the sign-in.
     rso_app.extensions.preload()
-    opened = rso_app.open_database(url, clock, read_only_if_damaged=True, check_later=True)
+    worker = rso_app.Worker()
+    opened = rso_app.open_off_gui_thread(worker, url, clock)
     mark("database_open")
     prompter = rso_app.QtPrompter(QApplication.activeWindow)
-    startup = rso_app.Startup(opened.services, url, prompter, opened=opened)
+    startup = rso_app.Startup(opened.services, url, prompter, opened=opened, worker=worker)
     startup.database_checked.connect(lambda _state: mark("integrity_checked"))
     secret = DEMO_TOTP_SECRETS.get(username)
 

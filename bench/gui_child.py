@@ -161,16 +161,17 @@ def _clock_for(url: str, username: str):
 
 
 def _open(url: str, clock, prompter):
-    """ui.app.run_gui's start: the database opened with its check left to the sign-in, then the
-    Startup, whose start() runs the integrity check on a worker of its own and shows the login
-    (and preloads the workflows)."""
-    from rso_manager.database import open_database
+    """ui.app.run_gui's start: the database opened on the worker (its check left to the
+    sign-in), then the Startup, whose start() runs the integrity check on a worker of its own
+    and shows the login (and preloads the workflows)."""
     from ui import extensions
-    from ui.app import Startup
+    from ui.app import Startup, open_off_gui_thread
+    from ui.worker import Worker
 
     extensions.preload()
-    opened = open_database(url, clock, read_only_if_damaged=True, check_later=True)
-    startup = Startup(opened.services, url, prompter, opened=opened)
+    worker = Worker()
+    opened = open_off_gui_thread(worker, url, clock)
+    startup = Startup(opened.services, url, prompter, opened=opened, worker=worker)
     checked: list[float] = []
     startup.database_checked.connect(lambda _state: checked.append(time.perf_counter() - START))
     shown: list[object] = []

@@ -17,8 +17,9 @@ from importlib.resources import files
 from logging.handlers import RotatingFileHandler
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEventLoop, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
@@ -47,7 +48,7 @@ from ui.apology import apologise, apology_text, set_log_file
 from ui.kit import accessibility
 from ui.login import FirstAdminDialog, LoginDialog
 from ui.main_window import MainWindow, build_main_window
-from ui.passphrase_dialog import ask_database_passphrase
+from ui.passphrase_dialog import GuiThreadPrompt
 from ui.prompter import Prompter, QtPrompter
 from ui.worker import Worker
 
@@ -371,6 +372,27 @@ class Startup(QObject):
         self.worker.wait_for_done(10_000)
 
 
+def open_off_gui_thread(worker: Worker, url: str, clock: Clock) -> OpenedDatabase:
+    """open_database as run_gui opens it (its integrity check left to the sign-in), run on
+    WORKER while the GUI thread turns its events: deriving a passphrase's key (PBKDF2, 256,000
+    rounds) and upgrading the schema held the GUI thread 240-355 ms before the login (issue
+    16), and a PostgreSQL server far away holds it longer. A passphrase asked meanwhile is
+    asked on the GUI thread (GuiThreadPrompt). Raises what open_database raised."""
+    loop = QEventLoop()
+    outcome: list[Any] = []
+
+    def settle(value: object) -> None:
+        outcome.append(value)
+        loop.quit()
+
+    worker.submit(open_database, url, clock, read_only_if_damaged=True, check_later=True,
+                  on_success=settle, on_error=settle)
+    loop.exec()  # the result is queued to this thread, so it cannot arrive before exec()
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
+
+
 # --- entry point ---------------------------------------------------------------------------------
 
 
@@ -407,12 +429,13 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
     install_excepthook(prompter)
     clock = clock or SystemClock()
     url = database_url(args)
-    set_passphrase_prompt(ask_database_passphrase)
+    set_passphrase_prompt(GuiThreadPrompt())
     extensions.preload()  # the workflows import on their own thread while the database opens
+    worker = Worker()
     try:
         # A damaged file opens read-only with a red banner (ui/workflows/backups.py); the check
         # itself runs while the user signs in (Startup.check_integrity).
-        opened = open_database(url, clock, read_only_if_damaged=True, check_later=True)
+        opened = open_off_gui_thread(worker, url, clock)
         engine, services = opened
     except (SchemaTooNewError, DatabaseOpenError) as exc:
         log.error("Cannot open %s: %s", describe(url), exc)
@@ -423,7 +446,7 @@ def run_gui(argv: Sequence[str], *, clock: Clock | None = None, prompter: Prompt
         prompter.error("The database cannot be opened",
                        f"RSO Manager could not open {describe(url)}:\n{exc}\n\nDetails are in {log_file}.")
         return 2
-    startup = Startup(services, url, prompter, demo_requested=args.demo, opened=opened)
+    startup = Startup(services, url, prompter, demo_requested=args.demo, opened=opened, worker=worker)
     startup.finished.connect(app.exit)
     # Start inside the event loop, so an early finished(code) reaches a running app.exit().
     QTimer.singleShot(0, startup.start)

@@ -3,8 +3,11 @@ when neither RSO_DB_KEY nor the OS keyring has the key)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox
 
 from rso_manager.services.passwords import password_problems
@@ -33,3 +36,27 @@ def ask_database_passphrase(path: Path, new: bool) -> str | None:
             return first
         QMessageBox.warning(QApplication.activeWindow(), "Passphrases differ",
                             "The two passphrases differ. Enter it again.")
+
+
+class GuiThreadPrompt(QObject):
+    """ASK as a prompt any thread may call: the database opens on a worker (ui.app), so the key
+    is resolved there, but a dialog may only be shown from the GUI thread. A call from another
+    thread waits there while the GUI thread asks. Create it on the GUI thread."""
+
+    _asked = Signal(object)  # [the call, its answer]
+
+    def __init__(self, ask: Callable[[Path, bool], str | None] = ask_database_passphrase) -> None:
+        super().__init__()
+        self._ask = ask
+        self._asked.connect(self._run, Qt.ConnectionType.BlockingQueuedConnection)
+
+    @Slot(object)
+    def _run(self, box: list[Any]) -> None:
+        box[1] = box[0]()
+
+    def __call__(self, path: Path, new: bool) -> str | None:
+        if QThread.currentThread() is self.thread():
+            return self._ask(path, new)
+        box: list[Any] = [lambda: self._ask(path, new), None]
+        self._asked.emit(box)  # returns once _run has run on the GUI thread
+        return box[1]
