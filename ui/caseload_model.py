@@ -91,9 +91,10 @@ class PageQuery(NamedTuple):
     overdue_only: bool
 
 
-# (query, offset, request number) -> nothing: the page fetches on the worker and hands the
-# result to CaseloadModel.add_page with the same request number.
-PageFetcher = Callable[[PageQuery, int, int], None]
+# (query, offset, request number, rows or None for a page's worth) -> nothing: the page
+# fetches on the worker and hands the result to CaseloadModel.add_page with the same request
+# number.
+PageFetcher = Callable[[PageQuery, int, int, int | None], None]
 
 
 class PagedRows:
@@ -243,11 +244,30 @@ class CaseloadModel(QAbstractTableModel):
         """A page asked of the database has not arrived yet."""
         return self._fetching
 
-    def _ask(self, offset: int) -> None:
+    def _ask(self, offset: int, rows: int | None = None) -> None:
         assert self._paged is not None and self._fetch is not None
         self._request += 1
         self._fetching = True
-        self._fetch(self.page_query(), offset, self._request)
+        self._fetch(self.page_query(), offset, self._request, rows)
+
+    def rows_not_loaded(self) -> int | None:
+        """The cases of the list not fetched yet: 0 for a list loaded whole, None while a paged
+        list's cases are still being counted."""
+        paged = self._paged
+        if paged is None:
+            return 0
+        if not paged.counted:
+            return None
+        return max(paged.matching - len(paged.rows), 0)
+
+    def fetch_rest(self) -> bool:
+        """Ask the database for every case not fetched yet, in one request (an export saves the
+        whole list, not the pages scrolled through). False if nothing was asked."""
+        missing = self.rows_not_loaded()
+        if not missing or self._paged is None or self._fetching:
+            return False
+        self._ask(len(self._paged.rows), missing)
+        return True
 
     def add_page(self, request: int, page: PageOfCases) -> None:
         """A page the database sent for REQUEST: the next rows, or (offset 0) a new first

@@ -256,12 +256,13 @@ class CaseloadPage(QWidget):
             self.model.set_in_scope(cases)
             self._update_count()
 
-    def _fetch_page(self, query: PageQuery, offset: int, request: int) -> None:
-        """The model asks for a page (the next rows, or offset 0 for a new sort or filter)."""
+    def _fetch_page(self, query: PageQuery, offset: int, request: int, rows: int | None = None) -> None:
+        """The model asks for a page (the next rows, or offset 0 for a new sort or filter), or
+        for ROWS rows (the rest of the list, for an export)."""
         scope = self.scope
-        if offset == 0:
+        if offset == 0 or rows:
             self.loading_label.setVisible(True)
-        self.worker.submit(_page, self.services, self.actor, scope, query, offset, self.page_rows, owner=self,
+        self.worker.submit(_page, self.services, self.actor, scope, query, offset, rows or self.page_rows, owner=self,
                            on_success=lambda page: self._page_arrived(request, page),
                            on_error=lambda exc: self._page_failed(request, exc))
 

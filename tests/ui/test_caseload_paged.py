@@ -139,3 +139,34 @@ def test_screenshot_of_a_paged_caseload_at_1280x720(qtbot, make_window, sqlite_s
     out = Path(__file__).resolve().parents[2] / "screenshots"
     out.mkdir(exist_ok=True)
     window.grab().save(str(out / "caseload-paged.png"))
+
+
+def test_an_export_of_a_paged_caseload_holds_the_whole_list_not_the_pages_scrolled_through(
+        qtbot, make_window, sqlite_services, world, monkeypatch, tmp_path):
+    import csv
+
+    build_caseload(sqlite_services, world)
+    whole = _lead_window(qtbot, make_window, world, monkeypatch, paged_above=10_000)
+    paged = _lead_window(qtbot, make_window, world, monkeypatch, paged_above=3)
+    total = whole.model.total
+    assert paged.model.rowCount() < total and paged.model.rows_not_loaded() == total - paged.model.rowCount()
+    export = paged.caseload_page.export
+    assert export.export("csv", str(tmp_path / "all.csv"))
+    qtbot.waitUntil(lambda: export.last is not None, timeout=10_000)
+    assert export.last.rows == total and paged.model.rows_not_loaded() == 0
+    with open(tmp_path / "all.csv", newline="", encoding="utf-8-sig") as f:
+        references = [row[0] for row in csv.reader(f)][1:]
+    assert references == [whole.model.row_at(r).reference for r in range(total)]  # in the order shown
+
+
+def test_a_paged_caseload_too_long_to_export_is_refused_before_anything_is_asked(
+        qtbot, make_window, sqlite_services, world, monkeypatch, tmp_path):
+    build_caseload(sqlite_services, world)
+    paged = _lead_window(qtbot, make_window, world, monkeypatch, paged_above=3)
+    monkeypatch.setattr("rso_manager.services.exchange.spreadsheet_out.EXPORT_LIMIT", paged.model.rowCount())
+    export = paged.caseload_page.export
+    export.chooser = lambda *_a: pytest.fail("the save dialog was shown for a list that cannot be exported")
+    loaded = paged.model.rowCount()
+    assert not export.export("csv")
+    assert export.prompter.messages and "narrow the list" in " ".join(map(str, export.prompter.messages[-1]))
+    assert paged.model.rowCount() == loaded and not export.busy

@@ -2,7 +2,9 @@
 (Excel, or CSV when the name typed ends .csv).
 
 What is exported is what the list shows: its visible columns and its rows in the order and
-filter on screen, as the text the cells show. That text is read from the model on the GUI
+filter on screen, as the text the cells show. A list the database sends a page at a time (a
+caseload of more than 150,000 cases) is fetched whole first: the file holds the list, not the
+pages scrolled through. That text is read from the model on the GUI
 thread (a model is not to be touched from another thread) in slices of a few milliseconds, so
 a 100,000-row caseload never freezes the window; the file is then built and written, with its
 audit row, by services/exchange/spreadsheet_out on the worker.
@@ -15,11 +17,12 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QAbstractItemModel, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractItemModel, QAbstractProxyModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QTableView
 
 from rso_manager.domain.roles import Permission
+from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.exchange import spreadsheet_out
 from rso_manager.services.exchange.spreadsheet_out import ListExport
 from rso_manager.services.unit_of_work import Actor, Services
@@ -31,6 +34,7 @@ from ui.worker import Worker
 SHORTCUT = "Ctrl+Shift+S"
 FILTERS = {"csv": "CSV, comma separated (*.csv)", "xlsx": "Excel workbook (*.xlsx)"}
 SLICE_SECONDS = 0.03  # the longest the GUI thread reads cells before letting events through
+FETCH_POLL_MS = 50  # how often a list being fetched whole is looked at
 REFERENCE_HEADINGS = ("reference", "case reference", "case")
 
 
@@ -82,6 +86,9 @@ class TableExport(QObject):
         if model.rowCount() == 0:
             self.prompter.info("Nothing to export", "The list is empty: there is nothing to export.")
             return False
+        missing = _rows_not_loaded(model)
+        if missing and self._too_long(model.rowCount() + missing, fmt):
+            return False
         if path is None:
             filters = ";;".join([FILTERS[fmt]] + ([FILTERS["csv"]] if either and fmt != "csv" else []))
             path = self.chooser(self.view.window(), "Export the list",
@@ -93,8 +100,48 @@ class TableExport(QObject):
         target = str(with_suffix(path, spreadsheet_out.SUFFIXES[fmt]))
         self.busy = True
         self._cancelled = False
-        _Reading(self, model, fmt, target).start()
+        self._when_whole(model, fmt, lambda: _Reading(self, model, fmt, target).start())
         return True
+
+    def _too_long(self, rows: int, fmt: str) -> bool:
+        problems = [p for p in spreadsheet_out.export_problems(self.title(), ["-"], rows, fmt) if p.field == "rows"]
+        if problems:
+            report_failure(self.prompter, ValidationFailed(problems), title="The list was not exported")
+        return bool(problems)
+
+    def _when_whole(self, model: QAbstractItemModel, fmt: str, then: Callable[[], None]) -> None:
+        """THEN, once every row of the list is in MODEL: at once for a list loaded whole; a
+        paged list is asked for the rest in one request and looked at until it has come (or
+        failed: the list has said why)."""
+        source = _list_of(model)
+        if not _rows_not_loaded(model):
+            then()
+            return
+        asked = False
+
+        def look() -> None:
+            nonlocal asked
+            missing = _rows_not_loaded(model)
+            if missing == 0:
+                then()
+                return
+            if missing is not None and not source.fetching:  # type: ignore[attr-defined]
+                if asked:  # the request failed and the list reported it
+                    self.busy = False
+                    self._say("The rest of the list could not be loaded: nothing was exported.")
+                    return
+                if self._too_long(model.rowCount() + missing, fmt):
+                    self.busy = False
+                    return
+                self._say(f"Loading the other {missing:,} rows of the list to export them...")
+                asked = source.fetch_rest()  # type: ignore[attr-defined]
+            QTimer.singleShot(FETCH_POLL_MS, look)
+
+        look()
+
+    def _say(self, text: str) -> None:
+        if self._status is not None:
+            self._status(text)
 
     def _read(self, model: QAbstractItemModel, fmt: str, path: str, header: list[str],
               rows: list[list[Any]], references: list[str]) -> None:
@@ -116,6 +163,21 @@ class TableExport(QObject):
     def _failed(self, exc: BaseException) -> None:
         self.busy = False
         report_failure(self.prompter, exc, title="The list was not exported")
+
+
+def _list_of(model: QAbstractItemModel) -> QAbstractItemModel:
+    """The model under MODEL's proxies: the one that knows whether it holds the whole list."""
+    while isinstance(model, QAbstractProxyModel) and model.sourceModel() is not None:
+        model = model.sourceModel()
+    return model
+
+
+def _rows_not_loaded(model: QAbstractItemModel) -> int | None:
+    """Rows of the list not fetched into MODEL yet (0 for every list loaded whole; None while a
+    paged list is still counting), from ui.caseload_model.CaseloadModel.rows_not_loaded."""
+    source = _list_of(model)
+    ask = getattr(source, "rows_not_loaded", None)
+    return ask() if ask is not None else 0
 
 
 class _Reading(QObject):
