@@ -37,6 +37,7 @@ from rso_manager.services.printed_files import audited_file
 from rso_manager.services.unit_of_work import Actor, Services, unit_of_work
 
 FORMATS = ("pdf", "json")
+REPORT_PAGE_CACHE_KIB = 128 * 1024  # SQLite's page cache while a report reads (the default is 8 MB)
 
 
 @contextmanager
@@ -51,10 +52,21 @@ def _snapshot(services: Services) -> Iterator[Session]:
             # Set on the connection as it is checked out; the pool resets it on return.
             session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
         elif dialect == "sqlite":
-            session.connection().execute(text("BEGIN"))
+            connection = session.connection()
+            connection.execute(text("BEGIN"))
+            # A report reads most of the file, much of it more than once (a table joined to the
+            # cases, then read again by case): with the default 8 MB page cache every
+            # page is read and decrypted again each time (SQLCipher: an HMAC and AES a page).
+            # At 100,000 cases the force's figures took 41 s with it and 18 s with this one,
+            # which is given back when the report ends (issue 16).
+            kept = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+            connection.exec_driver_sql(f"PRAGMA cache_size = -{REPORT_PAGE_CACHE_KIB}")
         try:
             yield session
         finally:
+            if dialect == "sqlite":
+                # On the same connection, before it goes back to the pool.
+                connection.exec_driver_sql(f"PRAGMA cache_size = {int(kept)}")
             session.rollback()
 
 
