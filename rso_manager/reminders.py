@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from rso_manager.clock import LONDON
@@ -115,8 +115,12 @@ def scan(services: Services, actor: Actor, *, days_ahead: int = 7) -> ReminderDi
     items = []
     with access.listing(services, actor) as s:
         covered = sorted(access.covered_officer_ids(s, actor.user_id, today))
-        mine = and_(Off.status == "active", or_(offender_in_scope(actor, default_scope(actor), today),
-                                                Off.offender_manager_id.in_(covered)))
+        # The covered officers' cases as well as the scope's (a supervisor's team): only when
+        # there are any, as an OR reads through no index. The status is tested in a form no
+        # index answers: SQLite without statistics read every active case of the force through
+        # the status index to find an officer's few hundred, 0.8 s at 100,000 (issue 16).
+        mine = and_(func.nullif(Off.status, None) == "active", or_(offender_in_scope(actor, default_scope(actor), today),
+                                                *([Off.offender_manager_id.in_(covered)] if covered else [])))
         stmt = (select(*who, Off.next_visit_due, Off.next_notification_due)
                 .where(mine, or_(and_(Off.next_visit_due.is_not(None), Off.next_visit_due <= horizon),
                                  and_(Off.next_notification_due.is_not(None), Off.next_notification_due <= horizon))))
