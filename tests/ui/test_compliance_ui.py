@@ -462,3 +462,18 @@ def test_full_exception_lists_are_offered_for_the_force_pdf_and_printed_when_tic
     assert "North: every exception" in text
     [event] = _audit(sqlite_services, "export.print")
     assert json.loads(event.details_json)["full_lists"] is True
+
+
+def test_return_in_a_date_field_saves_the_report_as_the_save_button_would(qtbot, print_dialog, sqlite_services,
+                                                                          world, tmp_path, prompter):
+    build_caseload(sqlite_services, world)
+    _window, dialog = print_dialog(world.lead)
+    prompter.confirms[:] = [False]  # "Open it now?"
+    dialog.period_from.edit.setFocus()
+    dialog.period_from.edit.selectAll()
+    qtbot.keyClicks(dialog.period_from.edit, "01/09/2026")
+    with qtbot.waitSignal(dialog.finished_job, timeout=10_000) as finished:
+        qtbot.keyClick(dialog.period_from.edit, Qt.Key.Key_Return)
+    assert finished.args == ["saved"]
+    [event] = _audit(sqlite_services, "export.print")
+    assert json.loads(event.details_json)["period_from"] == "2026-09-01"

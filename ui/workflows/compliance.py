@@ -240,13 +240,13 @@ class ComplianceSummaryDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.addButton("Save report", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.save_button.setDefault(True)
         self.print_button = self.buttons.addButton("&Print...", QDialogButtonBox.ButtonRole.ActionRole)
         self.print_button.setToolTip("Print the summary (as the PDF) on a printer you choose; nothing is saved")
         self.print_button.clicked.connect(self.print_report)
         self.buttons.accepted.connect(self.submit)
         self.buttons.rejected.connect(self.reject)
         layout.addWidget(self.buttons)
+        self.save_button.setDefault(True)  # once in the dialog, which only then takes it as its default
 
         self.scope_kind.currentIndexChanged.connect(self._kind_changed)
         self.scope_name.currentTextChanged.connect(lambda _t: self._refresh_path())
