@@ -39,6 +39,8 @@ def test_the_daily_list_and_the_people_watched(qtbot, make_window, sqlite_servic
     shown = [(i.section, i.person.surname) for i in page.daily_model.rows()]
     assert ("today", "Mondaycase") in shown and ("yesterday", "Fridaycase") in shown and ("shpo", "Fridaycase") in shown
     assert "Daily list for 23/11/2026" in page.daily_heading.text()
+    person = page.daily_model.index(0, 1)  # a long name is elided in the column: the tip holds it whole
+    assert person.data(Qt.ItemDataRole.ToolTipRole) == person.data() == page.daily_model.rows()[0].person.name
     assert [p.surname for p in page.people_model.rows()] == ["Mondaycase", "Fridaycase"] or \
         {p.surname for p in page.people_model.rows()} == {"Mondaycase", "Fridaycase"}
     page.select(page.people_model.rows()[0].charged_person_id)

@@ -69,7 +69,7 @@ def choose_csv(parent: QWidget, caption: str) -> str:
 def _daily_columns() -> list[Column[DailyItem]]:
     return [
         Column("List", lambda i: _SECTION[i.section], sort=lambda i: list(_SECTION).index(i.section)),
-        Column("Person", lambda i: i.person.name),
+        Column("Person", lambda i: i.person.name, tooltip=lambda i: i.person.name),  # a long name is elided
         Column("Ref", lambda i: i.person.offender_reference or i.person.reference),
         Column("Date", lambda i: fmt_date(i.hearing.hearing_on if i.hearing else i.due_on),
                sort=lambda i: (i.hearing.hearing_on if i.hearing else i.due_on) or ""),
