@@ -43,7 +43,7 @@ from ui.caseload_model import (
 )
 from ui.kit.columns import remember_columns
 from ui.kit.table_export import install_table_export
-from ui.kit.tables import ListPanel, configure_list_view
+from ui.kit.tables import ListPanel, configure_list_view, text_width
 from ui.prompter import Prompter
 from ui.worker import Worker
 
@@ -278,36 +278,6 @@ class CaseloadPage(QWidget):
             self.loading_label.setVisible(False)
         self._report(exc, "The next cases could not be loaded")
 
-    def _content_width(self, column: int) -> int:
-        """The widest text of COLUMN among the first rows, as the view would size the cell.
-
-        Measured from the text rather than by resizeColumnToContents: that asks the delegate
-        for every role of every cell it measures, through the style sheet, which held the GUI
-        thread 1.1 s when the force's 100,000 cases arrived."""
-        view = self.table.model()
-        rows = min(view.rowCount(), _SIZED_ROWS)
-        if rows == 0:
-            return 0
-        plain, bold = self.table.fontMetrics(), None
-        widest = 0
-        for row in range(rows):
-            index = view.index(row, column)
-            text = index.data(Qt.ItemDataRole.DisplayRole)
-            if text:
-                metrics = plain
-                if index.data(Qt.ItemDataRole.FontRole) is not None:  # bold: overdue, very high risk
-                    if bold is None:
-                        heavy = QFont(self.table.font())
-                        heavy.setBold(True)
-                        bold = QFontMetrics(heavy)
-                    metrics = bold
-                widest = max(widest, metrics.horizontalAdvance(str(text)))
-        # The delegate's own margins, read from one cell.
-        first = view.index(0, column)
-        padding = self.table.sizeHintForIndex(first).width() - (
-            plain.horizontalAdvance(str(first.data(Qt.ItemDataRole.DisplayRole) or "")))
-        return widest + max(padding, 0)
-
     def _size_columns(self) -> None:
         """Fit columns to their content once, on the first rows (later loads keep any widths the
         user set). Only the first rows are measured, so this stays cheap at 100,000 rows."""
@@ -319,7 +289,7 @@ class CaseloadPage(QWidget):
         for column in range(self.model.columnCount()):
             if column == COL_FLAGS:
                 continue
-            width = self._content_width(column) + 6  # a little air between columns
+            width = text_width(self.table, column, _SIZED_ROWS) + 6  # a little air between columns
             # Never narrower than its title with the sort arrow (a paged list fits to a page).
             title = titles.horizontalAdvance(HEADERS[column]) + 36
             header.resizeSection(column, max(title, min(width, _MAX_COLUMN_CHARS.get(column, 40) * char)))
@@ -344,7 +314,7 @@ class CaseloadPage(QWidget):
         # A name cut short while Flags has room to spare (the officer's own caseload, with two
         # columns fewer): the name takes what it needs of the spare width.
         spare = width - others - _FLAGS_ROOM_CHARS * char
-        wanted = self._content_width(COL_NAME) + 6
+        wanted = text_width(self.table, COL_NAME, _SIZED_ROWS) + 6
         if spare > 0 and wanted > header.sectionSize(COL_NAME):
             header.resizeSection(COL_NAME, header.sectionSize(COL_NAME) + min(spare, wanted - header.sectionSize(COL_NAME)))
         self._columns_sized = True
