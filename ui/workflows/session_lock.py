@@ -151,6 +151,13 @@ class SessionLock(QObject):
         self._watch_windows()
         self.timer.start()
 
+    def set_idle_minutes(self, minutes: int) -> None:
+        """Lock after MINUTES without use, counted from now."""
+        self.idle_minutes = max(1, int(minutes))
+        self.timer.setInterval(self.idle_minutes * 60_000)
+        if self.timer.isActive():
+            self.timer.start()
+
     def _watch_windows(self, *_focus: object) -> None:
         """Every top-level window's input, filtered before it reaches the window's widgets.
         Installing a filter again only moves it to the front: no window is watched twice."""
@@ -311,5 +318,11 @@ class SessionLock(QObject):
 @main_window_hook(order=10)
 def install(host: WorkflowHost) -> None:
     # A child of the window: Qt drops its application event filter when the window goes.
-    # The administrator sets the idle time (File > Settings > Security; 15 minutes unless changed).
-    host.add_part(SessionLock(host, idle_ms=session_lock_minutes(host.services) * 60_000))
+    lock = SessionLock(host)
+    host.add_part(lock)
+    # The administrator sets the idle time (File > Settings > Security; 15 minutes unless
+    # changed), read on the worker like every other read: the default holds the moments until
+    # it comes, and if it cannot be read.
+    host.worker.submit(session_lock_minutes, host.services, owner=lock, on_success=lock.set_idle_minutes,
+                       on_error=lambda exc: log.warning("The session lock keeps %s minutes: its setting "
+                                                        "could not be read (%s)", IDLE_MINUTES, type(exc).__name__))
