@@ -137,6 +137,7 @@ class SettingsDialog(ServiceDialog):
         self.ask_lookup_password = self._ask_lookup_password
         self.directory_buttons: list[QPushButton] = []
         self.connection_report: ds.ConnectionReport | None = None
+        self._directory_worker: Worker | None = None  # Test connection's own (test_connection)
         self.tabs = QTabWidget()
         self.tabs.setAccessibleName("Setting groups")
         self.tabs.setDocumentMode(True)
@@ -419,8 +420,12 @@ class SettingsDialog(ServiceDialog):
         self.connection_summary.setText(
             f"Trying the directory with the settings on screen (up to {servers * int(values['timeout_seconds'])} "
             "seconds if a server does not answer)...")
-        self._worker.submit(ds.try_connection, self._services, self._actor, values, owner=self,
-                            on_success=self._tested, on_error=self._test_failed)
+        # A worker of its own: a server that does not answer holds the test for its timeout,
+        # and the database's one worker (every page's reads and saves) must not wait behind it.
+        if self._directory_worker is None:
+            self._directory_worker = Worker(self, name="rso-directory-test")
+        self._directory_worker.submit(ds.try_connection, self._services, self._actor, values, owner=self,
+                                      on_success=self._tested, on_error=self._test_failed)
 
     def _tested(self, report: ds.ConnectionReport) -> None:
         self.connection_report = report

@@ -225,3 +225,25 @@ def test_the_password_dialog_takes_the_same_password_twice(qtbot):
     dialog.again.setText("one password")
     dialog._accept()
     assert dialog.result() == QDialog.DialogCode.Accepted and dialog.password() == "one password"
+
+
+def test_a_server_that_does_not_answer_holds_only_the_test_not_the_database_worker(
+        qtbot, make_window, sqlite_services, world):
+    import socket
+
+    silent = socket.socket()  # takes the connection and never says a word
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(4)
+    try:
+        dialog = _open(qtbot, make_window, world)
+        _type(dialog, settings_for(f"ldaps://127.0.0.1:{silent.getsockname()[1]}", timeout_seconds=3))
+        dialog.test_button.click()
+        answered = []
+        dialog._worker.submit(lambda: "read", owner=dialog, on_success=answered.append)
+        qtbot.waitUntil(lambda: answered == ["read"], timeout=2000)  # the database worker is free
+        assert dialog.connection_report is None and not dialog.test_button.isEnabled()  # still trying
+        qtbot.waitUntil(lambda: dialog.connection_report is not None, timeout=15000)
+        assert not dialog.connection_report.ok
+        assert "did not answer within 3 seconds" in dialog.connection_lines.toPlainText()
+    finally:
+        silent.close()
