@@ -12,24 +12,33 @@ access.covered_team_ids keeps for a supervisor's queue. The cover's last day, or
 ends that link; the absent officer's own link to their cases never changes.
 
 The team's supervisor names cover for their team, the OMU lead for anyone: the same people who
-may move a case (Permission.REASSIGN_CASE).
+may move a case (Permission.REASSIGN_CASE). The same people end a cover early
+(end_caseload_cover: the officer is back, or the wrong officer was named), with a reason; the
+days it ran stay on the record.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from rso_manager.domain.roles import Permission, Role
 from rso_manager.persistence import models as m
-from rso_manager.services.errors import FieldProblem, NotFound, PermissionDenied, ValidationFailed
+from rso_manager.services.errors import (
+    FieldProblem,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+    reason_problem,
+)
 from rso_manager.services.supervision import absence_problems, add_absence
 from rso_manager.services.unit_of_work import Actor, Services, UnitOfWork, unit_of_work
 
 COVER_ACTION = "cover.caseload"
+END_ACTION = "cover.caseload.end"
 # Whose caseload is covered here; a supervisor's absence and queue cover are named in
 # supervision (File > Absences and cover), where only a supervisor may take a queue.
 ABSENT_ROLES = (Role.OFFENDER_MANAGER,)
@@ -61,6 +70,12 @@ class CaseloadCover:
     starts_on: date
     ends_on: date | None
     reason: str | None
+
+
+@dataclass(frozen=True)
+class EndedCover:
+    outcome: str  # "ended" (it ran, up to yesterday) or "cancelled" (voided: it had not run before today)
+    cover: CaseloadCover
 
 
 def _may_name(actor: Actor) -> None:
@@ -164,10 +179,60 @@ def caseload_covers(services: Services, actor: Actor, as_of: date | None = None)
             stmt = stmt.where(absent.c.team_id == actor.team_id)
         out = []
         for c, absent_name, cover_name in s.execute(stmt):
-            absence = s.scalar(select(m.Absence).where(
-                m.Absence.user_id == c.supervisor_id, m.Absence.voided_at.is_(None),
-                m.Absence.starts_on == c.starts_on).order_by(m.Absence.id.desc()).limit(1))
+            absence = _absence_of(s, c)
             out.append(CaseloadCover(c.id, absence.id if absence else None, c.supervisor_id, absent_name,
                                      c.cover_supervisor_id, cover_name, c.starts_on, c.ends_on,
                                      absence.reason if absence else None))
         return out
+
+
+def _absence_of(s: Session, c: m.CoverArrangement) -> m.Absence | None:
+    """The absence recorded with cover C (record_caseload_cover saves the two together)."""
+    return s.scalar(select(m.Absence).where(
+        m.Absence.user_id == c.supervisor_id, m.Absence.voided_at.is_(None),
+        m.Absence.starts_on == c.starts_on).order_by(m.Absence.id.desc()).limit(1))
+
+
+def end_caseload_cover(services: Services, actor: Actor, cover_id: int, reason: str | None) -> EndedCover:
+    """End cover COVER_ID, and the absence recorded with it, from today: the covering officer's
+    link to the absent officer's cases ends at once. A cover that has run keeps the days it ran
+    (it ends yesterday); one that would have run only from today on is voided. Either way the
+    days it had are in the audit row, with REASON."""
+    _may_name(actor)
+    problem = reason_problem("reason", reason, "Say why the cover ends early (the officer is back, say).")
+    if problem:
+        raise ValidationFailed(problem)
+    today = services.clock.today()
+    with unit_of_work(services, actor) as uow:
+        uow.authorise(Permission.REASSIGN_CASE)
+        s = uow.session
+        c = s.get(m.CoverArrangement, cover_id)
+        absent = s.get(m.User, c.supervisor_id) if c is not None else None
+        cover = s.get(m.User, c.cover_supervisor_id) if c is not None else None
+        if (c is None or absent is None or cover is None or Role(absent.role) not in ABSENT_ROLES
+                or (actor.role is not Role.OMU_LEAD and absent.team_id != actor.team_id)):
+            raise NotFound("No such caseload cover for your team: it may have been moved or ended. Reload the list.")
+        if c.voided_at is not None or (c.ends_on is not None and c.ends_on < today):
+            raise ValidationFailed(FieldProblem("cover_id", "This cover has already ended: reload the list."))
+        absence = _absence_of(s, c)
+        had = {"from": c.starts_on, "to": c.ends_on}
+        if c.starts_on >= today:  # nothing of it to keep
+            c.voided_at = uow.now
+            if absence is not None:
+                absence.voided_at = uow.now
+                uow.stamp_updated(absence)
+            outcome = "cancelled"
+        else:
+            c.ends_on = today - timedelta(days=1)
+            if absence is not None and absence.ends_on > c.ends_on:
+                absence.ends_on = c.ends_on
+                uow.stamp_updated(absence)
+            outcome = "ended"
+        uow.stamp_updated(c)
+        uow.audit(END_ACTION, entity="cover_arrangement", entity_id=c.id, reason=(reason or "").strip(),
+                  details={"user_id": c.supervisor_id, "cover_id": c.cover_supervisor_id,
+                           "absence_id": absence.id if absence else None, "outcome": outcome,
+                           "before": had, "after": {"from": c.starts_on, "to": c.ends_on}})
+        return EndedCover(outcome, CaseloadCover(
+            c.id, absence.id if absence else None, absent.id, absent.display_name, cover.id, cover.display_name,
+            c.starts_on, c.ends_on, absence.reason if absence else None))

@@ -9,10 +9,10 @@ import pytest
 from sqlalchemy import update
 
 from rso_manager import reminders
-from rso_manager.domain.roles import CaseloadScope, Link
+from rso_manager.domain.roles import CaseloadScope, Link, Role
 from rso_manager.persistence import models as m
 from rso_manager.services import access, caseload, caseload_cover, supervision
-from rso_manager.services.errors import NeedsReason, PermissionDenied, ValidationFailed
+from rso_manager.services.errors import NeedsReason, NotFound, PermissionDenied, ValidationFailed
 from rso_manager.services.unit_of_work import unit_of_work
 from tests.opening import open_case
 from tests.services.test_transfers import _case, _officer
@@ -177,3 +177,68 @@ def test_the_cover_may_be_chosen_from_any_team(services, world, clock):
     assert {o.name for o in choices.absentees} == {"Nat Newstarter", "Olly Manager"}  # the team's only
     covers = {o.name: o.team for o in choices.covers}
     assert covers["Oona Manager"] == "South" and covers["Sam Supervisor"] == "North"
+
+
+def _audit_rows(services, action):
+    import json
+
+    with services.session_factory() as s:
+        rows = s.query(m.AuditEvent).filter(m.AuditEvent.action == action).order_by(m.AuditEvent.id).all()
+        return [(r.username, r.entity_id, r.reason, json.loads(r.details_json or "{}")) for r in rows]
+
+
+def test_a_cover_that_has_run_ends_from_today_and_keeps_the_days_it_ran(services, world, clock):
+    case = _case(services, world.om, "Aldous")
+    cover = _cover(services, world.supervisor, world.om, world.om2, clock, days=10)
+    open_case(services, world.om2, case.offender_id)
+    clock.current = clock.current + timedelta(days=3)  # back early, on the fourth day
+    today = clock.today()
+    ended = caseload_cover.end_caseload_cover(services, world.supervisor, cover.cover_id,
+                                              "Olly came back from leave early, on Thursday")
+    assert ended.outcome == "ended"
+    assert (ended.cover.starts_on, ended.cover.ends_on) == (cover.starts_on, today - timedelta(days=1))
+    _cover_is_gone(services, world, case)
+    assert caseload_cover.caseload_covers(services, world.supervisor) == []
+    with services.session_factory() as s:
+        absence = s.get(m.Absence, cover.absence_id)
+        assert (absence.starts_on, absence.ends_on, absence.voided_at) == (cover.starts_on, today - timedelta(days=1),
+                                                                           None)
+    [(who, cover_id, reason, details)] = _audit_rows(services, caseload_cover.END_ACTION)
+    assert (who, cover_id, reason) == ("sup", cover.cover_id, "Olly came back from leave early, on Thursday")
+    assert details["outcome"] == "ended"
+    assert details["before"] == {"from": cover.starts_on.isoformat(), "to": cover.ends_on.isoformat()}
+    assert details["after"]["to"] == (today - timedelta(days=1)).isoformat()
+    with pytest.raises(ValidationFailed) as again:  # nothing left to end
+        caseload_cover.end_caseload_cover(services, world.supervisor, cover.cover_id, "Ending it a second time here")
+    assert again.value.for_field("cover_id")
+
+
+def test_a_cover_not_yet_begun_or_begun_today_is_voided(services, world, clock):
+    case = _case(services, world.om, "Aldous")
+    cover = _cover(services, world.supervisor, world.om, world.om2, clock)  # from today
+    open_case(services, world.om2, case.offender_id)
+    ended = caseload_cover.end_caseload_cover(services, world.lead, cover.cover_id,
+                                              "The wrong officer was named for cover")
+    assert ended.outcome == "cancelled"
+    _cover_is_gone(services, world, case)
+    with services.session_factory() as s:
+        assert s.get(m.CoverArrangement, cover.cover_id).voided_at is not None
+        assert s.get(m.Absence, cover.absence_id).voided_at is not None
+    [(who, _id, _reason, details)] = _audit_rows(services, caseload_cover.END_ACTION)
+    assert who == "lead" and details["outcome"] == "cancelled"
+
+
+def test_ending_a_cover_needs_a_reason_and_the_right_to_name_it(services, world, clock):
+    cover = _cover(services, world.supervisor, world.om, world.om2, clock)
+    with pytest.raises(ValidationFailed) as no_reason:
+        caseload_cover.end_caseload_cover(services, world.supervisor, cover.cover_id, "noted")
+    assert no_reason.value.for_field("reason")
+    with pytest.raises(PermissionDenied):
+        caseload_cover.end_caseload_cover(services, world.om, cover.cover_id, "I am back from leave now")
+    south = _officer(services, clock, world.team2_id, name="Sid South", username="sup.south", role=Role.SUPERVISOR)
+    with pytest.raises(NotFound):  # another team's supervisor: not theirs to end, nor to know of
+        caseload_cover.end_caseload_cover(services, south, cover.cover_id, "Ending another team's cover")
+    with pytest.raises(NotFound):
+        caseload_cover.end_caseload_cover(services, world.supervisor, 999_999, "A cover that is not there")
+    assert [c.cover_id for c in caseload_cover.caseload_covers(services, world.supervisor)] == [cover.cover_id]
+    assert _audit_rows(services, caseload_cover.END_ACTION) == []

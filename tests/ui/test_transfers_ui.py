@@ -86,8 +86,9 @@ def test_the_supervisor_names_cover_for_an_offender_manager(qtbot, make_window, 
     qtbot.addWidget(dialog)
     dialog.open()
     qtbot.waitUntil(lambda: dialog.choices is not None and dialog.isEnabled(), timeout=5000)
-    qtbot.waitUntil(lambda: dialog.current.text() != "Reading...", timeout=5000)
-    assert dialog.current.text() == "No offender manager's cover recorded from today on."
+    qtbot.waitUntil(lambda: dialog.table_stack.empty.text() != "Reading...", timeout=5000)
+    assert dialog.table_stack.is_empty_shown()
+    assert dialog.table_stack.empty.text() == "No offender manager's cover recorded from today on."
     dialog.who.setCurrentIndex(dialog.who.findData(world.om.user_id))
     covers = [dialog.cover.itemText(i) for i in range(dialog.cover.count())]
     # The absent officer is not their own cover; an officer of another team may be, named with it.
@@ -100,10 +101,21 @@ def test_the_supervisor_names_cover_for_an_offender_manager(qtbot, make_window, 
     dialog.cover.setCurrentIndex(dialog.cover.findData(om3.user_id))
     with qtbot.waitSignal(dialog.changed, timeout=5000):
         dialog.submit()
-    qtbot.waitUntil(lambda: "covered by Otto Newman" in dialog.current.text(), timeout=5000)
+    qtbot.waitUntil(lambda: [c.cover_user for c in dialog.model.rows()] == ["Otto Newman"], timeout=5000)
     assert dialog.isVisible() and dialog.done_label.text().startswith("Recorded: Olly Manager, 25/11/2026 to 29/11/2026")
     assert any(r.offender_id == case.offender_id and r.covering_for == "Olly Manager"
                for r in reminders.scan(sqlite_services, om3, days_ahead=30).items)
+
+    # Named in error: ended at once, with a reason, and Otto's link to the cases with it.
+    assert not dialog.end_button.isEnabled()  # nothing chosen yet
+    dialog.table.selectRow(0)
+    assert dialog.end_button.isEnabled()
+    window.prompter.reasons[:] = ["Otto was named in error: Nat covers instead"]
+    with qtbot.waitSignal(dialog.changed, timeout=5000):
+        dialog.end_button.click()
+    qtbot.waitUntil(lambda: dialog.table_stack.is_empty_shown(), timeout=5000)
+    assert dialog.done_label.text().startswith("Cancelled: Olly Manager's cover by Otto Newman")
+    assert not any(r.offender_id == case.offender_id for r in reminders.scan(sqlite_services, om3, days_ahead=30).items)
 
 
 @pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
@@ -139,7 +151,8 @@ def test_screenshot_transfers(qtbot, qapp, make_window, sqlite_services, world, 
         cover.cover.setCurrentIndex(cover.cover.findData(om3.user_id))
         with qtbot.waitSignal(cover.changed, timeout=5000):
             cover.submit()
-        qtbot.waitUntil(lambda: "covered by" in cover.current.text(), timeout=5000)
+        qtbot.waitUntil(lambda: cover.model.rowCount() == 1, timeout=5000)
+        cover.table.selectRow(0)
         qtbot.wait(100)
         assert cover.grab().save("screenshots/caseload-cover-dialog.png")
     finally:
