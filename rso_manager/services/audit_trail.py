@@ -64,6 +64,7 @@ _WORDS = {
     "record.correct": "Corrected the record",
     "offender.transfer": "Transferred the case",
     "cover.caseload": "Named caseload cover",
+    "cover.caseload.end": "Ended caseload cover early",
     "entry.create": "Added {what}",
     "entry.update": "Changed {what}",
     "entry.correct": "Corrected {what}",
