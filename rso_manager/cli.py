@@ -130,6 +130,13 @@ def _demo(services, args) -> int:
     result = demo.generate(services, offenders=args.offenders, seed=args.seed, progress=_progress)
     print(f"\nDemo data ready: {result.offenders} offenders, {result.users} users. "
           f"Demo passwords: {demo.DEMO_PASSWORD_HINT}")
+    with services.session_factory() as s:
+        on_postgres = s.get_bind().dialect.name == "postgresql"
+    if on_postgres:
+        # The app's role does not own the tables, so it cannot gather their statistics itself,
+        # and until autovacuum reaches the new rows PostgreSQL plans the first reads blind.
+        print("PostgreSQL: ask the database owner to run ANALYZE now (psql ... -c ANALYZE): until "
+              "then the first reports and lists are planned without statistics and run slowly.")
     return 0
 
 
