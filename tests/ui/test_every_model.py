@@ -33,7 +33,7 @@ from ui.workflows.search import SearchLauncher
 DEMO_CASES = 40
 RECORDS_PER_ROLE = 3  # records differ in what they hold; a few show every part with rows
 # File menu items that open a list in a dialog (shown with open(), so the test goes on).
-LISTS_IN_DIALOGS = {"&Reminders...", "Designated police &stations...", "&Absences and cover..."}
+LISTS_IN_DIALOGS = {"&Reminders...", "Designated police &stations...", "&Absences and cover...", "Caseload co&ver..."}
 # Record toolbar actions that open a list in a dialog.
 LISTS_FROM_RECORDS = {"Linked cases..."}
 
