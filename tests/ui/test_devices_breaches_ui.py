@@ -152,9 +152,32 @@ def test_declare_shortcut_opens_the_form(qtbot, sqlite_services, world, prompter
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow, timeout=2000)
     assert window.tabs.currentIndex() != window.tab_index("Devices")
+    assert "devices" not in window._built_parts  # not built with the window: its key builds it
     qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert window.tabs.currentIndex() == window.tab_index("Devices")  # the page comes forward
     page = window.section_tabs["devices"]
+    assert page.dialog is not None and page.dialog.isVisible()
+    page.dialog.close()
+    first = page.dialog
+    # From another part, the part's own key now (the stand-in is gone, so the key is not ambiguous).
+    window.tabs.setCurrentIndex(window.tab_index("Personal details"))
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.tabs.currentIndex() == window.tab_index("Devices")
+    assert page.dialog is not None and page.dialog is not first and page.dialog.isVisible()
+    page.dialog.close()
+
+
+def test_the_declare_key_works_once_the_part_is_built_by_choosing_it(qtbot, sqlite_services, world, prompter,
+                                                                    record_window):
+    record = make_offender(sqlite_services, world.om)
+    window = record_window(record)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=2000)
+    window.tabs.setCurrentIndex(window.tab_index("Devices"))  # built by being chosen
+    page = window.section_tabs["devices"]
+    window.tabs.setCurrentIndex(window.tab_index("Personal details"))
+    qtbot.keyClick(window, Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert window.tabs.currentIndex() == window.tab_index("Devices")
     assert page.dialog is not None and page.dialog.isVisible()
     page.dialog.close()
 

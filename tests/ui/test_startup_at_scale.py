@@ -105,15 +105,15 @@ def test_a_record_builds_only_the_parts_shown_and_counts_the_rest_from_the_recor
     record = make_offender(sqlite_services, world.om, "Lazenby", "Mark")
     add_alias(sqlite_services, world.om, record.offender_id, "Marky Lazenby")
     window = record_window(caseload.reload_record(sqlite_services, world.om, record.offender_id))
-    # The personal details are in front; nothing else is built but the part with a window-wide key.
-    assert list(window._built_parts) == ["devices"]
+    # The personal details are in front; nothing else is built (a part's window-wide key builds it).
+    assert list(window._built_parts) == []
     identity = window.tab_index("Identity & aliases")
     assert window.tabs.tabText(identity) == "Identity & aliases (1)" and not window.tabs.is_built(identity)
     window.tabs.setCurrentIndex(identity)
     tab = window.section_tabs["identity"]
     assert window.tabs.is_built(identity) and window.tabs.stack.currentWidget() is tab
     assert tab.count() == 1 and window.tabs.tabText(identity) == "Identity & aliases (1)"
-    assert sorted(window._built_parts) == ["devices", "identity"]
+    assert sorted(window._built_parts) == ["identity"]
     # Looking a part up builds it, where the window shows it.
     visits = window.section_tabs["visits"]
     assert window.tabs.stack.indexOf(visits) == window.tab_index("Visits")

@@ -29,6 +29,7 @@ class RegisterPage(DetailedSectionTab):
         self.void_button.setToolTip("Mark the selected entry as entered in error: it stays on the record, "
                                     "struck through, with your reason.")
         self.dialog: QWidget | None = None  # the last dialog opened here (tests drive it)
+        self.window_shortcuts: dict[str, QShortcut] = {}  # by their keys: the window-wide ones
 
     def set_page(self, content: QWidget) -> None:
         self.layout().addWidget(content, 1)
@@ -76,6 +77,7 @@ class RegisterPage(DetailedSectionTab):
                     self.ctx.show_part(self.spec.key)
                     slot()
             shortcut.activated.connect(activated)
+            self.window_shortcuts[keys] = shortcut
         else:
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
