@@ -36,7 +36,8 @@ def test_f1_lists_the_main_and_record_window_keys_and_finds_one(qtbot, make_wind
     dialog.search.setText("settings")
     assert [r.what for r in _rows(dialog)] == ["Settings..."]
     dialog.search.setText("ctrl+shift+m")
-    assert {r.what for r in _rows(dialog)} == {"MAPPA summary"}
+    # Once, named as the list of record keys has it or (a record window open) as its action says.
+    assert [r.what.rstrip(".") for r in _rows(dialog)] == ["MAPPA summary"]
     if os.environ.get("RSO_SCREENSHOTS"):
         dialog.search.clear()
         Path("screenshots").mkdir(exist_ok=True)

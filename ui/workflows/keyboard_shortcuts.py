@@ -150,10 +150,12 @@ def all_shortcuts(host_window: QMainWindow) -> list[Shortcut]:
     for top in QApplication.topLevelWidgets():
         if isinstance(top, QMainWindow) and top is not host_window and top.findChild(QToolBar, "recordToolbar"):
             for row in window_shortcuts(top, RECORD):
-                seen.add((row.keys, row.what))
+                seen.add(row.keys)
                 rows.append(row)
             break  # one record window says what every record window answers
-    rows += [row for row in RECORD_WINDOW if (row.keys, row.what) not in seen]
+    # By its keys: an open window names a key by its action's text ("MAPPA summary..."), which
+    # the list of record keys may spell without the dots; listed twice, it read as two keys.
+    rows += [row for row in RECORD_WINDOW if row.keys not in seen]
     return rows
 
 
