@@ -114,6 +114,9 @@ def make_engine(url: str, *, echo: bool = False, key: keys.DatabaseKey | None = 
     if url.startswith("sqlite"):
         _refuse_network_share(url)
         path = _sqlite_path(url)
+        if path is not None and path.is_dir():
+            raise DatabaseOpenError(f"{path} is a folder, not a database file: give the path of the "
+                                    "database file itself (e.g. rso-manager.db), in that folder or elsewhere.")
         if path is not None:
             path.parent.mkdir(parents=True, exist_ok=True)
         state = keys.file_state(path) if path is not None else keys.FileState.PLAIN

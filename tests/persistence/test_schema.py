@@ -53,3 +53,17 @@ def test_upgrading_an_older_database_backs_it_up_first(empty_sqlite_url, clock, 
 def test_sqlite_on_a_network_share_is_refused():
     with pytest.raises(DatabaseLocationError, match="network share"):
         make_engine("sqlite:////server/share/rso.db".replace("////", "/////"))
+
+
+def test_a_folder_given_as_the_database_is_refused_with_what_to_give_instead(tmp_path, capsys):
+    from rso_manager import cli
+    from rso_manager.persistence.engine import DatabaseOpenError
+
+    folder = tmp_path / "omu"
+    folder.mkdir()
+    with pytest.raises(DatabaseOpenError, match="is a folder, not a database file"):
+        make_engine(f"sqlite:///{folder}")
+    assert cli.run(["--db", f"sqlite:///{folder}", "audit", "verify"]) == 2  # said on one line, no traceback
+    captured = capsys.readouterr()
+    assert "is a folder, not a database file" in captured.err + captured.out
+    assert "Traceback" not in captured.err
