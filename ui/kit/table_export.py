@@ -2,12 +2,12 @@
 (Excel, or CSV when the name typed ends .csv).
 
 What is exported is what the list shows: its visible columns and its rows in the order and
-filter on screen, as the text the cells show. A list the database sends a page at a time (a
-caseload of more than 150,000 cases) is fetched whole first: the file holds the list, not the
-pages scrolled through. That text is read from the model on the GUI
+filter on screen, as the text the cells show. That text is read from the model on the GUI
 thread (a model is not to be touched from another thread) in slices of a few milliseconds, so
 a 100,000-row caseload never freezes the window; the file is then built and written, with its
-audit row, by services/exchange/spreadsheet_out on the worker.
+audit row, by services/exchange/spreadsheet_out on the worker. A list the database sends a page
+at a time (a caseload of more than 150,000 cases) is fetched whole first: the file holds the
+list, not the pages scrolled through.
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ class TableExport(QObject):
                     return
                 self._say(f"Loading the other {missing:,} rows of the list to export them...")
                 asked = source.fetch_rest()  # type: ignore[attr-defined]
-            QTimer.singleShot(FETCH_POLL_MS, look)
+            QTimer.singleShot(FETCH_POLL_MS, self, look)  # not after the list's window is gone
 
         look()
 
