@@ -169,3 +169,30 @@ def test_a_wrong_audit_key_is_named(services, casework, monkeypatch):
     monkeypatch.setenv("RSO_AUDIT_KEY", "a different desktop's audit key")
     report = _verify(services)
     assert not report.ok and "the audit key does not match this database" in report.problem
+
+
+def test_a_moment_moved_behind_the_back_is_named_even_by_a_microsecond(services, casework, behind_the_back):
+    """The moments are checked as the file keeps them on SQLite (record_seal.select_stored): a
+    created_at moved by a microsecond, or rewritten in another spelling of the same instant, is
+    still a change, and an untouched one is not."""
+    first, second, _third = casework
+    with behind_the_back.begin() as c:
+        moved = c.execute(text("SELECT created_at FROM offender WHERE id = :i"), {"i": first}).scalar_one()
+        stamp = moved if isinstance(moved, str) else moved.strftime("%Y-%m-%d %H:%M:%S.%f")
+        later = stamp[:-1] + ("1" if stamp[-1] != "1" else "2")  # the last digit of the microseconds
+        c.execute(text("UPDATE offender SET created_at = :t WHERE id = :i"), {"t": later, "i": first})
+    report = _verify(services)
+    assert set(report.record_problems) == {f"offender {first} was changed outside the app"}
+
+
+@pytest.mark.parametrize("moment", [
+    "2026-11-25 10:00:00.000000", "2026-11-25 10:00:00.000100", "2026-03-29 00:59:59.999999",
+    "2024-02-29 23:00:00.500000", "2026-11-25 10:00:00", "2026-11-25T10:00:00.000001",
+])
+def test_a_stored_moment_has_the_text_of_the_moment_read_back(moment):
+    from datetime import UTC, datetime
+
+    from rso_manager.persistence import record_seal
+
+    read_back = datetime.fromisoformat(moment).replace(tzinfo=UTC)  # as TZDateTime gives it
+    assert record_seal._stored_moment_text(moment) == record_seal._text(read_back)
