@@ -428,11 +428,11 @@ class SealBook:
                 rows = session.execute(q).all()
                 if not rows:
                     break
-                for row, digest in zip(rows, td.of_rows(rows), strict=True):
-                    ident = row[id_col]
-                    checked += 1
+                size = len(book)
+                checked += len(rows)
+                for ident, digest in zip([row[id_col] for row in rows], td.of_rows(rows), strict=True):
                     lo = ident * DIGEST_BYTES
-                    want = bytes(book[lo:lo + DIGEST_BYTES]) if 0 <= lo < len(book) else _ZERO
+                    want = book[lo:lo + DIGEST_BYTES] if 0 <= lo < size else _ZERO  # compared, not kept
                     if want == _ZERO:
                         if ident <= since.get(table.name, 0):
                             unsealed += 1
