@@ -72,7 +72,6 @@ PAGED_ABOVE_ROWS = 150_000
 # screen is readable without a ResizeToContents pass over every row.
 _COLUMN_CHARS = {COL_REFERENCE: 12, COL_NAME: 28, COL_DOB: 12, COL_RISK: 12, COL_MANAGER: 20,
                  COL_TEAM: 14, COL_VISIT: 17, COL_NOTIFICATION: 19, COL_FLAGS: 30}
-_SIZED_ROWS = 100  # the rows whose text sets the columns' first widths (a screen shows about 22)
 # Cap on fitted widths, so one very long name or officer does not push Flags off screen.
 _MAX_COLUMN_CHARS = {COL_NAME: 30, COL_MANAGER: 24, COL_TEAM: 18}
 # What Flags keeps before a long name may take more ("Visit overdue; 1 open breach").
@@ -289,7 +288,7 @@ class CaseloadPage(QWidget):
         for column in range(self.model.columnCount()):
             if column == COL_FLAGS:
                 continue
-            width = text_width(self.table, column, _SIZED_ROWS) + 6  # a little air between columns
+            width = text_width(self.table, column) + 6  # a little air between columns
             # Never narrower than its title with the sort arrow (a paged list fits to a page).
             title = titles.horizontalAdvance(HEADERS[column]) + 36
             header.resizeSection(column, max(title, min(width, _MAX_COLUMN_CHARS.get(column, 40) * char)))
@@ -314,7 +313,7 @@ class CaseloadPage(QWidget):
         # A name cut short while Flags has room to spare (the officer's own caseload, with two
         # columns fewer): the name takes what it needs of the spare width.
         spare = width - others - _FLAGS_ROOM_CHARS * char
-        wanted = text_width(self.table, COL_NAME, _SIZED_ROWS) + 6
+        wanted = text_width(self.table, COL_NAME) + 6
         if spare > 0 and wanted > header.sectionSize(COL_NAME):
             header.resizeSection(COL_NAME, header.sectionSize(COL_NAME) + min(spare, wanted - header.sectionSize(COL_NAME)))
         self._columns_sized = True

@@ -114,13 +114,20 @@ class _RecordAction:
 
 
 RECORD_PAGES: dict[str, RecordPageFactory] = {}
+# A part's keys that work from any part of its record window: (keys, what they do), by part.
+RECORD_WINDOW_KEYS: dict[str, tuple[tuple[str, str], ...]] = {}
 _HOOKS: list[_Hook] = []
 _RECORD_ACTIONS: list[_RecordAction] = []
 
 
-def record_page(key: str) -> Callable[[RecordPageFactory], RecordPageFactory]:
+def record_page(key: str, *, window_keys: tuple[tuple[str, str], ...] = ()
+                ) -> Callable[[RecordPageFactory], RecordPageFactory]:
+    """Register the factory of record part KEY. WINDOW_KEYS: its window-wide keys, (keys, what
+    they do), which the record window answers before the part is built (building it then)."""
     def register(factory: RecordPageFactory) -> RecordPageFactory:
         RECORD_PAGES[key] = factory
+        if window_keys:
+            RECORD_WINDOW_KEYS[key] = window_keys
         return factory
     return register
 

@@ -90,10 +90,9 @@ SECTIONS = (
 )
 
 
-# Keys that work from any part of the record, each its part's (part, keys, what the key does).
+# Keys that work from any part of the record are their parts' (extensions.RECORD_WINDOW_KEYS).
 # The window holds a stand-in for each until the part is built, which the key builds: building
 # the devices part with the window was 84 ms of the 230 ms a record took to open (issue 16).
-WINDOW_KEYS = (("devices", "Ctrl+Shift+D", "Declare a device..."),)
 
 
 def status_text(record: OffenderRecord) -> str:
@@ -267,8 +266,9 @@ class RecordWindow(QMainWindow):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.set_record(record)
-        for part, keys, what in WINDOW_KEYS:
-            self._stand_in_key(part, keys, what)
+        for part, window_keys in extensions.RECORD_WINDOW_KEYS.items():
+            for keys, what in window_keys:
+                self._stand_in_key(part, keys, what)
 
     # --- building -------------------------------------------------------------------------------
 

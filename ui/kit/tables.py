@@ -99,7 +99,7 @@ class RowsModel(QAbstractTableModel, Generic[T]):
         return None
 
 
-FITTED_ROWS = 100
+FITTED_ROWS = 100  # the rows whose text fits a column (a screen shows about 22)
 
 
 def configure_list_view(view: QTableView, *, wrap: bool = False) -> QTableView:

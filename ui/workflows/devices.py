@@ -65,6 +65,7 @@ DEVICE_KIND_LABELS = {
 }
 DEVICE_STATUS_LABELS = {"active": "In use", "disposed": "Disposed", "seized": "Seized"}
 CHECK_RESULT_LABELS = {"checked": "Checked", "not_seen": "Not seen", "refused": "Refused"}
+DECLARE, DECLARE_KEYS = "Declare a device...", "Ctrl+Shift+D"  # the button, and its key from any part
 
 
 def text_or_none(text: str) -> str | None:
@@ -329,11 +330,11 @@ class DevicesPage(RegisterPage):
                                     "online, declared or found, and what happened to it at each visit. A "
                                     "device found that was not declared opens a breach.")
         self.register: DeviceRegister | None = None
-        self.declare_button = self.add_button_for("Declare a device...", self.declare)
+        self.declare_button = self.add_button_for(DECLARE, self.declare)
         self.found_button = self.add_button_for("Record an undeclared device found...", self.record_found,
                                                 tip="A device seen or seized that the offender had not declared")
         self.status_button = self.add_button_for("Mark disposed / seized...", self.change_status)
-        self.shortcut("Ctrl+Shift+D", self.declare, self.declare_button, window_wide=True)
+        self.shortcut(DECLARE_KEYS, self.declare, self.declare_button, window_wide=True)
 
         content = QWidget()
         layout = QVBoxLayout(content)
@@ -469,6 +470,6 @@ class DevicesPage(RegisterPage):
         return self.open_dialog(DeviceStatusDialog(self.ctx, self.record, device))
 
 
-@record_page("devices")
+@record_page("devices", window_keys=((DECLARE_KEYS, DECLARE),))
 def devices_page(ctx: RecordContext, spec: SectionSpec) -> DevicesPage:
     return DevicesPage(ctx, spec)
