@@ -245,3 +245,54 @@ def test_a_record_opens_while_a_slow_scan_runs(qtbot, make_window, sqlite_servic
     qtbot.waitUntil(lambda: controller.scans == 2 and not controller._in_flight, timeout=5000)
     assert controller.badge.text() == "1 overdue" and len(scans) == 2
     record_window.close()
+
+
+def test_the_start_scan_waits_for_the_first_caseload(qtbot, make_window, sqlite_services, world, notifier,
+                                                     monkeypatch):
+    """Issue 16: run beside the caseload, the scan shared its interpreter lock and slowed the
+    OMU lead's 100,000 cases by a third; it starts once they are in, and once only."""
+    import threading
+
+    from ui import caseload_page
+
+    _overdue_case(sqlite_services, world)
+    release = threading.Event()
+    load = caseload_page._load_caseload
+
+    def held(*args):
+        release.wait(10)
+        return load(*args)
+
+    scanned: list[bool] = []
+    monkeypatch.setattr(caseload_page, "_load_caseload", held)
+    monkeypatch.setattr(reminders, "SCAN_STARTED", lambda: scanned.append(release.is_set()))
+    window = make_window(world.om, wait=False)
+    controller = controller_of(window)
+    try:
+        qtbot.wait(300)
+        assert scanned == [] and window.loading
+    finally:
+        release.set()
+    qtbot.waitUntil(lambda: controller.badge.text() == "1 overdue", timeout=5000)
+    assert scanned == [True]
+    qtbot.wait(50)
+    assert controller.scans == 1
+
+
+def test_the_start_scan_runs_when_the_caseload_never_arrives(qtbot, make_window, sqlite_services, world,
+                                                            notifier, prompter, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    from ui import caseload_page
+
+    _overdue_case(sqlite_services, world)
+
+    def fails(*_args):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(caseload_page, "_load_caseload", fails)
+    monkeypatch.setattr(reminders, "FIRST_SCAN_LATEST_MS", 200)
+    window = make_window(world.om, wait=False)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.badge.text() == "1 overdue", timeout=5000)
+    assert controller.scans == 1
