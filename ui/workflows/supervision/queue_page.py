@@ -142,28 +142,32 @@ class SignOffQueuePage(QWidget):
         self.table_stack = ListPanel(self.table, "Nothing is waiting for your sign-off.")
         self.empty = self.table_stack.empty
 
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        # Built from the page down, each part in its parent before its own parts are made: a
+        # part given a parent restyles all it holds (the application's style sheet), so a pane
+        # built whole and then placed was restyled once for each level it went up (issue 16).
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
         self.splitter.setChildrenCollapsible(False)
+        layout.addWidget(self.splitter, 1)
         self.splitter.addWidget(self.table_stack)
-        self.pane = QFrame()
+        self.pane = QFrame(self.splitter)
         self.pane.setObjectName("signOffPane")
         self.pane.setStyleSheet(PANE_STYLE)
+        self.splitter.addWidget(self.pane)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
         panes = QHBoxLayout(self.pane)
         panes.setContentsMargins(12, 10, 12, 10)
         panes.setSpacing(18)
-        self.entry = EntryPane(self.open_record)
+        self.entry = EntryPane(self.open_record, parent=self.pane)
         panes.addWidget(self.entry, 1)
-        self.decision_pane = DecisionPane(services, actor, worker, prompter, on_reload=self.refresh)
+        self.decision_pane = DecisionPane(services, actor, worker, prompter, on_reload=self.refresh,
+                                          parent=self.pane)
         self.decision_pane.signed.connect(self._signed)
         panes.addWidget(self.decision_pane, 1)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.submit)
-        self.splitter.addWidget(self.pane)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        layout.addWidget(self.splitter, 1)
         self._show_item(None)
 
         self.timer = QTimer(self)
