@@ -82,3 +82,44 @@ def test_a_damaged_database_shows_a_red_banner(qtbot, sqlite_services, world, pr
         window.worker.wait_for_done(5000)
         window.deleteLater()
         opened.engine.dispose()
+
+
+def test_the_window_reads_the_backup_folder_on_its_worker(qtbot, make_window, sqlite_services, world, tmp_path,
+                                                         monkeypatch):
+    """Issue 16: no database work on the GUI thread while the window is built; the configured
+    folder arrives from the worker, and only then are the jobs scheduled and the action enabled."""
+    import threading
+
+    from rso_manager.services.setting_changes import change_settings
+
+    folder = tmp_path / "configured"
+    change_settings(sqlite_services, world.admin, {"backup_folder": str(folder)},
+                    "Backups kept on the shared drive the OMU lead chose")
+    read_on: list[str] = []
+    read = backups.backup_folder
+    monkeypatch.setattr(backups, "backup_folder",
+                        lambda services: (read_on.append(threading.current_thread().name), read(services))[1])
+    window = make_window(world.om)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.folder is not None, timeout=5000)
+    assert read_on and not read_on[0].startswith("MainThread")
+    assert controller.folder == folder and controller.action.isEnabled()
+    assert controller.label.text() == "No backup yet: use File > Back up now"
+    job = next(j for j in controller.jobs() if j.id == backups.BACKUP_JOB_ID)
+    assert job.args[1] == folder
+    controller.stop()
+
+
+def test_a_backup_folder_that_cannot_be_read_turns_backups_off_and_says_so(qtbot, make_window, world,
+                                                                          monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    def fails(_services):
+        raise OperationalError("SELECT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(backups, "backup_folder", fails)
+    window = make_window(world.om)
+    controller = controller_of(window)
+    qtbot.waitUntil(lambda: controller.label.text().startswith("Backups are off"), timeout=5000)
+    assert controller.label.property("stale") is True
+    assert not controller.running and not controller.action.isEnabled()

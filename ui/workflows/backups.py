@@ -174,7 +174,9 @@ class BackupController(QObject):
         self.host = host
         self.services: Services = host.services
         self.clock: Clock = clock or self.services.clock
-        self.folder = folder or backup_folder(self.services)
+        # Given (tests), or read from the settings on the worker: no database work on the GUI
+        # thread while the window is built (issue 16). None until known.
+        self.folder: Path | None = folder
         self.stem, self.suffix = _stem_suffix(self.services)
         self.start_delay = START_DELAY if start_delay is None else start_delay
         self.last_error: str | None = None
@@ -185,6 +187,7 @@ class BackupController(QObject):
         self.bridge.checked.connect(self._checked)
 
         state = state_of(engine_of(self.services))
+        self._damaged = bool(state.damaged)
         self.banner: QLabel | None = None
         if state.damaged:
             self.banner = _banner(host, "damagedBanner", state.damaged, BANNER_STYLE)
@@ -198,14 +201,31 @@ class BackupController(QObject):
         self.label.setStyleSheet(STATUS_WARN_STYLE)
         host.add_status_widget(self.label, order=20)
         self.action = QAction("Back &up now", host.window)
-        self.action.setStatusTip(f"Make a verified backup in {self.folder}")
+        self.action.setEnabled(False)  # until the folder is known
         self.action.triggered.connect(self.back_up_now)
         host.add_menu_action("file", self.action, order=60)
-        self.refresh()
         holder = self._holder
         host.window.destroyed.connect(lambda *_: _shutdown(holder))
-        if not state.damaged:  # a damaged file fails every backup; the banner says what to do
+        if folder is not None:
+            self._folder_known(folder)
+        else:
+            self.label.setText("Backups: reading the settings...")
+            host.worker.submit(backup_folder, self.services, owner=self, on_success=self._folder_known,
+                               on_error=self._folder_failed)
+
+    def _folder_known(self, folder: Path) -> None:
+        self.folder = folder
+        self.action.setStatusTip(f"Make a verified backup in {folder}")
+        self.action.setEnabled(True)
+        self.refresh()
+        if not self._damaged:  # a damaged file fails every backup; the banner says what to do
             self.start()
+
+    def _folder_failed(self, exc: BaseException) -> None:
+        # No backups to a folder nobody chose: the status bar says so, in red, until a restart.
+        log.warning("backup folder setting could not be read: %s", type(exc).__name__)
+        self.label.setText("Backups are off: the backup folder setting could not be read. Restart the app.")
+        self._mark_stale(True)
 
     # --- scheduling ---------------------------------------------------------------------------
 
@@ -222,7 +242,7 @@ class BackupController(QObject):
         return datetime.now(UTC) + max(wait, self.start_delay)
 
     def start(self) -> None:
-        if self.running:
+        if self.running or self.folder is None:
             return
         scheduler = QtScheduler(timezone="UTC")
         last = last_good_backup(self.folder, self.stem, self.suffix)
@@ -249,17 +269,24 @@ class BackupController(QObject):
         return scheduler.get_jobs() if scheduler is not None else []
 
     def back_up_now(self) -> None:
+        if self.folder is None:
+            return
         self.label.setText("Backing up...")
         self.host.worker.submit(run_backup, self.services, self.folder, self.bridge, owner=self)
 
     # --- showing ------------------------------------------------------------------------------
 
     def refresh(self) -> None:
+        if self.folder is None:
+            return
         text, stale = backup_status(last_good_backup(self.folder, self.stem, self.suffix), self.clock.now())
         if self.last_error:
             text, stale = f"{text}. The last backup failed: {self.last_error}", True
         self.label.setText(text)
         self.label.setToolTip(f"Backups: {self.folder}")
+        self._mark_stale(stale)
+
+    def _mark_stale(self, stale: bool) -> None:
         if self.label.property("stale") != stale:
             self.label.setProperty("stale", stale)
             self.label.style().unpolish(self.label)
