@@ -249,3 +249,22 @@ def test_screenshot_cover(qtbot, styled, make_window, sqlite_services, world):
     dialog.reason.setText("Annual leave")
     dialog.cover.setCurrentIndex(dialog.cover.findData(world.supervisor2.user_id))
     _save(qtbot, dialog, "cover.png")
+
+
+def test_the_queue_panes_are_built_in_a_turn_of_their_own(qtbot, sqlite_services, prompter, world):
+    """Issue 16: building the OMU lead's window with the queue's panes held the GUI thread past
+    50 ms; they follow in the next turn of the event loop, with the policy and item shown."""
+    from ui.main_window import build_main_window
+
+    window = build_main_window(sqlite_services, world.supervisor, prompter=prompter, database="SQLite test.db")
+    try:
+        page = _page(window)
+        assert page._pane is None  # the build is done and the event loop has not turned yet
+        window.show()
+        qtbot.waitUntil(lambda: page._pane is not None, timeout=5000)
+        qtbot.waitUntil(lambda: page.policy is not None and not page.loading, timeout=5000)
+        assert page.decision_pane.isVisibleTo(page) and page.entry.isVisibleTo(page)
+    finally:
+        window.close()
+        window.worker.wait_for_done(5000)
+        window.deleteLater()

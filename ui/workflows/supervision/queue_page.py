@@ -149,26 +149,18 @@ class SignOffQueuePage(QWidget):
         self.splitter.setChildrenCollapsible(False)
         layout.addWidget(self.splitter, 1)
         self.splitter.addWidget(self.table_stack)
-        self.pane = QFrame(self.splitter)
-        self.pane.setObjectName("signOffPane")
-        self.pane.setStyleSheet(PANE_STYLE)
-        self.splitter.addWidget(self.pane)
         self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        panes = QHBoxLayout(self.pane)
-        panes.setContentsMargins(12, 10, 12, 10)
-        panes.setSpacing(18)
-        self.entry = EntryPane(self.open_record, parent=self.pane)
-        panes.addWidget(self.entry, 1)
-        self.decision_pane = DecisionPane(services, actor, worker, prompter, on_reload=self.refresh,
-                                          parent=self.pane)
-        self.decision_pane.signed.connect(self._signed)
-        panes.addWidget(self.decision_pane, 1)
+        # The entry and decision panes are built in a turn of the event loop of their own (or
+        # when first needed): with them, building the OMU lead's main window held the GUI
+        # thread past 50 ms (issue 16).
+        self._pane: QFrame | None = None
+        self._entry: EntryPane | None = None
+        self._decision: DecisionPane | None = None
+        QTimer.singleShot(0, self, self._build_panes)
         for keys in ("Ctrl+Return", "Ctrl+Enter"):
             shortcut = QShortcut(QKeySequence(keys), self)
             shortcut.setContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             shortcut.activated.connect(self.submit)
-        self._show_item(None)
 
         self.timer = QTimer(self)
         self.timer.setInterval(QUEUE_REFRESH_MS)
@@ -176,6 +168,45 @@ class SignOffQueuePage(QWidget):
         self.timer.start()
         worker.submit(sign_off_policy, services, actor, owner=self, on_success=self._policy_loaded,
                       on_error=self._report)
+
+    def _build_panes(self) -> None:
+        if self._pane is not None:
+            return
+        self._pane = QFrame(self.splitter)
+        self._pane.setObjectName("signOffPane")
+        self._pane.setStyleSheet(PANE_STYLE)
+        self.splitter.addWidget(self._pane)
+        self.splitter.setStretchFactor(1, 3)
+        panes = QHBoxLayout(self._pane)
+        panes.setContentsMargins(12, 10, 12, 10)
+        panes.setSpacing(18)
+        self._entry = EntryPane(self.open_record, parent=self._pane)
+        panes.addWidget(self._entry, 1)
+        self._decision = DecisionPane(self._services, self._actor, self._worker, self._prompter,
+                                      on_reload=self.refresh, parent=self._pane)
+        self._decision.signed.connect(self._signed)
+        panes.addWidget(self._decision, 1)
+        if self.policy is not None:
+            self._decision.set_policy(self.policy)
+        self._show_item(self.current)
+
+    @property
+    def pane(self) -> QFrame:
+        self._build_panes()
+        assert self._pane is not None
+        return self._pane
+
+    @property
+    def entry(self) -> EntryPane:
+        self._build_panes()
+        assert self._entry is not None
+        return self._entry
+
+    @property
+    def decision_pane(self) -> DecisionPane:
+        self._build_panes()
+        assert self._decision is not None
+        return self._decision
 
     # --- loading --------------------------------------------------------------------------------
 
