@@ -212,7 +212,8 @@ class SignOffQueuePage(QWidget):
 
     def _policy_loaded(self, policy: SignOffPolicy) -> None:
         self.policy = policy
-        self.decision_pane.set_policy(policy)
+        if self._decision is not None:  # else _build_panes gives it the policy
+            self._decision.set_policy(policy)
         self.about.setText(
             "Oldest first. Each decision needs a reasoned rationale: what was considered, the decision, "
             f"and what happens next and by when. Items waiting more than {policy.escalation_working_days} "
@@ -233,7 +234,8 @@ class SignOffQueuePage(QWidget):
         keep = self.current.sign_off_id if self.current else None
         self.loading = False
         self.loading_label.setVisible(False)
-        self.decision_pane.keep_drafts({i.sign_off_id for i in items})
+        if self._decision is not None:  # panes not built yet hold no drafts
+            self._decision.keep_drafts({i.sign_off_id for i in items})
         self._show_rows(items, self.model.row_for(keep) if keep is not None else None)
         self.loaded.emit(len(items))
 
