@@ -178,4 +178,10 @@ class Ctx:
 
 
 OPEN_CASE = m.Offender.status != "ended"
-ACTIVE_CASE = m.Offender.status == "active"
+# The status in a form no index answers (nullif(x, NULL) is x), so a scope's cases are read in
+# the order they were opened (the table's own order, or the team's or officer's index), and
+# each case's rows in the other tables are probed in that order too: their indexes lead with
+# the case, so neighbouring cases share index pages. Read through the (status, next visit due)
+# index instead, the probes jumped across the file and, at 100,000 cases, most missed the page
+# cache: the visit windows' case query took 5.2 s, against 2.5 s in the cases' order (issue 16).
+ACTIVE_CASE = func.nullif(m.Offender.status, None) == "active"
