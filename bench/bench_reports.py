@@ -134,7 +134,7 @@ def _child_report(db: str, scope_arg: str, full: bool, apart: bool = False) -> d
     lead = actor_of(services, LEAD)
     scope = Scope.force() if scope_arg == "force" else Scope.team(scope_arg)
     today = services.clock.today()
-    figs, team_of = reports._figures(services, lead, scope, *reports.default_period(today), today)
+    figs, team_of = reports._figures(services, lead, scope, *reports.default_period(today), today, teams=True)
     kwargs = {"generated_by": "bench", "generated_at": services.clock.now(), "team_of": team_of,
               "full_lists": full}
     if apart:  # the app's way: the figures sent to a process of its own, which builds the PDF
@@ -211,7 +211,8 @@ def gui_gaps(services, lead, team: str) -> dict[str, float]:
 
     app = QCoreApplication.instance() or QCoreApplication([])
     today = services.clock.today()
-    figs, team_of = reports._figures(services, lead, Scope.team(team), *reports.default_period(today), today)
+    figs, team_of = reports._figures(services, lead, Scope.team(team), *reports.default_period(today), today,
+                                      teams=True)
     kwargs = {"generated_by": "bench", "generated_at": services.clock.now(), "team_of": team_of}
     out = {}
     for label, build in (("nothing (idle)", lambda: time.sleep(3)), ("in the worker thread", lambda: compliance_pdf.build_pdf(figs, **kwargs)),
