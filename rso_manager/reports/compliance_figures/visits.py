@@ -226,12 +226,18 @@ def _repeated_pattern(c: Ctx) -> tuple[ExceptionRow, ...]:
                  .where(latest.c.at >= c.start, latest.c.at < c.end)
                  .cte("cases").prefix_with("MATERIALIZED"))
         cut = aliased(m.Visit, name="cut")
-        # The visits ranked 1..RUN by (visited_at, id) newest first are those from the RUNth on.
-        return (select(V.offender_id, V.visited_at, V.time_band)
+        # The visits ranked 1..RUN by (visited_at, id) newest first are those from the RUNth on:
+        # each case's read off its composite index from the cut on. The outer join keeps the
+        # cases the outer loop (SQLite does not reorder it); as an inner join SQLite read every
+        # visit of the force along ix_visit_offender_id to spare the GROUP BY a sort (1.5x
+        # slower at 100,000). It adds no row of NULLs: the cut is itself one of the visits. The
+        # case comes from the cases, not the visit: a join on the visit's column would undo
+        # the outer join, and SQLite would again read every completed visit of the force.
+        return (select(cases.c.case_id.label("offender_id"), V.visited_at, V.time_band)
                 .select_from(cases).join(cut, cut.id == cases.c.cut_id)
-                .join(V, and_(V.offender_id == cases.c.case_id, V.kind == "home", c.visit_done(many_cases=True),
-                              or_(V.visited_at > cut.visited_at,
-                                  and_(V.visited_at == cut.visited_at, V.id >= cut.id))))
+                .outerjoin(V, and_(V.offender_id == cases.c.case_id, V.kind == "home", c.visit_done(),
+                                   V.visited_at >= cut.visited_at,
+                                   or_(V.visited_at > cut.visited_at, V.id >= cut.id)))
                 .subquery())
 
     recent = last_visits()

@@ -23,8 +23,9 @@ LEADING = ['offender_id', 'kind', 'status', 'visited_at']
 
 def upgrade() -> None:
     op.drop_index(NAME, table_name='visit')
-    op.create_index(NAME, 'visit', [*LEADING, 'outcome', 'announced', 'time_band', 'voided_at', 'created_at',
-                                    'updated_at', 'id'], unique=False)
+    # The id straight after the day: the walks' order (day, then id, newest first) is the index's.
+    op.create_index(NAME, 'visit', [*LEADING, 'id', 'outcome', 'announced', 'time_band', 'voided_at', 'created_at',
+                                    'updated_at'], unique=False)
 
 
 def downgrade() -> None:
