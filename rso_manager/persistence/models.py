@@ -317,6 +317,15 @@ class RiskAssessment(CaseEntry, Base):
     notes: Mapped[str | None] = mapped_column(Text)
 
 
+# A case's risk as it stood on a day (the latest assessment by then) and its first conviction
+# by a day, walked along each case's own entries in date order and answered from the index
+# alone: the compliance figures ask both of every case (issue 16).
+Index("ix_risk_assessment_offender_assessed", RiskAssessment.offender_id, RiskAssessment.assessed_on,
+      RiskAssessment.id, RiskAssessment.level, RiskAssessment.created_at, RiskAssessment.voided_at)
+Index("ix_conviction_offender_convicted", Conviction.offender_id, Conviction.convicted_on,
+      Conviction.created_at, Conviction.voided_at)
+
+
 class RiskManagementPlan(CaseEntry, Base):
     __tablename__ = "risk_management_plan"
     id: Mapped[int] = mapped_column(primary_key=True)
