@@ -3,6 +3,7 @@ outcome recorded, and a court list matched with each match confirmed; 1280x720 s
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,14 @@ from PySide6.QtCore import Qt
 
 from rso_manager.services import court_watch
 from ui.workflows.court_watch import CourtListDialog, CourtWatchPage
+
+
+def _save(widget, name: str) -> None:
+    """Written only with RSO_SCREENSHOTS=1, as every other screenshot: a test run must not
+    rewrite the repository's files."""
+    if os.environ.get("RSO_SCREENSHOTS"):
+        Path("screenshots").mkdir(exist_ok=True)
+        assert widget.grab().save(f"screenshots/{name}")
 
 
 def _charge(services, actor, surname, hearing, **kw):
@@ -115,8 +124,7 @@ def test_a_court_list_is_matched_and_only_ticked_rows_recorded(qtbot, make_windo
     assert [(h.hearing_on, h.outcome) for h in view.hearings] == [(date(2026, 11, 25), "adjourned"),
                                                                   (date(2026, 12, 8), None)]
     dialog.resize(1280, 560)
-    Path("screenshots").mkdir(exist_ok=True)
-    assert dialog.grab().save("screenshots/court-list-matches.png")
+    _save(dialog, "court-list-matches.png")
     dialog.done(0)
 
 
@@ -131,8 +139,7 @@ def test_screenshot_of_the_court_watch(qtbot, make_window, sqlite_services, worl
     window.resize(1280, 720)
     page.select(page.people_model.rows()[0].charged_person_id)
     qtbot.wait(50)
-    Path("screenshots").mkdir(exist_ok=True)
-    assert window.grab().save("screenshots/court-watch.png")
+    _save(window, "court-watch.png")
 
 
 def test_correct_a_person_and_a_hearing_then_mark_in_error(qtbot, make_window, sqlite_services, world, prompter):
@@ -162,12 +169,11 @@ def test_correct_a_person_and_a_hearing_then_mark_in_error(qtbot, make_window, s
     qtbot.waitUntil(lambda: page.loads > before, timeout=5000)
     shown = page.pane.values["Hearings"].text()
     assert "Northmoor Magistrates' Court" in shown and "corrected once" in shown
-    Path("screenshots").mkdir(exist_ok=True)
     window.resize(1280, 720)
     qtbot.wait(50)
     bar = page.pane.verticalScrollBar()
     bar.setValue(bar.maximum())  # the foot of the pane: its corrections
-    assert window.grab().save("screenshots/court-watch-corrected.png")
+    _save(window, "court-watch-corrected.png")
 
     prompter.reasons[:] = ["no", "Entered twice: the same charge is on the watch already"]
     before = page.loads
@@ -197,7 +203,7 @@ def test_a_conviction_offers_the_case_already_on_the_register(qtbot, make_window
     dialog.case_choice.setCurrentIndex(dialog.case_choice.findData(earlier.offender_id))
     dialog.fit()
     qtbot.wait(20)
-    assert dialog.grab().save("screenshots/court-watch-existing-case.png")
+    _save(dialog, "court-watch-existing-case.png")
     before = page.loads
     dialog.submit()
     qtbot.waitUntil(lambda: page.loads > before, timeout=5000)
