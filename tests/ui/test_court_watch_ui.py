@@ -7,6 +7,7 @@ import os
 from datetime import date
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 
 from rso_manager.services import court_watch
@@ -128,6 +129,7 @@ def test_a_court_list_is_matched_and_only_ticked_rows_recorded(qtbot, make_windo
     dialog.done(0)
 
 
+@pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
 def test_screenshot_of_the_court_watch(qtbot, make_window, sqlite_services, world, clock):
     clock.current = clock.on(date(2026, 11, 19)).current
     _charge(sqlite_services, world.om, "Yesterdaycase", date(2026, 11, 24), forenames="Alexandra Example")
