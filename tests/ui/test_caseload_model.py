@@ -153,3 +153,46 @@ def test_overdue_only_shows_the_cases_the_service_flagged_overdue(qtmodeltester,
     assert names(proxy) == ["BROWN, Bob"] and proxy.overdue_only
     proxy.set_overdue_only(False)
     assert proxy.rowCount() == 3
+
+
+def test_typing_on_rubbing_out_and_adding_words_shows_what_a_fresh_filter_would(qapp):
+    """The filter narrows what is shown when a word is typed on, keeps each word's rows for when
+    it is typed again, and tests few rows one by one: whichever way it gets there, the rows and
+    their order are those a filter over every row gives (issue 16)."""
+    surnames = ("SMITH", "SMYTHE", "JONES", "JOHNSON", "AMIS", "MISTRY")
+    rows = [row(i, f"{surnames[i % 6]}{i % 37}, Person{i % 11}", ("low", "high", None)[i % 3],
+                TODAY + timedelta(days=(i * 13) % 120 - 30), om=("Olly Manager", "Sam Smith", None)[i % 4 % 3],
+                flags=(("Visit overdue",) if i % 5 == 0 else ()) + (("MAPPA level 2",) if i % 7 == 0 else ()))
+            for i in range(3_000)]
+    model, proxy = CaseloadModel(), CaseloadFilterProxy()
+    proxy.setSourceModel(model)
+    model.set_rows(rows, TODAY)
+
+    def fresh(text: str, overdue: bool) -> list[int]:
+        proxy.set_filter_text("")
+        proxy.set_overdue_only(False)
+        every = [model.row_at(r) for r in range(model.rowCount())]  # the sort order, unfiltered
+        words = text.casefold().split()
+        hay = {r.offender_id: " ".join((r.reference, r.name, r.offender_manager or "", r.team or "", *r.flags)).casefold()
+               for r in every}
+        return [r.offender_id for r in every if all(w in hay[r.offender_id] for w in words)
+                and (not overdue or any(f.endswith(" overdue") for f in r.flags))]
+
+    steps = ["s", "sm", "smi", "smit", "smith", "smith1", "smith", "smi", "s", "", "m", "mi", "mis",
+             "mis person3", "mis person3 level", "mis person", "smith overdue", "smith overdue olly", "smi", "",
+             "rso-0001", "rso-00012", "rso-0001", "no such case", "no such", "person1 person10", ""]
+    for k, text in enumerate(steps):
+        overdue = k % 9 in (4, 5)
+        if k == 12:
+            proxy.sort(COL_NAME, Qt.SortOrder.DescendingOrder)
+        if k == 20:
+            proxy.sort(COL_RISK, Qt.SortOrder.AscendingOrder)
+        expected = fresh(text, overdue)
+        proxy.set_filter_text("")  # the path a user takes: from the text before
+        proxy.set_overdue_only(False)
+        proxy.set_filter_text(steps[k - 1] if k else "")
+        proxy.set_overdue_only((k - 1) % 9 in (4, 5) if k else False)
+        proxy.set_filter_text(text)
+        proxy.set_overdue_only(overdue)
+        assert [model.row_at(r).offender_id for r in range(model.rowCount())] == expected, text
+        assert proxy.rowCount() == len(expected)

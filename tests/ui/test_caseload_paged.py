@@ -170,3 +170,25 @@ def test_a_paged_caseload_too_long_to_export_is_refused_before_anything_is_asked
     assert not export.export("csv")
     assert export.prompter.messages and "narrow the list" in " ".join(map(str, export.prompter.messages[-1]))
     assert paged.model.rowCount() == loaded and not export.busy
+
+
+def test_a_list_loaded_whole_filters_at_each_keystroke_and_a_paged_one_after_a_pause(
+        qtbot, make_window, sqlite_services, world, monkeypatch):
+    """In memory a keystroke costs milliseconds even at 100,000 rows, so it is applied at once;
+    a paged list asks the database, so it waits for a pause in typing and asks once."""
+    build_caseload(sqlite_services, world)
+    whole = _lead_window(qtbot, make_window, world, monkeypatch, paged_above=10_000)
+    whole.filter_edit.setText("overdue")
+    assert whole.model.filter_words == ("overdue",)  # no wait, whatever the list's length
+    paged = _lead_window(qtbot, make_window, world, monkeypatch, paged_above=3)
+    asked: list[str] = []
+    fetch = paged.caseload_page._fetch_page
+    monkeypatch.setattr(paged.caseload_page, "_fetch_page", lambda query, *a: (asked.append(" ".join(query.words)),
+                                                                              fetch(query, *a)))
+    paged.model._fetch = paged.caseload_page._fetch_page
+    for text in ("o", "ov", "ove", "over"):
+        paged.filter_edit.setText(text)
+    assert paged.model.filter_words == () and asked == []
+    qtbot.waitUntil(lambda: paged.model.filter_words == ("over",), timeout=2000)
+    qtbot.waitUntil(lambda: not paged.model.fetching, timeout=5000)
+    assert [words for words in asked if words] == ["over"]  # once, not a page per keystroke
