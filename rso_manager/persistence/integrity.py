@@ -49,8 +49,15 @@ class IntegrityReport:
         return "; ".join([*self.problems, *([self.audit_problem] if self.audit_problem else [])])
 
 
+SHOWN_PROBLEM_CHARS = 300  # of SQLite's own words on the damage, in a message or a banner
+
+
 def _first_rows(rows, limit: int = 3) -> str:
-    shown = ", ".join(" ".join(str(v) for v in row) for row in rows[:limit])
+    # One line, and short: a row of integrity_check can itself hold a line per damaged tree
+    # ("*** in database main ***" and then hundreds), and the message is a banner's or a log's.
+    shown = ", ".join(" ".join(" ".join(str(v).split()) for v in row) for row in rows[:limit])
+    if len(shown) > SHOWN_PROBLEM_CHARS:
+        shown = shown[:SHOWN_PROBLEM_CHARS - 1].rstrip() + "…"
     return shown + (f" (and {len(rows) - limit} more)" if len(rows) > limit else "")
 
 
