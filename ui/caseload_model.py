@@ -5,7 +5,9 @@ rows itself takes ~40 s, because every comparison calls data() in Python twice; 
 filter costs a Python filterAcceptsRow call per row on every reset (~0.35 s of GUI thread at
 100,000 rows, with no filter typed). So the source model both sorts (one Python key sort) and
 filters (a substring test over a lower-cased "haystack" per row, computed once when rows
-arrive), and the proxy is Qt's own pass-through, with no Python called per row.
+arrive), and the proxy is an identity proxy, which maps only the rows the view asks for: a
+sort-filter proxy mapped every row again on each filter, a call a row through PySide, each
+taking the interpreter lock that a busy worker thread holds (issue 16).
 
 A scope too big to bring in whole (a national register: 1,000,000 cases) is shown a page at a
 time instead (set_paged): the database sorts and filters (services.caseload.caseload_page) and
@@ -22,9 +24,9 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QIdentityProxyModel,
     QModelIndex,
     QPersistentModelIndex,
-    QSortFilterProxyModel,
     Qt,
 )
 from PySide6.QtGui import QBrush, QColor, QFont
@@ -533,18 +535,17 @@ def _positions(shown: list[int], storage: set[int]) -> dict[int, int]:
     return found
 
 
-class CaseloadFilterProxy(QSortFilterProxyModel):
+class CaseloadFilterProxy(QIdentityProxyModel):
     """Instant, case-insensitive filter over reference, name, offender manager, team and flags.
 
     Every word typed must appear ("smith john" finds "SMITH, John"); with overdue_only, only the
     cases with something overdue are shown as well. Sorting and filtering are passed to the
-    source model, which does both over plain lists far faster than the proxy could: this proxy
-    overrides no per-row method, so Qt maps rows without calling Python.
+    source model, which does both over plain lists far faster than a proxy could; this one
+    maps rows one to one, only those asked for.
     """
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setSortRole(SortRole)
         self._source: CaseloadModel | None = None
 
     def setSourceModel(self, model: QAbstractItemModel) -> None:  # noqa: N802

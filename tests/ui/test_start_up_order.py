@@ -6,7 +6,7 @@ from __future__ import annotations
 import sys
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, QSortFilterProxyModel
+from PySide6.QtCore import QIdentityProxyModel, QItemSelectionModel, QSortFilterProxyModel
 
 from rso_manager.services.caseload import CaseloadRow
 from tests.ui.conftest import make_offender
@@ -77,8 +77,12 @@ def _rows(n: int) -> list[CaseloadRow]:
 
 
 def test_the_proxy_leaves_filtering_to_the_model(qtbot):
-    # Overriding filterAcceptsRow would call Python once per row on every load (issue 16).
-    assert CaseloadFilterProxy.filterAcceptsRow is QSortFilterProxyModel.filterAcceptsRow
+    # A sort-filter proxy maps every row again on each filter and load: a virtual call a row
+    # through PySide, each taking the interpreter lock, which a busy worker holds (at 100,000
+    # rows the keystroke's block was 470-490 ms with it, 230-310 ms without; issue 16). An
+    # identity proxy maps only the rows asked for.
+    assert issubclass(CaseloadFilterProxy, QIdentityProxyModel)
+    assert not issubclass(CaseloadFilterProxy, QSortFilterProxyModel)
     model, proxy = CaseloadModel(), CaseloadFilterProxy()
     proxy.setSourceModel(model)
     model.set_rows(_rows(30), date(2026, 11, 25))
