@@ -177,7 +177,7 @@ class PreparedRows:
         return present + missing
 
 
-FEW_ROWS_SHARE = 8  # a filter narrowing at most an eighth of the rows tests them one by one
+FEW_ROWS_SHARE = 8  # a word looked for among under an eighth of the rows is tested row by row
 KEPT_WORDS = 32  # the words whose rows PreparedRows keeps (a list of bools each: 0.8 MB at 100,000)
 
 
