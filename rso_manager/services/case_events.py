@@ -203,16 +203,15 @@ def entry_kind(entity: str) -> EntryKind:
 _NOT_TAKING_PART = frozenset({"updated_by_id", "voided_by_id"})
 
 
+def _people_columns(table: Any) -> list[Any]:
+    """TABLE's columns naming someone who took part: those referring to a user, except who
+    last touched or voided the row."""
+    return [column for column in table.columns if column.key not in _NOT_TAKING_PART
+            and any(fk.column.table.name == m.User.__tablename__ for fk in column.foreign_keys)]
+
+
 def _people_on(row: Any) -> set[int]:
-    people = set()
-    for column in row.__table__.columns:
-        if column.key in _NOT_TAKING_PART:
-            continue
-        if any(fk.column.table.name == m.User.__tablename__ for fk in column.foreign_keys):
-            value = getattr(row, column.key)
-            if value is not None:
-                people.add(value)
-    return people
+    return {value for column in _people_columns(row.__table__) if (value := getattr(row, column.key)) is not None}
 
 
 def took_part(session: Session, entity: str, entity_id: int, author_id: int | None = None,
@@ -232,26 +231,42 @@ def took_part(session: Session, entity: str, entity_id: int, author_id: int | No
     return frozenset(people)
 
 
-def took_part_many(session: Session, sign_offs: Iterable[m.SignOff]) -> dict[int, frozenset[int]]:
-    """took_part for many sign-offs, reading each kind's rows and the visits' officers in one
-    query each rather than one per item (a queue is routed item by item on every read)."""
+def took_part_many(session: Session, sign_offs: Iterable[Any]) -> dict[int, frozenset[int]]:
+    """took_part for many sign-offs (objects or rows with id, entity, entity_id and author_id),
+    reading each kind's people columns and the visits' officers in one query each rather than
+    one per item, and as plain values rather than whole entries: the OMU lead's queue of
+    thousands is routed item by item on every read, on the worker beside the GUI (issue 16)."""
     sign_offs = list(sign_offs)
-    by_model: dict[type[m.Base], set[int]] = {}
+    kinds = {entity: entry_kind(entity) for entity in {so.entity for so in sign_offs}}
+    plain: dict[type[m.Base], set[int]] = {}  # kinds whose people are their user columns
     for so in sign_offs:
-        model = entry_kind(so.entity).model
-        if model is not None:
-            by_model.setdefault(model, set()).add(so.entity_id)
+        kind = kinds[so.entity]
+        if kind.model is not None and kind.took_part is None:
+            plain.setdefault(kind.model, set()).add(so.entity_id)
+    people: dict[tuple[type[m.Base], int], set[int]] = {}
     officers: dict[int, set[int]] = {}
-    for model, ids in by_model.items():
+    for model, ids in plain.items():
         key = inspect(model).primary_key[0]
-        rows = list(session.scalars(select(model).where(key.in_(ids))))  # into the identity map
-        if model is m.Visit and rows:
+        for entity_id, *named in session.execute(
+                select(key, *_people_columns(model.__table__)).where(key.in_(ids))).all():
+            people[(model, entity_id)] = {uid for uid in named if uid is not None}
+        if model is m.Visit:
             for visit_id, user_id in session.execute(select(m.VisitOfficer.visit_id, m.VisitOfficer.user_id)
                                                      .where(m.VisitOfficer.visit_id.in_(ids))):
                 officers.setdefault(visit_id, set()).add(user_id)
     out = {}
     for so in sign_offs:
-        out[so.id] = took_part(session, so.entity, so.entity_id, so.author_id, officers)
+        kind = kinds[so.entity]
+        if kind.model is None or kind.took_part is not None:
+            out[so.id] = took_part(session, so.entity, so.entity_id, so.author_id, officers)
+            continue
+        found = people.get((kind.model, so.entity_id))
+        taking = {so.author_id} if so.author_id is not None else set()
+        if found is not None:  # an entry gone from its table names no one but the author
+            taking |= found
+            if kind.model is m.Visit:
+                taking |= officers.get(so.entity_id, set())
+        out[so.id] = frozenset(taking)
     return out
 
 

@@ -178,6 +178,29 @@ def test_the_lead_who_took_part_passes_it_to_another_supervisor(services, world)
     assert [i.sign_off_id for i in supervision.queue_for(services, world.supervisor)] == [result.sign_off_id]
 
 
+def test_the_queue_reads_who_took_part_as_each_decision_does(services, world):
+    """The queue reads who took part for all its items at once (issue 16); the decision reads it
+    for one. Both must name the same people: the author, the entry's own user columns, a visit's
+    officers, and for an entry no longer in its table only the author."""
+    oid = _offender(services, world)
+    visit = _announced_visit(services, world, oid, (world.om.user_id, world.supervisor.user_id))
+    breach = _proposed(services, world, oid)
+    with services.session_factory.begin() as s:
+        gone = m.SignOff(offender_id=oid, entity="visit", entity_id=10**9, summary="An entry since lost",
+                         author_id=world.om.user_id, supervisor_id=world.supervisor2.user_id,
+                         requested_at=services.clock.now(), status="pending",
+                         created_at=services.clock.now(), updated_at=services.clock.now())
+        s.add(gone)
+    with services.session_factory() as s:
+        rows = s.execute(select(m.SignOff.__table__).where(m.SignOff.status.in_(supervision.OPEN_STATUSES))).all()
+        many = case_events.took_part_many(s, rows)
+        one = {r.id: case_events.took_part(s, r.entity, r.entity_id, r.author_id) for r in rows}
+    assert many == one
+    assert many[visit.sign_off_id] >= {world.om.user_id, world.supervisor.user_id}
+    assert world.om.user_id in many[breach.no_crime_sign_off_id]
+    assert many[gone.id] == {world.om.user_id}
+
+
 def test_the_no_crime_dialog_says_who_may_not_decide(services, world):
     oid = _offender(services, world)
     b = breaches.open_manual_breach(services, world.supervisor, oid, BreachInput(
