@@ -222,6 +222,16 @@ def sqlite_services(sqlite_url, clock):
 
 
 @pytest.fixture
+def postgres_services(postgres_databases, clock):
+    """PostgreSQL only: for what only that backend does (its snapshot and JIT settings)."""
+    url = postgres_databases.take()
+    engine, svc = _services(url, clock)
+    yield svc
+    engine.dispose()
+    postgres_databases.give_back(url)
+
+
+@pytest.fixture
 def world(request) -> World:
     svc = request.getfixturevalue("sqlite_services" if "sqlite_services" in request.fixturenames else "services")
     return world_from(svc)

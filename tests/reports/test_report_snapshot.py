@@ -10,7 +10,6 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 
-from rso_manager.database import open_database
 from rso_manager.services import reports
 
 
@@ -38,15 +37,6 @@ def test_the_cache_is_given_back_when_a_report_fails(sqlite_services):
         ordinary = _cache_size(s.connection())
     assert raw.execute("PRAGMA cache_size").fetchone()[0] == ordinary
 
-
-
-@pytest.fixture
-def postgres_services(postgres_databases, clock):
-    url = postgres_databases.take()
-    engine, services = open_database(url, clock)
-    yield services
-    engine.dispose()
-    postgres_databases.give_back(url)
 
 
 @pytest.mark.postgres
