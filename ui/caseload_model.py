@@ -521,10 +521,13 @@ class CaseloadModel(QAbstractTableModel):
         self.layoutChanged.emit()
 
 
+FEW_SELECTED = 32  # selected rows found one by one with list.index; more by one pass over SHOWN
+
+
 def _positions(shown: list[int], storage: set[int]) -> dict[int, int]:
     """Where each of STORAGE is in SHOWN, for those it holds. The selection is a row or two:
     list.index finds each in C, where a map of every shown row cost ~10 ms at 100,000."""
-    if len(storage) > 32:
+    if len(storage) > FEW_SELECTED:
         return {s: r for r, s in enumerate(shown) if s in storage}
     found = {}
     for s in storage:
