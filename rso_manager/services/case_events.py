@@ -214,21 +214,25 @@ def _people_on(row: Any) -> set[int]:
     return {value for column in _people_columns(row.__table__) if (value := getattr(row, column.key)) is not None}
 
 
+def _taking(author_id: int | None, named: Iterable[int | None] = ()) -> frozenset[int]:
+    """The author and everyone the entry NAMES (its user columns, a visit's officers)."""
+    return frozenset(p for p in (author_id, *named) if p is not None)
+
+
 def took_part(session: Session, entity: str, entity_id: int, author_id: int | None = None,
               visit_officers: dict[int, set[int]] | None = None) -> frozenset[int]:
     """Everyone recorded as taking part in the entry: its author, whoever the row names (who
     created it, the assessor, the officer who gave the warning...) and, for a visit, every
     officer at it. None of them may sign it off."""
     kind = entry_kind(entity)
-    people = {author_id} if author_id is not None else set()
     row = session.get(kind.model, entity_id) if kind.model is not None else None
-    if row is not None:
-        people |= set(kind.took_part(session, row)) if kind.took_part is not None else _people_on(row)
-        if isinstance(row, m.Visit):
-            people |= (visit_officers.get(row.id, set()) if visit_officers is not None else set(session.scalars(
-                select(m.VisitOfficer.user_id).where(m.VisitOfficer.visit_id == row.id))))
-    people.discard(None)
-    return frozenset(people)
+    if row is None:  # an entry gone from its table names no one but the author
+        return _taking(author_id)
+    named = set(kind.took_part(session, row)) if kind.took_part is not None else _people_on(row)
+    if isinstance(row, m.Visit):
+        named |= (visit_officers.get(row.id, set()) if visit_officers is not None else set(session.scalars(
+            select(m.VisitOfficer.user_id).where(m.VisitOfficer.visit_id == row.id))))
+    return _taking(author_id, named)
 
 
 def took_part_many(session: Session, sign_offs: Iterable[Any]) -> dict[int, frozenset[int]]:
@@ -247,9 +251,9 @@ def took_part_many(session: Session, sign_offs: Iterable[Any]) -> dict[int, froz
     officers: dict[int, set[int]] = {}
     for model, ids in plain.items():
         key = inspect(model).primary_key[0]
-        for entity_id, *named in session.execute(
+        for entity_id, *user_ids in session.execute(
                 select(key, *_people_columns(model.__table__)).where(key.in_(ids))).all():
-            people[(model, entity_id)] = {uid for uid in named if uid is not None}
+            people[(model, entity_id)] = {uid for uid in user_ids if uid is not None}
         if model is m.Visit:
             for visit_id, user_id in session.execute(select(m.VisitOfficer.visit_id, m.VisitOfficer.user_id)
                                                      .where(m.VisitOfficer.visit_id.in_(ids))):
@@ -260,13 +264,12 @@ def took_part_many(session: Session, sign_offs: Iterable[Any]) -> dict[int, froz
         if kind.model is None or kind.took_part is not None:
             out[so.id] = took_part(session, so.entity, so.entity_id, so.author_id, officers)
             continue
-        found = people.get((kind.model, so.entity_id))
-        taking = {so.author_id} if so.author_id is not None else set()
-        if found is not None:  # an entry gone from its table names no one but the author
-            taking |= found
-            if kind.model is m.Visit:
-                taking |= officers.get(so.entity_id, set())
-        out[so.id] = frozenset(taking)
+        named = people.get((kind.model, so.entity_id))
+        if named is None:  # an entry gone from its table names no one but the author
+            out[so.id] = _taking(so.author_id)
+        else:
+            out[so.id] = _taking(so.author_id, named | officers.get(so.entity_id, set())
+                                 if kind.model is m.Visit else named)
     return out
 
 

@@ -176,9 +176,10 @@ def _roster(s: Session, on: date) -> _Roster:
 
 
 def _route(r: _Roster, supervisor_id: int | None, on: date, took_part: frozenset[int]) -> RoutingDecision:
-    """Who signs SO on ON. Anyone who took part in the entry (its author, a visit's officers)
-    cannot sign it, so for this item they count as unavailable: it moves on to the cover, the
-    OMU lead, or, if the lead took part too, another supervisor."""
+    """Who signs, on ON, an item in SUPERVISOR_ID's queue (None: the lead's). Anyone who took
+    part in the entry (its author, a visit's officers) cannot sign it, so for this item they
+    count as unavailable: it moves on to the cover, the OMU lead, or, if the lead took part too,
+    another supervisor."""
     users: dict[UserId, tuple[bool, bool, bool]] = {**r.users, **{uid: (False, False, False) for uid in took_part}}
     lead: UserId = r.lead_id or 0  # no lead set up: the item routes to no one rather than to a junior
     if lead in took_part:
