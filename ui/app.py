@@ -37,10 +37,11 @@ from rso_manager.database import (
 )
 from rso_manager.log_privacy import TypeAndPlaceFormatter
 from rso_manager.persistence import audit_checkpoints
-from rso_manager.persistence.engine import DatabaseOpenError, sqlite_url_for
+from rso_manager.persistence.engine import DatabaseOpenError, key_of, sqlite_url_for
 from rso_manager.persistence.integrity import CheckStopped, DatabaseState, StoppableCheck
 from rso_manager.persistence.keys import set_passphrase_prompt
 from rso_manager.persistence.schema import SchemaTooNewError
+from rso_manager.services.reads_apart import ReadsApart
 from rso_manager.services.unit_of_work import Actor, Services
 from rso_manager.services.users import UserInfo, needs_first_admin
 from ui import extensions, gui_thread_gc
@@ -221,6 +222,7 @@ class Startup(QObject):
             # not end the application.
             app.setQuitOnLastWindowClosed(False)
         self.check_integrity()
+        self.start_reads_apart()
         empty = needs_first_admin(self.services)
         if empty and self.demo_requested:
             self.generate_demo()
@@ -259,6 +261,17 @@ class Startup(QObject):
     def _check_failed(self, exc: BaseException) -> None:
         if not isinstance(exc, CheckStopped):  # stopped: the app is closing
             apologise(self.prompter, exc)
+
+    def start_reads_apart(self) -> None:
+        """The long reads beside the GUI (the sign-off queue, the reminder scan) get a process of
+        their own, started now so that its imports run while the user signs in."""
+        opened = self.opened
+        if opened is None or self.services.apart is not None or opened.state.damaged:
+            return
+        url = opened.engine.url
+        if url.get_backend_name() == "sqlite" and url.database in (None, "", ":memory:"):
+            return  # a database in this process's memory cannot be read from another
+        self.services.apart = ReadsApart(self.url, key_of(opened.engine))
 
     # demo -----------------------------------------------------------------------------------
 
@@ -369,6 +382,8 @@ class Startup(QObject):
             self.integrity.stop()
         if self.checker is not None:
             self.checker.wait_for_done(10_000)
+        if self.services.apart is not None:
+            self.services.apart.close()  # a read waiting on it finishes on its own thread
         self.worker.wait_for_done(10_000)
 
 

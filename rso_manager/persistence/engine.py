@@ -110,7 +110,8 @@ def resolve_key(path: Path) -> keys.DatabaseKey:
 def make_engine(url: str, *, echo: bool = False, key: keys.DatabaseKey | None = None,
                 encrypt: bool = True, query_only: bool = False) -> Engine:
     """encrypt=False only for a file that does not exist yet (benchmarks compare plain SQLite);
-    query_only opens a damaged database so that any write raises."""
+    query_only opens a database so that any write raises: a damaged SQLite file, or the reads'
+    own process (services.reads_apart) on either backend."""
     if url.startswith("sqlite"):
         _refuse_network_share(url)
         path = _sqlite_path(url)
@@ -144,7 +145,9 @@ def make_engine(url: str, *, echo: bool = False, key: keys.DatabaseKey | None = 
             with engine.connect():
                 pass
         return engine
-    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True)
+    # PostgreSQL refuses every write of a read-only session's transactions (SQLSTATE 25006).
+    read_only = {"connect_args": {"options": "-c default_transaction_read_only=on"}} if query_only else {}
+    return create_engine(url, echo=echo, pool_pre_ping=True, hide_parameters=True, **read_only)
 
 
 def _set_query_only(dbapi_connection, _record) -> None:

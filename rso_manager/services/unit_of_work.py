@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import OperationalError
@@ -28,6 +28,9 @@ from rso_manager.services.errors import (
     NotFound,
     PermissionDenied,
 )
+
+if TYPE_CHECKING:
+    from rso_manager.services.reads_apart import ReadsApart
 
 V = TypeVar("V", bound=Versioned)
 
@@ -56,6 +59,8 @@ class Services:
 
     session_factory: sessionmaker[Session]
     clock: Clock
+    # The GUI's process for long reads (services.reads_apart); None: every read runs here.
+    apart: ReadsApart | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Every writer's session comes from here: the force-wide search index follows each

@@ -189,3 +189,28 @@ def test_screenshots_of_a_late_damage_banner_and_a_record_opened_lazily(qtbot, q
     finally:
         qapp.setStyleSheet(sheet)
         qapp.setStyle(style)
+
+
+def test_the_queue_and_the_reminder_scan_are_read_in_a_process_of_their_own(qtbot, sqlite_url, prompter, clock):
+    """Their Python would hold the interpreter the GUI thread needs while the user types."""
+    from tests.services.test_one_decision_path import _offender, _proposed
+
+    engine = make_engine(sqlite_url)
+    services = Services(make_session_factory(engine), clock)
+    world = world_from(services)
+    _proposed(services, world, _offender(services, world))
+    engine.dispose()
+    opened = open_database(sqlite_url, clock, read_only_if_damaged=True, check_later=True)
+    startup = Startup(opened.services, sqlite_url, prompter, opened=opened)
+    try:
+        startup.start()
+        apart = opened.services.apart
+        assert apart is not None and apart.alive
+        startup.login_dialog.close()
+        startup.show_main(world.supervisor)
+        qtbot.waitUntil(lambda: apart.served >= 2, timeout=20_000)  # the queue, then the scan
+        assert prompter.messages == []
+    finally:
+        _close(startup)
+        opened.engine.dispose()
+    assert not apart.alive

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from rso_manager.domain.rationale import SignOffDecision
+from rso_manager.services import reads_apart
 from rso_manager.services.errors import ServiceError
 from rso_manager.services.supervision import (
     QueueItem,
@@ -224,7 +225,8 @@ class SignOffQueuePage(QWidget):
         seq = self._seq
         self.loading = True
         self.loading_label.setVisible(True)
-        self._worker.submit(queue_for, self._services, self._actor, owner=self,
+        # In the reads' process: 8,000 items of a force's queue are Python the GUI would wait for.
+        self._worker.submit(reads_apart.read, self._services, queue_for, self._actor, owner=self,
                             on_success=lambda items: self._arrived(seq, items),
                             on_error=lambda exc: self._load_failed(seq, exc))
 

@@ -1,0 +1,145 @@
+"""Issue 16: long reads in a process of their own (services.reads_apart), on SQLite and PostgreSQL.
+
+The process is real: spawned, opening the test's database with the key handed over the pipe.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from rso_manager import reminders
+from rso_manager.persistence import models as m
+from rso_manager.persistence.engine import key_of
+from rso_manager.persistence.keys import KEY_ENV
+from rso_manager.services import caseload, reads_apart, supervision, users
+from rso_manager.services.caseload import OffenderDraft
+from rso_manager.services.errors import AccountChanged
+from rso_manager.services.reads_apart import ReadFailed, ReadsApart
+from rso_manager.services.unit_of_work import Services
+from tests.services.test_one_decision_path import _offender, _proposed
+
+
+def _url(services: Services) -> str:
+    return services.session_factory.kw["bind"].url.render_as_string(hide_password=False)
+
+
+@pytest.fixture
+def apart(services, monkeypatch):
+    """The process, started without the database key in its environment: it must use the key
+    it is handed."""
+    engine = services.session_factory.kw["bind"]
+    url = _url(services) if engine.dialect.name != "sqlite" else f"sqlite:///{engine.url.database}"
+    monkeypatch.delenv(KEY_ENV, raising=False)
+    process = ReadsApart(url, key_of(engine))
+    monkeypatch.undo()
+    services.apart = process
+    yield process
+    services.apart = None
+    process.close()
+
+
+# Module level, so the process can import them by name.
+def _reads_the_clock(services: Services) -> date:
+    return services.clock.today()
+
+
+def _writes(services: Services) -> int:
+    with services.session_factory.begin() as s:
+        s.add(m.Team(name="Written by a read", created_at=services.clock.now()))
+    return os.getpid()
+
+
+def _unpicklable(services: Services) -> object:
+    return lambda: None
+
+
+class _Awkward(Exception):
+    def __init__(self, a: int, b: int) -> None:
+        super().__init__(f"{a} and {b}")
+
+
+def _fails_awkwardly(services: Services) -> None:
+    raise _Awkward(1, 2)
+
+
+def test_the_queue_read_apart_is_the_queue_read_here(services, world, apart):
+    oid = _offender(services, world)
+    _proposed(services, world, oid)
+    here = supervision.queue_for(services, world.supervisor)
+    assert here, "the test needs an item in the queue"
+    assert reads_apart.read(services, supervision.queue_for, world.supervisor) == here
+    assert apart.served == 1 and apart.alive
+
+
+def test_the_reminder_scan_read_apart_is_the_scan_read_here(services, world, apart):
+    caseload.create_offender(services, world.om, OffenderDraft(
+        surname="Scan", forenames="Sid", date_of_birth=date(1970, 1, 1),
+        offender_manager_id=world.om.user_id, team_id=world.om.team_id))
+    here = reminders.scan(services, world.om, days_ahead=7)
+    assert reads_apart.read(services, reminders.scan, world.om, days_ahead=7) == here
+    assert apart.served == 1
+
+
+def test_a_read_apart_uses_the_callers_clock_as_it_is_at_each_call(services, world, apart, clock):
+    assert reads_apart.read(services, _reads_the_clock) == clock.today()
+    clock.current = clock.current + timedelta(days=40)
+    assert reads_apart.read(services, _reads_the_clock) == clock.today() == date(2027, 1, 4)
+
+
+def test_a_read_apart_is_authorised_against_the_account_as_it_is_now(services, world, apart):
+    oid = _offender(services, world)
+    _proposed(services, world, oid)
+    assert reads_apart.read(services, supervision.queue_for, world.supervisor)
+    with services.session_factory() as s:
+        version = s.get(m.User, world.supervisor.user_id).version_id
+    users.change_user(services, world.admin, world.supervisor.user_id, version, active=False,
+                      reason="Left the force on transfer to another constabulary's public protection unit.")
+    with pytest.raises(AccountChanged, match="closed"):
+        reads_apart.read(services, supervision.queue_for, world.supervisor)
+    assert apart.alive  # a refusal is an answer, not a failure of the process
+
+
+def test_a_read_that_writes_is_run_here_and_written_once(services, world, apart):
+    assert reads_apart.read(services, _writes) == os.getpid()  # run by this process
+    with services.session_factory() as s:
+        assert s.scalar(select(func.count()).where(m.Team.name == "Written by a read")) == 1
+    assert apart.served == 0 and apart.alive
+
+
+def test_what_cannot_come_back_as_it_was_comes_back_as_a_message(services, world, apart):
+    with pytest.raises(ReadFailed, match="could not be sent back"):
+        reads_apart.read(services, _unpicklable)
+    with pytest.raises(ReadFailed, match="_Awkward: 1 and 2"):
+        reads_apart.read(services, _fails_awkwardly)
+    assert reads_apart.read(services, _reads_the_clock) == services.clock.today()  # still serving
+
+
+def test_reads_go_on_here_once_the_process_has_gone(services, world, apart, caplog):
+    oid = _offender(services, world)
+    _proposed(services, world, oid)
+    apart._process.kill()
+    apart._process.join()
+    here = supervision.queue_for(services, world.supervisor)
+    assert reads_apart.read(services, supervision.queue_for, world.supervisor) == here
+    assert not apart.alive and apart.served == 0
+    assert "reads run on the app's own threads" in caplog.text
+    assert reads_apart.read(services, supervision.queue_for, world.supervisor) == here  # no wait, no retry
+
+
+def test_without_a_process_a_read_runs_here(services, world):
+    assert services.apart is None
+    assert reads_apart.read(services, _writes) == os.getpid()
+
+
+def test_the_process_cannot_write_to_the_database(services, world, apart):
+    """The process's own connection refuses writes on both backends, whatever a read does."""
+    from rso_manager.services.reads_apart import _NEEDS_WRITER
+    apart._pipe.send((_writes, services.clock, (), {}))
+    assert apart._pipe.recv() == (_NEEDS_WRITER, None)
+    with services.session_factory() as s:
+        assert s.scalar(select(func.count()).where(m.Team.name == "Written by a read")) == 0
+
