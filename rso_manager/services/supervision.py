@@ -437,6 +437,12 @@ class SignOffPolicy:
     decisions: tuple[SignOffDecision, ...]  # open to this actor: the OMU lead cannot escalate
 
 
+def queue_count(services: Services, actor: Actor, as_of: date | None = None) -> int:
+    """How many items queue_for gives ACTOR: the badge on a queue not opened yet, without
+    sending thousands of items to the window for one number."""
+    return len(queue_for(services, actor, as_of))
+
+
 def sign_off_policy(services: Services, actor: Actor) -> SignOffPolicy:
     with services.session_factory() as s:
         min_words = int(settings.get(s, "rationale_min_words"))

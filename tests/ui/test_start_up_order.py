@@ -8,6 +8,7 @@ from datetime import date
 
 from PySide6.QtCore import QIdentityProxyModel, QItemSelectionModel, QSortFilterProxyModel
 
+from rso_manager.services import reads_apart
 from rso_manager.services.caseload import CaseloadRow
 from tests.ui.conftest import make_offender
 from ui import extensions
@@ -21,7 +22,8 @@ class RecordingWorker(Worker):
         self.submitted: list[str] = []
 
     def submit(self, fn, *args, **kwargs):
-        self.submitted.append(getattr(fn, "__name__", "?"))
+        read = fn is reads_apart.read  # the service function it reads with: args[1]
+        self.submitted.append(getattr(args[1] if read else fn, "__name__", "?"))
         return super().submit(fn, *args, **kwargs)
 
 
@@ -31,7 +33,7 @@ def test_the_caseload_is_the_workers_first_job(qtbot, make_window, sqlite_servic
     window = make_window(world.supervisor, worker=worker)
     # A supervisor's window also reads the sign-off queue, the reminders and the dashboard.
     assert worker.submitted[0] == "_load_caseload"
-    assert "queue_for" in worker.submitted[1:]
+    assert "queue_count" in worker.submitted[1:]  # the badge; the queue's rows when it is opened
     assert window.model.total == 1
 
 

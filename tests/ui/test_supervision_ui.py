@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from rso_manager.domain.rationale import SignOffDecision
 from rso_manager.persistence import models as m
 from rso_manager.services.safeguarding import RelationshipInput, record_relationship
-from rso_manager.services.supervision import queue_for, request_entry_sign_off
+from rso_manager.services.supervision import queue_for, request_entry_sign_off, sign_off
 from tests.ui.conftest import make_offender
 from ui.workflows.supervision import AbsenceCoverDialog, SignOffQueuePage
 
@@ -45,6 +45,29 @@ def test_offender_manager_has_no_queue(make_window, world):
     window = make_window(world.om)
     assert window.part(SignOffQueuePage) is None
     assert "sign_off" not in window.page_actions
+
+
+def test_the_queue_is_counted_before_its_page_is_made_and_the_page_is_made_when_opened(
+        qtbot, make_window, sqlite_services, world):
+    """The OMU lead's thousands of items are not made into rows until she opens the queue."""
+    from ui.workflows.supervision.install import QueueBadge
+
+    _waiting_item(sqlite_services, world)
+    window = make_window(world.supervisor)
+    qtbot.waitUntil(lambda: _queue_action(window).text() == "Sign-off &queue (1)", timeout=5000)
+    assert window.findChildren(SignOffQueuePage) == []
+    [item] = queue_for(sqlite_services, world.supervisor)
+    sign_off(sqlite_services, world.supervisor, item.sign_off_id, item.version_id, SignOffDecision.APPROVE, REASONED)
+    window.findChild(QueueBadge).timer.timeout.emit()  # the badge's own refresh, every few minutes
+    qtbot.waitUntil(lambda: _queue_action(window).text() == "Sign-off &queue", timeout=5000)
+    assert window.findChildren(SignOffQueuePage) == []
+    _waiting_item(sqlite_services, world, surname="Marchbank")
+    page = window.show_page("sign_off")
+    assert isinstance(page, SignOffQueuePage) and window.part(SignOffQueuePage) is page
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    assert "marchbank" in page.current.offender_name.casefold()  # read when opened, not kept from the start
+    assert _queue_action(window).text() == "Sign-off &queue (1)"
+    assert not window.findChild(QueueBadge).timer.isActive()  # the page keeps the count now
 
 
 def test_noted_is_refused_and_kept_then_a_reasoned_sign_off_leaves_the_queue(

@@ -3,42 +3,82 @@ Ctrl+3, and on the toolbar with its count), File > Absences and cover and File >
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+import logging
+
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction
 
 from rso_manager.domain.roles import Permission, Role
+from rso_manager.services import reads_apart
+from rso_manager.services.supervision import queue_count
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.workflows.supervision.absences import AbsenceCoverDialog
 from ui.workflows.supervision.caseload_cover import CaseloadCoverDialog
-from ui.workflows.supervision.queue_page import SignOffQueuePage
+from ui.workflows.supervision.queue_page import QUEUE_REFRESH_MS, SignOffQueuePage
+
+log = logging.getLogger(__name__)
+
+
+class QueueBadge(QObject):
+    """The queue's count on its Go menu and toolbar action, kept current while the page itself
+    is not made: the page (thousands of rows for the OMU lead) is built when first opened, so
+    the main window is built, and the sign-in answered, within a turn of the event loop."""
+
+    def __init__(self, host: WorkflowHost) -> None:
+        super().__init__(host.window)
+        self.host = host
+        self.page: SignOffQueuePage | None = None
+        self.timer = QTimer(self)
+        self.timer.setInterval(QUEUE_REFRESH_MS)
+        self.timer.timeout.connect(self.refresh)
+        self.action = host.add_page("sign_off", "Sign-off &queue", self.make_page, order=30, shortcut="Ctrl+3",
+                                    part=SignOffQueuePage)
+        self.action.setStatusTip("Entries waiting for your decision, oldest first")
+        host.add_toolbar_action(self.action, order=30)
+        self.timer.start()
+        self.refresh()
+
+    def make_page(self) -> SignOffQueuePage:
+        host = self.host
+        self.page = SignOffQueuePage(host.services, host.actor, host.worker, host.prompter,
+                                     open_offender=host.open_offender, status=host.show_status,
+                                     parent=host.window)
+        self.page.count_changed.connect(self.counted)
+        self.timer.stop()  # the page's own reads keep the count from now on
+        self.page.refresh()
+        return self.page
+
+    def refresh(self) -> None:
+        """The count again (after a change to the queue); the page's rows too once it is made."""
+        if self.page is not None:
+            self.page.refresh()
+            return
+        host = self.host
+        host.worker.submit(reads_apart.read, host.services, queue_count, host.actor, owner=self,
+                           on_success=self.counted, on_error=self._not_counted)
+
+    def counted(self, n: int) -> None:
+        self.action.setText(f"Sign-off &queue ({n})" if n else "Sign-off &queue")
+        self.action.setToolTip(f"Sign-off queue: {n} waiting (Ctrl+3)" if n
+                               else "Sign-off queue: nothing waiting (Ctrl+3)")
+
+    def _not_counted(self, exc: BaseException) -> None:
+        # The badge keeps its last count; opening the queue reads it and says what went wrong.
+        log.warning("the sign-off queue could not be counted: %s", type(exc).__name__)
 
 
 @main_window_hook(order=50)
 def add_sign_off(host: WorkflowHost) -> None:
     actor = host.actor
-    if actor.can(Permission.SIGN_OFF):
-        page = SignOffQueuePage(host.services, actor, host.worker, host.prompter,
-                                open_offender=host.open_offender, status=host.show_status, parent=host.window)
-        host.add_part(page)
-        action = host.add_page("sign_off", "Sign-off &queue", page, order=30, shortcut="Ctrl+3")
-        action.setStatusTip("Entries waiting for your decision, oldest first")
-        host.add_toolbar_action(action, order=30)
-
-        def counted(n: int) -> None:
-            action.setText(f"Sign-off &queue ({n})" if n else "Sign-off &queue")
-            action.setToolTip(f"Sign-off queue: {n} waiting (Ctrl+3)" if n else "Sign-off queue: nothing waiting (Ctrl+3)")
-
-        page.count_changed.connect(counted)
-        page.refresh()
+    badge = QueueBadge(host) if actor.can(Permission.SIGN_OFF) else None
     if actor.role in (Role.OMU_LEAD, Role.SUPERVISOR) and actor.trained:
         cover = QAction("&Absences and cover...", host.window)
         cover.setStatusTip("Record an absence and who covers the sign-off queue meanwhile")
 
         def open_cover() -> AbsenceCoverDialog:
             dialog = AbsenceCoverDialog(host.services, actor, host.worker, host.prompter, parent=host.window)
-            queue = host.part(SignOffQueuePage)
-            if queue is not None:
-                dialog.changed.connect(queue.refresh)
+            if badge is not None:
+                dialog.changed.connect(badge.refresh)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             dialog.open()
             return dialog
