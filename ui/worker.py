@@ -189,6 +189,15 @@ class Worker(QObject):
         with self._futures_lock:
             self._futures.discard(future)
 
+    def account_changed_elsewhere(self, exc: BaseException) -> bool:
+        """EXC, met by a job on another worker of this window (the reminders', the queue
+        badge's): an AccountChanged goes on as if met here, so the window asks for a fresh
+        sign-in once, whichever job met it first. True if it went on."""
+        if isinstance(exc, AccountChanged) and self.handles_account_changes:
+            self.account_changed.emit(exc)
+            return True
+        return False
+
     @property
     def busy(self) -> bool:
         return bool(self._live)

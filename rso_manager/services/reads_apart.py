@@ -11,8 +11,9 @@ sends back the plain result; the caller's thread waits on the pipe without holdi
 
 The services in the process authorise every call against the account as it is now, as they do
 in the app, and use the caller's clock as it stands at each call. A read that turns out to write
-(the read-only connection refuses it), and every read once the process has gone, is run by the
-caller's own thread instead, as it would be without this process. One read at a time: they
+(the read-only connection refuses it), and every read once the process has died, is run by the
+caller's own thread instead, as it would be without this process; once it is closed (the app is
+ending) a read raises ReadsClosed. One read at a time: they
 queue as they would on the one worker.
 """
 
@@ -42,6 +43,11 @@ class ReadFailed(Exception):
     """The read failed in the process with an exception that could not be sent back as it was."""
 
 
+class ReadsClosed(ReadFailed):
+    """The process was closed (the app is ending): the read was not made. Not run on the
+    caller's thread instead, which would keep the app from closing until it was done."""
+
+
 def read(services: Services, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """fn(services, *args, **kwargs), in the reads' process when SERVICES has one (the GUI's),
     else here. FN must be importable at module level and its arguments picklable."""
@@ -62,6 +68,7 @@ class ReadsApart:
         theirs.close()  # the child's end lives in the child: a dead child then reads here as EOF
         self._lock = threading.Lock()
         self._gone = False
+        self._closed = False
         self.served = 0  # reads the process answered (tests and benchmarks)
         try:
             self._pipe.send((url, key))
@@ -78,6 +85,8 @@ class ReadsApart:
                 return value
             if kind == _RAISE:
                 raise value
+        if self._closed:
+            raise ReadsClosed("The app is closing: that was not read.")
         return fn(services, *args, **kwargs)
 
     def _ask(self, fn: Callable[..., Any], services: Services, args: tuple,
@@ -88,7 +97,8 @@ class ReadsApart:
             self._pipe.send((fn, services.clock, args, kwargs))
             kind, value = self._pipe.recv()  # waits in the kernel, the interpreter lock released
         except (EOFError, OSError):
-            self._lost("ended")
+            if not self._closed:
+                self._lost("ended")
             return None
         return None if kind == _NEEDS_WRITER else (kind, value)
 
@@ -102,9 +112,9 @@ class ReadsApart:
         return not self._gone and self._process.is_alive()
 
     def close(self) -> None:
-        """End the process. A read waiting on it meets the end of the pipe and runs on its
-        caller's thread instead; the pipe is closed once no read is using it."""
-        self._gone = True
+        """End the process. A read waiting on it, and every read after, raises ReadsClosed; the
+        pipe is closed once no read is using it."""
+        self._closed = self._gone = True
         self._process.terminate()  # it only reads: nothing is left half written
         self._process.join(2)
         if self._process.is_alive():

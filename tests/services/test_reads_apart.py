@@ -6,6 +6,8 @@ The process is real: spawned, opening the test's database with the key handed ov
 from __future__ import annotations
 
 import os
+import threading
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -18,7 +20,7 @@ from rso_manager.persistence.keys import KEY_ENV
 from rso_manager.services import caseload, reads_apart, supervision, users
 from rso_manager.services.caseload import OffenderDraft
 from rso_manager.services.errors import AccountChanged
-from rso_manager.services.reads_apart import ReadFailed, ReadsApart
+from rso_manager.services.reads_apart import ReadFailed, ReadsApart, ReadsClosed
 from rso_manager.services.unit_of_work import Services
 from tests.services.test_one_decision_path import _offender, _proposed
 
@@ -128,6 +130,32 @@ def test_reads_go_on_here_once_the_process_has_gone(services, world, apart, capl
     assert not apart.alive and apart.served == 0
     assert "reads run on the app's own threads" in caplog.text
     assert reads_apart.read(services, supervision.queue_for, world.supervisor) == here  # no wait, no retry
+
+
+def _sleeps(services: Services, seconds: float) -> float:
+    time.sleep(seconds)
+    return seconds
+
+
+def test_once_closed_a_read_is_not_made_even_one_waiting_for_the_process(services, world, apart, caplog):
+    waiting: list[BaseException] = []
+
+    def read_slowly() -> None:
+        try:
+            reads_apart.read(services, _sleeps, 30)
+        except ReadsClosed as exc:
+            waiting.append(exc)
+
+    reader = threading.Thread(target=read_slowly)
+    reader.start()
+    time.sleep(0.5)  # in the process by now
+    started = time.monotonic()
+    apart.close()
+    reader.join(10)
+    assert time.monotonic() - started < 10 and len(waiting) == 1  # not slept out, not run here
+    with pytest.raises(ReadsClosed, match="closing"):
+        reads_apart.read(services, _reads_the_clock)
+    assert "reads run on the app's own threads" not in caplog.text  # closing is not a failure
 
 
 def test_without_a_process_a_read_runs_here(services, world):

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QWindow
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractItemView,
@@ -236,17 +237,48 @@ _QT_DIALOGS = (QInputDialog, QFileDialog, QMessageBox, QColorDialog, QFontDialog
 
 
 class _NameOnShow(QObject):
-    """Names the controls of each window, page and record part once it is shown: a name derived
-    at construction would miss the controls a page adds later.
+    """Names the controls of each window as it comes to the front, and of each page of a stack
+    (the main window's pages, a record's parts, a tab) as it is shown: a name derived at
+    construction would miss the controls a page adds later.
 
-    A whole window or page at a time, just after its Show: setting names inside each control's
-    own Show event crashed PySide6 now and then; and the call is tied to the widget, so one that
-    goes first is skipped."""
+    Not an event filter on the application: that was a call into Python for every event of
+    every widget (each made, polished, laid out and painted), a third of the time it took to
+    build the main window, and each call waited for the interpreter behind a worker running
+    Python (issue 16). Windows are told by focusWindowChanged and pages by their stack's
+    currentChanged, both signals Qt emits once for the thing shown.
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.Show and isinstance(watched, QWidget) and _is_root(watched):
-            QTimer.singleShot(0, watched, lambda w=watched: name_unnamed_controls(w))
-        return False
+    A whole window or page at a time, in a later turn of the event loop: setting names inside a
+    control's own Show event crashed PySide6 now and then; and the call is tied to the widget, so
+    one that goes first is skipped."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__(app)
+        app.focusWindowChanged.connect(self._window_shown)
+
+    @Slot(QWindow)
+    def _window_shown(self, handle: QWindow | None) -> None:
+        if handle is None:
+            return
+        window = next((w for w in QApplication.topLevelWidgets() if w.windowHandle() == handle), None)
+        if window is not None and _is_root(window):
+            QTimer.singleShot(0, window, lambda w=window: self._name(w))
+
+    def _name(self, root: QWidget) -> None:
+        name_unnamed_controls(root)
+        for stack in root.findChildren(QStackedWidget):
+            if not stack.property(_WATCHED):
+                stack.setProperty(_WATCHED, True)
+                stack.currentChanged.connect(self._page_shown)
+
+    @Slot(int)
+    def _page_shown(self, _index: int) -> None:
+        stack = self.sender()
+        page = stack.currentWidget() if isinstance(stack, QStackedWidget) else None
+        if page is not None and _is_root(page):
+            QTimer.singleShot(0, page, lambda p=page: self._name(p))
+
+
+_WATCHED = "namesItsPages"  # a dynamic property: this stack's pages are named as they are shown
 
 
 def _is_root(widget: QWidget) -> bool:
@@ -267,4 +299,3 @@ def install(app: QApplication | None = None) -> None:
     if _installed is not None or app is None:
         return
     _installed = _NameOnShow(app)
-    app.installEventFilter(_installed)

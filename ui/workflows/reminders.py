@@ -53,7 +53,6 @@ from rso_manager import reminders as core
 from rso_manager.domain.roles import Permission
 from rso_manager.reminders import Reminder, ReminderDigest
 from rso_manager.services import reads_apart
-from rso_manager.services.errors import AccountChanged
 from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.formatting import fmt_date
@@ -334,10 +333,7 @@ class ReminderController(QObject):
 
     def _scan_failed(self, exc: BaseException) -> None:
         self._in_flight = False
-        window_worker = self.host.worker
-        if isinstance(exc, AccountChanged) and window_worker.handles_account_changes:
-            # As if met on the window's worker: the window asks for a fresh sign-in, once.
-            window_worker.account_changed.emit(exc)
+        if self.host.worker.account_changed_elsewhere(exc):
             return
         log.warning("reminder scan failed: %s", exc)
         self.badge.setToolTip("The reminders could not be read just now; they are tried again shortly.")

@@ -12,6 +12,7 @@ from rso_manager.domain.roles import Permission, Role
 from rso_manager.services import reads_apart
 from rso_manager.services.supervision import queue_count
 from ui.extensions import WorkflowHost, main_window_hook
+from ui.worker import Worker
 from ui.workflows.supervision.absences import AbsenceCoverDialog
 from ui.workflows.supervision.caseload_cover import CaseloadCoverDialog
 from ui.workflows.supervision.queue_page import QUEUE_REFRESH_MS, SignOffQueuePage
@@ -28,6 +29,9 @@ class QueueBadge(QObject):
         super().__init__(host.window)
         self.host = host
         self.page: SignOffQueuePage | None = None
+        # Its own thread: the count waits for the reads' process (behind a reminder scan, say),
+        # and the window's one worker must not wait with it while a record is opened.
+        self.worker = Worker(self, name="rso-queue-count")
         self.timer = QTimer(self)
         self.timer.setInterval(QUEUE_REFRESH_MS)
         self.timer.timeout.connect(self.refresh)
@@ -54,7 +58,7 @@ class QueueBadge(QObject):
             self.page.refresh()
             return
         host = self.host
-        host.worker.submit(reads_apart.read, host.services, queue_count, host.actor, owner=self,
+        self.worker.submit(reads_apart.read, host.services, queue_count, host.actor, owner=self,
                            on_success=self.counted, on_error=self._not_counted)
 
     def counted(self, n: int) -> None:
@@ -63,6 +67,8 @@ class QueueBadge(QObject):
                                else "Sign-off queue: nothing waiting (Ctrl+3)")
 
     def _not_counted(self, exc: BaseException) -> None:
+        if self.host.worker.account_changed_elsewhere(exc):
+            return
         # The badge keeps its last count; opening the queue reads it and says what went wrong.
         log.warning("the sign-off queue could not be counted: %s", type(exc).__name__)
 
