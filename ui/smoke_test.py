@@ -140,6 +140,7 @@ class SmokeDriver(QObject):
         self.submitted = False
         self.done = False
         self.window = None
+        self.rows: int | None = None  # the caseload, once loaded
         self.timer = QTimer(self)
         self.timer.setInterval(POLL_MS)
         self.timer.timeout.connect(self._poll)
@@ -159,6 +160,9 @@ class SmokeDriver(QObject):
             return
         if time.monotonic() > self.deadline:
             self._finish(1, f"FAILED: timed out while {self.step}")
+            return
+        if self.rows is not None:
+            self._check_reads_apart()
             return
         login = self.startup.login_dialog
         if login is None or self.window is not None:
@@ -196,7 +200,20 @@ class SmokeDriver(QObject):
         if rows <= 0:
             self._finish(1, f"FAILED: the caseload of {self.username} loaded empty")
             return
-        self._finish(0, f"OK: caseload of {rows} cases loaded after {self._elapsed()}")
+        say(f"caseload of {rows} cases loaded after {self._elapsed()}")
+        self.rows = rows
+        self.step = "waiting for the reminder scan from the reads' process"
+        self._check_reads_apart()
+
+    def _check_reads_apart(self) -> None:
+        """The long reads run in a spawned process (services.reads_apart): a frozen build whose
+        entry point does not hand that process its task would start the app again instead."""
+        apart = self.startup.services.apart
+        if apart is None or not apart.alive:
+            self._finish(1, "FAILED: the reads' process is not running (see the log)")
+        elif apart.served:
+            self._finish(0, f"OK: caseload of {self.rows} cases loaded, and {apart.served} read(s) "
+                            f"answered by the reads' process, after {self._elapsed()}")
 
     def _ended(self, code: int) -> None:
         if self.window is None:

@@ -188,6 +188,7 @@ def test_the_smoke_test_signs_in_and_loads_the_caseload(demo_folder):
     assert result.returncode == 0, result.stdout + result.stderr
     assert "login dialog shown" in result.stdout
     assert "OK: caseload of" in result.stdout
+    assert "answered by the reads' process" in result.stdout  # spawned, and given its task
 
 
 def test_the_smoke_test_fails_with_a_reason_when_the_sign_in_is_refused(demo_folder):
