@@ -360,6 +360,13 @@ class Startup(QObject):
         self.main_window.sign_in_again.connect(self._sign_in_again)
         # From here the main window reports failures on the shared worker; one message each.
         self.worker.unhandled_error.disconnect(self._unhandled)
+        # Shown in a turn of the event loop of its own: built, shown and first painted in one,
+        # the window held the GUI thread past 50 ms at sign-in (issue 16).
+        QTimer.singleShot(0, self.main_window, self._show_built)
+
+    def _show_built(self) -> None:
+        if self.main_window is None:
+            return
         self.main_window.show()
         app = QApplication.instance()
         if isinstance(app, QApplication):

@@ -214,3 +214,16 @@ def test_the_queue_and_the_reminder_scan_are_read_in_a_process_of_their_own(qtbo
         _close(startup)
         opened.engine.dispose()
     assert not apart.alive
+
+
+def test_the_main_window_is_built_in_one_turn_of_the_event_loop_and_shown_in_the_next(
+        qtbot, sqlite_url, sqlite_services, prompter, world):
+    """Built, shown and first painted in one turn, it held the GUI thread past 50 ms."""
+    startup = Startup(sqlite_services, sqlite_url, prompter)
+    try:
+        with qtbot.waitSignal(startup.main_window_shown, timeout=10_000) as shown:
+            startup.show_main(world.om)
+            assert startup.main_window is not None and not startup.main_window.isVisible()
+        assert shown.args[0] is startup.main_window and startup.main_window.isVisible()
+    finally:
+        _close(startup)
