@@ -202,7 +202,8 @@ class Startup(QObject):
         self.services, self.url, self.prompter = services, url, prompter
         self.demo_requested = demo_requested
         self.worker = worker or Worker(self)
-        self.worker.unhandled_error.connect(self._unhandled)
+        self._reporting = False  # whether this object reports the worker's unhandled failures
+        self._report_failures(True)
         self.database = describe(url)
         self.opened = opened
         self.integrity: StoppableCheck | None = None
@@ -211,6 +212,16 @@ class Startup(QObject):
         self.login_dialog: LoginDialog | None = None
         self.progress: QProgressDialog | None = None
         self.main_window: MainWindow | None = None
+
+    def _report_failures(self, report: bool) -> None:
+        """Until a main window is shown, and after it is gone, the worker's unhandled failures are
+        this object's to report; while one is open, the window's (a second window, such as the
+        benchmark's lead after a supervisor, finds them the window's already)."""
+        if report and not self._reporting:
+            self.worker.unhandled_error.connect(self._unhandled)
+        elif not report and self._reporting:
+            self.worker.unhandled_error.disconnect(self._unhandled)
+        self._reporting = report
 
     def _unhandled(self, exc: BaseException) -> None:
         apologise(self.prompter, exc)
@@ -359,7 +370,7 @@ class Startup(QObject):
         self.main_window.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.main_window.sign_in_again.connect(self._sign_in_again)
         # From here the main window reports failures on the shared worker; one message each.
-        self.worker.unhandled_error.disconnect(self._unhandled)
+        self._report_failures(False)
         # Shown in a turn of the event loop of its own: built, shown and first painted in one,
         # the window held the GUI thread past 50 ms at sign-in (issue 16).
         QTimer.singleShot(0, self.main_window, self._show_built)
@@ -380,7 +391,7 @@ class Startup(QObject):
         app = QApplication.instance()
         if isinstance(app, QApplication):
             app.setQuitOnLastWindowClosed(False)
-        self.worker.unhandled_error.connect(self._unhandled)
+        self._report_failures(True)
         self.main_window = None
         self.show_login(username)
 
