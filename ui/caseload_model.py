@@ -129,6 +129,7 @@ class PreparedRows:
         ]
         self.overdue: list[bool] = [is_overdue(r) for r in self.rows]
         self._hits: dict[str, list[bool]] = {}
+        self._shown_for: dict[tuple[Any, ...], list[int]] = {}
         self._keys: dict[int, list[Any]] = {}
         self._by_name: list[int] | None = None
         self.column, self.sort_order = column, order
@@ -150,6 +151,17 @@ class PreparedRows:
                 self._hits.clear()
             hits = self._hits[word] = [word in h for h in self.haystacks]
         return list(compress(order, map(hits.__getitem__, order)))
+
+    def shown_before(self, key: tuple[Any, ...]) -> list[int] | None:
+        """The rows a filter and sort (KEY) let through when last shown: rubbing out the letter
+        just typed goes back to them at once, where finding them again among 100,000 rows took
+        35 ms (issue 16)."""
+        return self._shown_for.get(key)
+
+    def keep_shown(self, key: tuple[Any, ...], shown: list[int]) -> None:
+        if len(self._shown_for) >= KEPT_FILTERS:
+            del self._shown_for[next(iter(self._shown_for))]  # the oldest
+        self._shown_for[key] = shown
 
     def keys(self, column: int) -> list[Any]:
         """The column's raw values, cheap to compare (dates as day numbers); cached."""
@@ -179,6 +191,7 @@ class PreparedRows:
 
 FEW_ROWS_SHARE = 8  # a word looked for among under an eighth of the rows is tested row by row
 KEPT_WORDS = 32  # the words whose rows PreparedRows keeps (a list of bools each: 0.8 MB at 100,000)
+KEPT_FILTERS = 16  # the filters whose shown rows PreparedRows keeps (at most 0.8 MB each at 100,000)
 
 
 def narrows(before: tuple[str, ...], after: tuple[str, ...]) -> bool:
@@ -512,7 +525,12 @@ class CaseloadModel(QAbstractTableModel):
         self.layoutAboutToBeChanged.emit()
         old_indexes = self.persistentIndexList()
         old_storage = [self._shown[i.row()] for i in old_indexes]
-        self._shown = self._filtered(self._p.order if within is None else within)
+        key = (self._p.column, self._p.sort_order, self._words, self._overdue_only)
+        shown = self._p.shown_before(key)
+        if shown is None:
+            shown = self._filtered(self._p.order if within is None else within)
+            self._p.keep_shown(key, shown)
+        self._shown = shown
         if old_indexes:
             position = _positions(self._shown, set(old_storage))
             self.changePersistentIndexList(old_indexes, [
