@@ -233,7 +233,9 @@ class Startup(QObject):
             # not end the application.
             app.setQuitOnLastWindowClosed(False)
         self.check_integrity()
-        self.start_reads_apart()
+        # Once the login is on screen: started before it, the process's start (its own
+        # interpreter and imports, on the machine's other core) held the login back 40 ms.
+        QTimer.singleShot(0, self, self.start_reads_apart)
         empty = needs_first_admin(self.services)
         if empty and self.demo_requested:
             self.generate_demo()
@@ -275,7 +277,8 @@ class Startup(QObject):
 
     def start_reads_apart(self) -> None:
         """The long reads beside the GUI (the sign-off queue, the reminder scan) get a process of
-        their own, started now so that its imports run while the user signs in."""
+        their own, started while the user signs in, so that its imports are done by the time
+        the main window asks for its first reads (which would wait for them, not fail)."""
         opened = self.opened
         if opened is None or self.services.apart is not None or opened.state.damaged:
             return

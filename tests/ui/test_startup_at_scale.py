@@ -204,8 +204,9 @@ def test_the_queue_and_the_reminder_scan_are_read_in_a_process_of_their_own(qtbo
     startup = Startup(opened.services, sqlite_url, prompter, opened=opened)
     try:
         startup.start()
+        qtbot.waitUntil(lambda: opened.services.apart is not None, timeout=5_000)  # once the login shows
         apart = opened.services.apart
-        assert apart is not None and apart.alive
+        assert apart.alive
         startup.login_dialog.close()
         startup.show_main(world.supervisor)
         qtbot.waitUntil(lambda: apart.served >= 2, timeout=20_000)  # the queue, then the scan
