@@ -60,6 +60,7 @@ APPLICATION = "RSO Manager"
 DEMO_OFFENDERS = 500
 DEMO_SEED = 1
 PRELOAD_POLL_MS = 10
+SHOW_AFTER_MS = 1  # the main window is shown this long after it is built (Startup.show_main)
 
 
 # --- command line ------------------------------------------------------------------------------
@@ -375,8 +376,10 @@ class Startup(QObject):
         # From here the main window reports failures on the shared worker; one message each.
         self._report_failures(False)
         # Shown in a turn of the event loop of its own: built, shown and first painted in one,
-        # the window held the GUI thread past 50 ms at sign-in (issue 16).
-        QTimer.singleShot(0, self.main_window, self._show_built)
+        # the window held the GUI thread past 50 ms at sign-in (issue 16). A timer, not a zero
+        # timeout: Qt sends that as a posted event, ahead of the timers and input that waited
+        # while the window was built.
+        QTimer.singleShot(SHOW_AFTER_MS, self.main_window, self._show_built)
 
     def _show_built(self) -> None:
         if self.main_window is None:

@@ -121,10 +121,14 @@ def test_a_record_builds_only_the_parts_shown_and_counts_the_rest_from_the_recor
     assert len(window.section_tabs) == len(window._part_indexes)
 
 
-def test_the_objects_alive_once_the_caseload_is_in_are_kept_out_of_collections(make_window, world):
+def test_the_objects_alive_once_the_caseload_is_in_are_kept_out_of_collections(qtbot, make_window, world):
     before = gc.get_freeze_count()
     window = make_window(world.om)
     assert window._frozen and gc.get_freeze_count() > before
+    gc.unfreeze()
+    with qtbot.waitSignal(window.caseload_loaded, timeout=10_000):
+        window.refresh()
+    assert gc.get_freeze_count() > 0  # again at every load: a refresh's new rows are not walked
     window.close()
     assert gc.get_freeze_count() == 0  # its window gone: collectable again
     gui_thread_gc.freeze()
