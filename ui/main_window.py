@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -58,6 +58,10 @@ class MainWindow(QMainWindow):
         self.worker.unhandled_error.connect(self.report)
         self.worker.account_changed.connect(self.require_sign_in)
         self.worker.handles_account_changes = True
+        # The worker's jobs (the caseload first) start once the window is built and polished,
+        # in the next turn of the event loop (the polish requests were posted before it).
+        self.worker.hold()
+        QTimer.singleShot(0, self.worker.release)
         self.signing_out = False
         self.database, self.demo = database, demo
         self.scopes = caseload_scopes(actor.role) if actor.can(Permission.READ_CASES) else ()

@@ -84,3 +84,34 @@ def test_result_for_a_closed_window_is_dropped(qtbot, worker):
     gate.set()
     qtbot.waitUntil(lambda: task.done, timeout=5000)
     assert called == []
+
+
+def test_held_jobs_wait_in_order_until_released_and_waiting_for_them_releases(qtbot, worker):
+    """A window being built holds its worker: the caseload's Python would take turns with it."""
+    started: list[int] = []
+    worker.hold()
+    for n in (1, 2):
+        worker.submit(started.append, n)
+    qtbot.wait(100)
+    assert started == [] and worker.held
+    worker.release()
+    qtbot.waitUntil(lambda: started == [1, 2], timeout=3000)
+    worker.hold()
+    worker.submit(started.append, 3)
+    assert worker.wait_for_done(3000) and started == [1, 2, 3]  # shutdown and tests: run them
+
+
+def test_the_main_window_starts_its_jobs_once_it_is_built(qtbot, make_window, world, monkeypatch):
+    from ui.main_window import MainWindow
+
+    held: list[bool] = []
+    original = MainWindow._build_status_bar
+
+    def building(self):
+        original(self)
+        held.append(self.worker.held)
+
+    monkeypatch.setattr(MainWindow, "_build_status_bar", building)
+    window = make_window(world.om)
+    assert held == [True]  # while it was built
+    qtbot.waitUntil(lambda: not window.loading, timeout=10_000)  # then run
