@@ -141,7 +141,9 @@ def compliance_json(figures: ComplianceFigures, *, generated_by: str, generated_
     body = {"marking": MARKING, "report": "compliance_summary",
             "generated_by": generated_by, "generated_at": generated_at.isoformat(),
             **compliance_figures.to_json(figures)}
-    return json.dumps(body, indent=2, ensure_ascii=False).encode("utf-8")
+    # Not indented: json's C encoder only writes without indent, and the pure-Python one took
+    # 0.6 s over the lists of a team of 25,000 cases (issue 16). Any JSON viewer lays it out.
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
 def compliance_report(services: Services, actor: Actor, scope: Scope, period_from: date, period_to: date,
