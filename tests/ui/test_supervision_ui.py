@@ -70,6 +70,20 @@ def test_the_queue_is_counted_before_its_page_is_made_and_the_page_is_made_when_
     assert not window.findChild(QueueBadge).timer.isActive()  # the page keeps the count now
 
 
+def test_the_queue_made_when_first_opened_gives_its_decision_pane_the_room(qtbot, make_window, sqlite_services, world):
+    """Its panes built in a later turn, the splitter gave the table the page's height and
+    squeezed the rationale under it."""
+    _waiting_item(sqlite_services, world)
+    window = make_window(world.supervisor)
+    window.resize(1280, 720)
+    window.show()
+    page = window.show_page("sign_off")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.wait(50)
+    assert page.pane.height() > page.table_stack.height()
+    assert page.decision_pane.rationale.height() >= 100
+
+
 def test_noted_is_refused_and_kept_then_a_reasoned_sign_off_leaves_the_queue(
         qtbot, make_window, sqlite_services, world):
     record, request = _waiting_item(sqlite_services, world)

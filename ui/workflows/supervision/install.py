@@ -47,6 +47,7 @@ class QueueBadge(QObject):
         self.page = SignOffQueuePage(host.services, host.actor, host.worker, host.prompter,
                                      open_offender=host.open_offender, status=host.show_status,
                                      parent=host.window)
+        self.page.build_panes()  # it is shown next: see build_panes
         self.page.count_changed.connect(self.counted)
         self.timer.stop()  # the page's own reads keep the count from now on
         self.page.refresh()

@@ -191,6 +191,12 @@ class SignOffQueuePage(QWidget):
             self._decision.set_policy(self.policy)
         self._show_item(self.current)
 
+    def build_panes(self) -> None:
+        """The entry and decision panes now, not in a later turn: a page made as it is first
+        shown must hold them before its splitter shares out its height, or the table takes it
+        all and the decision pane is squeezed under it."""
+        self._build_panes()
+
     @property
     def pane(self) -> QFrame:
         self._build_panes()
