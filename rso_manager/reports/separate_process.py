@@ -4,18 +4,20 @@ ReportLab is pure Python: run on the UI's worker thread it holds the GIL for mos
 and the GUI thread, which needs the GIL at every call back into Python, then paints in hundreds
 of milliseconds instead of tens (issue 16). A spawned process has its own interpreter: only the
 plain inputs (frozen dataclasses, strings, dates) go to it and only the bytes come back. The
-inputs are pickled frame by frame into the pipe (pickling a whole force's figures in one call
-would hold the GIL for half a second), then the caller's thread waits without holding the GIL
-and asks CANCELLED every POLL seconds; a cancel ends the process at once.
+inputs are pickled frame by frame into the pipe (rso_manager.pipe_frames: pickling a whole
+force's figures in one call would hold the GIL for half a second), then the caller's thread
+waits without holding the GIL and asks CANCELLED every POLL seconds; a cancel ends the process
+at once.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import pickle
 from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
+
+from rso_manager import pipe_frames
 
 POLL = 0.05
 
@@ -24,22 +26,10 @@ class BuildCancelled(Exception):
     """CANCELLED said yes while the document was being built: the process was ended."""
 
 
-class _Frames:
-    """A file for pickle.Pickler that sends each frame (about 64 KB) as it is made: a call into
-    Python between frames, where the GUI thread can take the GIL."""
-
-    def __init__(self, out: Connection) -> None:
-        self.out = out
-
-    def write(self, frame: bytes) -> int:
-        self.out.send_bytes(frame)
-        return len(frame)
-
-
 def _build(channel: Connection) -> None:
     result: tuple[bool, Any]
     try:
-        fn, args, kwargs = pickle.loads(b"".join(iter(channel.recv_bytes, b"")))
+        fn, args, kwargs = pipe_frames.receive(channel)
         result = (True, fn(*args, **kwargs))
     except BaseException as exc:  # noqa: BLE001 - every failure goes back to the caller
         result = (False, exc)
@@ -57,8 +47,7 @@ def build_apart(fn: Callable[..., bytes], *args: Any, cancelled: Callable[[], bo
     process.start()
     theirs.close()  # the child's end lives in the child: a dead child then reads here as EOF
     try:
-        pickle.Pickler(_Frames(mine), protocol=pickle.HIGHEST_PROTOCOL).dump((fn, args, kwargs))
-        mine.send_bytes(b"")  # the end of the inputs
+        pipe_frames.send(mine, (fn, args, kwargs))
         while not mine.poll(POLL):
             if cancelled():
                 process.terminate()

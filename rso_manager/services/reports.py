@@ -521,6 +521,21 @@ def compliance_dashboard(services: Services, actor: Actor, scope: Scope, period_
     return Dashboard(figures, dashboard_tiles(figures), services.clock.now())
 
 
+def dashboard_for(services: Services, actor: Actor, scope: Scope | None,
+                  options: ReportOptions | None) -> tuple[ReportOptions, Dashboard]:
+    """The reader's choices (OPTIONS, or the defaults the first time) and the dashboard for
+    SCOPE. Choices made on an earlier day move on to today's period: a page left open past
+    midnight shows today's figures."""
+    options = options or compliance_report_options(services, actor)
+    if options.as_of != services.clock.today():
+        fresh = compliance_report_options(services, actor)
+        options = ReportOptions(options.scope, fresh.period_from, fresh.period_to, fresh.as_of,
+                                fresh.teams, fresh.officers)
+    dashboard = compliance_dashboard(services, actor, scope or options.scope, options.period_from,
+                                     options.period_to, options.as_of)
+    return options, dashboard
+
+
 def dashboard_cases(services: Services, actor: Actor, scope: Scope, key: str, period_from: date,
                     period_to: date, as_of: date) -> tuple[ExceptionRow, ...]:
     """The list behind a dashboard figure that does not carry its rows (see Tile)."""

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from rso_manager import reminders
+from rso_manager import pipe_frames, reminders
 from rso_manager.persistence import models as m
 from rso_manager.persistence.engine import key_of
 from rso_manager.persistence.keys import KEY_ENV
@@ -167,7 +167,24 @@ def test_the_process_cannot_write_to_the_database(services, world, apart):
     """The process's own connection refuses writes on both backends, whatever a read does."""
     from rso_manager.services.reads_apart import _NEEDS_WRITER
     apart._pipe.send((_writes, services.clock, (), {}))
-    assert apart._pipe.recv() == (_NEEDS_WRITER, None)
+    assert pipe_frames.receive(apart._pipe) == (_NEEDS_WRITER, None)
     with services.session_factory() as s:
         assert s.scalar(select(func.count()).where(m.Team.name == "Written by a read")) == 0
 
+
+
+def test_the_dashboard_read_apart_is_the_dashboard_read_here(services, world, apart):
+    """The force's figures are seconds of Python: the dashboard reads them in the process."""
+    from rso_manager.reports.compliance_figures import Scope
+    from rso_manager.services import reports
+
+    oid = _offender(services, world)
+    _proposed(services, world, oid)
+    here = reports.dashboard_for(services, world.lead, Scope(), None)
+    options, dashboard = reads_apart.read(services, reports.dashboard_for, world.lead, Scope(), None)
+    assert options == here[0] and dashboard.figures == here[1].figures and dashboard.sections == here[1].sections
+    key = next(t.key for s in dashboard.sections for t in s.tiles if t.rows is None)  # its list is read apart
+    assert reads_apart.read(services, reports.dashboard_cases, world.lead, Scope(), key, options.period_from,
+                            options.period_to, options.as_of) == reports.dashboard_cases(
+        services, world.lead, Scope(), key, options.period_from, options.period_to, options.as_of)
+    assert apart.served == 2  # neither wrote, so neither ran here instead

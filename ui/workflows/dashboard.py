@@ -32,15 +32,14 @@ from PySide6.QtWidgets import (
 
 from rso_manager.domain.roles import Permission
 from rso_manager.reports.compliance_figures import ExceptionRow, Scope
+from rso_manager.services import reads_apart
 from rso_manager.services.reports import (
     Dashboard,
     ReportOptions,
     Tile,
-    compliance_dashboard,
-    compliance_report_options,
     dashboard_cases,
+    dashboard_for,
 )
-from rso_manager.services.unit_of_work import Actor, Services
 from ui.extensions import WorkflowHost, main_window_hook
 from ui.kit.case_audit_grades import CaseAuditGradesWidget
 from ui.kit.flow_layout import FlowLayout, WidthWatcher
@@ -73,20 +72,6 @@ QFrame#casesPanel { background: #ffffff; border: 1px solid #d5dde8; border-radiu
 QLabel#casesTitle { font-size: 11pt; font-weight: 600; color: #1f3a5f; }
 QLabel#scopeLabel { color: #323f4b; }
 """
-
-
-def load_dashboard(services: Services, actor: Actor, scope: Scope | None,
-                   options: ReportOptions | None) -> tuple[ReportOptions, Dashboard]:
-    """Worker thread: the reader's choices (first time) and the figures for SCOPE."""
-    options = options or compliance_report_options(services, actor)
-    today = services.clock.today()
-    if options.as_of != today:  # the page stayed open past midnight: move the period on
-        fresh = compliance_report_options(services, actor)
-        options = ReportOptions(options.scope, fresh.period_from, fresh.period_to, fresh.as_of,
-                                fresh.teams, fresh.officers)
-    dashboard = compliance_dashboard(services, actor, scope or options.scope, options.period_from,
-                                     options.period_to, options.as_of)
-    return options, dashboard
 
 
 class FigureTile(QPushButton):
@@ -395,7 +380,9 @@ class DashboardPage(QWidget):
         self.loading_label.setText("Loading the figures..." if self.dashboard is None else "Refreshing...")
         self.loading_label.setVisible(True)
         self.refresh_button.setEnabled(False)
-        self.worker.submit(load_dashboard, self.services, self.actor, self.scope, self.options, owner=self,
+        # In the reads' process: a force's figures are seconds of Python the GUI would wait for.
+        self.worker.submit(reads_apart.read, self.services, dashboard_for, self.actor, self.scope, self.options,
+                           owner=self,
                            on_success=lambda result: self._arrived(seq, result),
                            on_error=lambda exc: self._failed(seq, exc))
 
@@ -521,7 +508,8 @@ class DashboardPage(QWidget):
         seq = self._cases_seq
         figures = self.dashboard.figures
         self.cases.show_loading(key, tile.list_title)
-        self.worker.submit(dashboard_cases, self.services, self.actor, self.scope or Scope.force(), key,
+        self.worker.submit(reads_apart.read, self.services, dashboard_cases, self.actor, self.scope or Scope.force(),
+                           key,
                            figures.period_from, figures.period_to, figures.as_of, owner=self,
                            on_success=lambda rows: self._cases_arrived(seq, key, tile.list_title, rows),
                            on_error=lambda exc: self._cases_failed(seq, exc))
