@@ -45,7 +45,7 @@ class _Received:
             self.at = 0
             self.buffer += message
 
-    def read(self, size: int = -1) -> bytes:
+    def read(self, size: int) -> bytes:  # the unpickler always says how much
         self._fill(size)
         out = bytes(self.buffer[self.at:self.at + size])
         self.at += size

@@ -277,7 +277,7 @@ class Startup(QObject):
             apologise(self.prompter, exc)
 
     def start_reads_apart(self) -> None:
-        """The long reads beside the GUI (the sign-off queue, the reminder scan) get a process of
+        """The long reads beside the GUI (the sign-off queue, the reminders, the dashboard) get a process of
         their own, started while the user signs in, so that its imports are done by the time
         the main window asks for its first reads (which would wait for them, not fail)."""
         opened = self.opened
@@ -407,7 +407,7 @@ class Startup(QObject):
         if self.checker is not None:
             self.checker.wait_for_done(10_000)
         if self.services.apart is not None:
-            self.services.apart.close()  # a read waiting on it finishes on its own thread
+            self.services.apart.close()  # a read waiting on it raises ReadsClosed, not run here
         self.worker.wait_for_done(10_000)
 
 

@@ -79,10 +79,11 @@ class ReadsApart:
     def run(self, services: Services, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         with self._lock:
             outcome = self._ask(fn, services, args, kwargs)
+            if outcome is not None and outcome[0] == _VALUE:
+                self.served += 1  # counted under the lock: two workers' threads read here
         if outcome is not None:
             kind, value = outcome
             if kind == _VALUE:
-                self.served += 1
                 return value
             if kind == _RAISE:
                 raise value
