@@ -188,3 +188,18 @@ def test_the_dashboard_read_apart_is_the_dashboard_read_here(services, world, ap
                             options.period_to, options.as_of) == reports.dashboard_cases(
         services, world.lead, Scope(), key, options.period_from, options.period_to, options.as_of)
     assert apart.served == 2  # neither wrote, so neither ran here instead
+
+
+def test_the_plan_read_apart_is_the_plan_read_here(services, world, apart):
+    """A force's plan is seconds of Python: the planner page reads it in the process."""
+    from rso_manager.domain.roles import CaseloadScope
+    from rso_manager.services import visits
+
+    oid = _offender(services, world)
+    _proposed(services, world, oid)
+    today = services.clock.today()
+    kwargs = dict(as_of=today, days=90, scope=CaseloadScope.ALL, seed=today.toordinal())
+    here = visits.propose(services, world.lead, **kwargs)
+    there = reads_apart.read(services, visits.propose, world.lead, **kwargs)
+    assert there == here and there.items
+    assert apart.served == 1  # it did not write, so it did not run here instead

@@ -335,6 +335,31 @@ def test_planner_shows_the_overdue_visit_first_and_books_it(qtbot, make_window, 
     assert again.proposed_on == date(2026, 11, 28) and again.time_band == "morning"
 
 
+def test_the_planner_plans_in_the_reads_process(qtbot, make_window, sqlite_services, world, monkeypatch):
+    """A force's plan is seconds of Python: with the reads' process running, the page's plan is
+    made there, not beside the GUI thread."""
+    from rso_manager.persistence.engine import key_of
+    from rso_manager.services.reads_apart import ReadsApart
+
+    late = _overdue_case(sqlite_services, world)
+    engine = sqlite_services.session_factory.kw["bind"]
+    apart = ReadsApart(f"sqlite:///{engine.url.database}", key_of(engine))
+    sqlite_services.apart = apart
+    asked: list[str] = []
+    answer = apart.run
+    monkeypatch.setattr(apart, "run", lambda services, fn, *a, **kw: asked.append(fn.__name__) or answer(
+        services, fn, *a, **kw))
+    try:
+        window = make_window(world.om)
+        page = _planner(qtbot, window)
+        assert asked.count("propose") == 1
+        qtbot.waitUntil(lambda: apart.served == len(asked), timeout=5000)  # none run here instead
+        assert page.view.items[0].offender_id == late.offender_id
+    finally:
+        sqlite_services.apart = None
+        apart.close()
+
+
 def test_planner_month_view_navigation_and_scope(qtbot, make_window, sqlite_services, world):
     _overdue_case(sqlite_services, world)
     make_offender(sqlite_services, world.om2, "Elsewhere", "Cara")  # another team: never planned here

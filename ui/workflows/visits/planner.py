@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from rso_manager.domain.dates import add_months, week_start
 from rso_manager.domain.roles import CaseloadScope, Permission
+from rso_manager.services import reads_apart
 from rso_manager.services.caseload import RISK_ORDER
 from rso_manager.services.errors import ValidationFailed
 from rso_manager.services.exchange import calendar as calendar_export
@@ -351,8 +352,9 @@ class PlannerPage(QWidget):
         seq = self._seq
         self.loading = True
         self.loading_label.setVisible(True)
-        self.worker.submit(propose, self.services, self.actor, as_of=today, days=days, scope=self.scope,
-                           seed=today.toordinal(), owner=self,
+        # In the reads' process: a force's plan is seconds of Python the GUI would wait behind.
+        self.worker.submit(reads_apart.read, self.services, propose, self.actor, as_of=today, days=days,
+                           scope=self.scope, seed=today.toordinal(), owner=self,
                            on_success=lambda view: self._arrived(seq, view),
                            on_error=lambda exc: self._failed(seq, exc))
 
