@@ -4,7 +4,7 @@
    the record window, every page's load: each worker task timed) against reading the case's own
    rows from every table by raw SQL.
 8: the longest the GUI event loop was blocked (a 10 ms heartbeat's longest gap) during sign-in,
-   caseload load, filtering, opening a record and a report, against the same heartbeat idle."""
+   caseload load, filtering, opening a record, a report and the planner, against the same heartbeat idle."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from rso_manager.persistence.models import Base
 from rso_manager.services import caseload
 
 PHASES = ("sign-in", "caseload load (team)", "caseload load (force)", "filtering", "opening a record",
-          "report (team PDF)")
+          "report (team PDF)", "planning (force)")
 
 
 def _plain_filter(haystacks: list[str], typed: str) -> int:

@@ -4,7 +4,7 @@ SQLite fixtures (data made through the services, FakePrompter for every question
 from __future__ import annotations
 
 import os
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -360,6 +360,41 @@ def test_the_planner_plans_in_the_reads_process(qtbot, make_window, sqlite_servi
         apart.close()
 
 
+def test_a_crowded_strip_and_day_show_their_first_cards_and_the_rest_on_request(
+        qtbot, make_window, sqlite_services, world, monkeypatch):
+    """A force's week holds thousands of visits: a day and the overdue strip show DAY_CARDS
+    cards, and "+N more" adds the next ones, the focus on the first of them."""
+    from PySide6.QtWidgets import QPushButton
+
+    from ui.workflows.visits import planner as planner_page
+    from ui.workflows.visits.planner_cards import VisitCard
+
+    monkeypatch.setattr(planner_page, "DAY_CARDS", 2)
+    for surname in ("Quillfeather", "Ashgrove", "Brindlecombe"):
+        _overdue_case(sqlite_services, world, surname=surname)
+    window = make_window(world.om)
+    window.show()
+    page = _planner(qtbot, window)
+    assert len(page.view.overdue) == 3
+
+    def strip() -> list[VisitCard]:
+        return [widget_of(page.overdue_row.itemAt(i)) for i in range(page.overdue_row.count())
+                if isinstance(widget_of(page.overdue_row.itemAt(i)), VisitCard)]
+
+    [more] = [b for b in page.overdue_strip.findChildren(QPushButton) if b.objectName() == "moreLink"]
+    assert len(strip()) == 2 and more.isVisibleTo(page) and more.text() == "+1 more"
+    assert "1 more visits overdue" in more.accessibleName()
+    more.click()
+    cards = strip()
+    assert [c.item.offender_id for c in cards] == [i.offender_id for i in page.view.overdue]  # in order
+    assert not more.isVisibleTo(page) and cards[2].window().focusWidget() is cards[2]
+    start, _ = page.period()
+    for offset in range(7):
+        day = start + timedelta(days=offset)
+        shown = [c for c in page.cards if not page.overdue_strip.isAncestorOf(c) and c.item.proposed_on == day]
+        assert len(shown) == min(2, len(page.items_on(day)))
+
+
 def test_planner_month_view_navigation_and_scope(qtbot, make_window, sqlite_services, world):
     _overdue_case(sqlite_services, world)
     make_offender(sqlite_services, world.om2, "Elsewhere", "Cara")  # another team: never planned here
@@ -391,7 +426,7 @@ def test_no_planner_for_an_administrator(qtbot, make_window, world):
 
 
 @pytest.mark.skipif(not os.environ.get("RSO_SCREENSHOTS"), reason="set RSO_SCREENSHOTS=1 to write the screenshots")
-def test_screenshots(qtbot, qapp, make_window, sqlite_services, world, prompter, record_window):
+def test_screenshots(qtbot, qapp, make_window, sqlite_services, world, prompter, record_window, monkeypatch):
     from ui.app import load_style
 
     load_style(qapp)
@@ -438,6 +473,15 @@ def test_screenshots(qtbot, qapp, make_window, sqlite_services, world, prompter,
         page.month_button.click()
     qtbot.wait(100)
     window.grab().save(str(out / "planner-month.png"))
+    # A crowded week (as a force's is): the first cards of the strip and of each day, "+N more".
+    from ui.workflows.visits import planner as planner_page
+
+    monkeypatch.setattr(planner_page, "DAY_CARDS", 1)
+    with qtbot.waitSignal(page.loaded, timeout=5000):
+        page.week_button.click()
+    qtbot.wait(100)
+    window.grab().save(str(out / "planner-week-crowded.png"))
+    monkeypatch.undo()
 
     rw = record_window(arthur)
     rw.resize(1280, 720)

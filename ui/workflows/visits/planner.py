@@ -8,12 +8,14 @@ which ask for a reason outside the window. The page only lays out what the servi
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QButtonGroup,
     QComboBox,
     QFrame,
@@ -54,6 +56,9 @@ SCOPE_LABELS = {CaseloadScope.MINE: "My caseload", CaseloadScope.TEAM: "Team cas
                 CaseloadScope.ALL: "All cases"}
 BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
 MONTH_CARDS = 3  # cards shown in a month-view day before "+N more"
+# A week's day and the overdue strip show this many cards, and as many more at each "+N more": a
+# force's week holds thousands of visits, and a card for each held the GUI for seconds (issue 16).
+DAY_CARDS = 12
 PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed
 CALENDAR_FILTER = "iCalendar (*.ics)"
 EXPORT_HEADER = ("Date", "Time band", "Status", "Reference", "Name", "Offender manager", "Officers",
@@ -119,6 +124,8 @@ class PlannerPage(QWidget):
         self.mode = "week"
         self.anchor = services.clock.today()
         self.view: PlannerView | None = None
+        self._days_of: PlannerView | None = None  # the view _by_day indexes
+        self._by_day: dict[date, list[PlannedVisit]] = {}
         self.selected: PlannedVisit | None = None
         self.cards: list[VisitCard] = []
         self.loading = False
@@ -407,9 +414,56 @@ class PlannerPage(QWidget):
                 PlannerPage._clear(entry.layout())
 
     def items_on(self, day: date) -> list[PlannedVisit]:
-        items = [i for i in (self.view.items if self.view else ()) if i.proposed_on == day]
-        return sorted(items, key=lambda i: (BAND_ORDER.get(i.time_band, 9), -i.days_overdue,
-                                            -RISK_ORDER.get(i.risk_level, 0), i.name))
+        view = self.view
+        if view is None:
+            return []
+        if self._days_of is not view:  # one pass over a force's plan, not one a day shown
+            self._by_day = defaultdict(list)
+            for i in view.items:
+                self._by_day[i.proposed_on].append(i)
+            self._days_of = view
+        return sorted(self._by_day.get(day, ()), key=lambda i: (
+            BAND_ORDER.get(i.time_band, 9), -i.days_overdue, -RISK_ORDER.get(i.risk_level, 0), i.name))
+
+    def _in_batches(self, box: QBoxLayout, items: Sequence[PlannedVisit], make: Callable[[PlannedVisit], VisitCard],
+                    where: str) -> list[VisitCard]:
+        """Cards for the first DAY_CARDS of ITEMS in BOX, then a "+N more" button that adds the
+        next ones (and takes the focus to the first of them); the cards made now."""
+        made = [make(item) for item in items[:DAY_CARDS]]
+        for card in made:
+            box.addWidget(card)
+        if len(items) <= DAY_CARDS:
+            return made
+        more = QPushButton()
+        more.setFlat(True)
+        more.setObjectName("moreLink")
+        shown = len(made)
+
+        def show_left() -> None:
+            left = len(items) - shown
+            more.setText(f"+{left} more")
+            more.setToolTip(f"Show {min(left, DAY_CARDS)} more of the {left} visits not shown {where}")
+            more.setAccessibleName(f"{left} more visits {where}: show {min(left, DAY_CARDS)} more")
+
+        def add() -> None:
+            nonlocal shown
+            at = box.indexOf(more)
+            batch = [make(item) for item in items[shown:shown + DAY_CARDS]]
+            for offset, card in enumerate(batch):
+                box.insertWidget(at + offset, card)
+                card.show()  # now, not at the layout's next turn, so the focus can go to it
+            shown += len(batch)
+            if shown < len(items):
+                show_left()
+            else:
+                more.hide()
+            if batch:
+                batch[0].setFocus(Qt.FocusReason.OtherFocusReason)
+
+        show_left()
+        more.clicked.connect(add)
+        box.addWidget(more)
+        return made
 
     def _lay_out(self, view: PlannerView) -> None:
         self.cards = []
@@ -423,9 +477,8 @@ class PlannerPage(QWidget):
         # Overdue first, in their own strip, whichever week they are proposed in.
         self._clear(self.overdue_row)
         overdue = view.overdue
-        strip_cards = [self._card(item, compact=True, show_day=True) for item in overdue]
-        for card in strip_cards:
-            self.overdue_row.addWidget(card)
+        strip_cards = self._in_batches(self.overdue_row, overdue,
+                                       lambda item: self._card(item, compact=True, show_day=True), "overdue")
         self.overdue_row.addStretch(1)
         # As tall as its cards, with room for the scroll bar that many of them bring: never clipped.
         tallest = max((card.sizeHint().height() for card in strip_cards), default=0)
@@ -462,8 +515,7 @@ class PlannerPage(QWidget):
             title.setProperty("today", day == today)
             box.addWidget(title)
             items = self.items_on(day)
-            for item in items:
-                box.addWidget(self._card(item))
+            self._in_batches(box, items, self._card, f"on {day:%a %d/%m}")
             if not items:
                 box.addWidget(_label("Nothing planned", "dayEmpty"))
             box.addStretch(1)
