@@ -395,6 +395,26 @@ def test_a_crowded_strip_and_day_show_their_first_cards_and_the_rest_on_request(
         assert len(shown) == min(2, len(page.items_on(day)))
 
 
+def test_the_days_are_filled_in_turns_of_the_event_loop(qtbot, make_window, sqlite_services, world, monkeypatch):
+    """The cards go in a few at a time, each lot in a turn of its own, so that a force's week
+    never holds the GUI; a layout begun meanwhile drops what is left of the one before."""
+    from ui.workflows.visits import planner as planner_page
+
+    monkeypatch.setattr(planner_page, "LAYOUT_TURN_S", 0.0)  # one step a turn
+    _overdue_case(sqlite_services, world)
+    page = _planner(qtbot, make_window(world.om))
+    assert page.cards  # loaded only once every day is filled
+    ran: list[str] = []
+    done: list[str] = []
+    page._in_turns([lambda n=n: ran.append(f"old {n}") for n in range(500)], lambda: done.append("old"))
+    assert ran == []  # none in the turn that asked
+    qtbot.waitUntil(lambda: bool(ran))
+    page._in_turns([lambda: ran.append("new")], lambda: done.append("new"))
+    qtbot.waitUntil(lambda: bool(done))
+    qtbot.wait(20)
+    assert done == ["new"] and ran[-1] == "new" and "old 499" not in ran
+
+
 def test_planner_month_view_navigation_and_scope(qtbot, make_window, sqlite_services, world):
     _overdue_case(sqlite_services, world)
     make_offender(sqlite_services, world.om2, "Elsewhere", "Cara")  # another team: never planned here

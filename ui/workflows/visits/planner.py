@@ -8,11 +8,12 @@ which ask for a reason outside the window. The page only lays out what the servi
 
 from __future__ import annotations
 
+import time
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QBoxLayout,
@@ -58,7 +59,8 @@ BAND_ORDER = {band: i for i, band in enumerate(BANDS)}
 MONTH_CARDS = 3  # cards shown in a month-view day before "+N more"
 # A week's day and the overdue strip show this many cards, and as many more at each "+N more": a
 # force's week holds thousands of visits, and a card for each held the GUI for seconds (issue 16).
-DAY_CARDS = 12
+DAY_CARDS = 6
+LAYOUT_TURN_S = 0.015  # cards made in one turn of the event loop, then input and paint have theirs
 PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed
 CALENDAR_FILTER = "iCalendar (*.ics)"
 EXPORT_HEADER = ("Date", "Time band", "Status", "Reference", "Name", "Offender manager", "Officers",
@@ -126,6 +128,7 @@ class PlannerPage(QWidget):
         self.view: PlannerView | None = None
         self._days_of: PlannerView | None = None  # the view _by_day indexes
         self._by_day: dict[date, list[PlannedVisit]] = {}
+        self._layout_turn = 0  # which layout's turns are current (_in_turns)
         self.selected: PlannedVisit | None = None
         self.cards: list[VisitCard] = []
         self.loading = False
@@ -382,8 +385,7 @@ class PlannerPage(QWidget):
         self.loading = False
         self.loading_label.setVisible(False)
         self.view = view
-        self._lay_out(view)
-        self.loaded.emit(view)
+        self._lay_out(view, lambda: self.loaded.emit(view))
 
     def _failed(self, seq: int, exc: BaseException) -> None:
         if seq != self._seq:
@@ -465,7 +467,9 @@ class PlannerPage(QWidget):
         box.addWidget(more)
         return made
 
-    def _lay_out(self, view: PlannerView) -> None:
+    def _lay_out(self, view: PlannerView, done: Callable[[], None]) -> None:
+        """VIEW on the page: the strip and the summary now, the days' cards in turns of the event
+        loop (_in_turns), then DONE."""
         self.cards = []
         if self.selected is not None:
             # The same visit again; once booked, a proposal comes back as the booking.
@@ -494,14 +498,35 @@ class PlannerPage(QWidget):
             f"{booked} booked. Proposals vary the day and time band and pair the offender manager with a "
             "second trained officer; book them as they are or choose another date."
             if shown else f"No visits proposed or booked {noun}.")
-        if self.mode == "week":
-            self._lay_out_week(start, today)
-        else:
-            self._lay_out_month(start, today)
         self._show_details(self.selected)
+        days = self._lay_out_week(start, today) if self.mode == "week" else self._lay_out_month(start, today)
+        self._in_turns(days, done)
 
-    def _lay_out_week(self, start: date, today: date) -> None:
+    def _in_turns(self, steps: Sequence[Callable[[], None]], done: Callable[[], None]) -> None:
+        """Each of STEPS, as many in a turn of the event loop as fit in LAYOUT_TURN_S, then DONE.
+        A layout begun meanwhile drops what is left of this one."""
+        self._layout_turn += 1
+        turn_of, left = self._layout_turn, iter(steps)
+
+        def turn() -> None:
+            if turn_of != self._layout_turn:
+                return
+            until = time.perf_counter() + LAYOUT_TURN_S
+            for step in left:
+                step()
+                if time.perf_counter() >= until:
+                    # Not a zero timeout: that is a posted event, run ahead of input and timers.
+                    QTimer.singleShot(1, self, turn)
+                    return
+            done()
+
+        # The first in a turn of its own too: the strip and the summary were this turn's work.
+        QTimer.singleShot(1, self, turn)
+
+    def _lay_out_week(self, start: date, today: date) -> list[Callable[[], None]]:
+        """The week's seven days, empty; and for each, the step that puts in its cards."""
         self._clear(self.week_layout)
+        steps = []
         for offset in range(7):
             day = start + timedelta(days=offset)
             column = QFrame()
@@ -514,15 +539,21 @@ class PlannerPage(QWidget):
             title = _label(f"{day:%a} {day:%d/%m}" + ("  today" if day == today else ""), "dayTitle", wrap=False)
             title.setProperty("today", day == today)
             box.addWidget(title)
-            items = self.items_on(day)
-            self._in_batches(box, items, self._card, f"on {day:%a %d/%m}")
-            if not items:
-                box.addWidget(_label("Nothing planned", "dayEmpty"))
-            box.addStretch(1)
             self.week_layout.addWidget(column, 1)
+            steps.append(lambda box=box, day=day: self._fill_day(box, day))
+        return steps
 
-    def _lay_out_month(self, start: date, today: date) -> None:
+    def _fill_day(self, box: QVBoxLayout, day: date) -> None:
+        items = self.items_on(day)
+        self._in_batches(box, items, self._card, f"on {day:%a %d/%m}")
+        if not items:
+            box.addWidget(_label("Nothing planned", "dayEmpty"))
+        box.addStretch(1)
+
+    def _lay_out_month(self, start: date, today: date) -> list[Callable[[], None]]:
+        """The six weeks' days, empty; and for each, the step that puts in its chips."""
         self._clear(self.month_grid)
+        steps = []
         for col, name in enumerate(("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")):
             head = _label(name, "dayTitle", wrap=False)
             head.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -540,23 +571,27 @@ class PlannerPage(QWidget):
             title = _label(f"{day.day}" if day.day != 1 else f"{day.day} {day:%b}", "dayTitle", wrap=False)
             title.setProperty("today", day == today)
             box.addWidget(title)
-            items = self.items_on(day)
-            for item in items[:MONTH_CARDS]:
-                box.addWidget(self._card(item, chip=True))
-            if len(items) > MONTH_CARDS:
-                more = QPushButton(f"+{len(items) - MONTH_CARDS} more")
-                more.setFlat(True)
-                more.setObjectName("moreLink")
-                more.setToolTip("Show this week")
-                more.clicked.connect(lambda _c=False, d=day: self.show_week_of(d))
-                box.addWidget(more)
-            box.addStretch(1)
             # No set height: the day's layout makes it as tall as its chips (never squeezing them).
             self.month_grid.addWidget(cell, row + 1, col)
+            steps.append(lambda box=box, day=day: self._fill_month_day(box, day))
         for col in range(7):
             self.month_grid.setColumnStretch(col, 1)
         for row in range(1, 7):
             self.month_grid.setRowStretch(row, 1)
+        return steps
+
+    def _fill_month_day(self, box: QVBoxLayout, day: date) -> None:
+        items = self.items_on(day)
+        for item in items[:MONTH_CARDS]:
+            box.addWidget(self._card(item, chip=True))
+        if len(items) > MONTH_CARDS:
+            more = QPushButton(f"+{len(items) - MONTH_CARDS} more")
+            more.setFlat(True)
+            more.setObjectName("moreLink")
+            more.setToolTip("Show this week")
+            more.clicked.connect(lambda _c=False, d=day: self.show_week_of(d))
+            box.addWidget(more)
+        box.addStretch(1)
 
     # --- selection and details -----------------------------------------------------------------
 
