@@ -420,11 +420,13 @@ class MainWindow(QMainWindow):
         _focus_into(self.pages.widget(0))
 
     def show_page(self, key: str) -> QWidget:
+        made_now = key in self._page_builders
         widget = self.page_widget(key)
         self.pages.setCurrentWidget(widget)
         _focus_into(widget)
         refresh = getattr(widget, "refresh", None)
-        if callable(refresh):
+        # A page that began its first read as it was made is not asked for the same read again.
+        if callable(refresh) and not (made_now and getattr(widget, "loading", False)):
             refresh()
         return widget
 

@@ -70,6 +70,28 @@ def test_the_queue_is_counted_before_its_page_is_made_and_the_page_is_made_when_
     assert not window.findChild(QueueBadge).timer.isActive()  # the page keeps the count now
 
 
+def test_the_queue_made_when_first_opened_is_read_once(qtbot, make_window, sqlite_services, world, monkeypatch):
+    """The page reads its rows as it is made (so that a part asked for before it is shown has
+    them): showing it then does not read the same rows a second time. Shown again, it reads again."""
+    from ui.workflows.supervision import queue_page
+
+    asked: list[int] = []
+
+    def counted(services, actor):
+        asked.append(actor.user_id)
+        return queue_for(services, actor)
+
+    monkeypatch.setattr(queue_page, "queue_for", counted)
+    _waiting_item(sqlite_services, world)
+    window = make_window(world.supervisor)
+    page = window.show_page("sign_off")
+    qtbot.waitUntil(lambda: page.model.rowCount() == 1, timeout=5000)
+    qtbot.wait(50)
+    assert len(asked) == 1
+    window.show_page("sign_off")
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=5000)
+
+
 def test_the_queue_made_when_first_opened_gives_its_decision_pane_the_room(qtbot, make_window, sqlite_services, world):
     """Its panes built in a later turn, the splitter gave the table the page's height and
     squeezed the rationale under it."""
