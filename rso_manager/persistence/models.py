@@ -431,6 +431,12 @@ class Device(CaseEntry, Base):
     found_at_visit_id: Mapped[int | None] = mapped_column(ForeignKey("visit.id"))
 
 
+# The compliance figures' devices as they stood on a day, and their last checks, from the
+# indexes alone (migration 0014; issue 16).
+Index("ix_device_offender_status", Device.offender_id, Device.status, Device.created_at, Device.voided_at,
+      Device.declared_on, Device.kind, Device.id)
+
+
 class DeviceCheck(CaseEntry, Base):
     __tablename__ = "device_check"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -439,6 +445,10 @@ class DeviceCheck(CaseEntry, Base):
     result: Mapped[str] = mapped_column(String(20))  # checked | not_seen | refused
     outcome: Mapped[str | None] = mapped_column(Text)
     checked_on: Mapped[date] = mapped_column(Date)
+
+
+Index("ix_device_check_device_result", DeviceCheck.device_id, DeviceCheck.result, DeviceCheck.checked_on,
+      DeviceCheck.created_at, DeviceCheck.voided_at)
 
 
 class PoliceStation(Authored, Base):
@@ -467,9 +477,13 @@ class StatutoryNotification(CaseEntry, Base):
     late: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
-# Reminders and the caseload read pending notifications per case by due date.
+# Reminders and the caseload read pending notifications per case by due date. The columns after
+# due_on are those the compliance figures test of each case's notifications as they stood on a
+# day, so that they read the index alone (migration 0014; issue 16).
 Index("ix_statutory_notification_pending", StatutoryNotification.offender_id,
-      StatutoryNotification.notified_at, StatutoryNotification.due_on)
+      StatutoryNotification.notified_at, StatutoryNotification.due_on, StatutoryNotification.created_at,
+      StatutoryNotification.voided_at, StatutoryNotification.updated_at, StatutoryNotification.kind,
+      StatutoryNotification.event_on, StatutoryNotification.late, StatutoryNotification.id)
 
 
 class Breach(CaseEntry, Base):

@@ -174,7 +174,7 @@ def visit_figures(c: Ctx) -> VisitFigures:
                tally(crew >= 2), func.sum(case((sel.OFFICE_INTERVIEW, 1), else_=0)), *per_month)
         .select_from(m.Offender)
         .outerjoin(m.Visit, and_(m.Visit.offender_id == m.Offender.id, sel.visits_in_period(c, many_cases=False),
-                                 or_(home, sel.OFFICE_INTERVIEW)))
+                                 m.Visit.kind.in_(("home", "office")), or_(home, sel.OFFICE_INTERVIEW)))
         .where(c.in_scope)).one()
     attempts, seen, failed_n, unannounced_n, pairs, office, *month_counts = (v or 0 for v in totals)
     by_month = tuple(MonthShare(f"{first:%Y-%m}", Share(month_counts[2 * i + 1], month_counts[2 * i]))
