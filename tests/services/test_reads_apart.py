@@ -203,3 +203,26 @@ def test_the_plan_read_apart_is_the_plan_read_here(services, world, apart):
     there = reads_apart.read(services, visits.propose, world.lead, **kwargs)
     assert there == here and there.items
     assert apart.served == 1  # it did not write, so it did not run here instead
+
+
+def test_a_printed_reports_figures_are_read_apart_and_its_print_audited_here(services, world, apart):
+    """A force's figures are seconds of Python: a print reads them in the process, then writes
+    its one audit row through the app's own connection."""
+    from rso_manager.reports.compliance_figures import Scope
+    from rso_manager.services import reports
+
+    oid = _offender(services, world)
+    _proposed(services, world, oid)
+    today = services.clock.today()
+    period = reports.default_period(today)
+
+    def printed() -> int:
+        with services.session_factory() as s:
+            return s.scalar(select(func.count()).select_from(m.AuditEvent)
+                            .where(m.AuditEvent.action == "export.print")) or 0
+
+    there = reports.compliance_report(services, world.lead, Scope(), *period, today, fmt="json")
+    assert apart.served == 1 and printed() == 1
+    services.apart = None
+    here = reports.compliance_report(services, world.lead, Scope(), *period, today, fmt="json")
+    assert there == here and printed() == 2
