@@ -279,8 +279,8 @@ class Startup(QObject):
     def start_reads_apart(self) -> None:
         """The long reads beside the GUI (sign-off queue, reminders, dashboard, planner, a print's
         figures) get a process of their own, started while the user signs in, so that its imports
-        are done by the time
-        the main window asks for its first reads (which would wait for them, not fail)."""
+        are done by the time the main window asks for its first reads (which would wait for
+        them, not fail)."""
         opened = self.opened
         if opened is None or self.services.apart is not None or opened.state.damaged:
             return
