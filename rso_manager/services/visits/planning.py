@@ -133,6 +133,15 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
         def free_signers(team_id: int | None, on: date, officer_ids: tuple[str, ...]) -> list[str]:
             return [i for i in team_signers[team_id] if i not in officer_ids and not own[i].absent_on(on)]
 
+        # Only a plan without two officers is tried again with the supervisors, and then any pair
+        # has a supervisor in it: kept only if another of the case's team signs. A team whose one
+        # supervisor is the only one planned (a team's plan) never can, so it is not tried.
+        trained_signers = sum(len(ids) for ids in team_signers.values())
+
+        def could_pair(team_id: int | None) -> bool:
+            mine = len(team_signers[team_id])
+            return mine >= 2 or (mine == 1 and trained_signers >= 2)
+
         rota = Rota(bookings, policy.daily_capacity)
         officers = rota.crew([a for a in availability if a.officer_id not in signers])
         everyone = rota.crew(availability)
@@ -141,7 +150,7 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
         for r in plan_order(requests, as_of):
             draw = plan_seed(seed, r)
             p = propose_with(officers, r, policy, draw, as_of=as_of, manager=own[r.offender_manager_id])
-            if len(p.officer_ids) < 2:
+            if len(p.officer_ids) < 2 and could_pair(meta[r.offender_id][0].team_id):
                 paired = propose_with(everyone, r, policy, draw, as_of=as_of)
                 if len(paired.officer_ids) == 2 and free_signers(meta[r.offender_id][0].team_id, paired.date,
                                                                  paired.officer_ids):
