@@ -36,10 +36,14 @@ def visit_windows(session: Session, cases: Select[Any], opened_at: Mapping[int, 
     V, C, P, T, H = m.Visit, m.Conviction, m.DisregardedPeriod, m.VisitTrigger, m.PoliceHandover
     RMP, S, RA = m.RiskManagementPlan, m.SignOff, m.RiskAssessment
     ids = cases
+    # Each case's last seen visit walked back along the covering visit index. A max() grouped by
+    # case read every completed visit's row through the status index: twice as long (issue 16).
+    last_seen = (select(V.visited_at).where(
+        V.offender_id == m.Offender.id, V.kind == "home", V.status == "completed", V.outcome == "seen",
+        V.voided_at.is_(None), V.visited_at.is_not(None))
+        .order_by(V.visited_at.desc()).limit(1).correlate(m.Offender).scalar_subquery())
     seen = {oid: london_day(at) for oid, at in session.execute(
-        select(V.offender_id, func.max(V.visited_at)).where(
-            V.offender_id.in_(ids), V.voided_at.is_(None), V.kind == "home", V.status == "completed",
-            V.outcome == "seen").group_by(V.offender_id)) if at is not None}
+        select(m.Offender.id, last_seen).where(m.Offender.id.in_(ids))) if at is not None}
     first = dict(session.execute(select(C.offender_id, func.min(C.convicted_on)).where(
         C.offender_id.in_(ids), C.voided_at.is_(None)).group_by(C.offender_id)).all())
     released = {oid: cvw.Release(on, kind) for oid, on, kind, _ in _latest(session.execute(
