@@ -167,11 +167,14 @@ class Crew:
                         if entry[0] == officer_id and entry[1] == _MIXED and rota.fully_booked(officer_id, days):
                             entry[1] = _FULL
                             why.texts.clear()
+                            why.parts = None
             why.seen = len(rota.filled)
         text = why.texts.get(exclude)
         if text is None:
-            text = why.texts[exclude] = "; ".join(f"{oid} {reason}" for oid, reason in why.reasons
-                                                  if oid != exclude) or "no other officers in the team"
+            if why.parts is None:  # each officer's part worded once for every officer left out
+                why.parts = [(oid, f"{oid} {reason}") for oid, reason in why.reasons]
+            text = why.texts[exclude] = "; ".join([part for oid, part in why.parts if oid != exclude]) or (
+                "no other officers in the team")
         return text
 
     def times(self, officer_id: str) -> int:
@@ -280,6 +283,7 @@ class _Reasons:
     def __init__(self, reasons: list[list[str]], seen: int) -> None:
         self.reasons, self.seen = reasons, seen
         self.texts: dict[str, str] = {}
+        self.parts: list[tuple[str, str]] | None = None  # (officer, "officer reason"), as reasons stand
 
 
 def _reason(o: OfficerAvailability, days: Sequence[date], rota: Rota) -> str:

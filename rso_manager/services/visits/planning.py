@@ -159,13 +159,15 @@ def propose(services: Services, actor: Actor, *, as_of: date, days: int, scope: 
             proposals.append(p)
 
         # A plan beyond the officers' capacity repeats long 'nobody free' reasons, officer by
-        # officer ("12 fully booked; 14 absent"): each part is worded once.
+        # officer ("12 fully booked; 14 absent"): each part is worded once, and so is each
+        # reason (the force's plan repeats the same 165-officer reason for thousands of cases).
         @cache
         def worded_part(part: str) -> str:
             return readable(part, names)
 
+        @cache
         def worded(text: str) -> str:
-            return "; ".join(worded_part(part) for part in text.split("; "))
+            return "; ".join([worded_part(part) for part in text.split("; ")])
 
         items = []
         for p in proposals:
