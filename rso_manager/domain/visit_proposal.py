@@ -83,6 +83,8 @@ class Rota:
         for (officer_id, on), n in sorted(self.day.items(), key=lambda kv: kv[0][1]):
             if n >= capacity:
                 self.full.setdefault(officer_id, []).append(on)
+        # The same days as sets: "is she free that day" is asked for every day of every window.
+        self.full_on: dict[str, set[date]] = {officer_id: set(days) for officer_id, days in self.full.items()}
 
     def fully_booked(self, officer_id: str, days: Sequence[date]) -> bool:
         """Whether OFFICER_ID is booked to capacity on every one of DAYS (consecutive days)."""
@@ -116,6 +118,7 @@ class Rota:
             self.week[officer_id, week] = before + 1
             if self.day[officer_id, on] == self.capacity:
                 insort(self.full.setdefault(officer_id, []), on)
+                self.full_on.setdefault(officer_id, set()).add(on)
                 self.filled.append((officer_id, on))
             for crew in crews:
                 crew.remember(officer_id, week_days, before + 1)
@@ -231,27 +234,34 @@ def _allowed_days(days: tuple[date, ...], allowed: frozenset[int]) -> tuple[date
     return tuple(d for d in days if d.weekday() in allowed)
 
 
+@lru_cache(maxsize=4096)
+def _day_facts(days: tuple[date, ...], holidays: frozenset[date]) -> tuple[tuple[date, bool, int], ...]:
+    """Each of DAYS with whether it is a bank holiday and its weekday."""
+    return tuple((d, d in holidays, d.weekday()) for d in days)
+
+
 @cache
 def _holidays(first_year: int, last_year: int) -> frozenset[date]:
     return frozenset().union(*(bank_holidays(y) for y in range(first_year, last_year + 1)))
 
 
-def _day_ranks(days: Sequence[date], manager: OfficerAvailability, crew: Crew, holidays: frozenset[date],
+def _day_ranks(days: tuple[date, ...], manager: OfficerAvailability, crew: Crew, holidays: frozenset[date],
                least: Sequence[int]) -> list[tuple[int, bool, int]]:
     """For each of DAYS its rank (staffing as _staff would find it, bank holiday, the least
     pattern of its bands), from how many of CREW are free and whether the manager is: the
     planner's innermost loop, run for every day of every window, so written out in one."""
-    booked, capacity, manager_id = crew.rota.day, crew.rota.capacity, manager.officer_id
+    manager_id = manager.officer_id
+    full = crew.rota.full_on.get(manager_id, ())  # booked to capacity
     away = manager.absent_on if manager.absences else None
     listed = crew.times(manager_id)
     ranks = []
-    for day, free in zip(days, crew.free_lists(days), strict=True):
-        if booked.get((manager_id, day), 0) < capacity and not (away and away(day)):
+    for (day, holiday, weekday), free in zip(_day_facts(days, holidays), crew.free_lists(days), strict=True):
+        if day not in full and not (away and away(day)):
             staffing = _PAIR if len(free) > listed else _MANAGER_ALONE
         else:
             n = len(free)
             staffing = _COVER_PAIR if n >= 2 else _COVER_ALONE if n else _NOBODY
-        ranks.append((staffing, day in holidays, least[day.weekday()]))
+        ranks.append((staffing, holiday, least[weekday]))
     return ranks
 
 
