@@ -281,7 +281,8 @@ def visit_stamp(visit: VisitStamp, policy: VisitPolicy) -> tuple[date, TimeBand 
         local = visit.astimezone(LONDON) if visit.tzinfo is not None else visit
         return local.date(), policy.band_of(local.time())
     on, band = visit
-    return on, TimeBand(band)
+    # Already a band (the planner's stamps): calling the enum again costs more than the test.
+    return on, band if isinstance(band, TimeBand) else TimeBand(band)
 
 
 def pattern_warning(recent: Sequence[VisitStamp], policy: VisitPolicy) -> str | None:
