@@ -60,7 +60,7 @@ MONTH_CARDS = 3  # cards shown in a month-view day before "+N more"
 # A week's day and the overdue strip show this many cards, and as many more at each "+N more": a
 # force's week holds thousands of visits, and a card for each held the GUI for seconds (issue 16).
 DAY_CARDS = 6
-LAYOUT_TURN_S = 0.015  # cards made in one turn of the event loop, then input and paint have theirs
+LAYOUT_TURN_S = 0.008  # cards made in one turn of the event loop, then input and paint have theirs
 PLANNING_DAYS = 28  # cases whose window closes within four weeks are proposed
 CALENDAR_FILTER = "iCalendar (*.ics)"
 EXPORT_HEADER = ("Date", "Time band", "Status", "Reference", "Name", "Offender manager", "Officers",
